@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+using KeepAlive.Config.Diagnostics;
+using KeepAlive.Config.Model;
+using KeepAlive.Config.Syntax;
+
+namespace KeepAlive.Config.Binding;
+
+/// <summary>A keyword handler: reads one node into the draft of the block being bound.</summary>
+public delegate void KeywordHandler<TDraft>(TDraft draft, SyntaxNode node, BindContext context);
+
+/// <summary>
+/// The keyword → handler table of one block kind (keepalived's good idea: keyword tables), writing into a per-block
+/// draft rather than globals. Keywords of the grammar without a handler are kept as <see cref="RawSetting"/> and
+/// reported "recognised, not supported yet".
+/// </summary>
+public sealed class KeywordTable<TDraft>
+{
+    private readonly Dictionary<string, KeywordHandler<TDraft>> _handlers = new(StringComparer.Ordinal);
+
+    public KeywordTable<TDraft> On(string keyword, KeywordHandler<TDraft> handler)
+    {
+        _handlers[keyword] = handler;
+        return this;
+    }
+
+    /// <summary>The keywords this table binds (used by the coverage test).</summary>
+    public IReadOnlyCollection<string> Keywords => _handlers.Keys;
+
+    public bool Handles(string keyword) => _handlers.ContainsKey(keyword);
+
+    /// <summary>Binds each child node with its handler; unhandled ones become raw settings in <paramref name="other"/>.</summary>
+    public void Bind(TDraft draft, ImmutableArray<SyntaxNode> nodes, BindContext context, List<RawSetting>? other)
+    {
+        foreach (var node in nodes)
+        {
+            var name = node.Keyword.AliasOf ?? node.Keyword.Name;
+            if (node.Keyword.AliasOf is not null)
+            {
+                var descriptor = node.Keyword.Notes.StartsWith("KeepAlive:", StringComparison.Ordinal)
+                    ? DiagnosticCodes.ExtensionAlias
+                    : DiagnosticCodes.DeprecatedKeyword;
+                context.Report(descriptor.At(node.KeywordToken.Span, node.Name, node.Keyword.AliasOf));
+            }
+            if (_handlers.TryGetValue(name, out var handler))
+            {
+                handler(draft, node, context);
+                continue;
+            }
+            context.Report(DiagnosticCodes.NotSupportedYet.At(node.KeywordToken.Span, node.Name));
+            other?.Add(BindContext.ToRaw(node));
+        }
+    }
+}
+
+/// <summary>Options of one bind.</summary>
+/// <param name="Strict">Warnings about values keepalived replaces become errors.</param>
+public sealed record BindOptions(bool Strict = false)
+{
+    public static BindOptions Default { get; } = new();
+}
+
+/// <summary>State shared by the binders of one configuration: diagnostics and the value reader.</summary>
+public sealed class BindContext
+{
+    private readonly List<Diagnostic> _diagnostics = new();
+
+    public BindContext(BindOptions options)
+    {
+        Options = options;
+        Values = new ValueReader(_diagnostics);
+    }
+
+    public BindOptions Options { get; }
+
+    public ValueReader Values { get; }
+
+    public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
+
+    public void Report(Diagnostic diagnostic) => _diagnostics.Add(diagnostic);
+
+    /// <summary>Keeps a node as written.</summary>
+    public static RawSetting ToRaw(SyntaxNode node)
+    {
+        var args = node.Arguments.Select(a => a.Text);
+        if (node.Keyword.Shape == Grammar.KeywordShape.Values)
+            args = args.Concat(node.Values.SelectMany(v => v.Select(t => t.Text)));
+        return new RawSetting(node.Name, args.ToValueList(), node.Children.Select(ToRaw).ToValueList(), new Origin(node.Span));
+    }
+
+    /// <summary>The block's name (first word after the keyword), or null with a diagnostic.</summary>
+    public string? BlockName(SyntaxNode node)
+    {
+        if (node.Arguments.Length > 0)
+            return node.Arguments[0].Text;
+        Report(BinderCodes.MissingName.At(node.KeywordToken.Span, node.Name));
+        return null;
+    }
+}

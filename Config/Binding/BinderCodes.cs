@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using KeepAlive.Config.Diagnostics;
+
+namespace KeepAlive.Config.Binding;
+
+/// <summary>Diagnostics about the value of one keyword (KA2xxx). Where keepalived silently substitutes a value, the
+/// message says which value will be used.</summary>
+public static class BinderCodes
+{
+    private static DiagnosticDescriptor D(string code, Severity severity, KeepalivedClass keepalived, string title, string format) =>
+        new(code, severity, keepalived, format, title);
+
+    public static readonly DiagnosticDescriptor MissingParameter = D("KA2001", Severity.Error, KeepalivedClass.Abort,
+        "Missing value", "'{0}' needs {1}; keepalived stops reading the configuration here (exit 2)");
+    public static readonly DiagnosticDescriptor MissingParameterIgnored = D("KA2019", Severity.Warning, KeepalivedClass.GeneralError,
+        "Missing value, line ignored", "'{0}' needs {1}; the line is ignored");
+    public static readonly DiagnosticDescriptor InvalidNumber = D("KA2002", Severity.Warning, KeepalivedClass.InvalidNumber,
+        "Invalid number", "'{0}': '{1}' is not a valid number{2}");
+    public static readonly DiagnosticDescriptor OutOfRange = D("KA2003", Severity.Warning, KeepalivedClass.InvalidNumber,
+        "Number out of range", "'{0}': {1} is outside {2}{3}");
+    public static readonly DiagnosticDescriptor InvalidValue = D("KA2004", Severity.Warning, KeepalivedClass.GeneralError,
+        "Invalid value", "'{0}': invalid value '{1}' ({2}){3}");
+    public static readonly DiagnosticDescriptor InvalidAddress = D("KA2005", Severity.Warning, KeepalivedClass.GeneralError,
+        "Invalid address", "'{0}': '{1}' is not a valid {2}{3}");
+    public static readonly DiagnosticDescriptor ValueReplaced = D("KA2006", Severity.Warning, KeepalivedClass.Warning,
+        "Value replaced", "'{0}': {1}; keepalived uses {2}");
+    public static readonly DiagnosticDescriptor ExtraArguments = D("KA2007", Severity.Warning, KeepalivedClass.None,
+        "Extra words ignored", "'{0}' takes {1}; the extra words from '{2}' on are ignored");
+    public static readonly DiagnosticDescriptor DuplicateName = D("KA2008", Severity.Warning, KeepalivedClass.GeneralError,
+        "Duplicate definition", "{0} '{1}' is defined again here (first at {2}); {3}");
+    public static readonly DiagnosticDescriptor MissingName = D("KA2009", Severity.Warning, KeepalivedClass.MissingParameter,
+        "Block without a name", "'{0}' needs a name; the block is ignored");
+    public static readonly DiagnosticDescriptor RequiredMissing = D("KA2010", Severity.Warning, KeepalivedClass.GeneralError,
+        "Required setting missing", "{0} '{1}' has no {2}; {3}");
+    public static readonly DiagnosticDescriptor DefaultApplied = D("KA2011", Severity.Warning, KeepalivedClass.GeneralError,
+        "Default applied", "{0}: no {1} set; keepalived uses {2}");
+    public static readonly DiagnosticDescriptor UnknownOption = D("KA2012", Severity.Warning, KeepalivedClass.GeneralError,
+        "Unknown option word", "'{0}': unknown option '{1}'{2}; ignored");
+    public static readonly DiagnosticDescriptor Ignored = D("KA2013", Severity.Warning, KeepalivedClass.GeneralError,
+        "Setting ignored", "'{0}' {1}; ignored");
+    public static readonly DiagnosticDescriptor Truncated = D("KA2014", Severity.Warning, KeepalivedClass.Warning,
+        "Value truncated", "'{0}': '{1}' is longer than {2} characters; keepalived uses '{3}'");
+    public static readonly DiagnosticDescriptor DeprecatedUse = D("KA2015", Severity.Warning, KeepalivedClass.Deprecated,
+        "Deprecated form", "'{0}': {1}");
+    public static readonly DiagnosticDescriptor InstanceDropped = D("KA2016", Severity.Error, KeepalivedClass.Abort,
+        "VRRP instance cannot run", "{0}: {1}; keepalived refuses to run this configuration");
+    public static readonly DiagnosticDescriptor Info = D("KA2017", Severity.Info, KeepalivedClass.None,
+        "Note", "{0}");
+    public static readonly DiagnosticDescriptor InvalidBool = D("KA2018", Severity.Warning, KeepalivedClass.GeneralError,
+        "Invalid yes/no value", "'{0}': '{1}' is not one of true/on/yes/false/off/no; {2}");
+
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = typeof(BinderCodes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+        .ToImmutableArray();
+}

@@ -1,0 +1,316 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using KeepAlive.Config.Diagnostics;
+using KeepAlive.Config.Model;
+using KeepAlive.Config.Syntax;
+
+namespace KeepAlive.Config.Binding;
+
+/// <summary>
+/// Reads the words after a keyword the way keepalived's parser helpers do (read_unsigned_strvec, read_timer,
+/// check_true_false, inet_stosockaddr...), and reports every problem with the keyword's position. Every method
+/// returns false (and reports) instead of throwing.
+/// </summary>
+public sealed class ValueReader
+{
+    private readonly List<Diagnostic> _diagnostics;
+
+    public ValueReader(List<Diagnostic> diagnostics) => _diagnostics = diagnostics;
+
+    public void Report(Diagnostic diagnostic) => _diagnostics.Add(diagnostic);
+
+    /// <summary>The word at <paramref name="index"/> (0 = first word after the keyword), or null with a
+    /// "missing value" diagnostic naming <paramref name="what"/>.</summary>
+    public Token? Arg(SyntaxNode node, int index, string what)
+    {
+        if (index < node.Arguments.Length)
+            return node.Arguments[index];
+        _diagnostics.Add(BinderCodes.MissingParameter.At(node.KeywordToken.Span, node.Name, what));
+        return null;
+    }
+
+    /// <summary>Like <see cref="Arg"/>, for keywords whose keepalived handler checks the word count itself and
+    /// only ignores the line (instead of stopping) when the value is missing.</summary>
+    public Token? OptionalArg(SyntaxNode node, int index, string what)
+    {
+        if (index < node.Arguments.Length)
+            return node.Arguments[index];
+        _diagnostics.Add(BinderCodes.MissingParameterIgnored.At(node.KeywordToken.Span, node.Name, what));
+        return null;
+    }
+
+    /// <summary>Warns when more words follow than the keyword takes (keepalived ignores them silently).</summary>
+    public void NoMoreThan(SyntaxNode node, int count, string takes)
+    {
+        if (node.Arguments.Length > count)
+            _diagnostics.Add(BinderCodes.ExtraArguments.At(node.Arguments[count].Span, node.Name, takes, node.Arguments[count].Text));
+    }
+
+    public bool TryString(SyntaxNode node, string what, out string value, int index = 0)
+    {
+        value = string.Empty;
+        if (Arg(node, index, what) is not { } token)
+            return false;
+        value = token.Text;
+        return true;
+    }
+
+    /// <summary>An unsigned decimal in [min, max] (strtoul base 10 as keepalived; leading blanks allowed).</summary>
+    public bool TryUInt(SyntaxNode node, int index, long min, long max, out long value, string fallback = "")
+    {
+        value = 0;
+        if (Arg(node, index, $"a number {min}..{max}") is not { } token)
+            return false;
+        return TryUInt(node.Name, token, min, max, out value, fallback);
+    }
+
+    public bool TryUInt(string keyword, Token token, long min, long max, out long value, string fallback = "")
+    {
+        value = 0;
+        var text = token.Text.Trim();
+        if (text.StartsWith('-'))
+        {
+            _diagnostics.Add(BinderCodes.InvalidNumber.At(token.Span, keyword, token.Text, Suffix(" (negative)", fallback)));
+            return false;
+        }
+        if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            bool digits = text.Length > 0 && text.All(char.IsAsciiDigit);
+            _diagnostics.Add(digits
+                ? BinderCodes.OutOfRange.At(token.Span, keyword, token.Text, $"{min}..{max}", Fallback(fallback))
+                : BinderCodes.InvalidNumber.At(token.Span, keyword, token.Text, Fallback(fallback)));
+            return false;
+        }
+        if (parsed < (ulong)Math.Max(0, min) || parsed > (ulong)max)
+        {
+            _diagnostics.Add(BinderCodes.OutOfRange.At(token.Span, keyword, token.Text, $"{min}..{max}", Fallback(fallback)));
+            return false;
+        }
+        value = (long)parsed;
+        return true;
+    }
+
+    /// <summary>A signed decimal in [min, max] (strtol as keepalived).</summary>
+    public bool TryInt(SyntaxNode node, int index, long min, long max, out long value, string fallback = "")
+    {
+        value = 0;
+        if (Arg(node, index, $"a number {min}..{max}") is not { } token)
+            return false;
+        return TryInt(node.Name, token, min, max, out value, fallback);
+    }
+
+    public bool TryInt(string keyword, Token token, long min, long max, out long value, string fallback = "")
+    {
+        value = 0;
+        var text = token.Text.Trim();
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+        {
+            var body = text.TrimStart('-', '+');
+            bool digits = body.Length > 0 && body.All(char.IsAsciiDigit);
+            _diagnostics.Add(digits
+                ? BinderCodes.OutOfRange.At(token.Span, keyword, token.Text, $"{min}..{max}", Fallback(fallback))
+                : BinderCodes.InvalidNumber.At(token.Span, keyword, token.Text, Fallback(fallback)));
+            return false;
+        }
+        if (parsed < min || parsed > max)
+        {
+            _diagnostics.Add(BinderCodes.OutOfRange.At(token.Span, keyword, token.Text, $"{min}..{max}", Fallback(fallback)));
+            return false;
+        }
+        value = parsed;
+        return true;
+    }
+
+    /// <summary>
+    /// A time in seconds with up to 6 decimals (keepalived's read_timer: TIMER_HZ_DIGITS = 6, microseconds).
+    /// More decimals are rounded with a warning, as keepalived does. Bounds are in microseconds.
+    /// </summary>
+    public bool TryTimer(SyntaxNode node, int index, long minMicros, long maxMicros, out TimeSpan value, string fallback = "")
+    {
+        value = TimeSpan.Zero;
+        if (Arg(node, index, "a time in seconds") is not { } token)
+            return false;
+        return TryTimer(node.Name, token, minMicros, maxMicros, out value, fallback);
+    }
+
+    public bool TryTimer(string keyword, Token token, long minMicros, long maxMicros, out TimeSpan value, string fallback = "")
+    {
+        value = TimeSpan.Zero;
+        if (!TryParseMicros(token.Text, out var micros, out var rounded))
+        {
+            _diagnostics.Add(BinderCodes.InvalidNumber.At(token.Span, keyword, token.Text, Fallback(fallback)));
+            return false;
+        }
+        if (rounded)
+            _diagnostics.Add(BinderCodes.ValueReplaced.At(token.Span, keyword, $"'{token.Text}' has more than 6 decimal places", FormatSeconds(micros)));
+        if (micros < minMicros || micros > maxMicros)
+        {
+            _diagnostics.Add(BinderCodes.OutOfRange.At(token.Span, keyword, token.Text, $"{FormatSeconds(minMicros)}..{FormatSeconds(maxMicros)} s", Fallback(fallback)));
+            return false;
+        }
+        value = TimeSpan.FromTicks(micros * 10);
+        return true;
+    }
+
+    /// <summary>Parses "S[.ffffff]" into microseconds; more than 6 decimals round half up (keepalived).</summary>
+    public static bool TryParseMicros(string text, out long micros, out bool rounded)
+    {
+        micros = 0;
+        rounded = false;
+        if (text.Length == 0 || text[0] == '-' || text.Length > 40)
+            return false;
+        int dot = text.IndexOf('.');
+        var whole = dot < 0 ? text : text[..dot];
+        var frac = dot < 0 ? string.Empty : text[(dot + 1)..];
+        if (whole.Length == 0 && frac.Length == 0)
+            return false;
+        if (!whole.All(char.IsAsciiDigit) || !frac.All(char.IsAsciiDigit))
+            return false;
+        bool roundUp = false;
+        if (frac.Length > 6)
+        {
+            rounded = true;
+            roundUp = frac[6] >= '5';
+            frac = frac[..6];
+        }
+        frac = frac.PadRight(6, '0');
+        if (!long.TryParse(whole.Length == 0 ? "0" : whole, NumberStyles.None, CultureInfo.InvariantCulture, out var w) || w > 1_000_000_000_000L)
+            return false;
+        micros = w * 1_000_000 + long.Parse(frac, CultureInfo.InvariantCulture) + (roundUp ? 1 : 0);
+        return true;
+    }
+
+    public static string FormatSeconds(long micros) =>
+        (micros / 1_000_000m).ToString("0.######", CultureInfo.InvariantCulture);
+
+    public static string FormatSeconds(TimeSpan t) => FormatSeconds(t.Ticks / 10);
+
+    /// <summary>keepalived's check_true_false: true/on/yes or false/off/no; a bare keyword means true.</summary>
+    public bool TryOptionalBool(SyntaxNode node, out bool value, int index = 0)
+    {
+        value = true;
+        if (index >= node.Arguments.Length)
+            return true;
+        var token = node.Arguments[index];
+        switch (token.Text)
+        {
+            case "true" or "on" or "yes":
+                value = true;
+                return true;
+            case "false" or "off" or "no":
+                value = false;
+                return true;
+            default:
+                _diagnostics.Add(BinderCodes.InvalidBool.At(token.Span, node.Name, token.Text, "the line is ignored"));
+                return false;
+        }
+    }
+
+    /// <summary>A required true/on/yes or false/off/no.</summary>
+    public bool TryBool(SyntaxNode node, out bool value)
+    {
+        value = false;
+        if (Arg(node, 0, "true/on/yes or false/off/no") is null)
+            return false;
+        return TryOptionalBool(node, out value);
+    }
+
+    /// <summary>An IPv4 or IPv6 address (no prefix).</summary>
+    public bool TryAddress(string keyword, Token token, out IPAddress address, string fallback = "")
+    {
+        if (TryParseAddress(token.Text, out address))
+            return true;
+        _diagnostics.Add(BinderCodes.InvalidAddress.At(token.Span, keyword, token.Text, "IP address", Fallback(fallback)));
+        return false;
+    }
+
+    public bool TryAddress(SyntaxNode node, int index, out IPAddress address, string fallback = "")
+    {
+        address = IPAddress.None;
+        if (Arg(node, index, "an IP address") is not { } token)
+            return false;
+        return TryAddress(node.Name, token, out address, fallback);
+    }
+
+    /// <summary>Strict dotted-quad IPv4 or RFC 4291 IPv6 text (inet_pton rules: no "10.1", no hex octets).</summary>
+    public static bool TryParseAddress(string text, out IPAddress address)
+    {
+        address = IPAddress.None;
+        if (text.Length == 0 || text.Length > 64)
+            return false;
+        if (text.Contains(':'))
+        {
+            var core = text;
+            int pct = core.IndexOf('%');
+            if (pct >= 0)
+                core = core[..pct];
+            if (!core.All(c => char.IsAsciiHexDigit(c) || c == ':' || c == '.'))
+                return false;
+            return IPAddress.TryParse(text, out address!) && address.AddressFamily == AddressFamily.InterNetworkV6;
+        }
+        var parts = text.Split('.');
+        if (parts.Length != 4)
+            return false;
+        var bytes = new byte[4];
+        for (int i = 0; i < 4; i++)
+        {
+            var p = parts[i];
+            if (p.Length == 0 || p.Length > 3 || !p.All(char.IsAsciiDigit))
+                return false;
+            int v = int.Parse(p, CultureInfo.InvariantCulture);
+            if (v > 255)
+                return false;
+            bytes[i] = (byte)v;
+        }
+        address = new IPAddress(bytes);
+        return true;
+    }
+
+    /// <summary>ADDR or ADDR/LEN; the prefix defaults to the full length (32/128).</summary>
+    public static bool TryParsePrefix(string text, out IPAddress address, out int prefix, out bool prefixValid)
+    {
+        prefix = 0;
+        prefixValid = true;
+        int slash = text.IndexOf('/');
+        var addrText = slash < 0 ? text : text[..slash];
+        if (!TryParseAddress(addrText, out address))
+            return false;
+        int max = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+        prefix = max;
+        if (slash >= 0)
+        {
+            var p = text[(slash + 1)..];
+            if (p.Length == 0 || p.Length > 3 || !p.All(char.IsAsciiDigit) || int.Parse(p, CultureInfo.InvariantCulture) > max)
+                prefixValid = false;
+            else
+                prefix = int.Parse(p, CultureInfo.InvariantCulture);
+        }
+        return true;
+    }
+
+    /// <summary>A port 0..65535 (keepalived reads ports with strtoul and htons).</summary>
+    public bool TryPort(string keyword, Token token, out int port, string fallback = "")
+    {
+        port = 0;
+        if (!TryUInt(keyword, token, 0, 65535, out var p, fallback))
+            return false;
+        port = (int)p;
+        return true;
+    }
+
+    /// <summary>A script line: the command (one word, quoted if it has blanks) then optional user and group.</summary>
+    public NotifyScript? Script(SyntaxNode node)
+    {
+        if (Arg(node, 0, "a script or command") is not { } cmd)
+            return null;
+        string? user = node.Arguments.Length > 1 ? node.Arguments[1].Text : null;
+        string? group = node.Arguments.Length > 2 ? node.Arguments[2].Text : null;
+        NoMoreThan(node, 3, "a command, and optionally a user and a group");
+        return new NotifyScript(cmd.Text, user, group, new Origin(node.Span));
+    }
+
+    private static string Fallback(string fallback) => fallback.Length == 0 ? "; the line is ignored" : "; " + fallback;
+
+    private static string Suffix(string what, string fallback) => what + Fallback(fallback);
+}

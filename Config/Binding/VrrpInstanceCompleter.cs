@@ -1,0 +1,361 @@
+using System.Net.Sockets;
+using KeepAlive.Config.Diagnostics;
+using KeepAlive.Config.Validation;
+using KeepAlive.Config.Model;
+using KeepAlive.Config.Syntax;
+
+namespace KeepAlive.Config.Binding;
+
+/// <summary>
+/// Completes a vrrp_instance the way keepalived 2.2.7 does when its block ends (vrrp_parser.c vrrp_end_handler,
+/// vrrp.c vrrp_complete_instance): family and version, derived priority/state, authentication rules, strict-mode
+/// overrides, accept-mode default, interval rounding, preemption conflicts, VIPs beyond one advert's room. Every
+/// value keepalived changes is reported with the value that will be used.
+/// </summary>
+internal static class VrrpInstanceCompleter
+{
+    public static VrrpInstanceConfig? Complete(VrrpInstanceBinder.Draft d, SyntaxNode block, GlobalDefs g, BindContext c)
+    {
+        var v = d.Value;
+        var where = new Origin(block.Span).Span;
+        string who = $"vrrp_instance {v.Name}";
+
+        // Family: from the first VIP (others must match), else the source/destination address, else IPv4.
+        AddressFamily? family = d.Vips.Count > 0 ? d.Vips[0].Address.AddressFamily
+            : v.SourceAddress?.AddressFamily ?? v.McastDestination?.AddressFamily
+            ?? (v.Family == AddressFamily.InterNetworkV6 ? AddressFamily.InterNetworkV6 : null);
+        var fam = family ?? AddressFamily.InterNetwork;
+        var vips = new List<IpAddressEntry>();
+        foreach (var vip in d.Vips)
+        {
+            if (vip.Address.AddressFamily != fam)
+                c.Report(BinderCodes.Ignored.At(vip.Origin.Span, "virtual_ipaddress", $"{vip.Address} is not of the instance's family ({FamilyName(fam)}): the address is skipped (use virtual_ipaddress_excluded for mixed families)"));
+            else
+                vips.Add(vip);
+        }
+        if (v.SourceAddress is { } src && src.AddressFamily != fam)
+        {
+            c.Report(BinderCodes.Ignored.At(where, d.UnicastSrcGiven ? "unicast_src_ip" : "mcast_src_ip", $"{src} must be of the instance's family ({FamilyName(fam)})"));
+            v = v with { SourceAddress = null };
+        }
+        if (v.McastDestination is { } mdst && mdst.AddressFamily != fam)
+        {
+            c.Report(BinderCodes.Ignored.At(where, "mcast_dst_ip", $"{mdst} must be of the instance's family ({FamilyName(fam)})"));
+            v = v with { McastDestination = null };
+        }
+        var peers = new List<UnicastPeer>();
+        foreach (var peer in d.Peers)
+        {
+            if (peer.Address.AddressFamily != fam)
+                c.Report(BinderCodes.Ignored.At(peer.Origin.Span, "unicast_peer", $"{peer.Address} is not of the instance's family ({FamilyName(fam)})"));
+            else
+                peers.Add(peer);
+        }
+
+        bool strict = d.StrictSet ? v.StrictMode : g.VrrpStrict;
+        int version = v.Version;
+        if (fam == AddressFamily.InterNetworkV6)
+        {
+            if (version == 2 && strict)
+            {
+                c.Report(BinderCodes.ValueReplaced.At(where, who, "strict mode cannot use IPv6 with VRRP version 2", "version 3"));
+                version = 3;
+            }
+            else if (!d.VersionGiven)
+            {
+                version = 3;
+            }
+        }
+
+        if (vips.Count == 0)
+        {
+            if (version == 3 || strict)
+            {
+                c.Report(BinderCodes.InstanceDropped.At(where, who, $"no virtual_ipaddress, and {(strict ? "strict mode" : "VRRP version 3")} requires at least one"));
+                return null;
+            }
+            c.Report(ValidationDescriptors.NoVipSensible.At(where, v.Name));
+        }
+
+        // Priority from state, state from priority.
+        int priority = v.PrioritySet ? v.Priority : (v.StateSet && v.State == InitialState.Master ? 255 : 100);
+        var state = v.StateSet ? v.State : (priority == 255 ? InitialState.Master : InitialState.Backup);
+        if (v.StateSet && strict && (state == InitialState.Master) != (priority == 255))
+        {
+            var derived = priority == 255 ? InitialState.Master : InitialState.Backup;
+            c.Report(BinderCodes.ValueReplaced.At(d.StateNode?.Span ?? where, who, "in strict mode state MASTER must match being the address owner (priority 255)", $"state {derived.ToString().ToUpperInvariant()}"));
+            state = derived;
+        }
+
+        // Authentication (v2 only).
+        AuthenticationConfig? auth = null;
+        if (d.AuthType is { } authType)
+        {
+            var authSpan = d.AuthNode?.Span ?? where;
+            if (strict)
+                c.Report(BinderCodes.Ignored.At(authSpan, "authentication", "is not supported in strict mode"));
+            else if (version == 3)
+                c.Report(BinderCodes.Ignored.At(authSpan, "authentication", "is not supported by VRRP version 3"));
+            else if (string.IsNullOrEmpty(d.AuthPass))
+                c.Report(BinderCodes.Ignored.At(authSpan, "authentication", "has no auth_pass"));
+            else if (fam == AddressFamily.InterNetworkV6 && authType == "AH")
+                c.Report(BinderCodes.Ignored.At(authSpan, "authentication", "AH cannot be used with IPv6"));
+            else
+            {
+                var pass = d.AuthPass!;
+                if (System.Text.Encoding.UTF8.GetByteCount(pass) > 8)
+                {
+                    var cut = TruncateUtf8(pass, 8);
+                    c.Report(BinderCodes.Truncated.At(d.AuthPassNode!.Arguments[0].Span, "auth_pass", pass, 8, cut));
+                    pass = cut;
+                }
+                auth = new AuthenticationConfig(authType == "AH" ? AuthType.Ah : AuthType.Pass, pass);
+                if (auth.Type == AuthType.Ah && state == InitialState.Master && priority != 255)
+                {
+                    c.Report(BinderCodes.ValueReplaced.At(authSpan, who, "initial state MASTER is incompatible with AH authentication (the AH sequence number must be learnt first)", "state BACKUP"));
+                    state = InitialState.Backup;
+                }
+            }
+        }
+        else if (d.AuthPass is not null)
+        {
+            c.Report(BinderCodes.Ignored.At(d.AuthPassNode!.Span, "auth_pass", "is given without auth_type: no authentication"));
+        }
+
+        // Unicast.
+        bool unicast = peers.Count > 0;
+        if (v.Interface is null)
+        {
+            if (!d.UnicastSrcGiven || !unicast)
+            {
+                c.Report(BinderCodes.InstanceDropped.At(where, who, unicast
+                    ? "a unicast instance needs unicast_src_ip or interface"
+                    : "no interface (a multicast instance needs one)"));
+                return null;
+            }
+            if (v.SourceAddress is { IsIPv6LinkLocal: true })
+            {
+                c.Report(BinderCodes.InstanceDropped.At(where, who, "without an interface the source address must not be link-local"));
+                return null;
+            }
+        }
+        if (!unicast && (d.UnicastSrcGiven || v.UnicastTtl is not null || d.CheckUnicastSet))
+        {
+            if (v.UnicastFaultNoPeer)
+                c.Report(BinderCodes.Info.At(where, $"{who}: unicast keywords without unicast peers: the instance will stay in FAULT (unicast_fault_no_peer)"));
+            else
+                c.Report(ValidationDescriptors.UnicastWithoutPeers.At(where, v.Name));
+        }
+        if (v.UnicastTtl is not null && !unicast)
+            v = v with { UnicastTtl = null };
+        if (unicast && v.McastDestination is not null)
+        {
+            c.Report(BinderCodes.Ignored.At(where, "mcast_dst_ip", "is given for a unicast instance"));
+            v = v with { McastDestination = null };
+        }
+        var vmac = v.UseVmac;
+        bool xmitBase = v.VmacXmitBase;
+        if (unicast && vmac is not null)
+        {
+            if (v.Interface is null)
+            {
+                c.Report(BinderCodes.Ignored.At(where, "use_vmac", "cannot be used with unicast and no interface"));
+                vmac = null;
+            }
+            else if (!xmitBase)
+            {
+                c.Report(BinderCodes.ValueReplaced.At(where, who, "unicast with use_vmac requires vmac_xmit_base", "vmac_xmit_base"));
+                xmitBase = true;
+            }
+        }
+        if (strict && vmac?.Mac is not null)
+        {
+            c.Report(BinderCodes.Ignored.At(where, "use_vmac", "cannot set a MAC address in strict mode: the MAC is cleared"));
+            vmac = vmac with { Mac = null };
+        }
+        if (xmitBase && vmac is null)
+        {
+            c.Report(BinderCodes.Ignored.At(where, "vmac_xmit_base", "is only valid with use_vmac"));
+            xmitBase = false;
+        }
+
+        // Too many VIPs for one advert (MTU 1500): the excess moves to excluded addresses, as keepalived does.
+        int maxAddresses = MaxAddresses(fam, version, auth is not null);
+        var evips = new List<IpAddressEntry>(d.Evips);
+        if (vips.Count > maxAddresses)
+        {
+            c.Report(BinderCodes.ValueReplaced.At(where, who, $"{vips.Count} VIPs exceed the {maxAddresses} one advert can carry", $"the first {maxAddresses} as VIPs and the rest as excluded addresses"));
+            evips.AddRange(vips.Skip(maxAddresses));
+            vips = vips.Take(maxAddresses).ToList();
+        }
+
+        // Preemption.
+        bool nopreempt = v.Nopreempt;
+        var preemptDelay = v.PreemptDelay;
+        var preemptSpan = d.PreemptDelayNode?.Span ?? where;
+        if (priority == 255 && nopreempt)
+        {
+            c.Report(BinderCodes.Ignored.At(where, "nopreempt", "is incompatible with priority 255 (address owner)"));
+            nopreempt = false;
+        }
+        if (state == InitialState.Master)
+        {
+            if (nopreempt)
+            {
+                c.Report(BinderCodes.Ignored.At(where, "nopreempt", "does not work with initial state MASTER"));
+                nopreempt = false;
+            }
+            if (preemptDelay > TimeSpan.Zero)
+            {
+                c.Report(BinderCodes.Ignored.At(preemptSpan, "preempt_delay", "does not work with initial state MASTER"));
+                preemptDelay = TimeSpan.Zero;
+            }
+        }
+        if (preemptDelay > TimeSpan.Zero && strict)
+        {
+            c.Report(BinderCodes.Ignored.At(preemptSpan, "preempt_delay", "is incompatible with strict mode"));
+            preemptDelay = TimeSpan.Zero;
+        }
+        if (preemptDelay > TimeSpan.Zero && nopreempt)
+        {
+            c.Report(BinderCodes.Ignored.At(preemptSpan, "preempt_delay", "is incompatible with nopreempt"));
+            preemptDelay = TimeSpan.Zero;
+        }
+        int downTimer = d.DownTimerSet ? v.DownTimerAdverts : g.DownTimerAdverts;
+        if (downTimer != 3 && strict)
+        {
+            c.Report(BinderCodes.ValueReplaced.At(where, who, "down_timer_adverts other than 3 is not allowed in strict mode", "3"));
+            downTimer = 3;
+        }
+
+        // Accept mode.
+        bool? accept = v.Accept;
+        bool effectiveAccept = accept ?? (priority == 255 || !strict);
+        if (effectiveAccept && priority != 255 && strict && version == 2)
+        {
+            if (accept is true)
+                c.Report(BinderCodes.Ignored.At(where, "accept", "for VRRP version 2 does not comply with RFC 3768 in strict mode"));
+            effectiveAccept = false;
+        }
+
+        // Strict-mode GARP/advert overrides.
+        int lowerRepeat = d.GarpLowerPrioRepeat ?? (strict ? 0 : g.GarpLowerPrioRepeat ?? (d.GarpMasterRepeatSet ? v.GarpMasterRepeat : g.GarpMasterRepeat));
+        if (strict && d.GarpLowerPrioRepeat is > 0)
+        {
+            c.Report(BinderCodes.ValueReplaced.At(where, who, "strict mode requires no lower-priority GARP repeats", "0"));
+            lowerRepeat = 0;
+        }
+        var lowerDelay = d.GarpLowerPrioDelay ?? (strict ? TimeSpan.Zero : g.GarpLowerPrioDelay ?? (d.GarpMasterDelaySet ? v.GarpMasterDelay : g.GarpMasterDelay));
+        if (strict && d.GarpLowerPrioDelay is { } lpd && lpd > TimeSpan.Zero)
+        {
+            c.Report(BinderCodes.ValueReplaced.At(where, who, "strict mode requires no lower-priority GARP delay", "0"));
+            lowerDelay = TimeSpan.Zero;
+        }
+        bool lowerNoAdvert = d.LowerPrioSet ? v.LowerPrioNoAdvert : (strict || g.LowerPrioNoAdvert);
+        if (strict && d.LowerPrioSet && !v.LowerPrioNoAdvert)
+        {
+            c.Report(BinderCodes.ValueReplaced.At(where, who, "strict mode requires lower_prio_no_advert", "lower_prio_no_advert on"));
+            lowerNoAdvert = true;
+        }
+        bool higherSend = d.HigherPrioSet ? v.HigherPrioSendAdvert : (!strict && g.HigherPrioSendAdvert);
+        if (strict && d.HigherPrioSet && v.HigherPrioSendAdvert)
+        {
+            c.Report(BinderCodes.ValueReplaced.At(where, who, "strict mode requires higher_prio_send_advert off", "off"));
+            higherSend = false;
+        }
+        bool? smtp = v.SmtpAlert ?? g.SmtpAlertVrrp ?? g.SmtpAlert;
+
+        // Advert interval: v2 whole seconds below 256, v3 centiseconds below 40.96 s.
+        var advert = v.AdvertInterval;
+        long micros = advert.Ticks / 10;
+        var advertSpan = d.AdvertNode?.Arguments[0].Span ?? where;
+        if (version == 2)
+        {
+            if (micros >= 256_000_000)
+            {
+                c.Report(BinderCodes.ValueReplaced.At(advertSpan, "advert_int", $"a VRRPv2 interval must be below 256 s ({ValueReader.FormatSeconds(micros)} s given)", "255 s"));
+                micros = 255_000_000;
+            }
+            else if (micros % 1_000_000 != 0)
+            {
+                long rounded = Math.Max(1_000_000, (micros + 500_000) / 1_000_000 * 1_000_000);
+                c.Report(BinderCodes.ValueReplaced.At(advertSpan, "advert_int", $"a VRRPv2 interval must be whole seconds ({ValueReader.FormatSeconds(micros)} s given)", $"{ValueReader.FormatSeconds(rounded)} s"));
+                micros = rounded;
+            }
+        }
+        else
+        {
+            if (micros >= 40_960_000)
+            {
+                c.Report(BinderCodes.ValueReplaced.At(advertSpan, "advert_int", $"a VRRPv3 interval must be below 40.96 s ({ValueReader.FormatSeconds(micros)} s given)", "40.95 s"));
+                micros = 40_950_000;
+            }
+            else if (micros % 10_000 != 0)
+            {
+                long rounded = Math.Max(10_000, (micros + 5_000) / 10_000 * 10_000);
+                c.Report(BinderCodes.ValueReplaced.At(advertSpan, "advert_int", $"a VRRPv3 interval is in units of 10 ms ({ValueReader.FormatSeconds(micros)} s given)", $"{ValueReader.FormatSeconds(rounded)} s"));
+                micros = rounded;
+            }
+        }
+
+        return v with
+        {
+            Family = fam,
+            Version = version,
+            StrictMode = strict,
+            Priority = priority,
+            State = state,
+            Authentication = auth,
+            UnicastPeers = peers.ToValueList(),
+            UseVmac = vmac,
+            VmacXmitBase = xmitBase,
+            VirtualIpAddresses = vips.ToValueList(),
+            ExcludedIpAddresses = evips.ToValueList(),
+            VirtualRoutes = d.Routes.ToValueList(),
+            VirtualRules = d.Rules.ToValueList(),
+            Nopreempt = nopreempt,
+            PreemptDelay = preemptDelay,
+            DownTimerAdverts = downTimer,
+            Accept = effectiveAccept,
+            McastDestination = unicast ? null : v.McastDestination ?? (fam == AddressFamily.InterNetwork ? g.McastGroup4 : g.McastGroup6),
+            CheckUnicastSrc = d.CheckUnicastSet ? v.CheckUnicastSrc : g.CheckUnicastSrc,
+            SkipCheckAdvAddr = d.SkipCheckSet ? v.SkipCheckAdvAddr : g.SkipCheckAdvAddr,
+            LowerPrioNoAdvert = lowerNoAdvert,
+            HigherPrioSendAdvert = higherSend,
+            GarpMasterDelay = d.GarpMasterDelaySet ? v.GarpMasterDelay : g.GarpMasterDelay,
+            GarpMasterRepeat = d.GarpMasterRepeatSet ? v.GarpMasterRepeat : g.GarpMasterRepeat,
+            GarpMasterRefresh = d.GarpMasterRefreshSet ? v.GarpMasterRefresh : g.GarpMasterRefresh,
+            GarpMasterRefreshRepeat = d.GarpMasterRefreshRepeatSet ? v.GarpMasterRefreshRepeat : g.GarpMasterRefreshRepeat,
+            GarpLowerPrioRepeat = lowerRepeat,
+            GarpLowerPrioDelay = lowerDelay,
+            SmtpAlert = smtp ?? false,
+            AdvertInterval = TimeSpan.FromTicks(micros * 10),
+            Other = d.Other.ToValueList(),
+        };
+    }
+
+    /// <summary>VIPs one advert can carry on a 1500-byte MTU (vrrp.c: (MTU − headers) / address size, at most 255).</summary>
+    public static int MaxAddresses(AddressFamily family, int version, bool auth, int mtu = 1500)
+    {
+        int ipHeader = family == AddressFamily.InterNetwork ? 20 : 40;
+        int vrrpHeader = 8 + (version == 2 && auth ? 8 : 0);
+        int size = family == AddressFamily.InterNetwork ? 4 : 16;
+        return Math.Min(255, (mtu - ipHeader - vrrpHeader) / size);
+    }
+
+    private static string FamilyName(AddressFamily f) => f == AddressFamily.InterNetwork ? "IPv4" : "IPv6";
+
+    private static string TruncateUtf8(string s, int maxBytes)
+    {
+        var sb = new System.Text.StringBuilder();
+        int bytes = 0;
+        foreach (var rune in s.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > maxBytes)
+                break;
+            bytes += rune.Utf8SequenceLength;
+            sb.Append(rune.ToString());
+        }
+        return sb.ToString();
+    }
+}
