@@ -46,6 +46,11 @@ public sealed class KeywordTable<TDraft>
                 handler(draft, node, context);
                 continue;
             }
+            if (node.Keyword.RequiresArgument && node.Arguments.IsEmpty)
+            {
+                context.Values.Arg(node, 0, "a value");
+                continue;
+            }
             context.Report(DiagnosticCodes.NotSupportedYet.At(node.KeywordToken.Span, node.Name));
             other?.Add(BindContext.ToRaw(node));
         }

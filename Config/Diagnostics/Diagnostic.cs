@@ -62,5 +62,5 @@ public sealed record DiagnosticDescriptor(string Code, Severity DefaultSeverity,
 {
     /// <summary>Creates a diagnostic at <paramref name="span"/> with the message formatted from <paramref name="args"/>.</summary>
     public Diagnostic At(SourceSpan span, params object?[] args) =>
-        new(this, DefaultSeverity, args.Length == 0 ? Format : string.Format(System.Globalization.CultureInfo.InvariantCulture, Format, args), span);
+        new(this, DefaultSeverity, string.Format(System.Globalization.CultureInfo.InvariantCulture, Format, args), span);
 }

@@ -18,5 +18,14 @@ public enum KeywordShape
 /// <param name="Notes">Syntax and remarks, from keepalived's source.</param>
 public sealed record KeywordDef(string Context, string Name, KeywordShape Shape, string? SubContext, string? AliasOf, string Notes)
 {
+    /// <summary>
+    /// True when keepalived's handler reads a value without checking that one was given, so a bare keyword makes
+    /// keepalived stop (null_strvec, exit 2). Derived from the grammar notes: a simple keyword whose syntax starts
+    /// with a value placeholder (N, SECS, NAME, "SCRIPT"...) rather than a flag or an optional [value].
+    /// </summary>
+    public bool RequiresArgument => Shape == KeywordShape.Simple && Notes.Length > 0 &&
+        (char.IsAsciiLetterUpper(Notes[0]) || Notes[0] == '"') &&
+        !Notes.StartsWith("KeepAlive:", StringComparison.Ordinal);
+
     public override string ToString() => $"{Context}/{Name}";
 }

@@ -40,6 +40,10 @@ public enum LvsProtocol
 }
 
 /// <summary>What a virtual server is keyed on: address+port+protocol, a firewall mark, or a virtual_server_group.</summary>
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Address), "address")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Fwmark), "fwmark")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(Group), "group")]
 public abstract record VirtualServerKey
 {
     private VirtualServerKey()
@@ -93,6 +97,16 @@ public sealed record CheckerCommon
 public sealed record HttpUrl(string Path, string? Digest, ValueList<(int From, int To)> StatusCodes, string? Virtualhost, string? Regex, bool RegexNoMatch, Origin Origin);
 
 /// <summary>A health checker of a real server (closed hierarchy).</summary>
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(TcpCheckConfig), "TCP_CHECK")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(HttpCheckConfig), "HTTP_GET")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(SmtpCheckConfig), "SMTP_CHECK")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(DnsCheckConfig), "DNS_CHECK")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(MiscCheckConfig), "MISC_CHECK")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(UdpCheckConfig), "UDP_CHECK")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(PingCheckConfig), "PING_CHECK")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(FileCheckConfig), "FILE_CHECK")]
+[System.Text.Json.Serialization.JsonDerivedType(typeof(BfdCheckConfig), "BFD_CHECK")]
 public abstract record CheckerConfig(CheckerCommon Common, Origin Origin)
 {
     /// <summary>The block keyword (TCP_CHECK, HTTP_GET...).</summary>

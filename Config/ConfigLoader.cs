@@ -1,0 +1,78 @@
+using System.Collections.Immutable;
+using KeepAlive.Config.Binding;
+using KeepAlive.Config.Diagnostics;
+using KeepAlive.Config.Host;
+using KeepAlive.Config.Model;
+using KeepAlive.Config.Syntax;
+using KeepAlive.Config.Validation;
+
+namespace KeepAlive.Config;
+
+/// <summary>Options of one configuration load.</summary>
+/// <param name="Reader">Include, conditional and definition settings (<c>-i</c>, <c>-e</c>).</param>
+/// <param name="Host">Facts about this host for <c>-t</c>; null skips host checks (reload on another host's config).</param>
+/// <param name="Strict">Every warning becomes an error (values keepalived would silently replace are refused).</param>
+public sealed record ConfigLoadOptions(ReaderOptions? Reader = null, IHostFacts? Host = null, bool Strict = false);
+
+/// <summary>The outcome of loading a configuration: the model, every diagnostic in file order, and the files read.</summary>
+public sealed record ConfigLoadResult(KeepAliveConfig Config, ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<string> Files, SyntaxTree Tree)
+{
+    /// <summary>True when the service must not run this configuration (or a reload must not apply it).</summary>
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
+
+    public int ErrorCount => Diagnostics.Count(d => d.Severity == Severity.Error);
+
+    public int WarningCount => Diagnostics.Count(d => d.Severity == Severity.Warning);
+
+    /// <summary>
+    /// The exit code keepalived 2.2.7's <c>-t</c> gives for the same problems (main.c config_test_exit): 0 clean,
+    /// 2 when a keepalived child stops on the configuration, 6 script security, 5 errors it would still run with,
+    /// 4 cannot run. Problems only we report never raise it, except that a configuration we refuse to run is never 0.
+    /// </summary>
+    public int KeepalivedTestExitCode
+    {
+        get
+        {
+            var worst = Diagnostics.Select(d => d.Descriptor.Keepalived).DefaultIfEmpty(KeepalivedClass.None).Max();
+            int code = worst switch
+            {
+                KeepalivedClass.None => 0,
+                KeepalivedClass.Abort => 2,
+                KeepalivedClass.SecurityError => 6,
+                KeepalivedClass.FileNotFound or KeepalivedClass.BadInterface or KeepalivedClass.Fatal => 4,
+                _ => 5,
+            };
+            return code == 0 && HasErrors ? 4 : code;
+        }
+    }
+}
+
+/// <summary>
+/// The whole config pipeline: read (includes, conditionals, definitions) → parse with keepalived's grammar → bind
+/// to immutable records → validate across objects and against the host. Pure apart from the two seams.
+/// </summary>
+public static class ConfigLoader
+{
+    public static ConfigLoadResult Load(string path, IConfigSource source, ConfigLoadOptions? options = null)
+    {
+        options ??= new ConfigLoadOptions();
+        var readerOptions = options.Reader ?? new ReaderOptions(ConfigId: options.Host?.ShortHostName);
+        var read = ConfigReader.Read(path, source, readerOptions);
+        var parsed = Parser.Parse(read.Lines);
+        var bound = ConfigBinder.Bind(parsed.Tree, new BindOptions(options.Strict));
+        var validated = ConfigValidator.Validate(bound.Config, options.Host);
+        var all = read.Diagnostics.Concat(parsed.Diagnostics).Concat(bound.Diagnostics).Concat(validated);
+        if (options.Strict)
+            all = all.Select(d => d.Severity == Severity.Warning ? d with { Severity = Severity.Error } : d);
+        var fileOrder = read.Files.Select((f, i) => (f, i)).ToDictionary(x => x.f, x => x.i, StringComparer.Ordinal);
+        var ordered = all
+            .Select((d, i) => (d, i))
+            .OrderBy(x => fileOrder.TryGetValue(x.d.Span.File, out var k) ? k : -1)
+            .ThenBy(x => x.d.Span.Line)
+            .ThenBy(x => x.d.Span.Column)
+            .ThenBy(x => x.i)
+            .Select(x => x.d)
+            .ToImmutableArray();
+        return new ConfigLoadResult(bound.Config, ordered, read.Files, parsed.Tree);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KeepAlive.Config.Syntax;
+
+namespace KeepAlive.Config.Model;
+
+/// <summary>The bound model as JSON (<c>--dump-json</c>): addresses as text, times in seconds, origins as
+/// <c>file:line:col</c>, enums by name.</summary>
+public static class ConfigJson
+{
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    public static string Serialize(KeepAliveConfig config) => JsonSerializer.Serialize(config, Options);
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var o = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        o.Converters.Add(new AddressConverter());
+        o.Converters.Add(new SecondsConverter());
+        o.Converters.Add(new OriginConverter());
+        o.MakeReadOnly(populateMissingResolver: true);
+        return o;
+    }
+
+    private sealed class AddressConverter : JsonConverter<IPAddress>
+    {
+        public override IPAddress Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            IPAddress.Parse(reader.GetString() ?? string.Empty);
+
+        public override void Write(Utf8JsonWriter writer, IPAddress value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString());
+    }
+
+    private sealed class SecondsConverter : JsonConverter<TimeSpan>
+    {
+        public override TimeSpan Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            TimeSpan.FromTicks((long)(reader.GetDecimal() * TimeSpan.TicksPerSecond));
+
+        public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
+            writer.WriteRawValue(((decimal)value.Ticks / TimeSpan.TicksPerSecond).ToString("0.######", CultureInfo.InvariantCulture));
+    }
+
+    private sealed class OriginConverter : JsonConverter<Origin>
+    {
+        public override Origin Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            reader.Skip();
+            return default;
+        }
+
+        public override void Write(Utf8JsonWriter writer, Origin value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.Span.File is null ? string.Empty : value.Span.ToString());
+    }
+}

@@ -1,0 +1,20 @@
+namespace KeepAlive.Controller;
+
+/// <summary>keepalived's <c>--signum</c> names and the signal numbers behind them on Linux/glibc (SIGRTMIN = 34,
+/// SIGRTMAX = 64): STOP, RELOAD, DATA, STATS, STATS_CLEAR, JSON.</summary>
+public static class SignalNumbers
+{
+    private static readonly Dictionary<string, int> Numbers = new(StringComparer.Ordinal)
+    {
+        ["STOP"] = 15,
+        ["RELOAD"] = 1,
+        ["DATA"] = 10,
+        ["STATS"] = 12,
+        ["STATS_CLEAR"] = 63,
+        ["JSON"] = 36,
+    };
+
+    public static IReadOnlyDictionary<string, int> All => Numbers;
+
+    public static bool TryGet(string name, out int number) => Numbers.TryGetValue(name, out number);
+}
