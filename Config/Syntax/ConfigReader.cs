@@ -178,8 +178,6 @@ public sealed class ConfigReader
     private void PushFile(string path, string text)
     {
         _fileStack.Push(new FileFrame(path, text));
-        if (!_files.Contains(path))
-            _files.Add(path);
     }
 
     private bool NextRaw(out PendingLine raw)
@@ -204,10 +202,17 @@ public sealed class ConfigReader
             var frame = _fileStack.Peek();
             if (frame.Position >= frame.Text.Length)
             {
+                if (!frame.Started && !_files.Contains(frame.Path))
+                    _files.Add(frame.Path);
                 _fileStack.Pop();
                 continue;
             }
-            frame.Started = true;
+            if (!frame.Started)
+            {
+                frame.Started = true;
+                if (!_files.Contains(frame.Path))
+                    _files.Add(frame.Path);
+            }
             var text = frame.Text;
             int start = frame.Position;
             int nl = text.IndexOf('\n', start);

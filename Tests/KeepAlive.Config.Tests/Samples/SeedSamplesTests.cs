@@ -29,7 +29,7 @@ public class SeedSamplesTests
         var path = "/seeds/" + file;
         var bytes = File.ReadAllBytes(System.IO.Path.Combine(SeedDir, file));
         var source = new InMemoryConfigSource().Add(path, TextDecoding.Decode(bytes));
-        return ConfigLoader.Load(path, source, new ConfigLoadOptions(new Syntax.ReaderOptions(RandomSeed: 1), TestConfig.SeedHost));
+        return ConfigLoader.Load(path, source, new ConfigLoadOptions(new KeepAlive.Config.Syntax.ReaderOptions(RandomSeed: 1), TestConfig.SeedHost));
     }
 
     [Theory]
