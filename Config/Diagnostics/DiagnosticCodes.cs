@@ -58,8 +58,6 @@ public static class DiagnosticCodes
         "Recognised, not supported yet", "'{0}' is recognised, not supported yet: it is kept in the configuration but has no effect");
     public static readonly DiagnosticDescriptor DeprecatedKeyword = D("KA1108", Severity.Warning, KeepalivedClass.Deprecated,
         "Deprecated keyword", "'{0}' is deprecated; use '{1}' (read as '{1}')");
-    public static readonly DiagnosticDescriptor KeywordNotInKeepalived = D("KA1109", Severity.Warning, KeepalivedClass.UnknownKeyword,
-        "Keyword keepalived 2.2.7 does not know here", "'{0}' is not a keyword of {1} in keepalived 2.2.7 ({2}); the line is ignored");
     public static readonly DiagnosticDescriptor ValueBlockMissingOpen = D("KA1110", Severity.Warning, KeepalivedClass.None,
         "Value block without '{'", "'{{' missing at the beginning of the {0} block; its lines are read as values up to the next '}}'");
     public static readonly DiagnosticDescriptor ExtensionAlias = D("KA1112", Severity.Warning, KeepalivedClass.UnknownKeyword,
