@@ -119,7 +119,13 @@ public sealed class ConfigReader
 
     /// <summary>A line waiting to be processed: its text, where it came from, the column of its first character,
     /// and whether the comment/definition stage already ran over it.</summary>
-    private readonly record struct PendingLine(string Text, string File, int Line, int Column, bool Preprocessed);
+    private readonly record struct PendingLine(string Text, int Start, int End, string File, int Line, int Column, bool Preprocessed)
+    {
+        public PendingLine(string text, string file, int line, int column, bool preprocessed)
+            : this(text, 0, text.Length, file, line, column, preprocessed)
+        {
+        }
+    }
 
     private abstract class Generator
     {
@@ -221,7 +227,7 @@ public sealed class ConfigReader
             frame.LineNumber++;
             while (end > start && text[end - 1] == '\r')
                 end--;
-            raw = new PendingLine(text.Substring(start, end - start), frame.Path, frame.LineNumber, 1, false);
+            raw = new PendingLine(text, start, end, frame.Path, frame.LineNumber, 1, false);
             return true;
         }
         raw = default;
@@ -232,28 +238,43 @@ public sealed class ConfigReader
 
     private void ProcessLine(PendingLine raw)
     {
-        string text = raw.Text;
+        string buf = raw.Text;
+        int start = raw.Start, end = raw.End;
         int column = raw.Column;
         var span = new SourceSpan(raw.File, raw.Line, raw.Column, 0);
 
         if (!raw.Preprocessed)
         {
-            if (text.Length == 0)
+            if (start == end)
             {
                 EndMultiline();
                 return;
             }
-            text = Decomment(text, span, ref column, out var continued);
+            Decomment(ref buf, ref start, ref end, span, ref column, out var continued);
             if (_multilineDefinition is not null)
             {
-                AppendMultiline(text, continued);
+                AppendMultiline(buf.Substring(start, end - start), continued);
                 return;
             }
-            if (text.Length == 0)
+            if (start == end)
                 return;
         }
 
-        // Conditional lines, definitions, sequences and substitution, as keepalived loops over them.
+        // Fast path: an ordinary line (no conditional, definition, sequence, substitution or include).
+        var body = buf.AsSpan(start, end - start);
+        char c0 = body[0];
+        if (c0 != '@' && c0 != '~' && body.IndexOf('$') < 0 && !body.StartsWith("include"))
+        {
+            SplitAndEmit(buf, start, end, raw.File, raw.Line, column);
+            return;
+        }
+        Preprocess(buf.Substring(start, end - start), raw, span, column);
+    }
+
+    /// <summary>Conditional lines, definitions, sequences and substitution, looped over as keepalived does, then
+    /// include or emit.</summary>
+    private void Preprocess(string text, PendingLine raw, SourceSpan span, int column)
+    {
         for (int round = 0; ; round++)
         {
             if (round > MaxSubstitutionRounds)
@@ -281,7 +302,9 @@ public sealed class ConfigReader
                 if (!Substitute(ref text, span))
                     break;
                 int dummyCol = column;
-                text = Decomment(text, span, ref dummyCol, out _);
+                int s = 0, e = text.Length;
+                Decomment(ref text, ref s, ref e, span, ref dummyCol, out _);
+                text = text.Substring(s, e - s);
                 if ((text.Length > 0 && text[0] == '@') || text.Contains('$'))
                     recheck = true;
             }
@@ -294,25 +317,25 @@ public sealed class ConfigReader
         if (TryInclude(text, span with { Column = column }))
             return;
 
-        SplitAndEmit(text, raw.File, raw.Line, column);
+        SplitAndEmit(text, 0, text.Length, raw.File, raw.Line, column);
     }
 
     /// <summary>keepalived's decomment(): strips leading blanks, the comment from the first unquoted '#' or '!',
-    /// trailing blanks; a backslash before '#'/'!' outside quotes makes it literal; a trailing backslash continues.</summary>
-    private string Decomment(string line, SourceSpan span, ref int column, out bool continued)
+    /// trailing blanks; a backslash before '#'/'!' outside quotes makes it literal; a trailing backslash continues.
+    /// Works on the range [start, end) of <paramref name="buf"/> and allocates only when an escape must be removed.</summary>
+    private void Decomment(ref string buf, ref int start, ref int end, SourceSpan span, ref int column, out bool continued)
     {
         continued = false;
-        int lead = 0;
-        while (lead < line.Length && (line[lead] == ' ' || line[lead] == '\t'))
+        int lead = start;
+        while (lead < end && (buf[lead] == ' ' || buf[lead] == '\t'))
             lead++;
-        column += lead;
+        column += lead - start;
         StringBuilder? sb = null;
         bool quote = false;
-        int commentAt = -1;
         int i = lead;
-        for (; i < line.Length; i++)
+        for (; i < end; i++)
         {
-            char c = line[i];
+            char c = buf[i];
             if (c == '"')
             {
                 quote = !quote;
@@ -321,16 +344,16 @@ public sealed class ConfigReader
             }
             if (c == '\\')
             {
-                if (i + 1 < line.Length)
+                if (i + 1 < end)
                 {
-                    if (!quote && (line[i + 1] == '#' || line[i + 1] == '!'))
+                    if (!quote && (buf[i + 1] == '#' || buf[i + 1] == '!'))
                     {
-                        sb ??= new StringBuilder(line, lead, i - lead, line.Length);
-                        sb.Append(line[i + 1]);
+                        sb ??= new StringBuilder().Append(buf, lead, i - lead);
+                        sb.Append(buf[i + 1]);
                         i++;
                         continue;
                     }
-                    sb?.Append(c).Append(line[i + 1]);
+                    sb?.Append(c).Append(buf[i + 1]);
                     i++;
                     continue;
                 }
@@ -338,20 +361,27 @@ public sealed class ConfigReader
                 break;
             }
             if (!quote && (c == '#' || c == '!'))
-            {
-                commentAt = i;
                 break;
-            }
             sb?.Append(c);
         }
         if (quote)
-            _diagnostics.Add(DiagnosticCodes.UnterminatedQuote.At(span with { Column = column, Length = Math.Max(1, line.Length - lead) }));
-        string body = sb is not null ? sb.ToString() : line.Substring(lead, i - lead);
-        body = body.TrimEnd(' ', '\t');
-        if (continued)
-            body += "\\";
-        _ = commentAt;
-        return body;
+            _diagnostics.Add(DiagnosticCodes.UnterminatedQuote.At(span with { Column = column, Length = Math.Max(1, end - lead) }));
+        if (sb is not null || continued)
+        {
+            string body = sb is not null ? sb.ToString() : buf.Substring(lead, i - lead);
+            body = body.TrimEnd(' ', '\t');
+            if (continued)
+                body += "\\";
+            buf = body;
+            start = 0;
+            end = body.Length;
+            return;
+        }
+        int stop = i;
+        while (stop > lead && (buf[stop - 1] == ' ' || buf[stop - 1] == '\t'))
+            stop--;
+        start = lead;
+        end = stop;
     }
 
     private bool ApplyCondition(ref string text, ref int column)
@@ -815,12 +845,15 @@ public sealed class ConfigReader
 
     // ---------------------------------------------------------------- braces and words
 
-    /// <summary>Emits the line with each unquoted brace on a line of its own (read_line's line_residue logic), then
-    /// splits words as alloc_strvec does: blanks separate, double quotes group and are removed.</summary>
-    private void SplitAndEmit(string text, string file, int line, int column)
+    /// <summary>Emits the range [start, end) with each unquoted brace on a line of its own (read_line's
+    /// line_residue logic), then splits words as alloc_strvec does: blanks separate, double quotes group and are
+    /// removed.</summary>
+    private void SplitAndEmit(string text, int start, int end, string file, int line, int column)
     {
-        int offset = 0;
-        while (offset < text.Length)
+        // Columns are counted from the start of the range.
+        int baseColumn = column - start;
+        int offset = start;
+        while (offset < end)
         {
             if (_lines.Count >= _options.MaxLines)
             {
@@ -832,33 +865,33 @@ public sealed class ConfigReader
             char c0 = text[offset];
             if (c0 == '{' || c0 == '}')
             {
-                var braceSpan = new SourceSpan(file, line, column + offset, 1);
+                var braceSpan = new SourceSpan(file, line, baseColumn + offset, 1);
                 _lines.Add(new LogicalLine(c0 == '{' ? LineKind.OpenBrace : LineKind.CloseBrace,
-                    [new Token(c0.ToString(), braceSpan)], braceSpan, c0.ToString()));
+                    new Token(c0 == '{' ? "{" : "}", braceSpan), ImmutableArray<Token>.Empty, braceSpan));
                 offset++;
-                while (offset < text.Length && (text[offset] == ' ' || text[offset] == '\t'))
+                while (offset < end && (text[offset] == ' ' || text[offset] == '\t'))
                     offset++;
                 continue;
             }
-            int brace = FindUnquotedBrace(text, offset);
-            int end = brace < 0 ? text.Length : brace;
-            int trimmedEnd = end;
-            while (trimmedEnd > offset && (text[trimmedEnd - 1] == ' ' || text[trimmedEnd - 1] == '\t'))
-                trimmedEnd--;
-            if (trimmedEnd > offset)
-                EmitWords(text, offset, trimmedEnd, file, line, column);
-            offset = end;
+            int brace = FindUnquotedBrace(text, offset, end);
+            int stop = brace < 0 ? end : brace;
+            int trimmed = stop;
+            while (trimmed > offset && (text[trimmed - 1] == ' ' || text[trimmed - 1] == '\t'))
+                trimmed--;
+            if (trimmed > offset)
+                EmitWords(text, offset, trimmed, file, line, baseColumn);
+            offset = stop;
         }
     }
 
-    private static int FindUnquotedBrace(string text, int from)
+    private static int FindUnquotedBrace(string text, int from, int end)
     {
-        for (int i = from; i < text.Length; i++)
+        for (int i = from; i < end; i++)
         {
             char c = text[i];
             if (c == '"')
             {
-                int close = text.IndexOf('"', i + 1);
+                int close = text.IndexOf('"', i + 1, end - i - 1);
                 if (close < 0)
                     return -1;
                 i = close;
@@ -872,9 +905,12 @@ public sealed class ConfigReader
 
     private static bool IsWhite(char c) => c is ' ' or '\t' or '\f' or '\n' or '\r' or '\v';
 
-    private void EmitWords(string text, int start, int end, string file, int line, int column)
+    private readonly List<Token> _words = new();
+
+    private void EmitWords(string text, int start, int end, string file, int line, int baseColumn)
     {
-        var tokens = ImmutableArray.CreateBuilder<Token>();
+        var words = _words;
+        words.Clear();
         int i = start;
         bool control = false;
         while (i < end)
@@ -892,25 +928,46 @@ public sealed class ConfigReader
                     // already reported the unterminated quote on this line.
                     break;
                 }
-                tokens.Add(new Token(text.Substring(i + 1, close - i - 1), new SourceSpan(file, line, column + i, close - i + 1), true));
+                words.Add(new Token(Intern(text, i + 1, close - i - 1), new SourceSpan(file, line, baseColumn + i, close - i + 1), true));
                 i = close + 1;
                 continue;
             }
             int wordStart = i;
             while (i < end && !IsWhite(text[i]) && text[i] != '"')
             {
-                if (text[i] < ' ' && !control)
+                if (text[i] < ' ')
                     control = true;
                 i++;
             }
-            tokens.Add(new Token(text.Substring(wordStart, i - wordStart), new SourceSpan(file, line, column + wordStart, i - wordStart)));
+            words.Add(new Token(Intern(text, wordStart, i - wordStart), new SourceSpan(file, line, baseColumn + wordStart, i - wordStart)));
         }
-        if (tokens.Count == 0)
+        if (words.Count == 0)
             return;
-        var lineSpan = new SourceSpan(file, line, column + start, end - start);
+        var lineSpan = new SourceSpan(file, line, baseColumn + start, end - start);
         if (control)
             _diagnostics.Add(DiagnosticCodes.ControlCharacters.At(lineSpan));
-        _lines.Add(new LogicalLine(LineKind.Words, tokens.ToImmutable(), lineSpan, text.Substring(start, end - start)));
+        var rest = words.Count == 1 ? ImmutableArray<Token>.Empty : ImmutableArray.Create(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(words)[1..]);
+        _lines.Add(new LogicalLine(LineKind.Words, words[0], rest, lineSpan));
+    }
+
+    private const int MaxInternedLength = 40;
+    private const int MaxInternedCount = 200_000;
+    private readonly Dictionary<string, string> _intern = new(StringComparer.Ordinal);
+
+    /// <summary>Keywords and small values repeat across a configuration (real_server, weight, 3...): share one string
+    /// for each, bounded so hostile input cannot grow the table without limit.</summary>
+    private string Intern(string text, int start, int length)
+    {
+        if (length > MaxInternedLength)
+            return text.Substring(start, length);
+        var lookup = _intern.GetAlternateLookup<ReadOnlySpan<char>>();
+        var span = text.AsSpan(start, length);
+        if (lookup.TryGetValue(span, out var found))
+            return found;
+        var s = span.ToString();
+        if (_intern.Count < MaxInternedCount)
+            _intern[s] = s;
+        return s;
     }
 
     private static string Truncate(string s) => s.Length <= 120 ? s : s[..117] + "...";

@@ -11,11 +11,12 @@ public enum LineKind
     CloseBrace,
 }
 
-/// <summary>A line as the parser sees it: its words, its kind, where it starts, and the text it came from.</summary>
-public sealed record LogicalLine(LineKind Kind, ImmutableArray<Token> Tokens, SourceSpan Span, string Text)
+/// <summary>A line as the parser sees it: its first word (the keyword, or the brace), the words after it, and where
+/// it starts. The first word is kept apart so a keyword's arguments need no copy.</summary>
+public sealed record LogicalLine(LineKind Kind, Token First, ImmutableArray<Token> Rest, SourceSpan Span)
 {
-    /// <summary>The first word (the keyword), or the brace.</summary>
-    public Token First => Tokens[0];
+    /// <summary>Every word of the line, the first included.</summary>
+    public ImmutableArray<Token> Tokens => Rest.IsDefaultOrEmpty ? [First] : Rest.Insert(0, First);
 
-    public override string ToString() => Text;
+    public override string ToString() => Rest.IsDefaultOrEmpty ? First.Text : First.Text + " " + string.Join(' ', Rest);
 }

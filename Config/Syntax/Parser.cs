@@ -96,7 +96,7 @@ public sealed class Parser
                 _diagnostics.Add(DiagnosticCodes.UnknownKeyword.At(keyword.Span, Truncate(keyword.Text), Describe(context), Hint(context, keyword.Text)));
                 continue;
             }
-            var args = line.Tokens.RemoveAt(0);
+            var args = line.Rest;
             switch (def.Shape)
             {
                 case KeywordShape.Block:

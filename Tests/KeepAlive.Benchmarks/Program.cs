@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using KeepAlive.Benchmarks;
+
+if (args.Length > 0 && args[0] == "quick")
+{
+    // A Stopwatch pass for a quick look (median of 7 after warm-up); BenchmarkDotNet gives the real figures.
+    var b = new ConfigPipelineBenchmarks();
+    b.Setup();
+    Measure("load 2,277 VS / 37,205 RS", () => b.LoadVirtualServers());
+    Measure("load 1,000 vrrp_instances", () => b.LoadVrrpInstances());
+    Measure("diff 2,277 VS / 37,205 RS", () => b.DiffVirtualServers());
+    Measure("diff 1,000 instances", () => b.DiffVrrpInstances());
+    var text = ConfigGenerator.VirtualServers();
+    var src = new KeepAlive.Config.Sources.InMemoryConfigSource().Add("/k.conf", text);
+    Measure("  read only (VS)", () => KeepAlive.Config.Syntax.ConfigReader.Read("/k.conf", src));
+    var lines = KeepAlive.Config.Syntax.ConfigReader.Read("/k.conf", src).Lines;
+    Measure("  parse only (VS)", () => KeepAlive.Config.Syntax.Parser.Parse(lines));
+    var tree = KeepAlive.Config.Syntax.Parser.Parse(lines).Tree;
+    Measure("  bind only (VS)", () => KeepAlive.Config.Binding.ConfigBinder.Bind(tree));
+    Console.WriteLine($"(text {text.Length / 1048576.0:F1} MiB, {lines.Length} logical lines)");
+    var r = b.LoadVirtualServers();
+    Console.WriteLine($"(check: {r.Config.VirtualServers.Count} VS, {r.Config.VirtualServers.Sum(v => v.RealServers.Count)} RS, {r.Diagnostics.Length} diagnostics)");
+    return 0;
+}
+BenchmarkSwitcher.FromAssembly(typeof(ConfigPipelineBenchmarks).Assembly).Run(args);
+return 0;
+
+static void Measure(string name, Func<object> action)
+{
+    for (int i = 0; i < 3; i++)
+        action();
+    var times = new List<double>();
+    long allocated = 0;
+    for (int i = 0; i < 7; i++)
+    {
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var sw = Stopwatch.StartNew();
+        action();
+        times.Add(sw.Elapsed.TotalMilliseconds);
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+    }
+    times.Sort();
+    Console.WriteLine($"{name,-32} median {times[3],8:F1} ms   min {times[0],8:F1} ms   allocated {allocated / 1048576.0,8:F1} MiB");
+}
