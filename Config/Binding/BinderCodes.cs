@@ -49,6 +49,10 @@ public static class BinderCodes
         "Note", "{0}");
     public static readonly DiagnosticDescriptor InvalidBool = D("KA2018", Severity.Warning, KeepalivedClass.GeneralError,
         "Invalid yes/no value", "'{0}': '{1}' is not one of true/on/yes/false/off/no; {2}");
+    /// <summary>A setting keepalived accepts silently (or only logs, outside its configuration error count) but that
+    /// does not do what it says; never changes the <c>-t</c> exit code.</summary>
+    public static readonly DiagnosticDescriptor NoEffect = D("KA2040", Severity.Warning, KeepalivedClass.None,
+        "Setting without the expected effect", "'{0}': {1}");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = typeof(BinderCodes)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

@@ -27,5 +27,8 @@ public sealed record KeywordDef(string Context, string Name, KeywordShape Shape,
         (char.IsAsciiLetterUpper(Notes[0]) || Notes[0] == '"') &&
         !Notes.StartsWith("KeepAlive:", StringComparison.Ordinal);
 
+    /// <summary>True for a value block whose keyword line carries a name before the block (virtual_server_group NAME).</summary>
+    public bool ValuesTakeName => Shape == KeywordShape.Values && Notes.StartsWith("NAME", StringComparison.Ordinal);
+
     public override string ToString() => $"{Context}/{Name}";
 }

@@ -94,7 +94,12 @@ public sealed record CheckerCommon
 }
 
 /// <summary>One <c>url { }</c> of HTTP_GET / SSL_GET.</summary>
-public sealed record HttpUrl(string Path, string? Digest, ValueList<(int From, int To)> StatusCodes, string? Virtualhost, string? Regex, bool RegexNoMatch, Origin Origin);
+public sealed record HttpUrl(string Path, string? Digest, ValueList<(int From, int To)> StatusCodes, string? Virtualhost, string? Regex, bool RegexNoMatch, Origin Origin)
+{
+    /// <summary>url keywords recognised but not bound yet (regex_options, regex_min_offset, regex_max_offset,
+    /// regex_stack), kept as written.</summary>
+    public ValueList<RawSetting> Other { get; init; }
+}
 
 /// <summary>A health checker of a real server (closed hierarchy).</summary>
 [System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]

@@ -9,6 +9,7 @@ namespace KeepAlive.Config.Model;
 /// "changed" by record equality; ImmutableArray alone compares by reference).
 /// </summary>
 [JsonConverter(typeof(ValueListJsonConverterFactory))]
+[System.Runtime.CompilerServices.CollectionBuilder(typeof(ValueList), nameof(ValueList.Create))]
 public readonly struct ValueList<T> : IEquatable<ValueList<T>>, IReadOnlyList<T>
 {
     private readonly ImmutableArray<T> _items;
@@ -27,7 +28,8 @@ public readonly struct ValueList<T> : IEquatable<ValueList<T>>, IReadOnlyList<T>
 
     public bool IsEmpty => Count == 0;
 
-    public ValueList<T> Add(T item) => new(Items.Add(item));
+    /// <summary>A new list with <paramref name="item"/> appended.</summary>
+    public ValueList<T> Append(T item) => new(Items.Add(item));
 
     public bool Equals(ValueList<T> other)
     {
@@ -69,6 +71,9 @@ public readonly struct ValueList<T> : IEquatable<ValueList<T>>, IReadOnlyList<T>
 public static class ValueList
 {
     public static ValueList<T> From<T>(IEnumerable<T> items) => new(items);
+
+    /// <summary>Collection-expression builder: <c>ValueList&lt;int&gt; x = [1, 2];</c>.</summary>
+    public static ValueList<T> Create<T>(ReadOnlySpan<T> items) => new(ImmutableArray.Create(items));
 
     public static ValueList<T> ToValueList<T>(this IEnumerable<T> items) => new(items);
 }

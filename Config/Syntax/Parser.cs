@@ -109,10 +109,9 @@ public sealed class Parser
                 }
                 case KeywordShape.Values:
                 {
-                    if (args.Length > 0)
-                    {
-                        _diagnostics.Add(DiagnosticCodes.BlockExtraParameters.At(args[0].Span, keyword.Text, args[0].Text));
-                    }
+                    int allowed = def.ValuesTakeName ? 1 : 0;
+                    if (args.Length > allowed)
+                        _diagnostics.Add(DiagnosticCodes.BlockExtraParameters.At(args[allowed].Span, keyword.Text, args[allowed].Text));
                     var values = ReadValueBlock(keyword, out var wasClosed);
                     if (!wasClosed)
                         _diagnostics.Add(DiagnosticCodes.MissingCloseBrace.At(line.Span, keyword.Text));

@@ -1,0 +1,245 @@
+using System.Net;
+using KeepAlive.Config.Model;
+using KeepAlive.Config.Syntax;
+
+namespace KeepAlive.Config.Binding;
+
+/// <summary>
+/// Binds the checker blocks of a real_server (check_api.c and check_*.c). Each block is read into a
+/// <see cref="Draft"/> holding only what was written; <see cref="CheckerCompleter"/> turns it into a
+/// <see cref="CheckerConfig"/> with effective values once the whole virtual_server is known.
+/// </summary>
+public static partial class CheckerBinder
+{
+    /// <summary>read_timer without a maximum (keepalived: TIMER_MAXIMUM); our parser stops at 10^12 s anyway.</summary>
+    internal const long NoMaxMicros = 1_000_000_000_000_000_000L;
+
+    /// <summary>connect_timeout: 1 µs .. UINT_MAX µs.</summary>
+    internal const long ConnectTimeoutMaxMicros = uint.MaxValue;
+
+    /// <summary>The connection options of a checker (keepalived's conn_opts_t), as written.</summary>
+    public sealed class ConnDraft
+    {
+        public IPAddress? ConnectIp;
+        public int? ConnectPort;
+        public IPAddress? BindTo;
+        public int? BindPort;
+        public string? BindInterface;
+        public uint? Fwmark;
+        public TimeSpan? ConnectTimeout;
+        public SourceSpan Span;
+
+        /// <summary>smtp_check_end_handler's "has any connection component been configured?".</summary>
+        public bool AnySet => ConnectIp is not null || ConnectPort is not null || BindTo is not null || BindPort is not null
+            || BindInterface is not null || Fwmark is > 0 || ConnectTimeout is not null;
+    }
+
+    /// <summary>A checker block as written; fields of other kinds stay at their defaults.</summary>
+    public sealed class Draft
+    {
+        public required string Kind;
+        public required SyntaxNode Node;
+        public required LvsScope Scope;
+        public ConnDraft Conn = new();
+        public long? Retry;
+        public TimeSpan? DelayBeforeRetry;
+        public TimeSpan? DelayLoop;
+        public TimeSpan? Warmup;
+        public bool? Alpha;
+        public bool LogAllFailures;
+        public bool Dropped;
+
+        // HTTP_GET / SSL_GET
+        public readonly List<HttpUrl> Urls = new();
+        public string HttpProtocol = "1.0";
+        public string? Virtualhost;
+        public bool FastRecovery;
+        public bool EnableSni;
+
+        // SMTP_CHECK
+        public string? HeloName;
+        public readonly List<ConnDraft> Hosts = new();
+
+        // DNS_CHECK
+        public string DnsType = "SOA";
+        public string? DnsName;
+
+        // MISC_CHECK
+        public NotifyScript? MiscPath;
+        public TimeSpan? MiscTimeout;
+        public bool MiscDynamic;
+        public string? User;
+        public string? Group;
+
+        // UDP_CHECK
+        public string? Payload;
+        public bool RequireReply;
+        public string? ReplyPattern;
+        public int MinReplyLength;
+        public int MaxReplyLength = byte.MaxValue;
+
+        // FILE_CHECK
+        public TrackFileConfig? TrackFile;
+        public int? FileWeight;
+        public bool FileReverse;
+
+        // BFD_CHECK
+        public string? BfdName;
+    }
+
+    /// <summary>The checker block keywords of real_server, each with its keyword table.</summary>
+    public static IReadOnlyDictionary<string, KeywordTable<Draft>> Tables { get; } = BuildTables();
+
+    /// <summary>Reads one checker block; null when keepalived drops the checker while reading it.</summary>
+    public static Draft? Bind(SyntaxNode node, LvsScope scope, BindContext c)
+    {
+        if (!Tables.TryGetValue(node.Keyword.Name, out var table))
+            return null;
+        var d = new Draft { Kind = node.Keyword.Name, Node = node, Scope = scope };
+        d.Conn.Span = node.KeywordToken.Span;
+        table.Bind(d, node.Children, c, null);
+        if (!d.Dropped)
+            EndOfBlock(d, c);
+        return d.Dropped ? null : d;
+    }
+
+    /// <summary>The checks keepalived makes when the checker's block ends (the sublevel end handlers).</summary>
+    private static void EndOfBlock(Draft d, BindContext c)
+    {
+        var span = d.Node.KeywordToken.Span;
+        switch (d.Kind)
+        {
+            case "HTTP_GET" or "SSL_GET" when d.Urls.Count == 0:
+                c.Report(BinderCodes.RequiredMissing.At(span, d.Kind, "checker", "url with a path", "the checker is ignored, as keepalived does"));
+                d.Dropped = true;
+                break;
+            case "MISC_CHECK" when d.MiscPath is null:
+                c.Report(BinderCodes.RequiredMissing.At(span, d.Kind, "checker", "misc_path", "the checker is skipped, as keepalived does"));
+                d.Dropped = true;
+                break;
+            case "FILE_CHECK" when d.TrackFile is null:
+                c.Report(BinderCodes.RequiredMissing.At(span, d.Kind, "checker", "track_file", "the checker is ignored, as keepalived does"));
+                d.Dropped = true;
+                break;
+            case "FILE_CHECK" when d.FileWeight is null:
+                // file_end_handler: the checker takes the track_file's weight.
+                d.FileWeight = d.TrackFile!.Weight;
+                d.FileReverse = d.TrackFile.WeightReverse;
+                break;
+            case "BFD_CHECK" when d.BfdName is null:
+                c.Report(BinderCodes.RequiredMissing.At(span, d.Kind, "checker", "name", "the checker is skipped, as keepalived does"));
+                d.Dropped = true;
+                break;
+            case "UDP_CHECK" when d.MinReplyLength > d.MaxReplyLength:
+                c.Report(BinderCodes.InvalidValue.At(span, "min_reply_length", $"{d.MinReplyLength} > max_reply_length {d.MaxReplyLength}",
+                    "the minimum reply length is above the maximum", "; keepalived keeps both and the check always fails"));
+                break;
+        }
+    }
+
+    private static Dictionary<string, KeywordTable<Draft>> BuildTables()
+    {
+        var tables = new Dictionary<string, KeywordTable<Draft>>(StringComparer.Ordinal);
+        foreach (var kind in new[] { "TCP_CHECK", "PING_CHECK" })
+            tables[kind] = Common(new KeywordTable<Draft>(), connection: true);
+        tables["HTTP_GET"] = HttpTable();
+        tables["SSL_GET"] = HttpTable();
+        tables["SMTP_CHECK"] = SmtpTable();
+        tables["DNS_CHECK"] = DnsTable();
+        tables["MISC_CHECK"] = MiscTable();
+        tables["UDP_CHECK"] = UdpTable();
+        tables["FILE_CHECK"] = FileTable();
+        tables["BFD_CHECK"] = BfdTable();
+        return tables;
+    }
+
+    /// <summary>install_checker_common_keywords: the connection keywords (optional) and the timing keywords.</summary>
+    internal static KeywordTable<Draft> Common(KeywordTable<Draft> t, bool connection)
+    {
+        if (connection)
+        {
+            t.On("connect_ip", (d, n, c) =>
+            {
+                if (!c.Values.TryAddress(n, 0, out var a, "ignored"))
+                    return;
+                if (d.Conn.BindTo is { } b && b.AddressFamily != a.AddressFamily)
+                {
+                    c.Report(BinderCodes.InvalidValue.At(n.Arguments[0].Span, n.Name, n.Arguments[0].Text, "its address family does not match bindto", "; ignored"));
+                    return;
+                }
+                d.Conn.ConnectIp = a;
+            });
+            t.On("connect_port", (d, n, c) =>
+            {
+                if (c.Values.TryUInt(n, 0, 1, 65535, out var p, "ignored"))
+                    d.Conn.ConnectPort = (int)p;
+            });
+            t.On("bindto", (d, n, c) =>
+            {
+                if (!c.Values.TryAddress(n, 0, out var a, "ignored"))
+                    return;
+                if (d.Conn.ConnectIp is { } dst && dst.AddressFamily != a.AddressFamily)
+                {
+                    c.Report(BinderCodes.InvalidValue.At(n.Arguments[0].Span, n.Name, n.Arguments[0].Text, "its address family does not match connect_ip", "; ignored"));
+                    return;
+                }
+                d.Conn.BindTo = a;
+            });
+            t.On("bind_port", (d, n, c) =>
+            {
+                if (c.Values.TryUInt(n, 0, 1, 65535, out var p, "ignored"))
+                    d.Conn.BindPort = (int)p;
+            });
+            t.On("bind_if", (d, n, c) =>
+            {
+                if (c.Values.Arg(n, 0, "an interface name") is not { } tok)
+                    return;
+                if (tok.Text.Length > AddressLineBinder.InterfaceNameMax)
+                    c.Report(BinderCodes.InvalidValue.At(tok.Span, n.Name, tok.Text, $"interface names are at most {AddressLineBinder.InterfaceNameMax} characters", "; ignored"));
+                else
+                    d.Conn.BindInterface = tok.Text;
+            });
+            t.On("connect_timeout", (d, n, c) =>
+            {
+                if (c.Values.TryTimer(n, 0, 1, ConnectTimeoutMaxMicros, out var v, "ignored"))
+                    d.Conn.ConnectTimeout = v;
+            });
+            t.On("fwmark", (d, n, c) =>
+            {
+                if (c.Values.TryUInt(n, 0, 0, uint.MaxValue, out var v, "ignored"))
+                    d.Conn.Fwmark = (uint)v;
+            });
+        }
+        t.On("retry", (d, n, c) =>
+        {
+            if (c.Values.TryUInt(n, 0, 0, uint.MaxValue, out var v, "ignored"))
+                d.Retry = v;
+        });
+        t.On("delay_before_retry", (d, n, c) =>
+        {
+            if (c.Values.TryTimer(n, 0, 0, NoMaxMicros, out var v, "ignored"))
+                d.DelayBeforeRetry = v;
+        });
+        t.On("warmup", (d, n, c) =>
+        {
+            if (c.Values.TryTimer(n, 0, 0, NoMaxMicros, out var v, "ignored"))
+                d.Warmup = v;
+        });
+        t.On("delay_loop", (d, n, c) =>
+        {
+            if (c.Values.TryTimer(n, 0, 1, NoMaxMicros, out var v, "ignored"))
+                d.DelayLoop = v;
+        });
+        t.On("alpha", (d, n, c) =>
+        {
+            if (c.Values.TryOptionalBool(n, out var b))
+                d.Alpha = b;
+        });
+        t.On("log_all_failures", (d, n, c) =>
+        {
+            if (c.Values.TryOptionalBool(n, out var b))
+                d.LogAllFailures = b;
+        });
+        return t;
+    }
+}

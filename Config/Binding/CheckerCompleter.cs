@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Sockets;
+using KeepAlive.Config.Model;
+using KeepAlive.Config.Syntax;
+
+namespace KeepAlive.Config.Binding;
+
+/// <summary>
+/// Gives a checker its effective values (check_data.c validate_check_config): the checker's own value, else the
+/// real server's, else the virtual server's, else the checker kind's default. Connection checkers target the real
+/// server's address and the port written on its real_server line (keepalived copies the address while reading the
+/// checker, before it fills in the virtual server's port), unless connect_ip / connect_port say otherwise.
+/// </summary>
+public static class CheckerCompleter
+{
+    /// <summary>What a checker inherits from its real server (which already inherited from its virtual server).</summary>
+    public sealed record Inherited(
+        IPAddress Address,
+        int Port,
+        string RealServerLabel,
+        long? Retry,
+        TimeSpan ConnectTimeout,
+        TimeSpan DelayLoop,
+        TimeSpan? Warmup,
+        TimeSpan? DelayBeforeRetry,
+        bool Alpha,
+        string? Virtualhost);
+
+    /// <summary>Kinds that connect somewhere (they have connection options).</summary>
+    public static bool HasConnection(string kind) => kind is not ("MISC_CHECK" or "FILE_CHECK" or "BFD_CHECK");
+
+    /// <summary>Kinds whose target needs a port.</summary>
+    public static bool NeedsPort(string kind) => HasConnection(kind) && kind != "PING_CHECK";
+
+    public static long DefaultRetry(string kind) => kind switch
+    {
+        "DNS_CHECK" => 3,
+        "MISC_CHECK" => 0,
+        _ => 1,
+    };
+
+    public static TimeSpan DefaultDelayBeforeRetry(string kind, TimeSpan delayLoop) => kind switch
+    {
+        "HTTP_GET" or "SSL_GET" => TimeSpan.FromSeconds(3),
+        "DNS_CHECK" => delayLoop,
+        _ => TimeSpan.FromSeconds(1),
+    };
+
+    public static CheckerConfig? Complete(CheckerBinder.Draft d, Inherited inh, BindContext c)
+    {
+        var origin = new Origin(d.Node.Span);
+        var delayLoop = d.DelayLoop ?? inh.DelayLoop;
+        var common = new CheckerCommon
+        {
+            Retry = d.Retry ?? inh.Retry ?? DefaultRetry(d.Kind),
+            DelayLoop = delayLoop,
+            Warmup = d.Warmup ?? inh.Warmup,
+            DelayBeforeRetry = d.DelayBeforeRetry ?? inh.DelayBeforeRetry ?? DefaultDelayBeforeRetry(d.Kind, delayLoop),
+            // A FILE_CHECK knows its state at once, so keepalived clears alpha mode for it.
+            Alpha = d.Kind != "FILE_CHECK" && (d.Alpha ?? inh.Alpha),
+            LogAllFailures = d.LogAllFailures,
+        };
+        if (d.Kind == "SMTP_CHECK")
+            return Smtp(d, common, inh, c, origin);
+        if (HasConnection(d.Kind))
+        {
+            if (WithConnection(common, d.Conn, d, inh, c) is not { } withConn)
+                return null;
+            common = withConn;
+        }
+        return d.Kind switch
+        {
+            "TCP_CHECK" => new TcpCheckConfig(common, origin),
+            "PING_CHECK" => new PingCheckConfig(common, origin),
+            "HTTP_GET" or "SSL_GET" => new HttpCheckConfig(common, d.Kind == "SSL_GET", d.Urls.ToValueList(), d.HttpProtocol,
+                d.Virtualhost ?? inh.Virtualhost, d.FastRecovery, d.EnableSni, origin),
+            "DNS_CHECK" => new DnsCheckConfig(common, d.DnsType, d.DnsName ?? string.Empty, origin),
+            "MISC_CHECK" => new MiscCheckConfig(common, d.MiscPath, d.MiscTimeout, d.MiscDynamic, d.User, d.Group, origin),
+            "UDP_CHECK" => new UdpCheckConfig(common, d.Payload, d.RequireReply, d.ReplyPattern, d.MinReplyLength, d.MaxReplyLength, origin),
+            "FILE_CHECK" => new FileCheckConfig(common, d.TrackFile?.Name, d.FileWeight, d.FileReverse, origin),
+            "BFD_CHECK" => new BfdCheckConfig(common, d.BfdName, origin),
+            _ => null,
+        };
+    }
+
+    /// <summary>smtp_check_end_handler: when the checker itself sets no connection option but has (deprecated) host
+    /// blocks, its first host replaces its own target; each further host is checked as well.</summary>
+    private static SmtpCheckConfig? Smtp(CheckerBinder.Draft d, CheckerCommon common, Inherited inh, BindContext c, Origin origin)
+    {
+        var hosts = d.Hosts.ToList();
+        var main = d.Conn;
+        if (!main.AnySet && hosts.Count > 0)
+        {
+            main = hosts[0];
+            hosts.RemoveAt(0);
+        }
+        if (WithConnection(common, main, d, inh, c) is not { } mainCommon)
+            return null;
+        var hostCommons = new List<CheckerCommon>();
+        foreach (var h in hosts)
+            if (WithConnection(common, h, d, inh, c) is { } hc)
+                hostCommons.Add(hc);
+        return new SmtpCheckConfig(mainCommon, d.HeloName ?? "smtpchecker.keepalived.org", hostCommons.ToValueList(), origin);
+    }
+
+    /// <summary>The effective target and connection options; null (with a diagnostic) when keepalived drops the
+    /// checker (check_conn_opts: a link-local target needs bind_if).</summary>
+    private static CheckerCommon? WithConnection(CheckerCommon common, CheckerBinder.ConnDraft conn, CheckerBinder.Draft d, Inherited inh, BindContext c)
+    {
+        var target = conn.ConnectIp ?? inh.Address;
+        int? port = conn.ConnectPort ?? (inh.Port != 0 ? inh.Port : null);
+        if (target.AddressFamily == AddressFamily.InterNetworkV6 && target.IsIPv6LinkLocal && conn.BindInterface is null)
+        {
+            c.Report(BinderCodes.RequiredMissing.At(conn.Span, d.Kind, $"of real_server {inh.RealServerLabel}", "bind_if",
+                $"the link-local target {target} needs one; the checker is removed, as keepalived does"));
+            return null;
+        }
+        if (port is null && NeedsPort(d.Kind))
+            c.Report(BinderCodes.NoEffect.At(conn.Span, d.Kind,
+                $"neither connect_port nor the real_server line ({inh.RealServerLabel}) gives a port; keepalived checks port 0, which always fails"));
+        return common with
+        {
+            ConnectIp = target,
+            ConnectPort = port,
+            BindTo = conn.BindTo,
+            BindPort = conn.BindPort,
+            BindInterface = conn.BindInterface,
+            Fwmark = conn.Fwmark,
+            ConnectTimeout = conn.ConnectTimeout ?? inh.ConnectTimeout,
+        };
+    }
+}

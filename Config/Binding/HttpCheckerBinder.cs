@@ -1,0 +1,156 @@
+using KeepAlive.Config.Model;
+using KeepAlive.Config.Syntax;
+
+namespace KeepAlive.Config.Binding;
+
+/// <summary>HTTP_GET / SSL_GET and their <c>url { }</c> blocks (check_http.c).</summary>
+public static partial class CheckerBinder
+{
+    /// <summary>One url block while it is read.</summary>
+    public sealed class UrlDraft
+    {
+        public string? Path;
+        public string? Digest;
+        public readonly bool[] Codes = new bool[500];
+        public bool AnyCode;
+        public string? Virtualhost;
+        public string? Regex;
+        public bool RegexNoMatch;
+        public readonly List<RawSetting> Other = new();
+    }
+
+    public static KeywordTable<UrlDraft> UrlTable { get; } = BuildUrlTable();
+
+    private static KeywordTable<Draft> HttpTable()
+    {
+        var t = Common(new KeywordTable<Draft>(), connection: true);
+        t.On("virtualhost", (d, n, c) =>
+        {
+            if (c.Values.OptionalArg(n, 0, "a host name") is { } v)
+                d.Virtualhost = v.Text;
+        });
+        t.On("http_protocol", (d, n, c) =>
+        {
+            if (c.Values.OptionalArg(n, 0, "1.0, 1.0C or 1.1") is not { } v)
+                return;
+            switch (v.Text)
+            {
+                case "1.0" or "1.1":
+                    d.HttpProtocol = v.Text;
+                    break;
+                case "1.0C" or "1.0c":
+                    d.HttpProtocol = "1.0C";
+                    break;
+                default:
+                    c.Report(BinderCodes.InvalidValue.At(v.Span, n.Name, v.Text, "1.0, 1.0C or 1.1", $"; ignored, the protocol stays {d.HttpProtocol}"));
+                    break;
+            }
+        });
+        t.On("enable_sni", (d, n, c) =>
+        {
+            if (c.Values.TryOptionalBool(n, out var b))
+                d.EnableSni = b;
+        });
+        t.On("fast_recovery", (d, n, c) =>
+        {
+            if (c.Values.TryOptionalBool(n, out var b))
+                d.FastRecovery = b;
+        });
+        t.On("url", (d, n, c) =>
+        {
+            var u = new UrlDraft();
+            UrlTable.Bind(u, n.Children, c, u.Other);
+            if (CompleteUrl(u, n, d.Kind, c) is { } url)
+                d.Urls.Add(url);
+        });
+        return t;
+    }
+
+    private static KeywordTable<UrlDraft> BuildUrlTable()
+    {
+        var t = new KeywordTable<UrlDraft>();
+        t.On("path", (u, n, c) =>
+        {
+            if (c.Values.Arg(n, 0, "a path") is { } v)
+                u.Path = v.Text;
+        });
+        t.On("digest", (u, n, c) =>
+        {
+            if (c.Values.Arg(n, 0, "an MD5 digest (32 hex digits)") is not { } v)
+                return;
+            if (u.Digest is not null)
+            {
+                c.Report(BinderCodes.Ignored.At(v.Span, n.Name, $"is a duplicate (the url already has digest {u.Digest}): '{v.Text}'"));
+                return;
+            }
+            if (v.Text.Length != 32)
+            {
+                c.Report(BinderCodes.InvalidValue.At(v.Span, n.Name, v.Text, $"an MD5 digest is 32 hex digits, not {v.Text.Length}", "; ignored"));
+                return;
+            }
+            if (!v.Text.All(char.IsAsciiHexDigit))
+            {
+                c.Report(BinderCodes.InvalidValue.At(v.Span, n.Name, v.Text, "not hexadecimal", "; ignored"));
+                return;
+            }
+            u.Digest = v.Text.ToLowerInvariant();
+        });
+        t.On("status_code", (u, n, c) =>
+        {
+            foreach (var w in n.Arguments)
+            {
+                if (!LvsMethodParser.TryStatusRange(w.Text, out var from, out var to))
+                {
+                    c.Report(BinderCodes.InvalidValue.At(w.Span, n.Name, w.Text, "a status code or range CODE-CODE within 100..599", "; this word is ignored"));
+                    continue;
+                }
+                for (int i = from; i <= to; i++)
+                    u.Codes[i - 100] = true;
+                u.AnyCode = true;
+            }
+        });
+        t.On("virtualhost", (u, n, c) =>
+        {
+            if (c.Values.OptionalArg(n, 0, "a host name") is { } v)
+                u.Virtualhost = v.Text;
+        });
+        t.On("regex", (u, n, c) =>
+        {
+            // regex_handler re-reads the line and wants exactly one (quoted) pattern; it only logs otherwise.
+            if (n.Arguments.Length != 1)
+            {
+                c.Report(BinderCodes.NoEffect.At(n.KeywordToken.Span, n.Name, "needs exactly one pattern (quote it if it has blanks); keepalived logs this and ignores the line"));
+                return;
+            }
+            u.Regex = n.Arguments[0].Text;
+        });
+        t.On("regex_no_match", (u, n, c) => u.RegexNoMatch = true);
+        return t;
+    }
+
+    /// <summary>url_check: a url without a path is dropped; no status_code means 200-299; regex options without a
+    /// regex are cleared.</summary>
+    private static HttpUrl? CompleteUrl(UrlDraft u, SyntaxNode n, string kind, BindContext c)
+    {
+        if (u.Path is null)
+        {
+            c.Report(BinderCodes.RequiredMissing.At(n.KeywordToken.Span, kind, "url", "path", "the url is ignored, as keepalived does"));
+            return null;
+        }
+        if (!u.AnyCode)
+            for (int i = 200; i <= 299; i++)
+                u.Codes[i - 100] = true;
+        var other = u.Other;
+        if (u.Regex is null && (u.RegexNoMatch || other.Count > 0))
+        {
+            c.Report(BinderCodes.NoEffect.At(n.KeywordToken.Span, n.Name, "regex options are given without 'regex'; keepalived logs this and clears them"));
+            other = [];
+            u.RegexNoMatch = false;
+        }
+        return new HttpUrl(u.Path, u.Digest, LvsMethodParser.Ranges(u.Codes), u.Virtualhost, u.Regex, u.RegexNoMatch, new Origin(n.Span))
+        {
+            Other = other.ToValueList(),
+        };
+    }
+
+}
