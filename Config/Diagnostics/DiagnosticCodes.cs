@@ -40,6 +40,8 @@ public static class DiagnosticCodes
         "Several configuration files match", "configuration file pattern '{0}' matches {1} files; reading them in order, starting with '{2}'");
     public static readonly DiagnosticDescriptor ControlCharacters = D("KA1013", Severity.Warning, KeepalivedClass.None,
         "Control characters in configuration", "line contains control characters (binary data?); they are read as ordinary characters");
+    public static readonly DiagnosticDescriptor LineLongerThanKeepalivedReads = D("KA1014", Severity.Warning, KeepalivedClass.GeneralError,
+        "Line longer than keepalived reads", "line is {0} bytes long: keepalived 2.2.7 reads at most 1023 bytes of a line and parses the rest as further lines, so this configuration means something else to keepalived (KeepAlive reads the whole line); split it");
 
     // ---- KA11xx: structure and keywords ----
     public static readonly DiagnosticDescriptor UnknownKeyword = D("KA1101", Severity.Warning, KeepalivedClass.UnknownKeyword,

@@ -18,6 +18,9 @@ public sealed record ReadResult(ImmutableArray<LogicalLine> Lines, ImmutableArra
 public sealed class ConfigReader
 {
     private const int MaxSubstitutionRounds = 64;
+
+    /// <summary>keepalived 2.2.7 reads lines with fgets into MAXBUF (1024) bytes: 1023 bytes and the terminator.</summary>
+    private const int KeepalivedLineBytes = 1023;
     private const int MaxSeqLength = 1_000_000;
 
     private readonly IConfigSource _source;
@@ -227,6 +230,11 @@ public sealed class ConfigReader
             frame.LineNumber++;
             while (end > start && text[end - 1] == '\r')
                 end--;
+            if (end - start > KeepalivedLineBytes / 3 && System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(start, end - start)) > KeepalivedLineBytes)
+            {
+                _diagnostics.Add(DiagnosticCodes.LineLongerThanKeepalivedReads.At(new SourceSpan(frame.Path, frame.LineNumber, 1, end - start),
+                    System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(start, end - start))));
+            }
             raw = new PendingLine(text, start, end, frame.Path, frame.LineNumber, 1, false);
             return true;
         }

@@ -43,6 +43,7 @@ public class DiagnosticCatalogueTests
         new("KA1011", [(Root, "\ninclude missing.conf")], 2, 1, new ReaderOptions(RequireAllFiles: true)),
         new("KA1012", [("/etc/k/*.conf", ""), ("/etc/k/a.conf", "x"), ("/etc/k/b.conf", "y")], 0, 0),
         F("KA1013", "router\u0001id x", 1, 1),
+        F("KA1014", "global_defs {\n router_id " + new string('x', 1100) + "\n}", 2, 1),
         F("KA1101", "global_defs {\n  routr_id x\n}", 2, 3),
         F("KA1102", "global_defs {\n bogus {\n }\n}", 2, 8),
         F("KA1103", "global_defs\n router_id x\n}", 2, 2),
