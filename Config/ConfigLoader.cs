@@ -15,7 +15,7 @@ namespace KeepAlive.Config;
 public sealed record ConfigLoadOptions(ReaderOptions? Reader = null, IHostFacts? Host = null, bool Strict = false);
 
 /// <summary>The outcome of loading a configuration: the model, every diagnostic in file order, and the files read.</summary>
-public sealed record ConfigLoadResult(KeepAliveConfig Config, ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<string> Files, SyntaxTree Tree)
+public sealed record ConfigLoadResult(KeepAliveConfig Config, ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<string> Files)
 {
     /// <summary>True when the service must not run this configuration (or a reload must not apply it).</summary>
     public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
@@ -57,9 +57,11 @@ public static class ConfigLoader
     {
         options ??= new ConfigLoadOptions();
         var readerOptions = options.Reader ?? new ReaderOptions(ConfigId: options.Host?.ShortHostName);
-        var read = ConfigReader.Read(path, source, readerOptions);
-        var parsed = Parser.Parse(read.Lines);
-        var bound = ConfigBinder.Bind(parsed.Tree, new BindOptions(options.Strict));
+        // Streaming: lines are parsed as they are read and each top-level block is bound as soon as it is parsed.
+        var read = ConfigReader.Open(path, source, readerOptions);
+        var session = new ConfigBinder.Session(new BindOptions(options.Strict));
+        var parsed = Parser.Parse(read.Lines, null, session.Add);
+        var bound = session.Complete();
         var validated = ConfigValidator.Validate(bound.Config, options.Host);
         var all = read.Diagnostics.Concat(parsed.Diagnostics).Concat(bound.Diagnostics).Concat(validated);
         if (options.Strict)
@@ -73,6 +75,6 @@ public static class ConfigLoader
             .ThenBy(x => x.i)
             .Select(x => x.d)
             .ToImmutableArray();
-        return new ConfigLoadResult(bound.Config, ordered, read.Files, parsed.Tree);
+        return new ConfigLoadResult(bound.Config, ordered, read.Files);
     }
 }

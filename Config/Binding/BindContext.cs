@@ -32,6 +32,12 @@ public sealed class KeywordTable<TDraft>
     public void Bind(TDraft draft, ImmutableArray<SyntaxNode> nodes, BindContext context, List<RawSetting>? other)
     {
         foreach (var node in nodes)
+            BindOne(draft, node, context, other);
+    }
+
+    /// <summary>Binds one node with its handler, or keeps it raw.</summary>
+    public void BindOne(TDraft draft, SyntaxNode node, BindContext context, List<RawSetting>? other)
+    {
         {
             var name = node.Keyword.AliasOf ?? node.Keyword.Name;
             if (node.Keyword.AliasOf is not null)
@@ -44,12 +50,12 @@ public sealed class KeywordTable<TDraft>
             if (_handlers.TryGetValue(name, out var handler))
             {
                 handler(draft, node, context);
-                continue;
+                return;
             }
             if (node.Keyword.RequiresArgument && node.Arguments.IsEmpty)
             {
                 context.Values.Arg(node, 0, "a value");
-                continue;
+                return;
             }
             context.Report(DiagnosticCodes.NotSupportedYet.At(node.KeywordToken.Span, node.Name));
             other?.Add(BindContext.ToRaw(node));

@@ -36,34 +36,53 @@ public static class ConfigBinder
 
     public static BindResult Bind(SyntaxTree tree, BindOptions? options = null)
     {
-        var context = new BindContext(options ?? BindOptions.Default);
-        var draft = new Draft();
-        RootTable.Bind(draft, tree.Roots, context, draft.Other);
+        var session = new Session(options);
+        foreach (var root in tree.Roots)
+            session.Add(root);
+        return session.Complete();
+    }
 
-        // Instances are completed after global_defs is known, wherever global_defs was written (keepalived's parent
-        // reads globals before forking the VRRP child, so its defaults apply to every instance).
-        var instances = new List<VrrpInstanceConfig>();
-        foreach (var node in draft.InstanceNodes)
+    /// <summary>Binds root blocks one at a time as the parser produces them, so a large configuration's syntax
+    /// nodes are short-lived; <see cref="Complete"/> finishes what needs the whole file (instances need globals).</summary>
+    public sealed class Session
+    {
+        private readonly BindContext _context;
+        private readonly Draft _draft = new();
+
+        public Session(BindOptions? options = null) => _context = new BindContext(options ?? BindOptions.Default);
+
+        public void Add(SyntaxNode root) => RootTable.BindOne(_draft, root, _context, _draft.Other);
+
+        public BindResult Complete()
         {
-            if (VrrpInstanceBinder.Bind(node, draft.Value.Globals, context) is { } instance)
-                instances.Add(instance);
+            var draft = _draft;
+            var context = _context;
+
+            // Instances are completed after global_defs is known, wherever global_defs was written (keepalived's
+            // parent reads globals before forking the VRRP child, so its defaults apply to every instance).
+            var instances = new List<VrrpInstanceConfig>();
+            foreach (var node in draft.InstanceNodes)
+            {
+                if (VrrpInstanceBinder.Bind(node, draft.Value.Globals, context) is { } instance)
+                    instances.Add(instance);
+            }
+
+            var config = draft.Value with
+            {
+                StaticIpAddresses = draft.StaticAddresses.ToValueList(),
+                StaticRoutes = draft.StaticRoutes.ToValueList(),
+                StaticRules = draft.StaticRules.ToValueList(),
+                VrrpScripts = draft.Scripts.ToValueList(),
+                TrackFiles = draft.TrackFiles.ToValueList(),
+                TrackProcesses = draft.TrackProcesses.ToValueList(),
+                SyncGroups = draft.SyncGroups.ToValueList(),
+                VrrpInstances = instances.ToValueList(),
+                VirtualServerGroups = draft.VirtualServerGroups.ToValueList(),
+                VirtualServers = draft.VirtualServers.ToValueList(),
+                Other = draft.Other.ToValueList(),
+            };
+            return new BindResult(config, context.Diagnostics.ToImmutableArray());
         }
-
-        var config = draft.Value with
-        {
-            StaticIpAddresses = draft.StaticAddresses.ToValueList(),
-            StaticRoutes = draft.StaticRoutes.ToValueList(),
-            StaticRules = draft.StaticRules.ToValueList(),
-            VrrpScripts = draft.Scripts.ToValueList(),
-            TrackFiles = draft.TrackFiles.ToValueList(),
-            TrackProcesses = draft.TrackProcesses.ToValueList(),
-            SyncGroups = draft.SyncGroups.ToValueList(),
-            VrrpInstances = instances.ToValueList(),
-            VirtualServerGroups = draft.VirtualServerGroups.ToValueList(),
-            VirtualServers = draft.VirtualServers.ToValueList(),
-            Other = draft.Other.ToValueList(),
-        };
-        return new BindResult(config, context.Diagnostics.ToImmutableArray());
     }
 
     private static KeywordTable<Draft> BuildRootTable()

@@ -48,19 +48,59 @@ public sealed class ConfigReader
     /// <summary>Reads the tree rooted at <paramref name="rootPattern"/> (an absolute path or glob).</summary>
     public static ReadResult Read(string rootPattern, IConfigSource source, ReaderOptions? options = null)
     {
-        var reader = new ConfigReader(source, options ?? ReaderOptions.Default);
-        reader.Run(rootPattern);
-        return new ReadResult(reader._lines.ToImmutableArray(), reader._diagnostics.ToImmutableArray(), reader._files.ToImmutableArray());
+        var reader = Open(rootPattern, source, options);
+        var lines = reader.Lines.ToImmutableArray();
+        return new ReadResult(lines, reader.Diagnostics, reader.Files);
     }
 
-    private void Run(string rootPattern)
+    /// <summary>A reader whose <see cref="Lines"/> are produced on demand, so a large configuration never holds all
+    /// its lines at once; <see cref="Diagnostics"/> and <see cref="Files"/> are complete once the lines are read.</summary>
+    public static ConfigReader Open(string rootPattern, IConfigSource source, ReaderOptions? options = null)
+    {
+        var reader = new ConfigReader(source, options ?? ReaderOptions.Default);
+        reader._rootPattern = rootPattern;
+        return reader;
+    }
+
+    private string _rootPattern = string.Empty;
+    private int _emitted;
+
+    /// <summary>The logical lines, read as they are enumerated (once).</summary>
+    public IEnumerable<LogicalLine> Lines
+    {
+        get
+        {
+            if (!Start(_rootPattern))
+                yield break;
+            while (!_stopped && TryNextRoot())
+            {
+                while (!_stopped && NextRaw(out var raw))
+                {
+                    ProcessLine(raw);
+                    if (_lines.Count > 0)
+                    {
+                        foreach (var line in _lines)
+                            yield return line;
+                        _lines.Clear();
+                    }
+                }
+                _multilineDefinition = null;
+            }
+        }
+    }
+
+    public ImmutableArray<Diagnostic> Diagnostics => _diagnostics.ToImmutableArray();
+
+    public ImmutableArray<string> Files => _files.ToImmutableArray();
+
+    private bool Start(string rootPattern)
     {
         var matches = _source.Glob(rootPattern);
         if (matches.Count == 0)
         {
             var error = _source.TryRead(rootPattern, out _);
             _diagnostics.Add(DiagnosticCodes.ConfigFileMissing.At(SourceSpan.ForFile(rootPattern), rootPattern, Describe(error == ConfigFileError.None ? ConfigFileError.NotFound : error)));
-            return;
+            return false;
         }
         if (matches.Count > 1)
             _diagnostics.Add(DiagnosticCodes.MultipleConfigFiles.At(SourceSpan.ForFile(rootPattern), rootPattern, matches.Count, matches[0]));
@@ -68,8 +108,7 @@ public sealed class ConfigReader
         // Root files are read in order, as one stream (keepalived treats a root glob like an include).
         for (int i = matches.Count - 1; i >= 0; i--)
             _pendingRoots.Push(matches[i]);
-        while (!_stopped && TryNextRoot())
-            Drain();
+        return true;
     }
 
     private readonly Stack<string> _pendingRoots = new();
@@ -89,14 +128,6 @@ public sealed class ConfigReader
             return true;
         }
         return false;
-    }
-
-    private void Drain()
-    {
-        while (!_stopped && NextRaw(out var raw))
-            ProcessLine(raw);
-        if (_multilineDefinition is not null)
-            _multilineDefinition = null;
     }
 
     // ---------------------------------------------------------------- raw line sources
@@ -863,7 +894,7 @@ public sealed class ConfigReader
         int offset = start;
         while (offset < end)
         {
-            if (_lines.Count >= _options.MaxLines)
+            if (_emitted >= _options.MaxLines)
             {
                 if (!_stopped)
                     _diagnostics.Add(DiagnosticCodes.TooManyLines.At(new SourceSpan(file, line, column, 0), _options.MaxLines));
@@ -874,6 +905,7 @@ public sealed class ConfigReader
             if (c0 == '{' || c0 == '}')
             {
                 var braceSpan = new SourceSpan(file, line, baseColumn + offset, 1);
+                _emitted++;
                 _lines.Add(new LogicalLine(c0 == '{' ? LineKind.OpenBrace : LineKind.CloseBrace,
                     new Token(c0 == '{' ? "{" : "}", braceSpan), ImmutableArray<Token>.Empty, braceSpan));
                 offset++;
@@ -955,6 +987,7 @@ public sealed class ConfigReader
         if (control)
             _diagnostics.Add(DiagnosticCodes.ControlCharacters.At(lineSpan));
         var rest = words.Count == 1 ? ImmutableArray<Token>.Empty : ImmutableArray.Create(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(words)[1..]);
+        _emitted++;
         _lines.Add(new LogicalLine(LineKind.Words, words[0], rest, lineSpan));
     }
 

@@ -15,32 +15,38 @@ public sealed record ParseResult(SyntaxTree Tree, ImmutableArray<Diagnostic> Dia
 /// </summary>
 public sealed class Parser
 {
-    private readonly ImmutableArray<LogicalLine> _lines;
+    private readonly IEnumerator<LogicalLine> _lines;
     private readonly KeywordGrammar _grammar;
     private readonly List<Diagnostic> _diagnostics = new();
-    private int _index;
+    private Action<SyntaxNode>? _onRoot;
     private int _blockDepth;
     private bool _lastCloseWasExtra;
 
-    private Parser(ImmutableArray<LogicalLine> lines, KeywordGrammar grammar)
+    private Parser(IEnumerator<LogicalLine> lines, KeywordGrammar grammar)
     {
         _lines = lines;
         _grammar = grammar;
     }
 
-    /// <summary>Parses logical lines with <paramref name="grammar"/> (keepalived's by default). Never throws on input.</summary>
-    public static ParseResult Parse(ImmutableArray<LogicalLine> lines, KeywordGrammar? grammar = null)
+    /// <summary>Parses logical lines with <paramref name="grammar"/> (keepalived's by default), consuming them as
+    /// they come. Never throws on input.</summary>
+    public static ParseResult Parse(IEnumerable<LogicalLine> lines, KeywordGrammar? grammar = null) => Parse(lines, grammar, null);
+
+    /// <summary>Parses, handing each top-level node to <paramref name="onRoot"/> as soon as it is complete instead of
+    /// keeping it in the tree (the returned tree then has no roots).</summary>
+    public static ParseResult Parse(IEnumerable<LogicalLine> lines, KeywordGrammar? grammar, Action<SyntaxNode>? onRoot)
     {
-        var parser = new Parser(lines, grammar ?? KeywordGrammar.Keepalived);
+        using var e = lines.GetEnumerator();
+        var parser = new Parser(e, grammar ?? KeywordGrammar.Keepalived) { _onRoot = onRoot };
         var roots = parser.ParseBlock(KeywordGrammar.RootContext, needOpen: false, level: 0, out _);
         return new ParseResult(new SyntaxTree(roots), parser._diagnostics.ToImmutableArray());
     }
 
     private LogicalLine? ReadLine()
     {
-        if (_index >= _lines.Length)
+        if (!_lines.MoveNext())
             return null;
-        var line = _lines[_index++];
+        var line = _lines.Current;
         _lastCloseWasExtra = false;
         if (line.Kind == LineKind.OpenBrace)
         {
@@ -60,6 +66,7 @@ public sealed class Parser
     private ImmutableArray<SyntaxNode> ParseBlock(string context, bool needOpen, int level, out bool closed)
     {
         var nodes = ImmutableArray.CreateBuilder<SyntaxNode>();
+        var sink = level == 0 ? _onRoot : null;
         closed = false;
         while (ReadLine() is { } line)
         {
@@ -104,7 +111,7 @@ public sealed class Parser
                     var children = ParseBlock(def.SubContext!, needOpen: true, level + 1, out var wasClosed);
                     if (!wasClosed)
                         _diagnostics.Add(DiagnosticCodes.MissingCloseBrace.At(line.Span, keyword.Text));
-                    nodes.Add(new SyntaxNode(def, keyword, args, children, [], line.Span));
+                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, children, [], line.Span));
                     break;
                 }
                 case KeywordShape.Values:
@@ -115,15 +122,23 @@ public sealed class Parser
                     var values = ReadValueBlock(keyword, out var wasClosed);
                     if (!wasClosed)
                         _diagnostics.Add(DiagnosticCodes.MissingCloseBrace.At(line.Span, keyword.Text));
-                    nodes.Add(new SyntaxNode(def, keyword, args, [], values, line.Span));
+                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, [], values, line.Span));
                     break;
                 }
                 default:
-                    nodes.Add(new SyntaxNode(def, keyword, args, [], [], line.Span));
+                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, [], [], line.Span));
                     break;
             }
         }
         return nodes.ToImmutable();
+    }
+
+    private static void Emit(ImmutableArray<SyntaxNode>.Builder nodes, Action<SyntaxNode>? sink, SyntaxNode node)
+    {
+        if (sink is not null)
+            sink(node);
+        else
+            nodes.Add(node);
     }
 
     /// <summary>alloc_value_block: an optional '{' first, then every line up to a '}' is a value line.</summary>
