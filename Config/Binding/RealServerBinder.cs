@@ -56,7 +56,7 @@ public static class RealServerBinder
             return null;
         }
         int port = 0;
-        if (n.Arguments.Length > 1 && n.Arguments[1].Text.Any(ch => ch != '0'))
+        if (n.Arguments.Length > 1 && n.Arguments[1].Text.AsSpan().ContainsAnyExcept('0'))
         {
             if (!c.Values.TryUInt(n.Name, n.Arguments[1], 1, 65535, out var p, "the real_server block is skipped"))
                 return null;

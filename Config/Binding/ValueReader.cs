@@ -158,26 +158,45 @@ public sealed class ValueReader
     {
         micros = 0;
         rounded = false;
-        if (text.Length == 0 || text[0] == '-' || text.Length > 40)
+        if (text.Length == 0 || text.Length > 40)
             return false;
-        int dot = text.IndexOf('.');
-        var whole = dot < 0 ? text : text[..dot];
-        var frac = dot < 0 ? string.Empty : text[(dot + 1)..];
-        if (whole.Length == 0 && frac.Length == 0)
-            return false;
-        if (!whole.All(char.IsAsciiDigit) || !frac.All(char.IsAsciiDigit))
-            return false;
-        bool roundUp = false;
-        if (frac.Length > 6)
+        long whole = 0;
+        int i = 0;
+        int wholeDigits = 0;
+        for (; i < text.Length && char.IsAsciiDigit(text[i]); i++, wholeDigits++)
         {
-            rounded = true;
-            roundUp = frac[6] >= '5';
-            frac = frac[..6];
+            whole = whole * 10 + (text[i] - '0');
+            if (whole > 1_000_000_000_000L)
+                return false;
         }
-        frac = frac.PadRight(6, '0');
-        if (!long.TryParse(whole.Length == 0 ? "0" : whole, NumberStyles.None, CultureInfo.InvariantCulture, out var w) || w > 1_000_000_000_000L)
+        long frac = 0;
+        int fracDigits = 0;
+        bool roundUp = false;
+        if (i < text.Length)
+        {
+            if (text[i] != '.')
+                return false;
+            i++;
+            for (; i < text.Length; i++)
+            {
+                char c = text[i];
+                if (!char.IsAsciiDigit(c))
+                    return false;
+                if (fracDigits < 6)
+                    frac = frac * 10 + (c - '0');
+                else if (fracDigits == 6)
+                {
+                    rounded = true;
+                    roundUp = c >= '5';
+                }
+                fracDigits++;
+            }
+        }
+        if (wholeDigits == 0 && fracDigits == 0)
             return false;
-        micros = w * 1_000_000 + long.Parse(frac, CultureInfo.InvariantCulture) + (roundUp ? 1 : 0);
+        for (int k = Math.Min(fracDigits, 6); k < 6; k++)
+            frac *= 10;
+        micros = whole * 1_000_000 + frac + (roundUp ? 1 : 0);
         return true;
     }
 
@@ -241,29 +260,38 @@ public sealed class ValueReader
             return false;
         if (text.Contains(':'))
         {
-            var core = text;
+            var core = text.AsSpan();
             int pct = core.IndexOf('%');
             if (pct >= 0)
                 core = core[..pct];
-            if (!core.All(c => char.IsAsciiHexDigit(c) || c == ':' || c == '.'))
-                return false;
+            foreach (var c in core)
+                if (!char.IsAsciiHexDigit(c) && c != ':' && c != '.')
+                    return false;
             return IPAddress.TryParse(text, out address!) && address.AddressFamily == AddressFamily.InterNetworkV6;
         }
-        var parts = text.Split('.');
-        if (parts.Length != 4)
-            return false;
-        var bytes = new byte[4];
-        for (int i = 0; i < 4; i++)
+        uint value = 0;
+        int part = 0, digits = 0, octet = 0;
+        foreach (var c in text)
         {
-            var p = parts[i];
-            if (p.Length == 0 || p.Length > 3 || !p.All(char.IsAsciiDigit))
+            if (c == '.')
+            {
+                if (digits == 0 || ++part > 3)
+                    return false;
+                value = (value << 8) | (uint)octet;
+                digits = 0;
+                octet = 0;
+                continue;
+            }
+            if (!char.IsAsciiDigit(c) || ++digits > 3)
                 return false;
-            int v = int.Parse(p, CultureInfo.InvariantCulture);
-            if (v > 255)
+            octet = octet * 10 + (c - '0');
+            if (octet > 255)
                 return false;
-            bytes[i] = (byte)v;
         }
-        address = new IPAddress(bytes);
+        if (part != 3 || digits == 0)
+            return false;
+        value = (value << 8) | (uint)octet;
+        address = new IPAddress(new[] { (byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value });
         return true;
     }
 

@@ -113,7 +113,7 @@ public static class VirtualServerBinder
             return null;
         }
         int port = 0;
-        if (n.Arguments.Length > 1 && n.Arguments[1].Text.Any(ch => ch != '0'))
+        if (n.Arguments.Length > 1 && n.Arguments[1].Text.AsSpan().ContainsAnyExcept('0'))
         {
             if (!c.Values.TryUInt(n.Name, n.Arguments[1], 1, 65535, out var p, "the virtual_server block is skipped"))
                 return null;
@@ -365,7 +365,7 @@ public static class VirtualServerBinder
             return;
         }
         int port = 0;
-        if (n.Arguments.Length > 1 && n.Arguments[1].Text.Any(ch => ch != '0'))
+        if (n.Arguments.Length > 1 && n.Arguments[1].Text.AsSpan().ContainsAnyExcept('0'))
         {
             if (!c.Values.TryUInt(n.Name, n.Arguments[1], 1, 65535, out var p, "no sorry server is set here"))
                 return;

@@ -74,7 +74,7 @@ public static class VirtualServerGroupBinder
         }
 
         int port = 0;
-        if (line.Length > 1 && line[1].Text.Any(ch => ch != '0'))
+        if (line.Length > 1 && line[1].Text.AsSpan().ContainsAnyExcept('0'))
         {
             // A port of 0 (any number of zeros) means no port, as keepalived accepts since 2.0.7.
             if (!c.Values.TryUInt(Keyword, line[1], 1, 65535, out var p, "the line is skipped"))

@@ -13,7 +13,7 @@ public enum LineKind
 
 /// <summary>A line as the parser sees it: its first word (the keyword, or the brace), the words after it, and where
 /// it starts. The first word is kept apart so a keyword's arguments need no copy.</summary>
-public sealed record LogicalLine(LineKind Kind, Token First, ImmutableArray<Token> Rest, SourceSpan Span)
+public readonly record struct LogicalLine(LineKind Kind, Token First, ImmutableArray<Token> Rest, SourceSpan Span)
 {
     /// <summary>Every word of the line, the first included.</summary>
     public ImmutableArray<Token> Tokens => Rest.IsDefaultOrEmpty ? [First] : Rest.Insert(0, First);

@@ -2,6 +2,16 @@ using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using KeepAlive.Benchmarks;
 
+if (args.Length > 0 && args[0] == "profile")
+{
+    // A loop to attach a profiler to: loads the large LVS configuration repeatedly for about 20 seconds.
+    var p = new ConfigPipelineBenchmarks();
+    p.Setup();
+    var until = Stopwatch.StartNew();
+    while (until.Elapsed < TimeSpan.FromSeconds(20))
+        p.LoadVirtualServers();
+    return 0;
+}
 if (args.Length > 0 && args[0] == "quick")
 {
     // A Stopwatch pass for a quick look (median of 7 after warm-up); BenchmarkDotNet gives the real figures.
