@@ -63,7 +63,10 @@ public static class ConfigLoader
         var parsed = Parser.Parse(read.Lines, null, session.Add);
         var bound = session.Complete();
         var validated = ConfigValidator.Validate(bound.Config, options.Host);
-        var all = read.Diagnostics.Concat(parsed.Diagnostics).Concat(bound.Diagnostics).Concat(validated);
+        // Problems about the configuration as a whole (e.g. script security without a global_defs block) point at
+        // the root file.
+        var all = read.Diagnostics.Concat(parsed.Diagnostics).Concat(bound.Diagnostics).Concat(validated)
+            .Select(d => d.Span.File is null ? d with { Span = SourceSpan.ForFile(path) } : d);
         if (options.Strict)
             all = all.Select(d => d.Severity == Severity.Warning ? d with { Severity = Severity.Error } : d);
         var fileOrder = read.Files.Select((f, i) => (f, i)).ToDictionary(x => x.f, x => x.i, StringComparer.Ordinal);

@@ -43,8 +43,8 @@ public static class BinderCodes
         "Value truncated", "'{0}': '{1}' is longer than {2} characters; keepalived uses '{3}'");
     public static readonly DiagnosticDescriptor DeprecatedUse = D("KA2015", Severity.Warning, KeepalivedClass.Deprecated,
         "Deprecated form", "'{0}': {1}");
-    public static readonly DiagnosticDescriptor InstanceDropped = D("KA2016", Severity.Error, KeepalivedClass.Abort,
-        "VRRP instance cannot run", "{0}: {1}; keepalived refuses to run this configuration");
+    public static readonly DiagnosticDescriptor InstanceDropped = D("KA2016", Severity.Error, KeepalivedClass.GeneralError,
+        "VRRP instance cannot run", "{0}: {1}; keepalived's VRRP process stops on this configuration");
     public static readonly DiagnosticDescriptor Info = D("KA2017", Severity.Info, KeepalivedClass.None,
         "Note", "{0}");
     public static readonly DiagnosticDescriptor InvalidBool = D("KA2018", Severity.Warning, KeepalivedClass.GeneralError,

@@ -88,7 +88,7 @@ public static class VrrpInstanceBinder
                 c.Report(BinderCodes.InvalidValue.At(n.Arguments[0].Span, n.Name, v, $"interface names are at most {AddressLineBinder.InterfaceNameMax} characters", "; ignored"));
                 return;
             }
-            d.Value = d.Value with { Interface = v };
+            d.Value = d.Value with { Interface = v, InterfaceOrigin = new Origin(n.Span) };
         });
         t.On("virtual_router_id", (d, n, c) =>
         {

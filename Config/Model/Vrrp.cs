@@ -106,6 +106,9 @@ public sealed record VrrpInstanceConfig
 {
     public required string Name { get; init; }
     public string? Interface { get; init; }
+
+    /// <summary>Where <c>interface</c> was written (the block's start when it was not).</summary>
+    public Origin InterfaceOrigin { get; init; }
     public int Vrid { get; init; }
     public int Priority { get; init; } = 100;
     /// <summary>True when <c>priority</c> was written (keepalived derives 255 for a bare <c>state MASTER</c> otherwise).</summary>

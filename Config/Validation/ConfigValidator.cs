@@ -35,14 +35,15 @@ public static class ConfigValidator
             if (host is not null && vi.Interface is { } ifName)
             {
                 var facts = host.FindInterface(ifName);
+                var ifAt = vi.InterfaceOrigin.Span.File is null ? at : vi.InterfaceOrigin.Span;
                 if (facts is null)
                 {
                     d.Add((config.Globals.DynamicInterfaces ? ValidationDescriptors.InterfaceMissingDynamic : ValidationDescriptors.InterfaceMissing)
-                        .At(at, vi.Name, ifName));
+                        .At(ifAt, vi.Name, ifName));
                 }
                 else if (facts.IsLoopback)
                 {
-                    d.Add(ValidationDescriptors.LoopbackInterface.At(at, vi.Name, ifName));
+                    d.Add(ValidationDescriptors.LoopbackInterface.At(ifAt, vi.Name, ifName));
                 }
                 else if (!facts.SupportsMulticast && !vi.IsUnicast)
                 {

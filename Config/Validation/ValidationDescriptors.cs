@@ -15,15 +15,15 @@ public static class ValidationDescriptors
     public static readonly DiagnosticDescriptor UnicastWithoutPeers = D("KA3002", Severity.Warning, KeepalivedClass.Deprecated,
         "Unicast keywords without peers", "vrrp_instance {0} has unicast keywords but no unicast_peer: it runs multicast (deprecated; add peers or unicast_fault_no_peer)");
 
-    public static readonly DiagnosticDescriptor DuplicateVrid = D("KA3003", Severity.Error, KeepalivedClass.Abort,
-        "VRID used twice", "{0} and {1} both use VRID {2} with {3} on interface {4} (first at {5}); keepalived refuses to run this configuration");
+    public static readonly DiagnosticDescriptor DuplicateVrid = D("KA3003", Severity.Error, KeepalivedClass.GeneralError,
+        "VRID used twice", "{0} and {1} both use VRID {2} with {3} on interface {4} (first at {5}); keepalived's VRRP process stops on this configuration");
     public static readonly DiagnosticDescriptor SyncMemberMissing = D("KA3004", Severity.Warning, KeepalivedClass.GeneralError,
         "Sync group member does not exist", "virtual router {0} specified in sync group {1} doesn't exist - ignoring{2}");
     public static readonly DiagnosticDescriptor SyncMemberTwice = D("KA3005", Severity.Warning, KeepalivedClass.GeneralError,
         "Instance in two sync groups", "vrrp_instance {0} is listed in sync group {1} but already belongs to {2}; an instance may be in one group only - ignoring");
     public static readonly DiagnosticDescriptor SyncGroupEmpty = D("KA3006", Severity.Warning, KeepalivedClass.GeneralError,
         "Sync group without members", "sync group {0} has no existing member instance - removing it");
-    public static readonly DiagnosticDescriptor SyncGroupSingle = D("KA3007", Severity.Warning, KeepalivedClass.None,
+    public static readonly DiagnosticDescriptor SyncGroupSingle = D("KA3007", Severity.Warning, KeepalivedClass.GeneralError,
         "Sync group with one member", "sync group {0} has only one member; a sync group is meant to move several instances together");
     public static readonly DiagnosticDescriptor SyncGroupMixedOwners = D("KA3008", Severity.Warning, KeepalivedClass.GeneralError,
         "Sync group mixes owners and non-owners", "sync group {0} mixes address owners (priority 255) and other instances; this won't work");
@@ -34,7 +34,7 @@ public static class ValidationDescriptors
     public static readonly DiagnosticDescriptor DuplicateVirtualServer = D("KA3011", Severity.Warning, KeepalivedClass.GeneralError,
         "Virtual server defined twice", "virtual server {0} is defined again (first at {1})");
 
-    public static readonly DiagnosticDescriptor InterfaceMissing = D("KA4001", Severity.Error, KeepalivedClass.BadInterface,
+    public static readonly DiagnosticDescriptor InterfaceMissing = D("KA4001", Severity.Error, KeepalivedClass.GeneralError,
         "Interface does not exist", "vrrp_instance {0}: interface {1} does not exist on this host");
     public static readonly DiagnosticDescriptor InterfaceMissingDynamic = D("KA4002", Severity.Warning, KeepalivedClass.None,
         "Interface does not exist yet", "vrrp_instance {0}: interface {1} does not exist yet (dynamic_interfaces: the instance waits in FAULT)");

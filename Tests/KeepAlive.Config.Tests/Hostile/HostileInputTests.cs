@@ -7,9 +7,25 @@ namespace KeepAlive.Config.Tests.Hostile;
 /// <summary>Hostile input never escapes as an exception: the pipeline answers with diagnostics only.</summary>
 public class HostileInputTests
 {
-    private static ConfigLoadResult LoadText(string text) => TestConfig.Load(text, TestConfig.SeedHost);
+    private static ConfigLoadResult LoadText(string text, KeepAlive.Config.Host.IHostFacts? host = null) => TestConfig.Load(text, host ?? TestConfig.SeedHost);
 
-    private static ConfigLoadResult LoadBytes(byte[] bytes) => LoadText(TextDecoding.Decode(bytes));
+    private static ConfigLoadResult LoadBytes(byte[] bytes, KeepAlive.Config.Host.IHostFacts? host = null) => LoadText(TextDecoding.Decode(bytes), host);
+
+    /// <summary>A host on which every interface, file and user exists (writable by others, to reach the insecure paths).</summary>
+    private sealed class EverythingHost : KeepAlive.Config.Host.IHostFacts
+    {
+        public string ShortHostName => "node";
+
+        public bool RunningAsRoot => true;
+
+        public KeepAlive.Config.Host.InterfaceFacts? FindInterface(string name) => new(name, name == "lo", true, 1500);
+
+        public KeepAlive.Config.Host.FileFacts FindExecutable(string command) => new(command, true, true, true);
+
+        public bool UserExists(string name) => true;
+
+        public bool GroupExists(string name) => true;
+    }
 
     [Fact]
     public void EmptyFile_IsAValidEmptyConfiguration()
@@ -119,7 +135,7 @@ public class HostileInputTests
             }
             try
             {
-                _ = LoadBytes(bytes.ToArray());
+                _ = LoadBytes(bytes.ToArray(), runs % 2 == 0 ? null : new EverythingHost());
             }
             catch (Exception ex)
             {
