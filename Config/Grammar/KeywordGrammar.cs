@@ -36,6 +36,10 @@ public sealed class KeywordGrammar
     public KeywordDef? Find(string context, string keyword) =>
         _contexts.TryGetValue(context, out var table) && table.TryGetValue(keyword, out var def) ? def : null;
 
+    /// <summary>The keyword table of one context (empty for an unknown context).</summary>
+    public FrozenDictionary<string, KeywordDef> TableOf(string context) =>
+        _contexts.TryGetValue(context, out var table) ? table : FrozenDictionary<string, KeywordDef>.Empty;
+
     /// <summary>The keywords of one context.</summary>
     public IEnumerable<KeywordDef> KeywordsOf(string context) =>
         _contexts.TryGetValue(context, out var table) ? table.Values : [];

@@ -369,9 +369,21 @@ public sealed class ConfigReader
         while (lead < end && (buf[lead] == ' ' || buf[lead] == '\t'))
             lead++;
         column += lead - start;
+
+        // Most lines hold no quote, backslash or comment mark: one vectorized search settles them.
+        int special = buf.AsSpan(lead, end - lead).IndexOfAny(DecommentMarks);
+        if (special < 0)
+        {
+            int last = end;
+            while (last > lead && (buf[last - 1] == ' ' || buf[last - 1] == '\t'))
+                last--;
+            start = lead;
+            end = last;
+            return;
+        }
         StringBuilder? sb = null;
         bool quote = false;
-        int i = lead;
+        int i = lead + special;
         for (; i < end; i++)
         {
             char c = buf[i];
@@ -924,10 +936,17 @@ public sealed class ConfigReader
         }
     }
 
+    private static readonly System.Buffers.SearchValues<char> DecommentMarks = System.Buffers.SearchValues.Create("\"\\#!");
+    private static readonly System.Buffers.SearchValues<char> BraceOrQuote = System.Buffers.SearchValues.Create("{}\"");
+
     private static int FindUnquotedBrace(string text, int from, int end)
     {
         for (int i = from; i < end; i++)
         {
+            int next = text.AsSpan(i, end - i).IndexOfAny(BraceOrQuote);
+            if (next < 0)
+                return -1;
+            i += next;
             char c = text[i];
             if (c == '"')
             {

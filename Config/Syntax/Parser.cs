@@ -19,6 +19,7 @@ public sealed class Parser
     private readonly KeywordGrammar _grammar;
     private readonly List<Diagnostic> _diagnostics = new();
     private Action<SyntaxNode>? _onRoot;
+    private readonly List<ImmutableArray<Token>> _values = new();
     private int _blockDepth;
     private bool _lastCloseWasExtra;
 
@@ -65,8 +66,9 @@ public sealed class Parser
 
     private ImmutableArray<SyntaxNode> ParseBlock(string context, bool needOpen, int level, out bool closed)
     {
-        var nodes = ImmutableArray.CreateBuilder<SyntaxNode>();
+        var nodes = RentList(level);
         var sink = level == 0 ? _onRoot : null;
+        var table = _grammar.TableOf(context);
         closed = false;
         while (ReadLine() is { } line)
         {
@@ -88,7 +90,7 @@ public sealed class Parser
                 if (level > 0)
                 {
                     closed = true;
-                    return nodes.ToImmutable();
+                    return Return(nodes, level);
                 }
                 _diagnostics.Add(_lastCloseWasExtra
                     ? DiagnosticCodes.ExtraCloseBrace.At(line.Span)
@@ -97,8 +99,7 @@ public sealed class Parser
             }
 
             var keyword = line.First;
-            var def = _grammar.Find(context, keyword.Text);
-            if (def is null)
+            if (!table.TryGetValue(keyword.Text, out var def))
             {
                 _diagnostics.Add(DiagnosticCodes.UnknownKeyword.At(keyword.Span, Truncate(keyword.Text), Describe(context), Hint(context, keyword.Text)));
                 continue;
@@ -130,10 +131,31 @@ public sealed class Parser
                     break;
             }
         }
-        return nodes.ToImmutable();
+        return Return(nodes, level);
     }
 
-    private static void Emit(ImmutableArray<SyntaxNode>.Builder nodes, Action<SyntaxNode>? sink, SyntaxNode node)
+    // One reusable list per nesting level: a block's children are collected there and copied once into an array of
+    // the exact size (no builder object, no growth copies per block).
+    private readonly List<List<SyntaxNode>> _levels = new();
+
+    private List<SyntaxNode> RentList(int level)
+    {
+        while (_levels.Count <= level)
+            _levels.Add(new List<SyntaxNode>());
+        var list = _levels[level];
+        list.Clear();
+        return list;
+    }
+
+    private static ImmutableArray<SyntaxNode> Return(List<SyntaxNode> nodes, int level)
+    {
+        _ = level;
+        var result = nodes.Count == 0 ? ImmutableArray<SyntaxNode>.Empty : ImmutableArray.Create(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(nodes));
+        nodes.Clear();
+        return result;
+    }
+
+    private static void Emit(List<SyntaxNode> nodes, Action<SyntaxNode>? sink, SyntaxNode node)
     {
         if (sink is not null)
             sink(node);
@@ -144,7 +166,8 @@ public sealed class Parser
     /// <summary>alloc_value_block: an optional '{' first, then every line up to a '}' is a value line.</summary>
     private ImmutableArray<ImmutableArray<Token>> ReadValueBlock(Token keyword, out bool closed)
     {
-        var values = ImmutableArray.CreateBuilder<ImmutableArray<Token>>();
+        var values = _values;
+        values.Clear();
         bool needOpen = true;
         closed = false;
         while (ReadLine() is { } line)
@@ -163,7 +186,9 @@ public sealed class Parser
             }
             values.Add(line.Tokens);
         }
-        return values.ToImmutable();
+        var result = ImmutableArray.Create(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values));
+        values.Clear();
+        return result;
     }
 
     private static string Describe(string context) =>
