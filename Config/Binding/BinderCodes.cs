@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Reflection;
 using KeepAlive.Config.Diagnostics;
 
 namespace KeepAlive.Config.Binding;
@@ -9,7 +8,7 @@ namespace KeepAlive.Config.Binding;
 public static class BinderCodes
 {
     private static DiagnosticDescriptor D(string code, Severity severity, KeepalivedClass keepalived, string title, string format) =>
-        new(code, severity, keepalived, format, title);
+        DescriptorCatalog.Define(code, severity, keepalived, title, format);
 
     public static readonly DiagnosticDescriptor MissingParameter = D("KA2001", Severity.Error, KeepalivedClass.Abort,
         "Missing value", "'{0}' needs {1}; keepalived stops reading the configuration here (exit 2)");
@@ -54,9 +53,5 @@ public static class BinderCodes
     public static readonly DiagnosticDescriptor NoEffect = D("KA2040", Severity.Warning, KeepalivedClass.None,
         "Setting without the expected effect", "'{0}': {1}");
 
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } = typeof(BinderCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-        .ToImmutableArray();
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = DescriptorCatalog.FieldsOf(typeof(BinderCodes));
 }

@@ -104,12 +104,8 @@ public static class VrrpTrackersBinder
         })
         .On("weight", (d, n, c) =>
         {
-            if (!c.Values.TryInt(n, 0, -254, 254, out var w, "weight 1 is used"))
-                return;
-            bool reverse = n.Arguments.Length > 1 && n.Arguments[1].Text == "reverse";
-            if (n.Arguments.Length > 1 && !reverse)
-                c.Report(BinderCodes.UnknownOption.At(n.Arguments[1].Span, n.Name, n.Arguments[1].Text, " (only 'reverse')"));
-            d.Value = d.Value with { Weight = (int)w, WeightReverse = reverse };
+            if (WeightReverse(n, c) is var (w, reverse))
+                d.Value = d.Value with { Weight = w, WeightReverse = reverse };
         })
         .On("init_file", (d, n, c) =>
         {
@@ -124,6 +120,17 @@ public static class VrrpTrackersBinder
             }
             d.Value = d.Value with { InitFile = true, InitValue = value, InitOverwrite = overwrite };
         });
+
+    /// <summary><c>weight N [reverse]</c> of track_file and vrrp_track_process: N in -254..254.</summary>
+    private static (int Weight, bool Reverse)? WeightReverse(SyntaxNode n, BindContext c)
+    {
+        if (!c.Values.TryInt(n, 0, -254, 254, out var w, "weight 1 is used"))
+            return null;
+        bool reverse = n.Arguments.Length > 1 && n.Arguments[1].Text == "reverse";
+        if (n.Arguments.Length > 1 && !reverse)
+            c.Report(BinderCodes.UnknownOption.At(n.Arguments[1].Span, n.Name, n.Arguments[1].Text, " (only 'reverse')"));
+        return ((int)w, reverse);
+    }
 
     public static TrackFileConfig? BindTrackFile(SyntaxNode block, BindContext c)
     {
@@ -163,10 +170,8 @@ public static class VrrpTrackersBinder
         })
         .On("weight", (d, n, c) =>
         {
-            if (!c.Values.TryInt(n, 0, -254, 254, out var w, "weight 1 is used"))
-                return;
-            bool reverse = n.Arguments.Length > 1 && n.Arguments[1].Text == "reverse";
-            d.Value = d.Value with { Weight = (int)w, WeightReverse = reverse };
+            if (WeightReverse(n, c) is var (w, reverse))
+                d.Value = d.Value with { Weight = w, WeightReverse = reverse };
         })
         .On("quorum", (d, n, c) =>
         {

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Reflection;
 
 namespace KeepAlive.Config.Diagnostics;
 
@@ -11,7 +10,7 @@ namespace KeepAlive.Config.Diagnostics;
 public static class DiagnosticCodes
 {
     private static DiagnosticDescriptor D(string code, Severity severity, KeepalivedClass keepalived, string title, string format) =>
-        new(code, severity, keepalived, format, title);
+        DescriptorCatalog.Define(code, severity, keepalived, title, format);
 
     // ---- KA10xx: reading files, includes, definitions ----
     public static readonly DiagnosticDescriptor ConfigFileMissing = D("KA1001", Severity.Error, KeepalivedClass.FileNotFound,
@@ -68,10 +67,7 @@ public static class DiagnosticCodes
         "Stray '}' at top level", "'}}' at top level closes nothing; ignored");
 
     /// <summary>Every descriptor, in code order.</summary>
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } = typeof(DiagnosticCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = DescriptorCatalog.FieldsOf(typeof(DiagnosticCodes))
         .Concat(Binding.BinderCodes.All)
         .Concat(Validation.ValidationDescriptors.All)
         .OrderBy(d => d.Code, StringComparer.Ordinal)

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Reflection;
 using KeepAlive.Config.Diagnostics;
 
 namespace KeepAlive.Config.Validation;
@@ -8,7 +7,7 @@ namespace KeepAlive.Config.Validation;
 public static class ValidationDescriptors
 {
     private static DiagnosticDescriptor D(string code, Severity severity, KeepalivedClass keepalived, string title, string format) =>
-        new(code, severity, keepalived, format, title);
+        DescriptorCatalog.Define(code, severity, keepalived, title, format);
 
     public static readonly DiagnosticDescriptor NoVipSensible = D("KA3001", Severity.Warning, KeepalivedClass.GeneralError,
         "VRRP instance without VIPs", "vrrp_instance {0} has no virtual_ipaddress; at least one is sensible");
@@ -57,9 +56,5 @@ public static class ValidationDescriptors
     public static readonly DiagnosticDescriptor ScriptUserMissing = D("KA4011", Severity.Warning, KeepalivedClass.GeneralError,
         "Script user does not exist", "script_user {0} does not exist on this host");
 
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } = typeof(ValidationDescriptors)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-        .ToImmutableArray();
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = DescriptorCatalog.FieldsOf(typeof(ValidationDescriptors));
 }
