@@ -11,7 +11,8 @@ public static partial class CheckerBinder
     {
         public string? Path;
         public string? Digest;
-        public readonly bool[] Codes = new bool[500];
+        /// <summary>Accepted code ranges as written (merged when the url is complete); null = keepalived's 200-299.</summary>
+        public List<(int From, int To)>? Codes;
         public bool AnyCode;
         public string? Virtualhost;
         public string? Regex;
@@ -104,8 +105,7 @@ public static partial class CheckerBinder
                     c.Report(BinderCodes.InvalidValue.At(w.Span, n.Name, w.Text, "a status code or range CODE-CODE within 100..599", "; this word is ignored"));
                     continue;
                 }
-                for (int i = from; i <= to; i++)
-                    u.Codes[i - 100] = true;
+                (u.Codes ??= new List<(int, int)>()).Add((from, to));
                 u.AnyCode = true;
             }
         });
@@ -128,6 +128,9 @@ public static partial class CheckerBinder
         return t;
     }
 
+    /// <summary>keepalived's default when a url has no status_code: 200-299.</summary>
+    private static readonly ValueList<(int From, int To)> DefaultStatusCodes = [(200, 299)];
+
     /// <summary>url_check: a url without a path is dropped; no status_code means 200-299; regex options without a
     /// regex are cleared.</summary>
     private static HttpUrl? CompleteUrl(UrlDraft u, SyntaxNode n, string kind, BindContext c)
@@ -137,9 +140,7 @@ public static partial class CheckerBinder
             c.Report(BinderCodes.RequiredMissing.At(n.KeywordToken.Span, kind, "url", "path", "the url is ignored, as keepalived does"));
             return null;
         }
-        if (!u.AnyCode)
-            for (int i = 200; i <= 299; i++)
-                u.Codes[i - 100] = true;
+        var codes = u.AnyCode && u.Codes is not null ? LvsMethodParser.Ranges(u.Codes) : DefaultStatusCodes;
         var other = u.Other;
         if (u.Regex is null && (u.RegexNoMatch || other.Count > 0))
         {
@@ -147,7 +148,7 @@ public static partial class CheckerBinder
             other = [];
             u.RegexNoMatch = false;
         }
-        return new HttpUrl(u.Path, u.Digest, LvsMethodParser.Ranges(u.Codes), u.Virtualhost, u.Regex, u.RegexNoMatch, new Origin(n.Span))
+        return new HttpUrl(u.Path, u.Digest, codes, u.Virtualhost, u.Regex, u.RegexNoMatch, new Origin(n.Span))
         {
             Other = other.ToValueList(),
         };

@@ -172,22 +172,19 @@ public static class LvsMethodParser
         return code is >= 100 and <= 599;
     }
 
-    /// <summary>Turns a set of codes into sorted, merged ranges.</summary>
-    public static ValueList<(int From, int To)> Ranges(bool[] codes)
+    /// <summary>Turns the ranges written into sorted, merged ranges (touching or overlapping ranges become one, as
+    /// keepalived's bitmap of codes makes them).</summary>
+    public static ValueList<(int From, int To)> Ranges(List<(int From, int To)> ranges)
     {
-        var list = new List<(int, int)>();
-        int start = -1;
-        for (int i = 100; i <= 600; i++)
+        ranges.Sort();
+        var merged = new List<(int From, int To)>(ranges.Count);
+        foreach (var r in ranges)
         {
-            bool on = i <= 599 && codes[i - 100];
-            if (on && start < 0)
-                start = i;
-            else if (!on && start >= 0)
-            {
-                list.Add((start, i - 1));
-                start = -1;
-            }
+            if (merged.Count > 0 && r.From <= merged[^1].To + 1)
+                merged[^1] = (merged[^1].From, Math.Max(merged[^1].To, r.To));
+            else
+                merged.Add(r);
         }
-        return list.ToValueList();
+        return merged.ToValueList();
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using KeepAlive.Config.Model;
 using KeepAlive.Config.Syntax;
 using Kind = KeepAlive.Config.Binding.VirtualServerBinder.KeyKind;
@@ -67,11 +68,13 @@ public static class VirtualServerCompleter
         if (!d.SchedulerSet)
             c.Report(BinderCodes.DefaultApplied.At(span, d.Label, "scheduler", "'wlc'"));
 
-        var kept = new List<RealServerBinder.Draft>();
+        var kept = new List<RealServerBinder.Draft>(d.RealServers.Count);
+        var seen = new Dictionary<(IPAddress, int), RealServerBinder.Draft>(d.RealServers.Count);
         foreach (var rs in d.RealServers)
         {
-            if (kept.FirstOrDefault(k => k.Address.Equals(rs.Address) && k.Port == rs.Port) is { } first)
+            if (!seen.TryAdd((rs.Address, rs.Port), rs))
             {
+                var first = seen[(rs.Address, rs.Port)];
                 c.Report(BinderCodes.DuplicateName.At(rs.Node.Arguments[0].Span, "real_server", rs.Label, first.Node.Span,
                     $"keepalived removes the second one from {d.Label}"));
                 continue;

@@ -112,7 +112,7 @@ public sealed class Parser
                     var children = ParseBlock(def.SubContext!, needOpen: true, level + 1, out var wasClosed);
                     if (!wasClosed)
                         _diagnostics.Add(DiagnosticCodes.MissingCloseBrace.At(line.Span, keyword.Text));
-                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, children, [], line.Span));
+                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, children, []));
                     break;
                 }
                 case KeywordShape.Values:
@@ -123,11 +123,11 @@ public sealed class Parser
                     var values = ReadValueBlock(keyword, out var wasClosed);
                     if (!wasClosed)
                         _diagnostics.Add(DiagnosticCodes.MissingCloseBrace.At(line.Span, keyword.Text));
-                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, [], values, line.Span));
+                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, [], values));
                     break;
                 }
                 default:
-                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, [], [], line.Span));
+                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, [], []));
                     break;
             }
         }

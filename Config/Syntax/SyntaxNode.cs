@@ -12,9 +12,11 @@ public sealed record SyntaxNode(
     Token KeywordToken,
     ImmutableArray<Token> Arguments,
     ImmutableArray<SyntaxNode> Children,
-    ImmutableArray<ImmutableArray<Token>> Values,
-    SourceSpan Span)
+    ImmutableArray<ImmutableArray<Token>> Values)
 {
+    /// <summary>Where the keyword's line starts (the keyword is its first word).</summary>
+    public SourceSpan Span => KeywordToken.Span;
+
     /// <summary>The keyword as written (an alias stays as written; <see cref="KeywordDef.AliasOf"/> names the current one).</summary>
     public string Name => KeywordToken.Text;
 
