@@ -17,7 +17,7 @@ public static class CheckerCompleter
     public sealed record Inherited(
         IPAddress Address,
         int Port,
-        string RealServerLabel,
+        object RealServerLabel,
         long? Retry,
         TimeSpan ConnectTimeout,
         TimeSpan DelayLoop,

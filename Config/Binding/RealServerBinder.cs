@@ -39,6 +39,9 @@ public static class RealServerBinder
 
         public string Label => Port == 0 ? Address.ToString() : $"{Address} {Port}";
 
+        /// <summary>The label, so a draft can be handed to messages that are formatted only when reported.</summary>
+        public override string ToString() => Label;
+
         public bool IsIPv6 => Address.AddressFamily == AddressFamily.InterNetworkV6;
     }
 

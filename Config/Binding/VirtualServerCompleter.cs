@@ -217,23 +217,24 @@ public static class VirtualServerCompleter
                     rs.Port = d.Port;
                 continue;
             }
-            rs.Port = FixPort(d, markVs, rs.Port, rs.Node, "real_server " + rs.Label, c);
+            rs.Port = FixPort(d, markVs, rs.Port, rs.Node, "real_server", rs, c);
         }
         if (d.Sorry is { } s && s.Forwarding!.Method != ForwardingMethod.Nat)
-            s.Port = FixPort(d, markVs, s.Port, s.Node, "sorry_server " + s.Address, c);
+            s.Port = FixPort(d, markVs, s.Port, s.Node, "sorry_server", s.Address, c);
     }
 
-    private static int FixPort(VirtualServerBinder.Draft d, bool markVs, int port, SyntaxNode node, string what, BindContext c)
+    /// <summary>DR/TUN servers use the service's port. <paramref name="who"/> is formatted only when reported.</summary>
+    private static int FixPort(VirtualServerBinder.Draft d, bool markVs, int port, SyntaxNode node, string kind, object who, BindContext c)
     {
         var at = node.Arguments.Length > 1 ? node.Arguments[1].Span : node.KeywordToken.Span;
         if (markVs)
         {
             if (port != 0)
-                c.Report(BinderCodes.ValueReplaced.At(at, node.Name, $"{what}: a DR/TUN server of a fwmark service takes no port", "no port"));
+                c.Report(BinderCodes.ValueReplaced.At(at, node.Name, $"{kind} {who}: a DR/TUN server of a fwmark service takes no port", "no port"));
             return 0;
         }
         if (port != 0 && port != d.Port)
-            c.Report(BinderCodes.ValueReplaced.At(at, node.Name, $"{what}: a DR/TUN server must use the port of {d.Label}", $"port {d.Port}"));
+            c.Report(BinderCodes.ValueReplaced.At(at, node.Name, $"{kind} {who}: a DR/TUN server must use the port of {d.Label}", $"port {d.Port}"));
         return d.Port;
     }
 
@@ -243,7 +244,7 @@ public static class VirtualServerCompleter
         var inherited = new CheckerCompleter.Inherited(
             rs.Address,
             writtenPort,
-            rs.Label,
+            rs,
             rs.Retry ?? vs.Retry,
             rs.ConnectTimeout ?? vs.ConnectTimeout ?? TimeSpan.FromSeconds(5),
             rs.DelayLoop ?? vs.DelayLoop,
