@@ -42,6 +42,8 @@ public static class BinderCodes
         "Value truncated", "'{0}': '{1}' is longer than {2} characters; keepalived uses '{3}'");
     public static readonly DiagnosticDescriptor DeprecatedUse = D("KA2015", Severity.Warning, KeepalivedClass.Deprecated,
         "Deprecated form", "'{0}': {1}");
+    public static readonly DiagnosticDescriptor DeprecatedQuietly = D("KA2020", Severity.Warning, KeepalivedClass.None,
+        "Deprecated form keepalived accepts quietly", "'{0}': {1}");
     public static readonly DiagnosticDescriptor InstanceDropped = D("KA2016", Severity.Error, KeepalivedClass.GeneralError,
         "VRRP instance cannot run", "{0}: {1}; keepalived's VRRP process stops on this configuration");
     public static readonly DiagnosticDescriptor Info = D("KA2017", Severity.Info, KeepalivedClass.None,

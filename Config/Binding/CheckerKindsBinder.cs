@@ -20,7 +20,8 @@ public static partial class CheckerBinder
         var host = Common(new KeywordTable<Draft>(), connection: true);
         t.On("host", (d, n, c) =>
         {
-            c.Report(BinderCodes.DeprecatedUse.At(n.KeywordToken.Span, n.Name,
+            // keepalived only logs this (no -t error), so it does not change the exit code.
+            c.Report(BinderCodes.DeprecatedQuietly.At(n.KeywordToken.Span, n.Name,
                 "the SMTP_CHECK host block is deprecated; write one SMTP_CHECK per target instead (read as an extra target of this checker)"));
             var saved = d.Conn;
             d.Conn = new ConnDraft { Span = n.KeywordToken.Span };

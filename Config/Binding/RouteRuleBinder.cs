@@ -192,7 +192,7 @@ public static class RouteRuleBinder
             context.Report(BinderCodes.InvalidValue.At(first.Span, keyword, string.Join(' ', words.Select(t => t.Text)), "addresses of different families", "; the route is skipped"));
             return null;
         }
-        if (!noTrack && dev is null && nextHops.All(n => n.Device is null) && type is "unicast")
+        if (!noTrack && dev is null && nextHops.All(n => n.Device is null))
             context.Report(BinderCodes.ValueReplaced.At(first.Span, keyword, "a route with no interface cannot be tracked", "no tracking of this route"));
         return new RouteEntry(type, dest, destPrefix, src, via, dev, table, metric, scope, protocol, nextHops.ToValueList(),
             options.ToValueList(), noTrack, trackGroup, new Origin(first.Span));

@@ -139,7 +139,11 @@ internal static class VrrpInstanceCompleter
                 return null;
             }
         }
-        if (!unicast && (d.UnicastSrcGiven || v.UnicastTtl is not null || d.CheckUnicastSet))
+        // vrrp_end_handler's checks are reported, as keepalived reports them, at the block's closing brace.
+        var end = block.CloseSpan;
+        if (v.UnicastTtl is not null && !unicast)
+            c.Report(BinderCodes.Ignored.At(end, "unicast_ttl", "cannot be used without unicast peers: reset"));
+        if (!unicast && d.UnicastSrcGiven)
         {
             if (v.UnicastFaultNoPeer)
                 c.Report(BinderCodes.Info.At(where, $"{who}: unicast keywords without unicast peers: the instance will stay in FAULT (unicast_fault_no_peer)"));
@@ -159,12 +163,12 @@ internal static class VrrpInstanceCompleter
         {
             if (v.Interface is null)
             {
-                c.Report(BinderCodes.Ignored.At(where, "use_vmac", "cannot be used with unicast and no interface"));
+                c.Report(BinderCodes.Ignored.At(end, "use_vmac", "cannot be used with unicast and no interface"));
                 vmac = null;
             }
             else if (!xmitBase)
             {
-                c.Report(BinderCodes.ValueReplaced.At(where, who, "unicast with use_vmac requires vmac_xmit_base", "vmac_xmit_base"));
+                c.Report(BinderCodes.ValueReplaced.At(end, who, "unicast with use_vmac requires vmac_xmit_base", "vmac_xmit_base"));
                 xmitBase = true;
             }
         }

@@ -149,6 +149,7 @@ public static class VrrpTrackersBinder
     public sealed class ProcessDraft
     {
         public required TrackProcessConfig Value;
+        public SyntaxNode? QuorumMaxNode;
     }
 
     public static KeywordTable<ProcessDraft> ProcessTable { get; } = new KeywordTable<ProcessDraft>()
@@ -181,7 +182,10 @@ public static class VrrpTrackersBinder
         .On("quorum_max", (d, n, c) =>
         {
             if (c.Values.TryUInt(n, 0, 0, 65535, out var q))
+            {
                 d.Value = d.Value with { QuorumMax = (int)q };
+                d.QuorumMaxNode = n;
+            }
         })
         .On("delay", (d, n, c) =>
         {
@@ -213,7 +217,7 @@ public static class VrrpTrackersBinder
         }
         if (d.Value.QuorumMax is { } max && max < d.Value.Quorum)
         {
-            c.Report(BinderCodes.InvalidValue.At(block.Span, "quorum_max", max.ToString(System.Globalization.CultureInfo.InvariantCulture), $"below quorum {d.Value.Quorum}", "; quorum_max ignored"));
+            c.Report(BinderCodes.InvalidValue.At((d.QuorumMaxNode ?? block).Span, "quorum_max", max.ToString(System.Globalization.CultureInfo.InvariantCulture), $"below quorum {d.Value.Quorum}", "; quorum_max ignored"));
             d.Value = d.Value with { QuorumMax = null };
         }
         return d.Value;

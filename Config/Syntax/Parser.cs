@@ -39,7 +39,7 @@ public sealed class Parser
     {
         using var e = lines.GetEnumerator();
         var parser = new Parser(e, grammar ?? KeywordGrammar.Keepalived) { _onRoot = onRoot };
-        var roots = parser.ParseBlock(KeywordGrammar.RootContext, needOpen: false, level: 0, out _);
+        var roots = parser.ParseBlock(KeywordGrammar.RootContext, needOpen: false, level: 0, out _, out _);
         return new ParseResult(new SyntaxTree(roots), parser._diagnostics.ToImmutableArray());
     }
 
@@ -64,8 +64,9 @@ public sealed class Parser
         return line;
     }
 
-    private ImmutableArray<SyntaxNode> ParseBlock(string context, bool needOpen, int level, out bool closed)
+    private ImmutableArray<SyntaxNode> ParseBlock(string context, bool needOpen, int level, out bool closed, out SourceSpan closeSpan)
     {
+        closeSpan = default;
         var nodes = RentList(level);
         var sink = level == 0 ? _onRoot : null;
         var table = _grammar.TableOf(context);
@@ -90,6 +91,7 @@ public sealed class Parser
                 if (level > 0)
                 {
                     closed = true;
+                    closeSpan = line.Span;
                     return Return(nodes, level);
                 }
                 _diagnostics.Add(_lastCloseWasExtra
@@ -109,10 +111,10 @@ public sealed class Parser
             {
                 case KeywordShape.Block:
                 {
-                    var children = ParseBlock(def.SubContext!, needOpen: true, level + 1, out var wasClosed);
+                    var children = ParseBlock(def.SubContext!, needOpen: true, level + 1, out var wasClosed, out var close);
                     if (!wasClosed)
                         _diagnostics.Add(DiagnosticCodes.MissingCloseBrace.At(line.Span, keyword.Text));
-                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, children, []));
+                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, children, []) { CloseSpan = close });
                     break;
                 }
                 case KeywordShape.Values:

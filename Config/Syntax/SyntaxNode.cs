@@ -17,6 +17,12 @@ public sealed record SyntaxNode(
     /// <summary>Where the keyword's line starts (the keyword is its first word).</summary>
     public SourceSpan Span => KeywordToken.Span;
 
+    /// <summary>For a block: the '}' that closed it (keepalived reports its end-of-block checks there); otherwise, or
+    /// when the block was never closed, the keyword's span.</summary>
+    public SourceSpan CloseSpan { get => _close.HasPosition ? _close : Span; init => _close = value; }
+
+    private readonly SourceSpan _close;
+
     /// <summary>The keyword as written (an alias stays as written; <see cref="KeywordDef.AliasOf"/> names the current one).</summary>
     public string Name => KeywordToken.Text;
 

@@ -159,7 +159,7 @@ public static class ConfigValidator
         foreach (var vs in config.VirtualServers)
         {
             if (vs.Key is VirtualServerKey.Group g && !groups.Contains(g.Name))
-                d.Add(ValidationDescriptors.TrackedObjectMissing.At(vs.Origin.Span, $"virtual_server group {g.Name}", "virtual_server_group", g.Name, Suggest(g.Name, groups)));
+                d.Add(ValidationDescriptors.VirtualServerGroupMissing.At(vs.Origin.Span, g.Name, Suggest(g.Name, groups)));
             if (keys.TryGetValue(vs.Key, out var first))
                 d.Add(ValidationDescriptors.DuplicateVirtualServer.At(vs.Origin.Span, vs.Key, first.Origin.Span));
             else

@@ -32,6 +32,8 @@ public static class ValidationDescriptors
         "Unicast peer is our own address", "vrrp_instance {0}: unicast peer {1} is this instance's own source address; adverts to it are pointless");
     public static readonly DiagnosticDescriptor DuplicateVirtualServer = D("KA3011", Severity.Warning, KeepalivedClass.GeneralError,
         "Virtual server defined twice", "virtual server {0} is defined again (first at {1})");
+    public static readonly DiagnosticDescriptor VirtualServerGroupMissing = D("KA3012", Severity.Warning, KeepalivedClass.None,
+        "Virtual server group not defined", "virtual_server group {0}: no virtual_server_group {0} is defined, so this virtual server has no address; keepalived ignores it silently{1}");
 
     public static readonly DiagnosticDescriptor InterfaceMissing = D("KA4001", Severity.Error, KeepalivedClass.GeneralError,
         "Interface does not exist", "vrrp_instance {0}: interface {1} does not exist on this host");

@@ -279,7 +279,7 @@ public class CheckerBinderTests
         var host = Assert.Single(smtp.Hosts);
         Assert.Equal((IPAddress.Parse("192.168.3.2"), 587, TimeSpan.FromSeconds(9)), (host.ConnectIp, host.ConnectPort, host.ConnectTimeout));
         Assert.Equal(TimeSpan.FromSeconds(6), host.DelayBeforeRetry);
-        Assert.Equal(2, r.WithCode(BinderCodes.DeprecatedUse).Count());
+        Assert.Equal(2, r.WithCode(BinderCodes.DeprecatedQuietly).Count());
     }
 
     [Fact]
