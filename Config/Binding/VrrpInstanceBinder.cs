@@ -390,7 +390,7 @@ public static class VrrpInstanceBinder
                 continue;
             if (list.FirstOrDefault(e => e.Address.Equals(entry.Address) && e.PrefixLength == entry.PrefixLength && e.Device == entry.Device) is { } dup)
             {
-                c.Report(BinderCodes.DuplicateName.At(line[0].Span, "address", entry.ToString(), dup.Origin, "the second is ignored"));
+                c.Report(BinderCodes.DuplicateAddress.At(line[0].Span, "address", entry.ToString(), dup.Origin));
                 continue;
             }
             list.Add(entry);

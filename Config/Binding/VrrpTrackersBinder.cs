@@ -85,7 +85,7 @@ public static class VrrpTrackersBinder
         ScriptTable.Bind(d, block.Children, c, other);
         if (d.Value.Script is null)
         {
-            c.Report(BinderCodes.RequiredMissing.At(block.Span, "vrrp_script", name, "'script'", "the script is removed, as keepalived does"));
+            c.Report(BinderCodes.RequiredMissing.At(block.CloseSpan, "vrrp_script", name, "'script'", "the script is removed, as keepalived does"));
             return null;
         }
         return d.Value;
@@ -140,7 +140,7 @@ public static class VrrpTrackersBinder
         FileTable.Bind(d, block.Children, c, null);
         if (d.Value.File is null)
         {
-            c.Report(BinderCodes.RequiredMissing.At(block.Span, "track_file", name, "'file'", "it is removed, as keepalived does"));
+            c.Report(BinderCodes.RequiredMissing.At(block.CloseSpan, "track_file", name, "'file'", "it is removed, as keepalived does"));
             return null;
         }
         return d.Value;
@@ -212,7 +212,7 @@ public static class VrrpTrackersBinder
         ProcessTable.Bind(d, block.Children, c, null);
         if (d.Value.Process is null)
         {
-            c.Report(BinderCodes.RequiredMissing.At(block.Span, "vrrp_track_process", name, "'process'", "it is removed, as keepalived does"));
+            c.Report(BinderCodes.RequiredMissing.At(block.CloseSpan, "vrrp_track_process", name, "'process'", "it is removed, as keepalived does"));
             return null;
         }
         if (d.Value.QuorumMax is { } max && max < d.Value.Quorum)

@@ -49,7 +49,7 @@ public static class ValidationDescriptors
         "Tracked interface does not exist", "{0}: tracked interface {1} doesn't exist");
     public static readonly DiagnosticDescriptor TrackScriptMissing = D("KA4007", Severity.Warning, KeepalivedClass.GeneralError,
         "Track script not found", "disabling track script {0} since not found/accessible ({1} '{2}')");
-    public static readonly DiagnosticDescriptor ScriptMissing = D("KA4008", Severity.Warning, KeepalivedClass.GeneralError,
+    public static readonly DiagnosticDescriptor ScriptMissing = D("KA4008", Severity.Warning, KeepalivedClass.None,
         "Script not found", "{0}: {1} script '{2}' not found/accessible - it will not run");
     public static readonly DiagnosticDescriptor ScriptSecurityDisabled = D("KA4009", Severity.Warning, KeepalivedClass.SecurityError,
         "Scripts run as root without script security", "SECURITY VIOLATION - scripts are being executed but script_security not enabled.{0} Add enable_script_security (and script_user) to global_defs");

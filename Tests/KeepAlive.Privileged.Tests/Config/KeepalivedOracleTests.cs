@@ -159,6 +159,32 @@ public sealed class KeepalivedOracleTests : IDisposable
         Privilege.Require("ip", "keepalived");
         var path = Path.Combine(_dir, name + ".conf");
         File.WriteAllText(path, Corpus[name]);
+        Compare(name, path);
+    }
+
+    /// <summary>keepalived's own sample configurations, as the Debian package installs them (read in place, not
+    /// copied into this repository).</summary>
+    public const string InstalledSamplesDir = "/usr/share/doc/keepalived/samples";
+
+    public static IEnumerable<object[]> InstalledSamples() =>
+        Directory.Exists(InstalledSamplesDir)
+            ? Directory.GetFiles(InstalledSamplesDir, "keepalived.conf.*").Order(StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) })
+            : [["(keepalived package not installed)"]];
+
+    [SkippableTheory]
+    [MemberData(nameof(InstalledSamples))]
+    public void KeepalivedsOwnSamples_MatchKeepalived(string sample)
+    {
+        Privilege.Require("ip", "keepalived");
+        var source = Path.Combine(InstalledSamplesDir, sample);
+        Skip.IfNot(File.Exists(source), "keepalived's samples are not installed");
+        var path = Path.Combine(_dir, sample);
+        File.Copy(source, path);
+        Compare(sample, path);
+    }
+
+    private void Compare(string name, string path)
+    {
         using var ns = new NetworkNamespace("cfg", Interfaces);
         var (theirCode, output) = ns.Exec("keepalived", ["-t", "-l", "-f", path], TimeSpan.FromSeconds(20));
         var ours = ConfigLoader.Load(path, new DiskConfigSource(), new ConfigLoadOptions(new ReaderOptions(ConfigId: "oracle"), new NamespaceHost()));
