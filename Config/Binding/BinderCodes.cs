@@ -46,6 +46,8 @@ public static class BinderCodes
         "Deprecated form keepalived accepts quietly", "'{0}': {1}");
     public static readonly DiagnosticDescriptor DuplicateAddress = D("KA2021", Severity.Warning, KeepalivedClass.None,
         "Address listed twice", "{0} '{1}' is listed again here (first at {2}); it is used once");
+    public static readonly DiagnosticDescriptor EmptyBlock = D("KA2022", Severity.Warning, KeepalivedClass.GeneralError,
+        "Empty block", "the '{0}' block is empty{1}");
     public static readonly DiagnosticDescriptor InstanceDropped = D("KA2016", Severity.Error, KeepalivedClass.GeneralError,
         "VRRP instance cannot run", "{0}: {1}; keepalived's VRRP process stops on this configuration");
     public static readonly DiagnosticDescriptor Info = D("KA2017", Severity.Info, KeepalivedClass.None,

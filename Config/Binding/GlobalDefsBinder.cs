@@ -44,6 +44,8 @@ public static class GlobalDefsBinder
         });
         t.On("notification_email", (d, n, c) =>
         {
+            if (n.Values.IsEmpty)
+                c.Report(BinderCodes.EmptyBlock.At(n.CloseSpan, n.Name, ": no address gets alerts"));
             foreach (var line in n.Values)
                 foreach (var w in line)
                     d.Emails.Add(w.Text);

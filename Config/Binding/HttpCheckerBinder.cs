@@ -137,7 +137,7 @@ public static partial class CheckerBinder
     {
         if (u.Path is null)
         {
-            c.Report(BinderCodes.RequiredMissing.At(n.KeywordToken.Span, kind, "url", "path", "the url is ignored, as keepalived does"));
+            c.Report(BinderCodes.RequiredMissing.At(n.CloseSpan, kind, "url", "path", "the url is ignored, as keepalived does"));
             return null;
         }
         var codes = u.AnyCode && u.Codes is not null ? LvsMethodParser.Ranges(u.Codes) : DefaultStatusCodes;

@@ -183,7 +183,7 @@ public static class RouteRuleBinder
         }
         if (!haveDest)
         {
-            context.Report(BinderCodes.MissingParameter.At(first.Span, keyword, "a destination"));
+            context.Report(BinderCodes.MissingParameterIgnored.At(first.Span, keyword, "a destination"));
             return null;
         }
         var families = new[] { dest, src, via }.Where(a => a is not null).Select(a => a!.AddressFamily).Distinct().ToList();

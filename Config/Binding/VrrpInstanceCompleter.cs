@@ -71,8 +71,9 @@ internal static class VrrpInstanceCompleter
         {
             if (version == 3 || strict)
             {
+                // keepalived's VRRP process stops on this, but -t goes on checking: keep the instance so every other
+                // problem is reported too (the error already refuses the configuration).
                 c.Report(BinderCodes.InstanceDropped.At(where, who, $"no virtual_ipaddress, and {(strict ? "strict mode" : "VRRP version 3")} requires at least one"));
-                return null;
             }
             c.Report(ValidationDescriptors.NoVipSensible.At(where, v.Name));
         }
@@ -131,12 +132,10 @@ internal static class VrrpInstanceCompleter
                 c.Report(BinderCodes.InstanceDropped.At(where, who, unicast
                     ? "a unicast instance needs unicast_src_ip or interface"
                     : "no interface (a multicast instance needs one)"));
-                return null;
             }
             if (v.SourceAddress is { IsIPv6LinkLocal: true })
             {
                 c.Report(BinderCodes.InstanceDropped.At(where, who, "without an interface the source address must not be link-local"));
-                return null;
             }
         }
         // vrrp_end_handler's checks are reported, as keepalived reports them, at the block's closing brace.

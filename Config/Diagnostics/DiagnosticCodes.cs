@@ -63,6 +63,8 @@ public static class DiagnosticCodes
         "Value block without '{'", "'{{' missing at the beginning of the {0} block; its lines are read as values up to the next '}}'");
     public static readonly DiagnosticDescriptor ExtensionAlias = D("KA1112", Severity.Warning, KeepalivedClass.UnknownKeyword,
         "Alias keepalived 2.2.7 does not know here", "'{0}' is deprecated and keepalived 2.2.7 does not know it here; read as '{1}' (use '{1}')");
+    public static readonly DiagnosticDescriptor UnbalancedBraces = D("KA1113", Severity.Warning, KeepalivedClass.MissingCloseBrace,
+        "Unbalanced braces", "this '{{' has no matching '}}': the configuration has {0} more '{{' than '}}' (a '{{' inside a value block or after an unknown keyword opens nothing)");
     public static readonly DiagnosticDescriptor StrayCloseBrace = D("KA1111", Severity.Warning, KeepalivedClass.UnknownKeyword,
         "Stray '}' at top level", "'}}' at top level closes nothing; ignored");
 

@@ -40,8 +40,24 @@ public sealed class Parser
         using var e = lines.GetEnumerator();
         var parser = new Parser(e, grammar ?? KeywordGrammar.Keepalived) { _onRoot = onRoot };
         var roots = parser.ParseBlock(KeywordGrammar.RootContext, needOpen: false, level: 0, out _, out _);
+        parser.ReportUnbalancedBraces();
         return new ParseResult(new SyntaxTree(roots), parser._diagnostics.ToImmutableArray());
     }
+
+    /// <summary>keepalived counts every lone '{' and '}' (read_line's block_depth) and, at the end, reports "There are
+    /// N missing '}'s or extra '{'s". Unclosed blocks are already reported where they open and unexpected '{' where
+    /// they stand; a '{' read as data inside a value block is reported here, at the last such brace.</summary>
+    private void ReportUnbalancedBraces()
+    {
+        if (_blockDepth <= 0 || _valueBlockBraces.Count == 0)
+            return;
+        int unclosedBlocks = _diagnostics.Count(d => d.Code == DiagnosticCodes.MissingCloseBrace.Code);
+        if (_blockDepth > unclosedBlocks)
+            _diagnostics.Add(DiagnosticCodes.UnbalancedBraces.At(_valueBlockBraces[^1], _blockDepth));
+    }
+
+    /// <summary>'{' lines read as data inside value blocks: they count for keepalived's brace balance but open nothing.</summary>
+    private readonly List<SourceSpan> _valueBlockBraces = new();
 
     private LogicalLine? ReadLine()
     {
@@ -122,10 +138,10 @@ public sealed class Parser
                     int allowed = def.ValuesTakeName ? 1 : 0;
                     if (args.Length > allowed)
                         _diagnostics.Add(DiagnosticCodes.BlockExtraParameters.At(args[allowed].Span, keyword.Text, args[allowed].Text));
-                    var values = ReadValueBlock(keyword, out var wasClosed);
+                    var values = ReadValueBlock(keyword, out var wasClosed, out var close);
                     if (!wasClosed)
                         _diagnostics.Add(DiagnosticCodes.MissingCloseBrace.At(line.Span, keyword.Text));
-                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, [], values));
+                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, [], values) { CloseSpan = close });
                     break;
                 }
                 default:
@@ -166,8 +182,9 @@ public sealed class Parser
     }
 
     /// <summary>alloc_value_block: an optional '{' first, then every line up to a '}' is a value line.</summary>
-    private ImmutableArray<ImmutableArray<Token>> ReadValueBlock(Token keyword, out bool closed)
+    private ImmutableArray<ImmutableArray<Token>> ReadValueBlock(Token keyword, out bool closed, out SourceSpan closeSpan)
     {
+        closeSpan = default;
         var values = _values;
         values.Clear();
         bool needOpen = true;
@@ -184,8 +201,11 @@ public sealed class Parser
             if (line.Kind == LineKind.CloseBrace)
             {
                 closed = true;
+                closeSpan = line.Span;
                 break;
             }
+            if (line.Kind == LineKind.OpenBrace)
+                _valueBlockBraces.Add(line.Span);
             values.Add(line.Tokens);
         }
         var result = ImmutableArray.Create(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values));
