@@ -103,10 +103,11 @@ public static partial class CheckerBinder
         return d.Dropped ? null : d;
     }
 
-    /// <summary>The checks keepalived makes when the checker's block ends (the sublevel end handlers).</summary>
+    /// <summary>The checks keepalived makes when the checker's block ends (the sublevel end handlers), reported where
+    /// keepalived reports them: at the block's closing brace.</summary>
     private static void EndOfBlock(Draft d, BindContext c)
     {
-        var span = d.Node.KeywordToken.Span;
+        var span = d.Node.CloseSpan;
         switch (d.Kind)
         {
             case "HTTP_GET" or "SSL_GET" when d.Urls.Count == 0:

@@ -60,8 +60,13 @@ public static class GlobalDefsBinder
             if (c.Values.Arg(n, 0, "a host") is not { } host)
                 return;
             int port = 25;
-            if (n.Arguments.Length > 1 && c.Values.TryPort(n.Name, n.Arguments[1], out var p, "port 25 is used"))
-                port = p;
+            if (n.Arguments.Length > 1)
+            {
+                // keepalived: "Invalid smtp server" for a port outside 1..65535; the whole line is then ignored.
+                if (!c.Values.TryUInt(n.Name, n.Arguments[1], 1, 65535, out var p, "the smtp_server line is ignored"))
+                    return;
+                port = (int)p;
+            }
             c.Values.NoMoreThan(n, 2, "a host and an optional port");
             d.Value = d.Value with { SmtpServer = new SmtpServerConfig(host.Text, port) };
         });

@@ -287,8 +287,15 @@ public static class RouteRuleBinder
         }
         if (!familySet && fams.Count == 1)
             ipv6 = fams[0] == AddressFamily.InterNetworkV6;
+        bool hasAction = table is not null || options.Any(o => o.Key is "goto" or "nop" or "type");
+        if (!hasAction)
+        {
+            context.Report(BinderCodes.InvalidValue.At(first.Span, keyword, string.Join(' ', words.Select(t => t.Text)),
+                "a rule needs an action: table/lookup, goto, nop or type", "; the rule is ignored, as keepalived does"));
+            return null;
+        }
         if (preference is null)
-            context.Report(BinderCodes.DefaultApplied.At(first.Span, keyword, "rule", "preference", "one assigned by the kernel, which is probably not what you want"));
+            context.Report(BinderCodes.DefaultApplied.At(first.Span, keyword + " rule", "preference", "one it assigns itself, which is probably not what you want"));
         return new RuleEntry(not, from, fromPrefix, to, toPrefix, preference, table, ipv6, options.ToValueList(), noTrack, trackGroup, new Origin(first.Span));
     }
 

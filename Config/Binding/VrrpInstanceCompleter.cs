@@ -52,6 +52,9 @@ internal static class VrrpInstanceCompleter
                 peers.Add(peer);
         }
 
+        if (v.Vrid == 0)
+            c.Report(BinderCodes.InstanceDropped.At(where, who, "the virtual router id must be set (virtual_router_id 1..255)"));
+
         bool strict = d.StrictSet ? v.StrictMode : g.VrrpStrict;
         int version = v.Version;
         if (fam == AddressFamily.InterNetworkV6)
@@ -120,7 +123,7 @@ internal static class VrrpInstanceCompleter
         }
         else if (d.AuthPass is not null)
         {
-            c.Report(BinderCodes.Ignored.At(d.AuthPassNode!.Span, "auth_pass", "is given without auth_type: no authentication"));
+            c.Report(BinderCodes.NoEffect.At(d.AuthPassNode!.Span, "auth_pass", "is given without auth_type: no authentication (keepalived ignores it silently)"));
         }
 
         // Unicast.
