@@ -28,6 +28,10 @@ public static class RouteRuleBinder
 
     private static readonly HashSet<string> RouteFlags = new(StringComparer.Ordinal) { "onlink", "append", "prepend", "lock", "ecn" };
 
+    /// <summary>A route type: a name of /etc/iproute2/rt_types or a number 0..255.</summary>
+    private static bool IsRouteType(string word) =>
+        RouteTypes.Contains(word) || (word.Length <= 3 && word.All(char.IsAsciiDigit) && int.Parse(word, System.Globalization.CultureInfo.InvariantCulture) <= 255);
+
     public static RouteEntry? BindRoute(string keyword, ImmutableArray<Token> words, bool isStatic, BindContext context)
     {
         string type = "unicast";
@@ -53,18 +57,11 @@ public static class RouteRuleBinder
                 return null;
             }
 
-            if (i == 0 && RouteTypes.Contains(w.Text))
-            {
-                type = w.Text;
-                continue;
-            }
             switch (w.Text)
             {
                 case "src":
                     if (Param() is { } s && !ParseAddr(keyword, words[i], s, context, out src))
                         return null;
-                    break;
-                case "to":
                     break;
                 case "via" or "gw":
                     if (w.Text == "gw")
@@ -149,34 +146,47 @@ public static class RouteRuleBinder
                     {
                         options.Add(new(w.Text, string.Empty));
                     }
-                    else if (!haveDest && (w.Text is "default" or "any" or "all" or "default6"))
-                    {
-                        haveDest = true;
-                        if (w.Text == "default6")
-                        {
-                            context.Report(BinderCodes.DeprecatedUse.At(w.Span, keyword, "'default6' is deprecated; use 'inet6 default'"));
-                            family = AddressFamily.InterNetworkV6;
-                        }
-                    }
-                    else if (!haveDest && ValueReader.TryParsePrefix(w.Text, out var d, out var dp, out var ok))
-                    {
-                        if (!ok)
-                        {
-                            context.Report(BinderCodes.InvalidAddress.At(w.Span, keyword, w.Text, "route destination", "; the route is skipped"));
-                            return null;
-                        }
-                        haveDest = true;
-                        dest = d;
-                        destPrefix = dp;
-                    }
-                    else if (!haveDest && (w.Text.Contains('.') || w.Text.Contains(':') || w.Text.Contains('/')))
-                    {
-                        context.Report(BinderCodes.InvalidAddress.At(w.Span, keyword, w.Text, "route destination", "; the route is skipped"));
-                        return null;
-                    }
                     else
                     {
-                        context.Report(BinderCodes.UnknownOption.At(w.Span, keyword, w.Text, " in route"));
+                        // vrrp_iproute.c alloc_route: any other word is "[to] [TYPE] DESTINATION". A type (a name or a
+                        // number) needs a destination after it (keepalived stops reading when it is missing); a word
+                        // that is not a destination drops the route ("unknown route keyword").
+                        int k = i;
+                        if (words[k].Text == "to")
+                            k++;
+                        if (k < words.Length && IsRouteType(words[k].Text))
+                        {
+                            type = words[k].Text;
+                            k++;
+                        }
+                        if (k >= words.Length)
+                        {
+                            context.Report(BinderCodes.MissingParameter.At(words[k - 1].Span, keyword, $"a destination after '{words[k - 1].Text}'"));
+                            return null;
+                        }
+                        var dw = words[k];
+                        i = k;
+                        if (dw.Text is "default" or "any" or "all" or "default6")
+                        {
+                            haveDest = true;
+                            dest = null;
+                            if (dw.Text == "default6")
+                            {
+                                context.Report(BinderCodes.DeprecatedUse.At(dw.Span, keyword, "'default6' is deprecated; use 'inet6 default'"));
+                                family = AddressFamily.InterNetworkV6;
+                            }
+                        }
+                        else if (ValueReader.TryParsePrefix(dw.Text, out var d, out var dp, out var ok) && ok)
+                        {
+                            haveDest = true;
+                            dest = d;
+                            destPrefix = dp;
+                        }
+                        else
+                        {
+                            context.Report(BinderCodes.InvalidAddress.At(dw.Span, keyword, dw.Text, "route destination or keyword", "; the route is skipped, as keepalived does"));
+                            return null;
+                        }
                     }
                     break;
             }
