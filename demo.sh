@@ -27,6 +27,9 @@ if [ $# -gt 0 ]; then
 else
   check "$samples/keepalived.conf"
   check "$samples/broken.conf"
-  echo "== the bound model of keepalived.conf (--dump-json), first lines"
-  keepalive --dump-json --use-file "$samples/keepalived.conf" 2>/dev/null | head -40
+  echo "== the bound model of keepalived.conf (--dump-json): first VRRP instance and first virtual server"
+  keepalive --dump-json --use-file "$samples/keepalived.conf" 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(json.dumps({"vrrp_instances": d["vrrp_instances"][:1], "virtual_servers": d["virtual_servers"][:1]}, indent=2))' | head -80
 fi

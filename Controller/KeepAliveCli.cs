@@ -13,6 +13,9 @@ public static class KeepAliveCli
     /// <summary>Exit code for a usage error (unknown option, missing value).</summary>
     public const int UsageError = 1;
 
+    /// <summary>keepalived's exit code for a program error (KEEPALIVED_EXIT_PROGRAM_ERROR, 70).</summary>
+    public const int InternalError = 70;
+
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, ICliEnvironment env)
     {
         var parsed = OptionParser.Parse(args);

@@ -40,7 +40,7 @@ public enum LvsProtocol
 }
 
 /// <summary>What a virtual server is keyed on: address+port+protocol, a firewall mark, or a virtual_server_group.</summary>
-[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "$kind")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(Address), "address")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(Fwmark), "fwmark")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(Group), "group")]
@@ -102,7 +102,7 @@ public sealed record HttpUrl(string Path, string? Digest, ValueList<(int From, i
 }
 
 /// <summary>A health checker of a real server (closed hierarchy).</summary>
-[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "$checker")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(TcpCheckConfig), "TCP_CHECK")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(HttpCheckConfig), "HTTP_GET")]
 [System.Text.Json.Serialization.JsonDerivedType(typeof(SmtpCheckConfig), "SMTP_CHECK")]

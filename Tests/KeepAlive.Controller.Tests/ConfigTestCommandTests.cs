@@ -84,6 +84,21 @@ public class ConfigTestCommandTests
         Assert.Equal("10.0.0.1", vi.GetProperty("virtual_ip_addresses")[0].GetProperty("address").GetString());
     }
 
+    [Fact]
+    public void DumpJson_OfTheBundledSamples_Succeeds()
+    {
+        // Regression: the dump crashed on every configuration with a health checker.
+        var env = new FakeEnvironment();
+        foreach (var sample in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Samples"), "*.conf"))
+        {
+            env.Files.Add("/etc/keepalived/keepalived.conf", File.ReadAllText(sample));
+            var (code, stdout, err) = env.Run("-t", "--dump-json");
+            Assert.True(code is 0 or 5, $"{sample}: exit {code}\n{err}");
+            using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+            Assert.Equal(System.Text.Json.JsonValueKind.Array, doc.RootElement.GetProperty("virtual_servers").ValueKind);
+        }
+    }
+
     [Theory]
     [InlineData("STOP", "15")]
     [InlineData("RELOAD", "1")]

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using KeepAlive.Config.Model;
+using KeepAlive.Config.Sources;
+using KeepAlive.Config.Tests.Coverage;
+
+namespace KeepAlive.Config.Tests.Model;
+
+/// <summary><c>--dump-json</c> serializes every model shape (regression: a type discriminator that clashed with a
+/// property made every configuration with a checker crash the dump).</summary>
+public class ConfigJsonTests
+{
+    public static IEnumerable<object[]> Seeds() =>
+        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Seeds"), "*.conf").Select(f => new object[] { Path.GetFileName(f) });
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void EverySeed_Serializes(string file)
+    {
+        var text = TextDecoding.Decode(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Seeds", file)));
+        using var doc = JsonDocument.Parse(ConfigJson.Serialize(TestConfig.Load(text).Config));
+        Assert.Equal(JsonValueKind.Object, doc.RootElement.ValueKind);
+    }
+
+    [Fact]
+    public void EveryKeywordCase_Serializes()
+    {
+        foreach (var c in KeywordCases.All)
+            JsonDocument.Parse(ConfigJson.Serialize(TestConfig.Load(c.Config).Config)).Dispose();
+    }
+
+    [Fact]
+    public void CheckersAndKeys_CarryTheirKind_AndStatusRangesTheirValues()
+    {
+        var text = "virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.0.2 80 {\n HTTP_GET {\n url {\n path /\n status_code 200 301-302\n }\n }\n DNS_CHECK {\n type A\n }\n }\n}\n";
+        using var doc = JsonDocument.Parse(ConfigJson.Serialize(TestConfig.Load(text).Config));
+        var vs = doc.RootElement.GetProperty("virtual_servers")[0];
+        Assert.Equal("address", vs.GetProperty("key").GetProperty("$kind").GetString());
+        var checkers = vs.GetProperty("real_servers")[0].GetProperty("checkers");
+        Assert.Equal("HTTP_GET", checkers[0].GetProperty("$checker").GetString());
+        Assert.Equal("A", checkers[1].GetProperty("type").GetString());
+        var codes = checkers[0].GetProperty("urls")[0].GetProperty("status_codes");
+        Assert.Equal(200, codes[0].GetProperty("item1").GetInt32());
+        Assert.Equal(302, codes[1].GetProperty("item2").GetInt32());
+    }
+}
