@@ -1011,22 +1011,27 @@ public sealed class ConfigReader
     }
 
     private const int MaxInternedLength = 40;
-    private const int MaxInternedCount = 200_000;
-    private readonly Dictionary<string, string> _intern = new(StringComparer.Ordinal);
+    private const int InternSlots = 4096;
+    private readonly string?[] _intern = new string?[InternSlots];
 
     /// <summary>Keywords and small values repeat across a configuration (real_server, weight, 3...): share one string
-    /// for each, bounded so hostile input cannot grow the table without limit.</summary>
+    /// for each through a small direct-mapped cache (a cheap hash of length and three characters; a collision only
+    /// costs an allocation). Bounded, so hostile input cannot grow it.</summary>
     private string Intern(string text, int start, int length)
     {
         if (length > MaxInternedLength)
             return text.Substring(start, length);
-        var lookup = _intern.GetAlternateLookup<ReadOnlySpan<char>>();
         var span = text.AsSpan(start, length);
-        if (lookup.TryGetValue(span, out var found))
-            return found;
+        uint h = (uint)length * 0x9E3779B1u;
+        h = (h ^ span[0]) * 16777619u;
+        h = (h ^ span[length - 1]) * 16777619u;
+        h = (h ^ span[length >> 1]) * 16777619u;
+        int slot = (int)(h >> 20) & (InternSlots - 1);
+        var cached = _intern[slot];
+        if (cached is not null && span.SequenceEqual(cached))
+            return cached;
         var s = span.ToString();
-        if (_intern.Count < MaxInternedCount)
-            _intern[s] = s;
+        _intern[slot] = s;
         return s;
     }
 

@@ -24,6 +24,8 @@ if (args.Length > 0 && args[0] == "quick")
     var text = ConfigGenerator.VirtualServers();
     var src = new KeepAlive.Config.Sources.InMemoryConfigSource().Add("/k.conf", text);
     Measure("  read only (VS)", () => KeepAlive.Config.Syntax.ConfigReader.Read("/k.conf", src));
+    Measure("  read streamed (VS)", () => KeepAlive.Config.Syntax.ConfigReader.Open("/k.conf", src).Lines.Count());
+    Measure("  read+parse streamed (VS)", () => KeepAlive.Config.Syntax.Parser.Parse(KeepAlive.Config.Syntax.ConfigReader.Open("/k.conf", src).Lines, null, _ => { }));
     var lines = KeepAlive.Config.Syntax.ConfigReader.Read("/k.conf", src).Lines;
     Measure("  parse only (VS)", () => KeepAlive.Config.Syntax.Parser.Parse(lines));
     var tree = KeepAlive.Config.Syntax.Parser.Parse(lines).Tree;
