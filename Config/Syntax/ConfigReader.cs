@@ -1019,6 +1019,8 @@ public sealed class ConfigReader
     /// costs an allocation). Bounded, so hostile input cannot grow it.</summary>
     private string Intern(string text, int start, int length)
     {
+        if (length == 0)
+            return string.Empty;
         if (length > MaxInternedLength)
             return text.Substring(start, length);
         var span = text.AsSpan(start, length);

@@ -204,6 +204,15 @@ public class ConfigReaderTests
     }
 
     [Fact]
+    public void EmptyQuotedWord_IsAnEmptyToken()
+    {
+        // Regression: the intern cache indexed the first character of an empty word.
+        var line = Assert.Single(TestConfig.Read("notify \"\" x").Lines);
+        Assert.Equal(string.Empty, line.Tokens[1].Text);
+        Assert.Equal("x", line.Tokens[2].Text);
+    }
+
+    [Fact]
     public void CrLfLineEnds_AreAccepted()
     {
         Assert.Equal(new[] { "a 1", "b 2" }, Lines("a 1\r\nb 2\r\n"));
