@@ -23,6 +23,23 @@ public sealed class KeywordTable<TDraft>
         return this;
     }
 
+    /// <summary>A keyword taking one unsigned number in [min, max]; an invalid value is reported and ignored.</summary>
+    public KeywordTable<TDraft> OnUInt(string keyword, long min, long max, Action<TDraft, long> set) =>
+        On(keyword, (d, n, c) =>
+        {
+            if (c.Values.TryUInt(n, 0, min, max, out var v, "ignored"))
+                set(d, v);
+        });
+
+    /// <summary>A keyword taking one time in seconds (microsecond resolution) in [minMicros, maxMicros]; an invalid
+    /// value is reported and ignored.</summary>
+    public KeywordTable<TDraft> OnTimer(string keyword, long minMicros, long maxMicros, Action<TDraft, TimeSpan> set) =>
+        On(keyword, (d, n, c) =>
+        {
+            if (c.Values.TryTimer(n, 0, minMicros, maxMicros, out var v, "ignored"))
+                set(d, v);
+        });
+
     /// <summary>The keywords this table binds (used by the coverage test).</summary>
     public IReadOnlyCollection<string> Keywords => _handlers.Keys;
 

@@ -170,11 +170,7 @@ public static partial class CheckerBinder
                 }
                 d.Conn.ConnectIp = a;
             });
-            t.On("connect_port", (d, n, c) =>
-            {
-                if (c.Values.TryUInt(n, 0, 1, 65535, out var p, "ignored"))
-                    d.Conn.ConnectPort = (int)p;
-            });
+            t.OnUInt("connect_port", 1, 65535, (d, p) => d.Conn.ConnectPort = (int)p);
             t.On("bindto", (d, n, c) =>
             {
                 if (!c.Values.TryAddress(n, 0, out var a, "ignored"))
@@ -186,11 +182,7 @@ public static partial class CheckerBinder
                 }
                 d.Conn.BindTo = a;
             });
-            t.On("bind_port", (d, n, c) =>
-            {
-                if (c.Values.TryUInt(n, 0, 1, 65535, out var p, "ignored"))
-                    d.Conn.BindPort = (int)p;
-            });
+            t.OnUInt("bind_port", 1, 65535, (d, p) => d.Conn.BindPort = (int)p);
             t.On("bind_if", (d, n, c) =>
             {
                 if (c.Values.Arg(n, 0, "an interface name") is not { } tok)
@@ -200,37 +192,13 @@ public static partial class CheckerBinder
                 else
                     d.Conn.BindInterface = tok.Text;
             });
-            t.On("connect_timeout", (d, n, c) =>
-            {
-                if (c.Values.TryTimer(n, 0, 1, ConnectTimeoutMaxMicros, out var v, "ignored"))
-                    d.Conn.ConnectTimeout = v;
-            });
-            t.On("fwmark", (d, n, c) =>
-            {
-                if (c.Values.TryUInt(n, 0, 0, uint.MaxValue, out var v, "ignored"))
-                    d.Conn.Fwmark = (uint)v;
-            });
+            t.OnTimer("connect_timeout", 1, ConnectTimeoutMaxMicros, (d, v) => d.Conn.ConnectTimeout = v);
+            t.OnUInt("fwmark", 0, uint.MaxValue, (d, v) => d.Conn.Fwmark = (uint)v);
         }
-        t.On("retry", (d, n, c) =>
-        {
-            if (c.Values.TryUInt(n, 0, 0, uint.MaxValue, out var v, "ignored"))
-                d.Retry = v;
-        });
-        t.On("delay_before_retry", (d, n, c) =>
-        {
-            if (c.Values.TryTimer(n, 0, 0, NoMaxMicros, out var v, "ignored"))
-                d.DelayBeforeRetry = v;
-        });
-        t.On("warmup", (d, n, c) =>
-        {
-            if (c.Values.TryTimer(n, 0, 0, NoMaxMicros, out var v, "ignored"))
-                d.Warmup = v;
-        });
-        t.On("delay_loop", (d, n, c) =>
-        {
-            if (c.Values.TryTimer(n, 0, 1, NoMaxMicros, out var v, "ignored"))
-                d.DelayLoop = v;
-        });
+        t.OnUInt("retry", 0, uint.MaxValue, (d, v) => d.Retry = v);
+        t.OnTimer("delay_before_retry", 0, NoMaxMicros, (d, v) => d.DelayBeforeRetry = v);
+        t.OnTimer("warmup", 0, NoMaxMicros, (d, v) => d.Warmup = v);
+        t.OnTimer("delay_loop", 1, NoMaxMicros, (d, v) => d.DelayLoop = v);
         t.On("alpha", (d, n, c) =>
         {
             if (c.Values.TryOptionalBool(n, out var b))

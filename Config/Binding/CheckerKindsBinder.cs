@@ -77,11 +77,7 @@ public static partial class CheckerBinder
             c.Values.NoMoreThan(n, 1, "one word (quote the command and its arguments together)");
             d.MiscPath = new NotifyScript(tok.Text, null, null, new Origin(n.Span));
         });
-        t.On("misc_timeout", (d, n, c) =>
-        {
-            if (c.Values.TryUInt(n, 0, 0, uint.MaxValue / 1_000_000L, out var s, "ignored"))
-                d.MiscTimeout = TimeSpan.FromSeconds(s);
-        });
+        t.OnUInt("misc_timeout", 0, uint.MaxValue / 1_000_000L, (d, s) => d.MiscTimeout = TimeSpan.FromSeconds(s));
         t.On("misc_dynamic", (d, n, c) => d.MiscDynamic = true);
         t.On("user", (d, n, c) =>
         {
@@ -116,16 +112,8 @@ public static partial class CheckerBinder
                 c.Report(BinderCodes.InvalidValue.At(n.Arguments[0].Span, n.Name, string.Join(' ', n.Arguments.Select(a => a.Text)),
                     "not a hex string (0-9 a-f, x for any nibble)", "; any reply is accepted"));
         });
-        t.On("min_reply_length", (d, n, c) =>
-        {
-            if (c.Values.TryUInt(n, 0, 0, ushort.MaxValue, out var v, "ignored"))
-                d.MinReplyLength = (int)v;
-        });
-        t.On("max_reply_length", (d, n, c) =>
-        {
-            if (c.Values.TryUInt(n, 0, 0, ushort.MaxValue, out var v, "ignored"))
-                d.MaxReplyLength = (int)v;
-        });
+        t.OnUInt("min_reply_length", 0, ushort.MaxValue, (d, v) => d.MinReplyLength = (int)v);
+        t.OnUInt("max_reply_length", 0, ushort.MaxValue, (d, v) => d.MaxReplyLength = (int)v);
         return t;
     }
 

@@ -87,26 +87,14 @@ public static class RealServerBinder
     private static KeywordTable<Draft> BuildTable()
     {
         var t = new KeywordTable<Draft>();
-        t.On("weight", (d, n, c) =>
-        {
-            if (c.Values.TryUInt(n, 0, 0, int.MaxValue, out var w, "ignored"))
-                d.Weight = w;
-        });
+        t.OnUInt("weight", 0, int.MaxValue, (d, w) => d.Weight = w);
         t.On("lvs_method", (d, n, c) =>
         {
             if (LvsMethodParser.Forwarding(n, c, d.Forwarding, "real") is { } f)
                 d.Forwarding = f;
         });
-        t.On("uthreshold", (d, n, c) =>
-        {
-            if (c.Values.TryUInt(n, 0, 0, uint.MaxValue, out var v, "ignored"))
-                d.UpperThreshold = v;
-        });
-        t.On("lthreshold", (d, n, c) =>
-        {
-            if (c.Values.TryUInt(n, 0, 0, uint.MaxValue, out var v, "ignored"))
-                d.LowerThreshold = v;
-        });
+        t.OnUInt("uthreshold", 0, uint.MaxValue, (d, v) => d.UpperThreshold = v);
+        t.OnUInt("lthreshold", 0, uint.MaxValue, (d, v) => d.LowerThreshold = v);
         t.On("inhibit_on_failure", (d, n, c) =>
         {
             if (c.Values.TryOptionalBool(n, out var b))
@@ -136,31 +124,11 @@ public static class RealServerBinder
             else
                 d.NotifyDown = c.Values.Script(n);
         });
-        t.On("retry", (d, n, c) =>
-        {
-            if (c.Values.TryUInt(n, 0, 1, uint.MaxValue, out var v, "ignored"))
-                d.Retry = v;
-        });
-        t.On("delay_before_retry", (d, n, c) =>
-        {
-            if (c.Values.TryTimer(n, 0, 0, CheckerBinder.NoMaxMicros, out var v, "ignored"))
-                d.DelayBeforeRetry = v;
-        });
-        t.On("warmup", (d, n, c) =>
-        {
-            if (c.Values.TryTimer(n, 0, 0, CheckerBinder.NoMaxMicros, out var v, "ignored"))
-                d.Warmup = v;
-        });
-        t.On("connect_timeout", (d, n, c) =>
-        {
-            if (c.Values.TryTimer(n, 0, 1, CheckerBinder.ConnectTimeoutMaxMicros, out var v, "ignored"))
-                d.ConnectTimeout = v;
-        });
-        t.On("delay_loop", (d, n, c) =>
-        {
-            if (c.Values.TryTimer(n, 0, 1, CheckerBinder.NoMaxMicros, out var v, "ignored"))
-                d.DelayLoop = v;
-        });
+        t.OnUInt("retry", 1, uint.MaxValue, (d, v) => d.Retry = v);
+        t.OnTimer("delay_before_retry", 0, CheckerBinder.NoMaxMicros, (d, v) => d.DelayBeforeRetry = v);
+        t.OnTimer("warmup", 0, CheckerBinder.NoMaxMicros, (d, v) => d.Warmup = v);
+        t.OnTimer("connect_timeout", 1, CheckerBinder.ConnectTimeoutMaxMicros, (d, v) => d.ConnectTimeout = v);
+        t.OnTimer("delay_loop", 1, CheckerBinder.NoMaxMicros, (d, v) => d.DelayLoop = v);
         t.On("virtualhost", (d, n, c) =>
         {
             if (c.Values.OptionalArg(n, 0, "a host name") is { } v)

@@ -265,41 +265,13 @@ public static class VirtualServerBinder
         {
             d.Value = d.Value with { Quorum = c.Values.TryUInt(n, 0, 1, uint.MaxValue, out var q, "quorum 1 is used") ? q : 1 };
         });
-        t.On("hysteresis", (d, n, c) =>
-        {
-            if (c.Values.TryUInt(n, 0, 0, uint.MaxValue, out var h, "ignored"))
-                d.Value = d.Value with { Hysteresis = h };
-        });
-        t.On("weight", (d, n, c) =>
-        {
-            if (c.Values.TryUInt(n, 0, 1, int.MaxValue, out var w, "ignored"))
-                d.Value = d.Value with { DefaultWeight = w };
-        });
-        t.On("retry", (d, n, c) =>
-        {
-            if (c.Values.TryUInt(n, 0, 1, uint.MaxValue, out var v, "ignored"))
-                d.Value = d.Value with { Retry = v };
-        });
-        t.On("delay_before_retry", (d, n, c) =>
-        {
-            if (c.Values.TryTimer(n, 0, 0, CheckerBinder.NoMaxMicros, out var v, "ignored"))
-                d.Value = d.Value with { DelayBeforeRetry = v };
-        });
-        t.On("warmup", (d, n, c) =>
-        {
-            if (c.Values.TryTimer(n, 0, 0, CheckerBinder.NoMaxMicros, out var v, "ignored"))
-                d.Value = d.Value with { Warmup = v };
-        });
-        t.On("connect_timeout", (d, n, c) =>
-        {
-            if (c.Values.TryTimer(n, 0, 1, CheckerBinder.ConnectTimeoutMaxMicros, out var v, "ignored"))
-                d.Value = d.Value with { ConnectTimeout = v };
-        });
-        t.On("delay_loop", (d, n, c) =>
-        {
-            if (c.Values.TryTimer(n, 0, 1, CheckerBinder.NoMaxMicros, out var v, "ignored"))
-                d.Value = d.Value with { DelayLoop = v };
-        });
+        t.OnUInt("hysteresis", 0, uint.MaxValue, (d, h) => d.Value = d.Value with { Hysteresis = h });
+        t.OnUInt("weight", 1, int.MaxValue, (d, w) => d.Value = d.Value with { DefaultWeight = w });
+        t.OnUInt("retry", 1, uint.MaxValue, (d, v) => d.Value = d.Value with { Retry = v });
+        t.OnTimer("delay_before_retry", 0, CheckerBinder.NoMaxMicros, (d, v) => d.Value = d.Value with { DelayBeforeRetry = v });
+        t.OnTimer("warmup", 0, CheckerBinder.NoMaxMicros, (d, v) => d.Value = d.Value with { Warmup = v });
+        t.OnTimer("connect_timeout", 1, CheckerBinder.ConnectTimeoutMaxMicros, (d, v) => d.Value = d.Value with { ConnectTimeout = v });
+        t.OnTimer("delay_loop", 1, CheckerBinder.NoMaxMicros, (d, v) => d.Value = d.Value with { DelayLoop = v });
         t.On("sorry_server", SorryServer);
         t.On("sorry_server_inhibit", (d, n, c) =>
         {
