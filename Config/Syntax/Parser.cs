@@ -130,7 +130,7 @@ public sealed class Parser
                     var children = ParseBlock(def.SubContext!, needOpen: true, level + 1, out var wasClosed, out var close);
                     if (!wasClosed)
                         _diagnostics.Add(DiagnosticCodes.MissingCloseBrace.At(line.Span, keyword.Text));
-                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, children, []) { CloseSpan = close });
+                    Emit(nodes, sink, new SyntaxBlock(def, keyword, args, children, [], close));
                     break;
                 }
                 case KeywordShape.Values:
@@ -141,11 +141,11 @@ public sealed class Parser
                     var values = ReadValueBlock(keyword, out var wasClosed, out var close);
                     if (!wasClosed)
                         _diagnostics.Add(DiagnosticCodes.MissingCloseBrace.At(line.Span, keyword.Text));
-                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, [], values) { CloseSpan = close });
+                    Emit(nodes, sink, new SyntaxBlock(def, keyword, args, [], values, close));
                     break;
                 }
                 default:
-                    Emit(nodes, sink, new SyntaxNode(def, keyword, args, [], []));
+                    Emit(nodes, sink, new SyntaxNode(def, keyword, args));
                     break;
             }
         }
