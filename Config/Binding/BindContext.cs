@@ -40,6 +40,15 @@ public sealed class KeywordTable<TDraft>
                 set(d, v);
         });
 
+    /// <summary>A keyword with an optional true/on/yes or false/off/no (a bare keyword means true); an invalid word is
+    /// reported and the line ignored.</summary>
+    public KeywordTable<TDraft> OnBool(string keyword, Action<TDraft, bool> set) =>
+        On(keyword, (d, n, c) =>
+        {
+            if (c.Values.TryOptionalBool(n, out var b))
+                set(d, b);
+        });
+
     /// <summary>The keywords this table binds (used by the coverage test).</summary>
     public IReadOnlyCollection<string> Keywords => _handlers.Keys;
 

@@ -199,16 +199,8 @@ public static partial class CheckerBinder
         t.OnTimer("delay_before_retry", 0, NoMaxMicros, (d, v) => d.DelayBeforeRetry = v);
         t.OnTimer("warmup", 0, NoMaxMicros, (d, v) => d.Warmup = v);
         t.OnTimer("delay_loop", 1, NoMaxMicros, (d, v) => d.DelayLoop = v);
-        t.On("alpha", (d, n, c) =>
-        {
-            if (c.Values.TryOptionalBool(n, out var b))
-                d.Alpha = b;
-        });
-        t.On("log_all_failures", (d, n, c) =>
-        {
-            if (c.Values.TryOptionalBool(n, out var b))
-                d.LogAllFailures = b;
-        });
+        t.OnBool("alpha", (d, b) => d.Alpha = b);
+        t.OnBool("log_all_failures", (d, b) => d.LogAllFailures = b);
         return t;
     }
 }

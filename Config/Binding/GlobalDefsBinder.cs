@@ -84,11 +84,11 @@ public static class GlobalDefsBinder
                 d.Value = d.Value with { SmtpConnectTimeout = TimeSpan.FromSeconds(Math.Max(1, s)) };
             }
         });
-        t.On("smtp_alert", (d, n, c) => { if (c.Values.TryOptionalBool(n, out var b)) d.Value = d.Value with { SmtpAlert = b }; });
-        t.On("smtp_alert_vrrp", (d, n, c) => { if (c.Values.TryOptionalBool(n, out var b)) d.Value = d.Value with { SmtpAlertVrrp = b }; });
-        t.On("smtp_alert_checker", (d, n, c) => { if (c.Values.TryOptionalBool(n, out var b)) d.Value = d.Value with { SmtpAlertChecker = b }; });
+        t.OnBool("smtp_alert", (d, b) => d.Value = d.Value with { SmtpAlert = b });
+        t.OnBool("smtp_alert_vrrp", (d, b) => d.Value = d.Value with { SmtpAlertVrrp = b });
+        t.OnBool("smtp_alert_checker", (d, b) => d.Value = d.Value with { SmtpAlertChecker = b });
         t.On("no_email_faults", (d, n, c) => d.Value = d.Value with { NoEmailFaults = true });
-        t.On("checker_log_all_failures", (d, n, c) => { if (c.Values.TryOptionalBool(n, out var b)) d.Value = d.Value with { CheckerLogAllFailures = b }; });
+        t.OnBool("checker_log_all_failures", (d, b) => d.Value = d.Value with { CheckerLogAllFailures = b });
         t.On("script_user", (d, n, c) =>
         {
             if (!c.Values.TryString(n, "a user name", out var user))
@@ -116,8 +116,8 @@ public static class GlobalDefsBinder
         t.On("lvs_notify_fifo", (d, n, c) => d.Value = d.Value with { LvsNotifyFifo = Fifo(n, c) ?? d.Value.LvsNotifyFifo });
         t.On("lvs_notify_fifo_script", (d, n, c) => d.Value = d.Value with { LvsNotifyFifoScript = c.Values.Script(n) ?? d.Value.LvsNotifyFifoScript });
         t.On("fifo_write_vrrp_states_on_reload", (d, n, c) => d.Value = d.Value with { FifoWriteVrrpStatesOnReload = true });
-        t.On("vrrp_notify_priority_changes", (d, n, c) => { if (c.Values.TryOptionalBool(n, out var b)) d.Value = d.Value with { VrrpNotifyPriorityChanges = b }; });
-        t.On("rs_init_notifies", (d, n, c) => { if (c.Values.TryOptionalBool(n, out var b)) d.Value = d.Value with { RsInitNotifies = b }; });
+        t.OnBool("vrrp_notify_priority_changes", (d, b) => d.Value = d.Value with { VrrpNotifyPriorityChanges = b });
+        t.OnBool("rs_init_notifies", (d, b) => d.Value = d.Value with { RsInitNotifies = b });
 
         t.On("vrrp_version", (d, n, c) =>
         {
@@ -145,7 +145,7 @@ public static class GlobalDefsBinder
             }
         });
         t.On("vrrp_strict", (d, n, c) => d.Value = d.Value with { VrrpStrict = true });
-        t.On("vrrp_skip_check_adv_addr", (d, n, c) => { if (c.Values.TryOptionalBool(n, out var b)) d.Value = d.Value with { SkipCheckAdvAddr = b }; });
+        t.OnBool("vrrp_skip_check_adv_addr", (d, b) => d.Value = d.Value with { SkipCheckAdvAddr = b });
         t.On("vrrp_check_unicast_src", (d, n, c) => d.Value = d.Value with { CheckUnicastSrc = true });
         t.On("vrrp_garp_master_delay", (d, n, c) =>
         {
@@ -179,14 +179,14 @@ public static class GlobalDefsBinder
             if (c.Values.TryTimer(n, 0, 1, MaxSeconds * 1_000_000, out var v, "no pacing (0) is used"))
                 d.Value = d.Value with { GnaInterval = v };
         });
-        t.On("vrrp_min_garp", (d, n, c) => { if (c.Values.TryOptionalBool(n, out var b)) d.Value = d.Value with { MinGarp = b }; });
+        t.OnBool("vrrp_min_garp", (d, b) => d.Value = d.Value with { MinGarp = b });
         t.On("vrrp_down_timer_adverts", (d, n, c) =>
         {
             if (c.Values.TryUInt(n, 0, 1, 100, out var v, "3 is used"))
                 d.Value = d.Value with { DownTimerAdverts = (int)v };
         });
-        t.On("vrrp_lower_prio_no_advert", (d, n, c) => { if (c.Values.TryOptionalBool(n, out var b)) d.Value = d.Value with { LowerPrioNoAdvert = b }; });
-        t.On("vrrp_higher_prio_send_advert", (d, n, c) => { if (c.Values.TryOptionalBool(n, out var b)) d.Value = d.Value with { HigherPrioSendAdvert = b }; });
+        t.OnBool("vrrp_lower_prio_no_advert", (d, b) => d.Value = d.Value with { LowerPrioNoAdvert = b });
+        t.OnBool("vrrp_higher_prio_send_advert", (d, b) => d.Value = d.Value with { HigherPrioSendAdvert = b });
         t.On("vrrp_startup_delay", (d, n, c) =>
         {
             if (c.Values.TryTimer(n, 0, 1000, MaxSeconds * 1_000_000, out var v, "no delay is used"))

@@ -47,16 +47,8 @@ public static partial class CheckerBinder
                     break;
             }
         });
-        t.On("enable_sni", (d, n, c) =>
-        {
-            if (c.Values.TryOptionalBool(n, out var b))
-                d.EnableSni = b;
-        });
-        t.On("fast_recovery", (d, n, c) =>
-        {
-            if (c.Values.TryOptionalBool(n, out var b))
-                d.FastRecovery = b;
-        });
+        t.OnBool("enable_sni", (d, b) => d.EnableSni = b);
+        t.OnBool("fast_recovery", (d, b) => d.FastRecovery = b);
         t.On("url", (d, n, c) =>
         {
             var u = new UrlDraft();

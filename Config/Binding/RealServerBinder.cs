@@ -95,21 +95,9 @@ public static class RealServerBinder
         });
         t.OnUInt("uthreshold", 0, uint.MaxValue, (d, v) => d.UpperThreshold = v);
         t.OnUInt("lthreshold", 0, uint.MaxValue, (d, v) => d.LowerThreshold = v);
-        t.On("inhibit_on_failure", (d, n, c) =>
-        {
-            if (c.Values.TryOptionalBool(n, out var b))
-                d.Inhibit = b;
-        });
-        t.On("alpha", (d, n, c) =>
-        {
-            if (c.Values.TryOptionalBool(n, out var b))
-                d.Alpha = b;
-        });
-        t.On("smtp_alert", (d, n, c) =>
-        {
-            if (c.Values.TryOptionalBool(n, out var b))
-                d.SmtpAlert = b;
-        });
+        t.OnBool("inhibit_on_failure", (d, b) => d.Inhibit = b);
+        t.OnBool("alpha", (d, b) => d.Alpha = b);
+        t.OnBool("smtp_alert", (d, b) => d.SmtpAlert = b);
         t.On("notify_up", (d, n, c) =>
         {
             if (d.NotifyUp is not null)

@@ -237,11 +237,7 @@ public static class VirtualServerBinder
         t.On("alpha", (d, n, c) => { NoValue(n, c); d.Value = d.Value with { Alpha = true }; });
         t.On("omega", (d, n, c) => { NoValue(n, c); d.Value = d.Value with { Omega = true }; });
         t.On("inhibit_on_failure", (d, n, c) => { NoValue(n, c); d.Value = d.Value with { InhibitOnFailure = true }; });
-        t.On("smtp_alert", (d, n, c) =>
-        {
-            if (c.Values.TryOptionalBool(n, out var b))
-                d.Value = d.Value with { SmtpAlert = b };
-        });
+        t.OnBool("smtp_alert", (d, b) => d.Value = d.Value with { SmtpAlert = b });
         t.On("virtualhost", (d, n, c) =>
         {
             if (c.Values.OptionalArg(n, 0, "a host name") is { } v)

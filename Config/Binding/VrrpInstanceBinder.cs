@@ -285,8 +285,8 @@ public static class VrrpInstanceBinder
             NotifyDeleted = n.Arguments.Length > 0 ? c.Values.Script(n) : null,
         });
         t.On("notify_master_rx_lower_pri", (d, n, c) => d.Value = d.Value with { NotifyMasterRxLowerPri = c.Values.Script(n) ?? d.Value.NotifyMasterRxLowerPri });
-        t.On("notify_priority_changes", (d, n, c) => { if (c.Values.TryOptionalBool(n, out var b)) d.Value = d.Value with { NotifyPriorityChanges = b }; });
-        t.On("smtp_alert", (d, n, c) => { if (c.Values.TryOptionalBool(n, out var b)) d.Value = d.Value with { SmtpAlert = b }; });
+        t.OnBool("notify_priority_changes", (d, b) => d.Value = d.Value with { NotifyPriorityChanges = b });
+        t.OnBool("smtp_alert", (d, b) => d.Value = d.Value with { SmtpAlert = b });
         t.On("garp_master_delay", (d, n, c) =>
         {
             if (c.Values.TryUInt(n, 0, 0, MaxSeconds, out var v)) { d.Value = d.Value with { GarpMasterDelay = TimeSpan.FromSeconds(v) }; d.GarpMasterDelaySet = true; }
