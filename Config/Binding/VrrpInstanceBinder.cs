@@ -26,6 +26,8 @@ public static class VrrpInstanceBinder
         public SyntaxNode? PreemptDelayNode;
         public bool UnicastSrcGiven;
         public bool VersionGiven;
+        public bool PriorityGiven;
+        public bool StateGiven;
         public int? GarpLowerPrioRepeat;
         public TimeSpan? GarpLowerPrioDelay;
         public bool GarpMasterDelaySet, GarpMasterRepeatSet, GarpMasterRefreshSet, GarpMasterRefreshRepeatSet;
@@ -104,30 +106,30 @@ public static class VrrpInstanceBinder
             if (tok.Text == "0")
             {
                 c.Report(BinderCodes.ValueReplaced.At(tok.Span, n.Name, "priority 0 is reserved for a master resigning (RFC 3768 5.3.4)", "100"));
-                d.Value = d.Value with { Priority = 100, PrioritySet = true };
+                d.Value = d.Value with { Priority = 100 };
+                d.PriorityGiven = true;
                 return;
             }
-            if (c.Values.TryUInt(n.Name, tok, 1, 255, out var v, "priority 100 is used"))
-                d.Value = d.Value with { Priority = (int)v, PrioritySet = true };
-            else
-                d.Value = d.Value with { Priority = 100, PrioritySet = true };
+            d.Value = d.Value with { Priority = c.Values.TryUInt(n.Name, tok, 1, 255, out var v, "priority 100 is used") ? (int)v : 100 };
+            d.PriorityGiven = true;
         });
         t.On("state", (d, n, c) =>
         {
             if (!c.Values.TryString(n, "MASTER or BACKUP", out var v))
                 return;
             d.StateNode = n;
+            d.StateGiven = true;
             switch (v)
             {
                 case "MASTER":
-                    d.Value = d.Value with { State = InitialState.Master, StateSet = true };
+                    d.Value = d.Value with { State = InitialState.Master };
                     break;
                 case "BACKUP":
-                    d.Value = d.Value with { State = InitialState.Backup, StateSet = true };
+                    d.Value = d.Value with { State = InitialState.Backup };
                     break;
                 default:
                     c.Report(BinderCodes.ValueReplaced.At(n.Arguments[0].Span, n.Name, $"unknown state '{v}'", "BACKUP"));
-                    d.Value = d.Value with { State = InitialState.Backup, StateSet = true };
+                    d.Value = d.Value with { State = InitialState.Backup };
                     break;
             }
         });
@@ -144,7 +146,7 @@ public static class VrrpInstanceBinder
         {
             if (c.Values.TryUInt(n, 0, 2, 3, out var v, "the global vrrp_version is used"))
             {
-                d.Value = d.Value with { Version = (int)v, VersionSet = true };
+                d.Value = d.Value with { Version = (int)v };
                 d.VersionGiven = true;
             }
         });

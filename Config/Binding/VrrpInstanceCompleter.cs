@@ -82,9 +82,9 @@ internal static class VrrpInstanceCompleter
         }
 
         // Priority from state, state from priority.
-        int priority = v.PrioritySet ? v.Priority : (v.StateSet && v.State == InitialState.Master ? 255 : 100);
-        var state = v.StateSet ? v.State : (priority == 255 ? InitialState.Master : InitialState.Backup);
-        if (v.StateSet && strict && (state == InitialState.Master) != (priority == 255))
+        int priority = d.PriorityGiven ? v.Priority : (d.StateGiven && v.State == InitialState.Master ? 255 : 100);
+        var state = d.StateGiven ? v.State : (priority == 255 ? InitialState.Master : InitialState.Backup);
+        if (d.StateGiven && strict && (state == InitialState.Master) != (priority == 255))
         {
             var derived = priority == 255 ? InitialState.Master : InitialState.Backup;
             c.Report(BinderCodes.ValueReplaced.At(d.StateNode?.Span ?? where, who, "in strict mode state MASTER must match being the address owner (priority 255)", $"state {derived.ToString().ToUpperInvariant()}"));

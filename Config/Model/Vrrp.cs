@@ -111,13 +111,9 @@ public sealed record VrrpInstanceConfig
     public Origin InterfaceOrigin { get; init; }
     public int Vrid { get; init; }
     public int Priority { get; init; } = 100;
-    /// <summary>True when <c>priority</c> was written (keepalived derives 255 for a bare <c>state MASTER</c> otherwise).</summary>
-    public bool PrioritySet { get; init; }
     public InitialState State { get; init; } = InitialState.Backup;
-    public bool StateSet { get; init; }
     public TimeSpan AdvertInterval { get; init; } = TimeSpan.FromSeconds(1);
     public int Version { get; init; } = 2;
-    public bool VersionSet { get; init; }
     public AddressFamily Family { get; init; } = AddressFamily.InterNetwork;
     public IPAddress? SourceAddress { get; init; }
     public IPAddress? McastDestination { get; init; }

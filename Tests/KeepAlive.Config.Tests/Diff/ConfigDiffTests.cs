@@ -79,6 +79,15 @@ public class ConfigDiffTests
     }
 
     [Fact]
+    public void WritingADefaultExplicitly_IsNotAChange()
+    {
+        // The model holds effective values only: "priority 100" written or left to the default is the same instance.
+        var implicitDefault = Base.Replace("            priority 100\n", "");
+        Assert.True(ConfigDiff.Compute(Bind(Base), Bind(implicitDefault)).IsEmpty);
+        Assert.True(ConfigDiff.Compute(Bind(Base), Bind(Base.Replace("priority 100", "priority 100\n state BACKUP"))).IsEmpty);
+    }
+
+    [Fact]
     public void GlobalChange_IsFlagged()
     {
         Assert.True(ConfigDiff.Compute(Bind(Base), Bind(Base.Replace("router_id a", "router_id b"))).GlobalsChanged);
