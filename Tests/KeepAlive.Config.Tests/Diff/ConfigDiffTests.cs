@@ -82,7 +82,8 @@ public class ConfigDiffTests
     public void WritingADefaultExplicitly_IsNotAChange()
     {
         // The model holds effective values only: "priority 100" written or left to the default is the same instance.
-        var implicitDefault = Base.Replace("            priority 100\n", "");
+        var implicitDefault = System.Text.RegularExpressions.Regex.Replace(Base, @"^\s*priority 100\r?\n", "", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.NotEqual(Base, implicitDefault);
         Assert.True(ConfigDiff.Compute(Bind(Base), Bind(implicitDefault)).IsEmpty);
         Assert.True(ConfigDiff.Compute(Bind(Base), Bind(Base.Replace("priority 100", "priority 100\n state BACKUP"))).IsEmpty);
     }
