@@ -29,6 +29,7 @@ public static class ConfigJson
         o.Converters.Add(new AddressConverter());
         o.Converters.Add(new SecondsConverter());
         o.Converters.Add(new OriginConverter());
+        o.Converters.Add(new FamilyConverter());
         o.MakeReadOnly(populateMissingResolver: true);
         return o;
     }
@@ -49,6 +50,16 @@ public static class ConfigJson
 
         public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
             writer.WriteRawValue(((decimal)value.Ticks / TimeSpan.TicksPerSecond).ToString("0.######", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Address families as keepalived and ip(8) name them: inet, inet6.</summary>
+    private sealed class FamilyConverter : JsonConverter<System.Net.Sockets.AddressFamily>
+    {
+        public override System.Net.Sockets.AddressFamily Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.GetString() == "inet6" ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork;
+
+        public override void Write(Utf8JsonWriter writer, System.Net.Sockets.AddressFamily value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "inet6" : "inet");
     }
 
     private sealed class OriginConverter : JsonConverter<Origin>

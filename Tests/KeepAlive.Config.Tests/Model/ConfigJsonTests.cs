@@ -29,6 +29,14 @@ public class ConfigJsonTests
     }
 
     [Fact]
+    public void Families_AreNamedAsIpNamesThem()
+    {
+        var text = "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n 2001:db8::1\n }\n}\n";
+        using var doc = JsonDocument.Parse(ConfigJson.Serialize(TestConfig.Load(text).Config));
+        Assert.Equal("inet6", doc.RootElement.GetProperty("vrrp_instances")[0].GetProperty("family").GetString());
+    }
+
+    [Fact]
     public void CheckersAndKeys_CarryTheirKind_AndStatusRangesTheirValues()
     {
         var text = "virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.0.2 80 {\n HTTP_GET {\n url {\n path /\n status_code 200 301-302\n }\n }\n DNS_CHECK {\n type A\n }\n }\n}\n";
