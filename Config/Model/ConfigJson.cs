@@ -25,11 +25,11 @@ public static class ConfigJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             IncludeFields = true,
         };
+        o.Converters.Add(new FamilyConverter());
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         o.Converters.Add(new AddressConverter());
         o.Converters.Add(new SecondsConverter());
         o.Converters.Add(new OriginConverter());
-        o.Converters.Add(new FamilyConverter());
         o.MakeReadOnly(populateMissingResolver: true);
         return o;
     }
