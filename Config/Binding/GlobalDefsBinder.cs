@@ -94,7 +94,7 @@ public static class GlobalDefsBinder
             if (!c.Values.TryString(n, "a user name", out var user))
                 return;
             c.Values.NoMoreThan(n, 2, "a user and an optional group");
-            d.Value = d.Value with { ScriptUser = user, ScriptGroup = n.Arguments.Length > 1 ? n.Arguments[1].Text : null };
+            d.Value = d.Value with { ScriptUser = user, ScriptGroup = n.Arguments.Length > 1 ? n.Arguments[1].Text : null, ScriptUserOrigin = new Origin(n.Span) };
         });
         t.On("enable_script_security", (d, n, c) => d.Value = d.Value with { EnableScriptSecurity = true });
         t.On("startup_script", (d, n, c) => d.Value = d.Value with { StartupScript = c.Values.Script(n) ?? d.Value.StartupScript });

@@ -35,6 +35,9 @@ public sealed record GlobalDefs
     public bool CheckerLogAllFailures { get; init; }
 
     public string? ScriptUser { get; init; }
+
+    /// <summary>Where <c>script_user</c> was written.</summary>
+    public Origin ScriptUserOrigin { get; init; }
     public string? ScriptGroup { get; init; }
     public bool EnableScriptSecurity { get; init; }
     public NotifyScript? StartupScript { get; init; }

@@ -192,6 +192,8 @@ public static class ConfigValidator
                 return false;
             }
             anyRunnable = true;
+            if (script.User is { } user && !host.UserExists(user))
+                d.Add(ValidationDescriptors.ScriptRunAsUserMissing.At(script.Origin.Span, owner, what, user));
             if (facts.WritableByNonRoot && (script.User ?? g.ScriptUser) is null)
             {
                 insecure = true;
@@ -250,8 +252,9 @@ public static class ConfigValidator
 
         if (anyRunnable && !g.EnableScriptSecurity && host.RunningAsRoot && g.ScriptUser is null && !host.UserExists("keepalived_script"))
             d.Add(ValidationDescriptors.ScriptSecurityDisabled.At(g.Origin.Span, insecure ? " There are insecure scripts." : string.Empty));
-        if (anyRunnable && g.ScriptUser is { } user && !host.UserExists(user))
-            d.Add(ValidationDescriptors.ScriptUserMissing.At(g.Origin.Span, user));
+        // keepalived checks script_user when it reads it ("Error setting global script uid/gid"), used or not.
+        if (g.ScriptUser is { } scriptUser && !host.UserExists(scriptUser))
+            d.Add(ValidationDescriptors.ScriptUserMissing.At(g.ScriptUserOrigin.Span.File is null ? g.Origin.Span : g.ScriptUserOrigin.Span, scriptUser));
     }
 
     private static string Suggest(string word, IEnumerable<string> known)

@@ -57,6 +57,8 @@ public static class ValidationDescriptors
         "Insecure script", "script '{0}' ({1}) is writable by a non-root user and would run as root: it is disabled");
     public static readonly DiagnosticDescriptor ScriptUserMissing = D("KA4011", Severity.Warning, KeepalivedClass.GeneralError,
         "Script user does not exist", "script_user {0} does not exist on this host");
+    public static readonly DiagnosticDescriptor ScriptRunAsUserMissing = D("KA4012", Severity.Warning, KeepalivedClass.None,
+        "Script user does not exist", "{0}: {1} is to run as user {2}, who does not exist on this host; keepalived accepts this silently and the script fails to start");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = DescriptorCatalog.FieldsOf(typeof(ValidationDescriptors));
 }

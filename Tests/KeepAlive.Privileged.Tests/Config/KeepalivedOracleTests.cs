@@ -134,6 +134,8 @@ public sealed class KeepalivedOracleTests : IDisposable
         ["one-line-blocks"] = "global_defs { router_id x }\nvrrp_instance VI_1 { interface eth0\n virtual_router_id 51 virtual_ipaddress { 10.0.0.1/24 } }\n",
         ["brace-next-line"] = "global_defs\n{\n router_id x\n}\nvrrp_instance VI_1\n{\n interface eth0\n virtual_router_id 51\n virtual_ipaddress\n {\n 10.0.0.1/24\n }\n}\n",
         ["deprecated-aliases"] = "vrrp_track_file TF {\n file /tmp/x\n}\n" + V("") + "virtual_server 10.0.0.1 80 {\n lvs_sched rr\n lvs_method DR\n protocol TCP\n real_server 10.1.0.2 80 {\n HTTP_GET {\n url {\n path /\n }\n nb_get_retry 2\n }\n }\n}\n",
+        ["script-user-missing"] = "global_defs {\n script_user nosuchuser\n}\n" + V("notify_master /bin/true"),
+        ["notify-user-missing"] = "global_defs {\n enable_script_security\n}\n" + V("notify_master /bin/true nosuchuser"),
         ["seq"] = "~SEQ(i, 1, 3) vrrp_instance VI_$i { \n" + "interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n 10.0.0.1/24\n }\n}\n",
     };
 
