@@ -26,6 +26,33 @@ public static class CheckerCompleter
         bool Alpha,
         string? Virtualhost);
 
+    /// <summary>The timing part of a checker's options, resolved once and copied into its <see cref="CheckerCommon"/>.</summary>
+    private readonly record struct TimingValues(long Retry, TimeSpan DelayLoop, TimeSpan? Warmup, TimeSpan DelayBeforeRetry, bool Alpha, bool LogAllFailures)
+    {
+        public CheckerCommon Build() => new()
+        {
+            Retry = Retry,
+            DelayLoop = DelayLoop,
+            Warmup = Warmup,
+            DelayBeforeRetry = DelayBeforeRetry,
+            Alpha = Alpha,
+            LogAllFailures = LogAllFailures,
+        };
+    }
+
+    private static TimingValues Timing(CheckerBinder.Draft d, Inherited inh)
+    {
+        var delayLoop = d.DelayLoop ?? inh.DelayLoop;
+        return new TimingValues(
+            d.Retry ?? inh.Retry ?? DefaultRetry(d.Kind),
+            delayLoop,
+            d.Warmup ?? inh.Warmup,
+            d.DelayBeforeRetry ?? inh.DelayBeforeRetry ?? DefaultDelayBeforeRetry(d.Kind, delayLoop),
+            // A FILE_CHECK knows its state at once, so keepalived clears alpha mode for it.
+            d.Kind != "FILE_CHECK" && (d.Alpha ?? inh.Alpha),
+            d.LogAllFailures);
+    }
+
     /// <summary>Kinds that connect somewhere (they have connection options).</summary>
     public static bool HasConnection(string kind) => kind is not ("MISC_CHECK" or "FILE_CHECK" or "BFD_CHECK");
 
@@ -49,24 +76,19 @@ public static class CheckerCompleter
     public static CheckerConfig? Complete(CheckerBinder.Draft d, Inherited inh, BindContext c)
     {
         var origin = new Origin(d.Node.Span);
-        var delayLoop = d.DelayLoop ?? inh.DelayLoop;
-        var common = new CheckerCommon
-        {
-            Retry = d.Retry ?? inh.Retry ?? DefaultRetry(d.Kind),
-            DelayLoop = delayLoop,
-            Warmup = d.Warmup ?? inh.Warmup,
-            DelayBeforeRetry = d.DelayBeforeRetry ?? inh.DelayBeforeRetry ?? DefaultDelayBeforeRetry(d.Kind, delayLoop),
-            // A FILE_CHECK knows its state at once, so keepalived clears alpha mode for it.
-            Alpha = d.Kind != "FILE_CHECK" && (d.Alpha ?? inh.Alpha),
-            LogAllFailures = d.LogAllFailures,
-        };
+        var timing = Timing(d, inh);
+        CheckerCommon common;
         if (d.Kind == "SMTP_CHECK")
-            return Smtp(d, common, inh, c, origin);
+            return Smtp(d, timing, inh, c, origin);
         if (HasConnection(d.Kind))
         {
-            if (WithConnection(common, d.Conn, d, inh, c) is not { } withConn)
+            if (WithConnection(timing, d.Conn, d, inh, c) is not { } withConn)
                 return null;
             common = withConn;
+        }
+        else
+        {
+            common = timing.Build();
         }
         return d.Kind switch
         {
@@ -85,7 +107,7 @@ public static class CheckerCompleter
 
     /// <summary>smtp_check_end_handler: when the checker itself sets no connection option but has (deprecated) host
     /// blocks, its first host replaces its own target; each further host is checked as well.</summary>
-    private static SmtpCheckConfig? Smtp(CheckerBinder.Draft d, CheckerCommon common, Inherited inh, BindContext c, Origin origin)
+    private static SmtpCheckConfig? Smtp(CheckerBinder.Draft d, TimingValues common, Inherited inh, BindContext c, Origin origin)
     {
         var hosts = d.Hosts.ToList();
         var main = d.Conn;
@@ -105,7 +127,7 @@ public static class CheckerCompleter
 
     /// <summary>The effective target and connection options; null (with a diagnostic) when keepalived drops the
     /// checker (check_conn_opts: a link-local target needs bind_if).</summary>
-    private static CheckerCommon? WithConnection(CheckerCommon common, CheckerBinder.ConnDraft conn, CheckerBinder.Draft d, Inherited inh, BindContext c)
+    private static CheckerCommon? WithConnection(TimingValues common, CheckerBinder.ConnDraft conn, CheckerBinder.Draft d, Inherited inh, BindContext c)
     {
         var target = conn.ConnectIp ?? inh.Address;
         int? port = conn.ConnectPort ?? (inh.Port != 0 ? inh.Port : null);
@@ -118,8 +140,14 @@ public static class CheckerCompleter
         if (port is null && NeedsPort(d.Kind))
             c.Report(BinderCodes.NoEffect.At(conn.Span, d.Kind,
                 $"neither connect_port nor the real_server line ({inh.RealServerLabel}) gives a port; keepalived checks port 0, which always fails"));
-        return common with
+        return new CheckerCommon
         {
+            Retry = common.Retry,
+            DelayLoop = common.DelayLoop,
+            Warmup = common.Warmup,
+            DelayBeforeRetry = common.DelayBeforeRetry,
+            Alpha = common.Alpha,
+            LogAllFailures = common.LogAllFailures,
             ConnectIp = target,
             ConnectPort = port,
             BindTo = conn.BindTo,
