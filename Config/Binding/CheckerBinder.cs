@@ -50,7 +50,8 @@ public static partial class CheckerBinder
         public bool Dropped;
 
         // HTTP_GET / SSL_GET
-        public readonly List<HttpUrl> Urls = new();
+        /// <summary>HTTP_GET/SSL_GET urls (allocated with the first one).</summary>
+        public List<HttpUrl>? Urls;
         public string HttpProtocol = "1.0";
         public string? Virtualhost;
         public bool FastRecovery;
@@ -58,7 +59,8 @@ public static partial class CheckerBinder
 
         // SMTP_CHECK
         public string? HeloName;
-        public readonly List<ConnDraft> Hosts = new();
+        /// <summary>Deprecated SMTP_CHECK host blocks (allocated with the first one).</summary>
+        public List<ConnDraft>? Hosts;
 
         // DNS_CHECK
         public string DnsType = "SOA";
@@ -110,7 +112,7 @@ public static partial class CheckerBinder
         var span = d.Node.CloseSpan;
         switch (d.Kind)
         {
-            case "HTTP_GET" or "SSL_GET" when d.Urls.Count == 0:
+            case "HTTP_GET" or "SSL_GET" when d.Urls is null:
                 c.Report(BinderCodes.RequiredMissing.At(span, d.Kind, "checker", "url with a path", "the checker is ignored, as keepalived does"));
                 d.Dropped = true;
                 break;

@@ -14,7 +14,7 @@ namespace KeepAlive.Config.Binding;
 public static class CheckerCompleter
 {
     /// <summary>What a checker inherits from its real server (which already inherited from its virtual server).</summary>
-    public sealed record Inherited(
+    public readonly record struct Inherited(
         IPAddress Address,
         int Port,
         object RealServerLabel,
@@ -94,7 +94,7 @@ public static class CheckerCompleter
         {
             "TCP_CHECK" => new TcpCheckConfig(common, origin),
             "PING_CHECK" => new PingCheckConfig(common, origin),
-            "HTTP_GET" or "SSL_GET" => new HttpCheckConfig(common, d.Kind == "SSL_GET", d.Urls.ToValueList(), d.HttpProtocol,
+            "HTTP_GET" or "SSL_GET" => new HttpCheckConfig(common, d.Kind == "SSL_GET", (d.Urls ?? []).ToValueList(), d.HttpProtocol,
                 d.Virtualhost ?? inh.Virtualhost, d.FastRecovery, d.EnableSni, origin),
             "DNS_CHECK" => new DnsCheckConfig(common, d.DnsType, d.DnsName ?? string.Empty, origin),
             "MISC_CHECK" => new MiscCheckConfig(common, d.MiscPath, d.MiscTimeout, d.MiscDynamic, d.User, d.Group, origin),
@@ -109,7 +109,7 @@ public static class CheckerCompleter
     /// blocks, its first host replaces its own target; each further host is checked as well.</summary>
     private static SmtpCheckConfig? Smtp(CheckerBinder.Draft d, TimingValues common, Inherited inh, BindContext c, Origin origin)
     {
-        var hosts = d.Hosts.ToList();
+        var hosts = d.Hosts is null ? new List<CheckerBinder.ConnDraft>() : d.Hosts.ToList();
         var main = d.Conn;
         if (!main.AnySet && hosts.Count > 0)
         {

@@ -26,7 +26,7 @@ public static partial class CheckerBinder
             var saved = d.Conn;
             d.Conn = new ConnDraft { Span = n.KeywordToken.Span };
             host.Bind(d, n.Children, c, null);
-            d.Hosts.Add(d.Conn);
+            (d.Hosts ??= new List<ConnDraft>()).Add(d.Conn);
             d.Conn = saved;
         });
         return t;

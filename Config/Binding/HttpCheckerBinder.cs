@@ -54,7 +54,7 @@ public static partial class CheckerBinder
             var u = new UrlDraft();
             UrlTable.Bind(u, n.Children, c, u.Other);
             if (CompleteUrl(u, n, d.Kind, c) is { } url)
-                d.Urls.Add(url);
+                (d.Urls ??= new List<HttpUrl>()).Add(url);
         });
         return t;
     }
