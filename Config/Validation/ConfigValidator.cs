@@ -22,7 +22,12 @@ public static class ConfigValidator
         ValidateTracking(config, host, d);
         ValidateLvs(config, host, d);
         if (host is not null)
-            ValidateScripts(config, host, d);
+        {
+            // keepalived -t stops checking after "Non-existent interface specified in configuration": its script
+            // security verdict (exit 6) is then never reached, so ours does not count for the exit code either.
+            bool interfaceMissing = d.Any(x => x.Descriptor == ValidationDescriptors.InterfaceMissing || x.Descriptor == ValidationDescriptors.TrackedInterfaceMissing);
+            ValidateScripts(config, host, d, interfaceMissing);
+        }
         return d.ToImmutableArray();
     }
 
@@ -174,7 +179,7 @@ public static class ConfigValidator
 
     /// <summary>Scripts that would run: their files must exist; and running them as root needs
     /// enable_script_security (keepalived: "SECURITY VIOLATION", <c>-t</c> exit 6).</summary>
-    private static void ValidateScripts(KeepAliveConfig config, IHostFacts host, List<Diagnostic> d)
+    private static void ValidateScripts(KeepAliveConfig config, IHostFacts host, List<Diagnostic> d, bool keepalivedStoppedEarlier)
     {
         var g = config.Globals;
         bool anyRunnable = false;
@@ -251,7 +256,8 @@ public static class ConfigValidator
         Check(g.LvsNotifyFifoScript, "global_defs", "lvs_notify_fifo_script", false);
 
         if (anyRunnable && !g.EnableScriptSecurity && host.RunningAsRoot && g.ScriptUser is null && !host.UserExists("keepalived_script"))
-            d.Add(ValidationDescriptors.ScriptSecurityDisabled.At(g.Origin.Span, insecure ? " There are insecure scripts." : string.Empty));
+            d.Add((keepalivedStoppedEarlier ? ValidationDescriptors.ScriptSecurityDisabledUnchecked : ValidationDescriptors.ScriptSecurityDisabled)
+                .At(g.Origin.Span, insecure ? " There are insecure scripts." : string.Empty));
         // keepalived checks script_user when it reads it ("Error setting global script uid/gid"), used or not.
         if (g.ScriptUser is { } scriptUser && !host.UserExists(scriptUser))
             d.Add(ValidationDescriptors.ScriptUserMissing.At(g.ScriptUserOrigin.Span.File is null ? g.Origin.Span : g.ScriptUserOrigin.Span, scriptUser));

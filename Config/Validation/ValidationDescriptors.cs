@@ -45,7 +45,7 @@ public static class ValidationDescriptors
         "Interface without multicast", "vrrp_instance {0}: interface {1} does not support multicast; use unicast_peer");
     public static readonly DiagnosticDescriptor AddressInterfaceMissing = D("KA4005", Severity.Warning, KeepalivedClass.GeneralError,
         "Address on a missing interface", "interface {0} for ip address {1} doesn't exist - the address is removed");
-    public static readonly DiagnosticDescriptor TrackedInterfaceMissing = D("KA4006", Severity.Warning, KeepalivedClass.BadInterface,
+    public static readonly DiagnosticDescriptor TrackedInterfaceMissing = D("KA4006", Severity.Warning, KeepalivedClass.GeneralError,
         "Tracked interface does not exist", "{0}: tracked interface {1} doesn't exist");
     public static readonly DiagnosticDescriptor TrackScriptMissing = D("KA4007", Severity.Warning, KeepalivedClass.GeneralError,
         "Track script not found", "disabling track script {0} since not found/accessible ({1} '{2}')");
@@ -59,6 +59,8 @@ public static class ValidationDescriptors
         "Script user does not exist", "script_user {0} does not exist on this host");
     public static readonly DiagnosticDescriptor ScriptRunAsUserMissing = D("KA4012", Severity.Warning, KeepalivedClass.None,
         "Script user does not exist", "{0}: {1} is to run as user {2}, who does not exist on this host; keepalived accepts this silently and the script fails to start");
+    public static readonly DiagnosticDescriptor ScriptSecurityDisabledUnchecked = D("KA4013", Severity.Warning, KeepalivedClass.None,
+        "Scripts run as root without script security (not reached by keepalived -t)", "SECURITY VIOLATION - scripts are being executed but script_security not enabled.{0} Add enable_script_security (and script_user) to global_defs (keepalived -t stops at the missing interface before this check)");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = DescriptorCatalog.FieldsOf(typeof(ValidationDescriptors));
 }

@@ -102,6 +102,7 @@ public class DiagnosticCatalogueTests
         F("KA4009", "global_defs {\n router_id x\n}\n" + Vi(" notify_master /bin/check"), 1, 1, HostWithScript(writable: false)),
         F("KA4010", "global_defs {\n enable_script_security\n}\n" + Vi(" notify_master /bin/check"), 10, 2, HostWithScript(writable: true)),
         F("KA4011", "global_defs {\n script_user nobody\n}\n" + Vi(" notify_master /bin/check"), 2, 2, HostWithScript(writable: false)),
+        F("KA4013", "global_defs {\n router_id x\n}\n" + Vi(" notify_master /bin/check\n track_interface {\n  eth7\n }"), 1, 1, HostWithScript(writable: false)),
         F("KA4012", Vi(" notify_master /bin/check nosuchuser"), 7, 2, HostWithScript(writable: false)),
     ];
 

@@ -136,6 +136,7 @@ public sealed class KeepalivedOracleTests : IDisposable
         ["deprecated-aliases"] = "vrrp_track_file TF {\n file /tmp/x\n}\n" + V("") + "virtual_server 10.0.0.1 80 {\n lvs_sched rr\n lvs_method DR\n protocol TCP\n real_server 10.1.0.2 80 {\n HTTP_GET {\n url {\n path /\n }\n nb_get_retry 2\n }\n }\n}\n",
         ["script-user-missing"] = "global_defs {\n script_user nosuchuser\n}\n" + V("notify_master /bin/true"),
         ["notify-user-missing"] = "global_defs {\n enable_script_security\n}\n" + V("notify_master /bin/true nosuchuser"),
+        ["script-security-after-missing-interface"] = "vrrp_script chk {\n script /bin/true\n}\n" + V("track_script {\n chk\n }\n track_interface {\n eth9\n }"),
         ["seq"] = "~SEQ(i, 1, 3) vrrp_instance VI_$i { \n" + "interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n 10.0.0.1/24\n }\n}\n",
     };
 
