@@ -12,9 +12,9 @@ namespace KeepAlive.Config.Binding;
 /// overrides, accept-mode default, interval rounding, preemption conflicts, VIPs beyond one advert's room. Every
 /// value keepalived changes is reported with the value that will be used.
 /// </summary>
-internal static class VrrpInstanceCompleter
+public static class VrrpInstanceCompleter
 {
-    public static VrrpInstanceConfig? Complete(VrrpInstanceBinder.Draft d, SyntaxNode block, GlobalDefs g, BindContext c)
+    internal static VrrpInstanceConfig? Complete(VrrpInstanceBinder.Draft d, SyntaxNode block, GlobalDefs g, BindContext c)
     {
         var v = d.Value;
         var where = new Origin(block.Span).Span;

@@ -61,6 +61,8 @@ public static class ValidationDescriptors
         "Script user does not exist", "{0}: {1} is to run as user {2}, who does not exist on this host; keepalived accepts this silently and the script fails to start");
     public static readonly DiagnosticDescriptor ScriptSecurityDisabledUnchecked = D("KA4013", Severity.Warning, KeepalivedClass.None,
         "Scripts run as root without script security (not reached by keepalived -t)", "SECURITY VIOLATION - scripts are being executed but script_security not enabled.{0} Add enable_script_security (and script_user) to global_defs (keepalived -t stops at the missing interface before this check)");
+    public static readonly DiagnosticDescriptor TooManyVipsForMtu = D("KA4014", Severity.Warning, KeepalivedClass.GeneralError,
+        "More VIPs than one advert carries on this interface", "vrrp_instance {0}: {1} VIPs exceed the {2} an advert can carry on {3} (MTU {4}); the excess is used as excluded addresses (not advertised), as keepalived does");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = DescriptorCatalog.FieldsOf(typeof(ValidationDescriptors));
 }

@@ -103,6 +103,8 @@ public class DiagnosticCatalogueTests
         F("KA4010", "global_defs {\n enable_script_security\n}\n" + Vi(" notify_master /bin/check"), 10, 2, HostWithScript(writable: true)),
         F("KA4011", "global_defs {\n script_user nobody\n}\n" + Vi(" notify_master /bin/check"), 2, 2, HostWithScript(writable: false)),
         F("KA4013", "global_defs {\n router_id x\n}\n" + Vi(" notify_master /bin/check\n track_interface {\n  eth7\n }"), 1, 1, HostWithScript(writable: false)),
+        F("KA4014", "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n" + string.Concat(Enumerable.Range(1, 30).Select(i => $" 10.0.1.{i}\n")) + " }\n}\n", 1, 1,
+            new StaticHostFacts([new InterfaceFacts("eth0", false, true, 140)])),
         F("KA4012", Vi(" notify_master /bin/check nosuchuser"), 7, 2, HostWithScript(writable: false)),
     ];
 
