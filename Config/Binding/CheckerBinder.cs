@@ -156,6 +156,19 @@ public static partial class CheckerBinder
         return tables;
     }
 
+    /// <summary>connect_ip and bindto: an address whose family must match the other one, when it is already given.</summary>
+    private static IPAddress? AddressMatching(SyntaxNode n, BindContext c, IPAddress? other, string otherKeyword)
+    {
+        if (!c.Values.TryAddress(n, 0, out var a, "ignored"))
+            return null;
+        if (other is not null && other.AddressFamily != a.AddressFamily)
+        {
+            c.Report(BinderCodes.InvalidValue.At(n.Arguments[0].Span, n.Name, n.Arguments[0].Text, $"its address family does not match {otherKeyword}", "; ignored"));
+            return null;
+        }
+        return a;
+    }
+
     /// <summary>install_checker_common_keywords: the connection keywords (optional) and the timing keywords.</summary>
     internal static KeywordTable<Draft> Common(KeywordTable<Draft> t, bool connection)
     {
@@ -163,26 +176,14 @@ public static partial class CheckerBinder
         {
             t.On("connect_ip", (d, n, c) =>
             {
-                if (!c.Values.TryAddress(n, 0, out var a, "ignored"))
-                    return;
-                if (d.Conn.BindTo is { } b && b.AddressFamily != a.AddressFamily)
-                {
-                    c.Report(BinderCodes.InvalidValue.At(n.Arguments[0].Span, n.Name, n.Arguments[0].Text, "its address family does not match bindto", "; ignored"));
-                    return;
-                }
-                d.Conn.ConnectIp = a;
+                if (AddressMatching(n, c, d.Conn.BindTo, "bindto") is { } a)
+                    d.Conn.ConnectIp = a;
             });
             t.OnUInt("connect_port", 1, 65535, (d, p) => d.Conn.ConnectPort = (int)p);
             t.On("bindto", (d, n, c) =>
             {
-                if (!c.Values.TryAddress(n, 0, out var a, "ignored"))
-                    return;
-                if (d.Conn.ConnectIp is { } dst && dst.AddressFamily != a.AddressFamily)
-                {
-                    c.Report(BinderCodes.InvalidValue.At(n.Arguments[0].Span, n.Name, n.Arguments[0].Text, "its address family does not match connect_ip", "; ignored"));
-                    return;
-                }
-                d.Conn.BindTo = a;
+                if (AddressMatching(n, c, d.Conn.ConnectIp, "connect_ip") is { } a)
+                    d.Conn.BindTo = a;
             });
             t.OnUInt("bind_port", 1, 65535, (d, p) => d.Conn.BindPort = (int)p);
             t.On("bind_if", (d, n, c) =>

@@ -26,10 +26,14 @@ public static class CheckerCompleter
         bool Alpha,
         string? Virtualhost);
 
+    private static readonly TimeSpan DefaultConnectTimeout = new CheckerCommon().ConnectTimeout;
+
     /// <summary>The timing part of a checker's options, resolved once and copied into its <see cref="CheckerCommon"/>.</summary>
     private readonly record struct TimingValues(long Retry, TimeSpan DelayLoop, TimeSpan? Warmup, TimeSpan DelayBeforeRetry, bool Alpha, bool LogAllFailures)
     {
-        public CheckerCommon Build() => new()
+        /// <summary>The options with these timing values; connection values default as CheckerCommon's do.</summary>
+        public CheckerCommon Build(IPAddress? connectIp = null, int? connectPort = null, IPAddress? bindTo = null, int? bindPort = null,
+            string? bindInterface = null, uint? fwmark = null, TimeSpan? connectTimeout = null) => new()
         {
             Retry = Retry,
             DelayLoop = DelayLoop,
@@ -37,6 +41,13 @@ public static class CheckerCompleter
             DelayBeforeRetry = DelayBeforeRetry,
             Alpha = Alpha,
             LogAllFailures = LogAllFailures,
+            ConnectIp = connectIp,
+            ConnectPort = connectPort,
+            BindTo = bindTo,
+            BindPort = bindPort,
+            BindInterface = bindInterface,
+            Fwmark = fwmark,
+            ConnectTimeout = connectTimeout ?? DefaultConnectTimeout,
         };
     }
 
@@ -140,21 +151,6 @@ public static class CheckerCompleter
         if (port is null && NeedsPort(d.Kind))
             c.Report(BinderCodes.NoEffect.At(conn.Span, d.Kind,
                 $"neither connect_port nor the real_server line ({inh.RealServerLabel}) gives a port; keepalived checks port 0, which always fails"));
-        return new CheckerCommon
-        {
-            Retry = common.Retry,
-            DelayLoop = common.DelayLoop,
-            Warmup = common.Warmup,
-            DelayBeforeRetry = common.DelayBeforeRetry,
-            Alpha = common.Alpha,
-            LogAllFailures = common.LogAllFailures,
-            ConnectIp = target,
-            ConnectPort = port,
-            BindTo = conn.BindTo,
-            BindPort = conn.BindPort,
-            BindInterface = conn.BindInterface,
-            Fwmark = conn.Fwmark,
-            ConnectTimeout = conn.ConnectTimeout ?? inh.ConnectTimeout,
-        };
+        return common.Build(target, port, conn.BindTo, conn.BindPort, conn.BindInterface, conn.Fwmark, conn.ConnectTimeout ?? inh.ConnectTimeout);
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text;
 using KeepAlive.Config.Diagnostics;
 
 namespace KeepAlive.Config.Syntax;
