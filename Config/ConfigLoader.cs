@@ -59,7 +59,7 @@ public static class ConfigLoader
         var readerOptions = options.Reader ?? new ReaderOptions(ConfigId: options.Host?.ShortHostName);
         // Streaming: lines are parsed as they are read and each top-level block is bound as soon as it is parsed.
         var read = ConfigReader.Open(path, source, readerOptions);
-        var session = new ConfigBinder.Session(new BindOptions(options.Strict));
+        var session = new ConfigBinder.Session();
         var parsed = Parser.Parse(read.Lines, null, session.Add);
         var bound = session.Complete();
         var validated = ConfigValidator.Validate(bound.Config, options.Host);

@@ -89,25 +89,12 @@ public sealed class KeywordTable<TDraft>
     }
 }
 
-/// <summary>Options of one bind.</summary>
-/// <param name="Strict">Warnings about values keepalived replaces become errors.</param>
-public sealed record BindOptions(bool Strict = false)
-{
-    public static BindOptions Default { get; } = new();
-}
-
 /// <summary>State shared by the binders of one configuration: diagnostics and the value reader.</summary>
 public sealed class BindContext
 {
     private readonly List<Diagnostic> _diagnostics = new();
 
-    public BindContext(BindOptions options)
-    {
-        Options = options;
-        Values = new ValueReader(_diagnostics);
-    }
-
-    public BindOptions Options { get; }
+    public BindContext() => Values = new ValueReader(_diagnostics);
 
     public ValueReader Values { get; }
 

@@ -34,9 +34,9 @@ public static class ConfigBinder
 
     public static KeywordTable<Draft> RootTable { get; } = BuildRootTable();
 
-    public static BindResult Bind(SyntaxTree tree, BindOptions? options = null)
+    public static BindResult Bind(SyntaxTree tree)
     {
-        var session = new Session(options);
+        var session = new Session();
         foreach (var root in tree.Roots)
             session.Add(root);
         return session.Complete();
@@ -49,7 +49,7 @@ public static class ConfigBinder
         private readonly BindContext _context;
         private readonly Draft _draft = new();
 
-        public Session(BindOptions? options = null) => _context = new BindContext(options ?? BindOptions.Default);
+        public Session() => _context = new BindContext();
 
         public void Add(SyntaxNode root) => RootTable.BindOne(_draft, root, _context, _draft.Other);
 

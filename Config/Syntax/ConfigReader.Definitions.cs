@@ -13,7 +13,7 @@ public sealed partial class ConfigReader
 
     /// <summary><c>$NAME=value</c> (no blank inside the name; blanks allowed before '='). A trailing backslash makes
     /// the definition continue on the following lines.</summary>
-    private bool TryDefine(string text, SourceSpan span)
+    private bool TryDefine(string text)
     {
         if (text.Length < 2 || !IsNameStart(text[1]))
             return false;
@@ -40,7 +40,6 @@ public sealed partial class ConfigReader
         {
             _definitions[name] = new Definition(name, value, false);
         }
-        _ = span;
         return true;
     }
 

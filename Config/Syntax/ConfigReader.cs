@@ -327,7 +327,7 @@ public sealed partial class ConfigReader
                 if (!ApplyCondition(ref text, ref column))
                     return;
             }
-            if (text.Length > 0 && text[0] == '$' && TryDefine(text, span))
+            if (text.Length > 0 && text[0] == '$' && TryDefine(text))
                 return;
             if (text.StartsWith("~SEQ", StringComparison.Ordinal) || text.StartsWith("~LST", StringComparison.Ordinal))
             {

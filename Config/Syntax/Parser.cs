@@ -108,7 +108,7 @@ public sealed class Parser
                 {
                     closed = true;
                     closeSpan = line.Span;
-                    return Return(nodes, level);
+                    return Return(nodes);
                 }
                 _diagnostics.Add(_lastCloseWasExtra
                     ? DiagnosticCodes.ExtraCloseBrace.At(line.Span)
@@ -149,7 +149,7 @@ public sealed class Parser
                     break;
             }
         }
-        return Return(nodes, level);
+        return Return(nodes);
     }
 
     // One reusable list per nesting level: a block's children are collected there and copied once into an array of
@@ -165,9 +165,8 @@ public sealed class Parser
         return list;
     }
 
-    private static ImmutableArray<SyntaxNode> Return(List<SyntaxNode> nodes, int level)
+    private static ImmutableArray<SyntaxNode> Return(List<SyntaxNode> nodes)
     {
-        _ = level;
         var result = nodes.Count == 0 ? ImmutableArray<SyntaxNode>.Empty : ImmutableArray.Create(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(nodes));
         nodes.Clear();
         return result;

@@ -20,7 +20,7 @@ public static class ConfigValidator
         ValidateInstances(config, host, d);
         ValidateSyncGroups(config, d);
         ValidateTracking(config, host, d);
-        ValidateLvs(config, host, d);
+        ValidateLvs(config, d);
         if (host is not null)
         {
             // keepalived -t stops checking after "Non-existent interface specified in configuration": its script
@@ -163,7 +163,7 @@ public static class ConfigValidator
         }
     }
 
-    private static void ValidateLvs(KeepAliveConfig config, IHostFacts? host, List<Diagnostic> d)
+    private static void ValidateLvs(KeepAliveConfig config, List<Diagnostic> d)
     {
         var groups = config.VirtualServerGroups.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
         var files = config.TrackFiles.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
@@ -181,7 +181,6 @@ public static class ConfigValidator
                     if (checker is FileCheckConfig { TrackFile: { } tf } fc && !files.Contains(tf))
                         d.Add(ValidationDescriptors.TrackedObjectMissing.At(fc.Origin.Span, $"real_server {rs.Key}", "track_file", tf, Suggest(tf, files)));
         }
-        _ = host;
     }
 
     /// <summary>Scripts that would run: their files must exist; and running them as root needs
