@@ -61,31 +61,47 @@ public sealed class KeywordTable<TDraft>
             BindOne(draft, node, context, other);
     }
 
+    /// <summary>Like <see cref="Bind(TDraft, ImmutableArray{SyntaxNode}, BindContext, List{RawSetting}?)"/>, creating
+    /// the raw settings list only when a block has one (most blocks of a large configuration have none).</summary>
+    public void Bind(TDraft draft, ImmutableArray<SyntaxNode> nodes, BindContext context, ref List<RawSetting>? other)
+    {
+        foreach (var node in nodes)
+        {
+            if (BindCore(draft, node, context))
+                (other ??= new()).Add(BindContext.ToRaw(node));
+        }
+    }
+
     /// <summary>Binds one node with its handler, or keeps it raw.</summary>
     public void BindOne(TDraft draft, SyntaxNode node, BindContext context, List<RawSetting>? other)
     {
-        {
-            var name = node.Keyword.AliasOf ?? node.Keyword.Name;
-            if (node.Keyword.AliasOf is not null)
-            {
-                var descriptor = node.Keyword.Notes.StartsWith("KeepAlive:", StringComparison.Ordinal)
-                    ? DiagnosticCodes.ExtensionAlias
-                    : DiagnosticCodes.DeprecatedKeyword;
-                context.Report(descriptor.At(node.KeywordToken.Span, node.Name, node.Keyword.AliasOf));
-            }
-            if (_handlers.TryGetValue(name, out var handler))
-            {
-                handler(draft, node, context);
-                return;
-            }
-            if (node.Keyword.RequiresArgument && node.Arguments.IsEmpty)
-            {
-                context.Values.Arg(node, 0, "a value");
-                return;
-            }
-            context.Report(DiagnosticCodes.NotSupportedYet.At(node.KeywordToken.Span, node.Name));
+        if (BindCore(draft, node, context))
             other?.Add(BindContext.ToRaw(node));
+    }
+
+    /// <summary>Runs the node's handler; true when the keyword has none and is kept raw.</summary>
+    private bool BindCore(TDraft draft, SyntaxNode node, BindContext context)
+    {
+        var name = node.Keyword.AliasOf ?? node.Keyword.Name;
+        if (node.Keyword.AliasOf is not null)
+        {
+            var descriptor = node.Keyword.Notes.StartsWith("KeepAlive:", StringComparison.Ordinal)
+                ? DiagnosticCodes.ExtensionAlias
+                : DiagnosticCodes.DeprecatedKeyword;
+            context.Report(descriptor.At(node.KeywordToken.Span, node.Name, node.Keyword.AliasOf));
         }
+        if (_handlers.TryGetValue(name, out var handler))
+        {
+            handler(draft, node, context);
+            return false;
+        }
+        if (node.Keyword.RequiresArgument && node.Arguments.IsEmpty)
+        {
+            context.Values.Arg(node, 0, "a value");
+            return false;
+        }
+        context.Report(DiagnosticCodes.NotSupportedYet.At(node.KeywordToken.Span, node.Name));
+        return true;
     }
 }
 

@@ -49,44 +49,84 @@ public static partial class CheckerBinder
         public bool LogAllFailures;
         public bool Dropped;
 
-        // HTTP_GET / SSL_GET
-        /// <summary>HTTP_GET/SSL_GET urls (allocated with the first one).</summary>
+        // The fields of one checker kind live in a part allocated the first time that kind's keywords touch it, so
+        // the many TCP_CHECKs of a large configuration do not carry every other kind's fields.
+        private HttpPart? _http;
+        private SmtpPart? _smtp;
+        private DnsPart? _dns;
+        private MiscPart? _misc;
+        private UdpPart? _udp;
+        private FilePart? _file;
+
+        public HttpPart Http => _http ??= new();
+
+        public SmtpPart Smtp => _smtp ??= new();
+
+        public DnsPart Dns => _dns ??= new();
+
+        public MiscPart Misc => _misc ??= new();
+
+        public UdpPart Udp => _udp ??= new();
+
+        public FilePart File => _file ??= new();
+
+        // BFD_CHECK
+        public string? BfdName;
+    }
+
+    /// <summary>HTTP_GET / SSL_GET fields.</summary>
+    public sealed class HttpPart
+    {
+        /// <summary>The urls (allocated with the first one).</summary>
         public List<HttpUrl>? Urls;
         public string HttpProtocol = "1.0";
         public string? Virtualhost;
         public bool FastRecovery;
         public bool EnableSni;
+    }
 
-        // SMTP_CHECK
+    /// <summary>SMTP_CHECK fields.</summary>
+    public sealed class SmtpPart
+    {
         public string? HeloName;
-        /// <summary>Deprecated SMTP_CHECK host blocks (allocated with the first one).</summary>
-        public List<ConnDraft>? Hosts;
 
-        // DNS_CHECK
+        /// <summary>Deprecated host blocks (allocated with the first one).</summary>
+        public List<ConnDraft>? Hosts;
+    }
+
+    /// <summary>DNS_CHECK fields.</summary>
+    public sealed class DnsPart
+    {
         public string DnsType = "SOA";
         public string? DnsName;
+    }
 
-        // MISC_CHECK
+    /// <summary>MISC_CHECK fields.</summary>
+    public sealed class MiscPart
+    {
         public NotifyScript? MiscPath;
         public TimeSpan? MiscTimeout;
         public bool MiscDynamic;
         public string? User;
         public string? Group;
+    }
 
-        // UDP_CHECK
+    /// <summary>UDP_CHECK fields.</summary>
+    public sealed class UdpPart
+    {
         public string? Payload;
         public bool RequireReply;
         public string? ReplyPattern;
         public int MinReplyLength;
         public int MaxReplyLength = byte.MaxValue;
+    }
 
-        // FILE_CHECK
+    /// <summary>FILE_CHECK fields.</summary>
+    public sealed class FilePart
+    {
         public TrackFileConfig? TrackFile;
         public int? FileWeight;
         public bool FileReverse;
-
-        // BFD_CHECK
-        public string? BfdName;
     }
 
     /// <summary>The checker block keywords of real_server, each with its keyword table.</summary>
@@ -112,29 +152,29 @@ public static partial class CheckerBinder
         var span = d.Node.CloseSpan;
         switch (d.Kind)
         {
-            case "HTTP_GET" or "SSL_GET" when d.Urls is null:
+            case "HTTP_GET" or "SSL_GET" when d.Http.Urls is null:
                 c.Report(BinderCodes.RequiredMissing.At(span, d.Kind, "checker", "url with a path", "the checker is ignored, as keepalived does"));
                 d.Dropped = true;
                 break;
-            case "MISC_CHECK" when d.MiscPath is null:
+            case "MISC_CHECK" when d.Misc.MiscPath is null:
                 c.Report(BinderCodes.RequiredMissing.At(span, d.Kind, "checker", "misc_path", "the checker is skipped, as keepalived does"));
                 d.Dropped = true;
                 break;
-            case "FILE_CHECK" when d.TrackFile is null:
+            case "FILE_CHECK" when d.File.TrackFile is null:
                 c.Report(BinderCodes.RequiredMissing.At(span, d.Kind, "checker", "track_file", "the checker is ignored, as keepalived does"));
                 d.Dropped = true;
                 break;
-            case "FILE_CHECK" when d.FileWeight is null:
+            case "FILE_CHECK" when d.File.FileWeight is null:
                 // file_end_handler: the checker takes the track_file's weight.
-                d.FileWeight = d.TrackFile!.Weight;
-                d.FileReverse = d.TrackFile.WeightReverse;
+                d.File.FileWeight = d.File.TrackFile!.Weight;
+                d.File.FileReverse = d.File.TrackFile.WeightReverse;
                 break;
             case "BFD_CHECK" when d.BfdName is null:
                 c.Report(BinderCodes.RequiredMissing.At(span, d.Kind, "checker", "name", "the checker is skipped, as keepalived does"));
                 d.Dropped = true;
                 break;
-            case "UDP_CHECK" when d.MinReplyLength > d.MaxReplyLength:
-                c.Report(BinderCodes.InvalidValue.At(span, "min_reply_length", $"{d.MinReplyLength} > max_reply_length {d.MaxReplyLength}",
+            case "UDP_CHECK" when d.Udp.MinReplyLength > d.Udp.MaxReplyLength:
+                c.Report(BinderCodes.InvalidValue.At(span, "min_reply_length", $"{d.Udp.MinReplyLength} > max_reply_length {d.Udp.MaxReplyLength}",
                     "the minimum reply length is above the maximum", "; keepalived keeps both and the check always fails"));
                 break;
         }

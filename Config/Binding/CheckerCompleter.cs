@@ -105,12 +105,12 @@ public static class CheckerCompleter
         {
             "TCP_CHECK" => new TcpCheckConfig(common, origin),
             "PING_CHECK" => new PingCheckConfig(common, origin),
-            "HTTP_GET" or "SSL_GET" => new HttpCheckConfig(common, d.Kind == "SSL_GET", (d.Urls ?? []).ToValueList(), d.HttpProtocol,
-                d.Virtualhost ?? inh.Virtualhost, d.FastRecovery, d.EnableSni, origin),
-            "DNS_CHECK" => new DnsCheckConfig(common, d.DnsType, d.DnsName ?? string.Empty, origin),
-            "MISC_CHECK" => new MiscCheckConfig(common, d.MiscPath, d.MiscTimeout, d.MiscDynamic, d.User, d.Group, origin),
-            "UDP_CHECK" => new UdpCheckConfig(common, d.Payload, d.RequireReply, d.ReplyPattern, d.MinReplyLength, d.MaxReplyLength, origin),
-            "FILE_CHECK" => new FileCheckConfig(common, d.TrackFile?.Name, d.FileWeight, d.FileReverse, origin),
+            "HTTP_GET" or "SSL_GET" => new HttpCheckConfig(common, d.Kind == "SSL_GET", (d.Http.Urls ?? []).ToValueList(), d.Http.HttpProtocol,
+                d.Http.Virtualhost ?? inh.Virtualhost, d.Http.FastRecovery, d.Http.EnableSni, origin),
+            "DNS_CHECK" => new DnsCheckConfig(common, d.Dns.DnsType, d.Dns.DnsName ?? string.Empty, origin),
+            "MISC_CHECK" => new MiscCheckConfig(common, d.Misc.MiscPath, d.Misc.MiscTimeout, d.Misc.MiscDynamic, d.Misc.User, d.Misc.Group, origin),
+            "UDP_CHECK" => new UdpCheckConfig(common, d.Udp.Payload, d.Udp.RequireReply, d.Udp.ReplyPattern, d.Udp.MinReplyLength, d.Udp.MaxReplyLength, origin),
+            "FILE_CHECK" => new FileCheckConfig(common, d.File.TrackFile?.Name, d.File.FileWeight, d.File.FileReverse, origin),
             "BFD_CHECK" => new BfdCheckConfig(common, d.BfdName, origin),
             _ => null,
         };
@@ -120,7 +120,7 @@ public static class CheckerCompleter
     /// blocks, its first host replaces its own target; each further host is checked as well.</summary>
     private static SmtpCheckConfig? Smtp(CheckerBinder.Draft d, TimingValues common, Inherited inh, BindContext c, Origin origin)
     {
-        var hosts = d.Hosts is null ? new List<CheckerBinder.ConnDraft>() : d.Hosts.ToList();
+        var hosts = d.Smtp.Hosts is null ? new List<CheckerBinder.ConnDraft>() : d.Smtp.Hosts.ToList();
         var main = d.Conn;
         if (!main.AnySet && hosts.Count > 0)
         {
@@ -133,7 +133,7 @@ public static class CheckerCompleter
         foreach (var h in hosts)
             if (WithConnection(common, h, d, inh, c) is { } hc)
                 hostCommons.Add(hc);
-        return new SmtpCheckConfig(mainCommon, d.HeloName ?? "smtpchecker.keepalived.org", hostCommons.ToValueList(), origin);
+        return new SmtpCheckConfig(mainCommon, d.Smtp.HeloName ?? "smtpchecker.keepalived.org", hostCommons.ToValueList(), origin);
     }
 
     /// <summary>The effective target and connection options; null (with a diagnostic) when keepalived drops the

@@ -13,7 +13,7 @@ public static partial class CheckerBinder
         t.On("helo_name", (d, n, c) =>
         {
             if (c.Values.OptionalArg(n, 0, "a HELO name") is { } v)
-                d.HeloName = v.Text;
+                d.Smtp.HeloName = v.Text;
         });
         // The deprecated host block reads its connection keywords into a new connection and its other keywords
         // into the checker itself, as keepalived's smtp_host_handler does by swapping the checker's conn_opts.
@@ -26,7 +26,7 @@ public static partial class CheckerBinder
             var saved = d.Conn;
             d.Conn = new ConnDraft { Span = n.KeywordToken.Span };
             host.Bind(d, n.Children, c, null);
-            (d.Hosts ??= new List<ConnDraft>()).Add(d.Conn);
+            (d.Smtp.Hosts ??= new List<ConnDraft>()).Add(d.Conn);
             d.Conn = saved;
         });
         return t;
@@ -43,17 +43,17 @@ public static partial class CheckerBinder
                 return;
             var type = DnsTypes.FirstOrDefault(x => string.Equals(x, tok.Text, StringComparison.OrdinalIgnoreCase));
             if (type is null)
-                c.Report(BinderCodes.InvalidValue.At(tok.Span, n.Name, tok.Text, "unknown DNS check type: " + string.Join(' ', DnsTypes), $"; ignored, the type stays {d.DnsType}"));
+                c.Report(BinderCodes.InvalidValue.At(tok.Span, n.Name, tok.Text, "unknown DNS check type: " + string.Join(' ', DnsTypes), $"; ignored, the type stays {d.Dns.DnsType}"));
             else
-                d.DnsType = type;
+                d.Dns.DnsType = type;
         });
         t.On("name", (d, n, c) =>
         {
             if (c.Values.Arg(n, 0, "a domain name") is not { } tok)
                 return;
-            if (d.DnsName is not null)
+            if (d.Dns.DnsName is not null)
             {
-                c.Report(BinderCodes.Ignored.At(tok.Span, n.Name, $"is already given ('{d.DnsName}'): '{tok.Text}'"));
+                c.Report(BinderCodes.Ignored.At(tok.Span, n.Name, $"is already given ('{d.Dns.DnsName}'): '{tok.Text}'"));
                 return;
             }
             var name = tok.Text;
@@ -62,7 +62,7 @@ public static partial class CheckerBinder
                 c.Report(BinderCodes.InvalidValue.At(tok.Span, n.Name, name, "the name has an empty label", "; ignored"));
                 return;
             }
-            d.DnsName = name;
+            d.Dns.DnsName = name;
         });
         return t;
     }
@@ -75,17 +75,17 @@ public static partial class CheckerBinder
             if (c.Values.OptionalArg(n, 0, "a script (quoted with its arguments)") is not { } tok)
                 return;
             c.Values.NoMoreThan(n, 1, "one word (quote the command and its arguments together)");
-            d.MiscPath = new NotifyScript(tok.Text, null, null, new Origin(n.Span));
+            d.Misc.MiscPath = new NotifyScript(tok.Text, null, null, new Origin(n.Span));
         });
-        t.OnUInt("misc_timeout", 0, uint.MaxValue / 1_000_000L, (d, s) => d.MiscTimeout = TimeSpan.FromSeconds(s));
-        t.On("misc_dynamic", (d, n, c) => d.MiscDynamic = true);
+        t.OnUInt("misc_timeout", 0, uint.MaxValue / 1_000_000L, (d, s) => d.Misc.MiscTimeout = TimeSpan.FromSeconds(s));
+        t.On("misc_dynamic", (d, n, c) => d.Misc.MiscDynamic = true);
         t.On("user", (d, n, c) =>
         {
             if (c.Values.OptionalArg(n, 0, "a user name") is not { } u)
                 return;
             c.Values.NoMoreThan(n, 2, "a user and an optional group");
-            d.User = u.Text;
-            d.Group = n.Arguments.Length > 1 ? n.Arguments[1].Text : null;
+            d.Misc.User = u.Text;
+            d.Misc.Group = n.Arguments.Length > 1 ? n.Arguments[1].Text : null;
         });
         return t;
     }
@@ -97,23 +97,23 @@ public static partial class CheckerBinder
         {
             if (c.Values.OptionalArg(n, 0, "a hex payload") is null)
                 return;
-            d.Payload = LvsMethodParser.Hex(n.Arguments.Select(a => a.Text), wildcards: false);
-            if (d.Payload is null)
+            d.Udp.Payload = LvsMethodParser.Hex(n.Arguments.Select(a => a.Text), wildcards: false);
+            if (d.Udp.Payload is null)
                 c.Report(BinderCodes.InvalidValue.At(n.Arguments[0].Span, n.Name, string.Join(' ', n.Arguments.Select(a => a.Text)),
                     "not a hex string (pairs of 0-9 a-f, blanks between bytes allowed)", "; no payload is set"));
         });
         t.On("require_reply", (d, n, c) =>
         {
-            d.RequireReply = true;
+            d.Udp.RequireReply = true;
             if (n.Arguments.Length == 0)
                 return;
-            d.ReplyPattern = LvsMethodParser.Hex(n.Arguments.Select(a => a.Text), wildcards: true);
-            if (d.ReplyPattern is null)
+            d.Udp.ReplyPattern = LvsMethodParser.Hex(n.Arguments.Select(a => a.Text), wildcards: true);
+            if (d.Udp.ReplyPattern is null)
                 c.Report(BinderCodes.InvalidValue.At(n.Arguments[0].Span, n.Name, string.Join(' ', n.Arguments.Select(a => a.Text)),
                     "not a hex string (0-9 a-f, x for any nibble)", "; any reply is accepted"));
         });
-        t.OnUInt("min_reply_length", 0, ushort.MaxValue, (d, v) => d.MinReplyLength = (int)v);
-        t.OnUInt("max_reply_length", 0, ushort.MaxValue, (d, v) => d.MaxReplyLength = (int)v);
+        t.OnUInt("min_reply_length", 0, ushort.MaxValue, (d, v) => d.Udp.MinReplyLength = (int)v);
+        t.OnUInt("max_reply_length", 0, ushort.MaxValue, (d, v) => d.Udp.MaxReplyLength = (int)v);
         return t;
     }
 
@@ -128,7 +128,7 @@ public static partial class CheckerBinder
             if (file is null)
                 c.Report(BinderCodes.InvalidValue.At(tok.Span, n.Name, tok.Text, "no track_file of that name is defined above this point", "; ignored"));
             else
-                d.TrackFile = file;
+                d.File.TrackFile = file;
         });
         t.On("weight", (d, n, c) =>
         {
@@ -149,8 +149,8 @@ public static partial class CheckerBinder
                 }
             }
             c.Values.NoMoreThan(n, 2, "a weight and optionally reverse or noreverse");
-            d.FileWeight = (int)w;
-            d.FileReverse = reverse;
+            d.File.FileWeight = (int)w;
+            d.File.FileReverse = reverse;
         });
         return t;
     }

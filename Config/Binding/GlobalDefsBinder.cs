@@ -288,7 +288,7 @@ public static class GlobalDefsBinder
         if (i < a.Length && a[i].Text is not ("inst" or "id" or "maxlen" or "port" or "ttl" or "group"))
         {
             instance = a[i++].Text;
-            if (i < a.Length && a[i].Text.All(char.IsAsciiDigit) && c.Values.TryUInt(n.Name, a[i], 0, 255, out var legacyId))
+            if (i < a.Length && !a[i].Text.AsSpan().ContainsAnyExceptInRange('0', '9') && c.Values.TryUInt(n.Name, a[i], 0, 255, out var legacyId))
             {
                 id = (int)legacyId;
                 i++;

@@ -17,7 +17,8 @@ public static partial class CheckerBinder
         public string? Virtualhost;
         public string? Regex;
         public bool RegexNoMatch;
-        public readonly List<RawSetting> Other = new();
+        /// <summary>Raw settings (allocated with the first one).</summary>
+        public List<RawSetting>? Other;
     }
 
     public static KeywordTable<UrlDraft> UrlTable { get; } = BuildUrlTable();
@@ -28,7 +29,7 @@ public static partial class CheckerBinder
         t.On("virtualhost", (d, n, c) =>
         {
             if (c.Values.OptionalArg(n, 0, "a host name") is { } v)
-                d.Virtualhost = v.Text;
+                d.Http.Virtualhost = v.Text;
         });
         t.On("http_protocol", (d, n, c) =>
         {
@@ -37,24 +38,24 @@ public static partial class CheckerBinder
             switch (v.Text)
             {
                 case "1.0" or "1.1":
-                    d.HttpProtocol = v.Text;
+                    d.Http.HttpProtocol = v.Text;
                     break;
                 case "1.0C" or "1.0c":
-                    d.HttpProtocol = "1.0C";
+                    d.Http.HttpProtocol = "1.0C";
                     break;
                 default:
-                    c.Report(BinderCodes.InvalidValue.At(v.Span, n.Name, v.Text, "1.0, 1.0C or 1.1", $"; ignored, the protocol stays {d.HttpProtocol}"));
+                    c.Report(BinderCodes.InvalidValue.At(v.Span, n.Name, v.Text, "1.0, 1.0C or 1.1", $"; ignored, the protocol stays {d.Http.HttpProtocol}"));
                     break;
             }
         });
-        t.OnBool("enable_sni", (d, b) => d.EnableSni = b);
-        t.OnBool("fast_recovery", (d, b) => d.FastRecovery = b);
+        t.OnBool("enable_sni", (d, b) => d.Http.EnableSni = b);
+        t.OnBool("fast_recovery", (d, b) => d.Http.FastRecovery = b);
         t.On("url", (d, n, c) =>
         {
             var u = new UrlDraft();
-            UrlTable.Bind(u, n.Children, c, u.Other);
+            UrlTable.Bind(u, n.Children, c, ref u.Other);
             if (CompleteUrl(u, n, d.Kind, c) is { } url)
-                (d.Urls ??= new List<HttpUrl>()).Add(url);
+                (d.Http.Urls ??= new List<HttpUrl>()).Add(url);
         });
         return t;
     }
@@ -134,7 +135,7 @@ public static partial class CheckerBinder
         }
         var codes = u.AnyCode && u.Codes is not null ? LvsMethodParser.Ranges(u.Codes) : DefaultStatusCodes;
         var other = u.Other;
-        if (u.Regex is null && (u.RegexNoMatch || other.Count > 0))
+        if (u.Regex is null && (u.RegexNoMatch || other is { Count: > 0 }))
         {
             c.Report(BinderCodes.NoEffect.At(n.KeywordToken.Span, n.Name, "regex options are given without 'regex'; keepalived logs this and clears them"));
             other = [];
@@ -142,7 +143,7 @@ public static partial class CheckerBinder
         }
         return new HttpUrl(u.Path, u.Digest, codes, u.Virtualhost, u.Regex, u.RegexNoMatch, new Origin(n.Span))
         {
-            Other = other.ToValueList(),
+            Other = other is null ? ValueList<RawSetting>.Empty : other.ToValueList(),
         };
     }
 

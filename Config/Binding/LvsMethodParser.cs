@@ -161,12 +161,14 @@ public static class LvsMethodParser
         return from <= to;
     }
 
+    private static readonly System.Collections.Immutable.ImmutableArray<(int From, int To)>[] SingleCodes = new System.Collections.Immutable.ImmutableArray<(int From, int To)>[500];
+
     private static bool TryCode(string text, out int code)
     {
         code = 0;
         // strtoul accepts leading blanks and a sign; keepalived's words have no blanks, and a sign on a status code is
         // not something anyone writes: only plain digits are accepted.
-        if (text.Length == 0 || text.Length > 3 || !text.All(char.IsAsciiDigit))
+        if (text.Length == 0 || text.Length > 3 || text.AsSpan().ContainsAnyExceptInRange('0', '9'))
             return false;
         code = int.Parse(text, CultureInfo.InvariantCulture);
         return code is >= 100 and <= 599;
@@ -176,6 +178,15 @@ public static class LvsMethodParser
     /// keepalived's bitmap of codes makes them).</summary>
     public static ValueList<(int From, int To)> Ranges(List<(int From, int To)> ranges)
     {
+        // Most urls give one code: share one immutable list per code (thousands of checkers write status_code 200).
+        if (ranges.Count == 1 && ranges[0].From == ranges[0].To && ranges[0].From is >= 100 and <= 599)
+        {
+            // ImmutableArray is one reference: a concurrent load sees either nothing yet or a complete array.
+            ref var cached = ref SingleCodes[ranges[0].From - 100];
+            if (cached.IsDefault)
+                cached = [ranges[0]];
+            return new ValueList<(int From, int To)>(cached);
+        }
         ranges.Sort();
         var merged = new List<(int From, int To)>(ranges.Count);
         foreach (var r in ranges)

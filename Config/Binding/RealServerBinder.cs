@@ -34,8 +34,10 @@ public static class RealServerBinder
         public TimeSpan? Warmup;
         public TimeSpan? DelayLoop;
         public TimeSpan? ConnectTimeout;
-        public readonly List<CheckerBinder.Draft> Checkers = new();
-        public readonly List<RawSetting> Other = new();
+        /// <summary>The checker blocks (allocated with the first one).</summary>
+        public List<CheckerBinder.Draft>? Checkers;
+        /// <summary>Raw settings (allocated with the first one).</summary>
+        public List<RawSetting>? Other;
 
         public string Label => Port == 0 ? Address.ToString() : $"{Address} {Port}";
 
@@ -67,7 +69,7 @@ public static class RealServerBinder
         }
         c.Values.NoMoreThan(n, 2, "an address and an optional port");
         var d = new Draft { Vs = vs, Node = n, Address = address, Port = port, Forwarding = vs.Forwarding };
-        Table.Bind(d, n.Children, c, d.Other);
+        Table.Bind(d, n.Children, c, ref d.Other);
 
         // rs_end_handler: unless tunnelled, the real server fixes (or must match) the virtual server's family.
         if (d.Forwarding?.Method != ForwardingMethod.Tunnel)
@@ -131,11 +133,11 @@ public static class RealServerBinder
     {
         if (CheckerBinder.Bind(n, d.Vs.Scope, c) is not { } checker)
             return;
-        if (checker.BfdName is { } bfd && d.Checkers.Any(x => x.BfdName == bfd))
+        if (checker.BfdName is { } bfd && d.Checkers is not null && d.Checkers.Any(x => x.BfdName == bfd))
         {
             c.Report(BinderCodes.Ignored.At(n.KeywordToken.Span, n.Name, $"monitors BFD '{bfd}' which this real server already monitors; the checker"));
             return;
         }
-        d.Checkers.Add(checker);
+        (d.Checkers ??= new(1)).Add(checker);
     }
 }

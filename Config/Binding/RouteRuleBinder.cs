@@ -30,7 +30,7 @@ public static class RouteRuleBinder
 
     /// <summary>A route type: a name of /etc/iproute2/rt_types or a number 0..255.</summary>
     private static bool IsRouteType(string word) =>
-        RouteTypes.Contains(word) || (word.Length <= 3 && word.All(char.IsAsciiDigit) && int.Parse(word, System.Globalization.CultureInfo.InvariantCulture) <= 255);
+        RouteTypes.Contains(word) || (word.Length <= 3 && !word.AsSpan().ContainsAnyExceptInRange('0', '9') && int.Parse(word, System.Globalization.CultureInfo.InvariantCulture) <= 255);
 
     public static RouteEntry? BindRoute(string keyword, ImmutableArray<Token> words, bool isStatic, BindContext context)
     {

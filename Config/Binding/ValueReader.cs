@@ -60,8 +60,13 @@ public sealed class ValueReader
     public bool TryUInt(SyntaxNode node, int index, long min, long max, out long value, string fallback = "")
     {
         value = 0;
-        if (Arg(node, index, $"a number {min}..{max}") is not { } token)
+        if (index >= node.Arguments.Length)
+        {
+            // The description is formatted only when the value is missing.
+            Arg(node, index, $"a number {min}..{max}");
             return false;
+        }
+        var token = node.Arguments[index];
         return TryUInt(node.Name, token, min, max, out value, fallback);
     }
 
@@ -76,7 +81,7 @@ public sealed class ValueReader
         }
         if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
         {
-            bool digits = text.Length > 0 && text.All(char.IsAsciiDigit);
+            bool digits = text.Length > 0 && !text.AsSpan().ContainsAnyExceptInRange('0', '9');
             _diagnostics.Add(digits
                 ? BinderCodes.OutOfRange.At(token.Span, keyword, token.Text, $"{min}..{max}", Fallback(fallback))
                 : BinderCodes.InvalidNumber.At(token.Span, keyword, token.Text, Fallback(fallback)));
@@ -95,8 +100,13 @@ public sealed class ValueReader
     public bool TryInt(SyntaxNode node, int index, long min, long max, out long value, string fallback = "")
     {
         value = 0;
-        if (Arg(node, index, $"a number {min}..{max}") is not { } token)
+        if (index >= node.Arguments.Length)
+        {
+            // The description is formatted only when the value is missing.
+            Arg(node, index, $"a number {min}..{max}");
             return false;
+        }
+        var token = node.Arguments[index];
         return TryInt(node.Name, token, min, max, out value, fallback);
     }
 
@@ -107,7 +117,7 @@ public sealed class ValueReader
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
         {
             var body = text.TrimStart('-', '+');
-            bool digits = body.Length > 0 && body.All(char.IsAsciiDigit);
+            bool digits = body.Length > 0 && !body.AsSpan().ContainsAnyExceptInRange('0', '9');
             _diagnostics.Add(digits
                 ? BinderCodes.OutOfRange.At(token.Span, keyword, token.Text, $"{min}..{max}", Fallback(fallback))
                 : BinderCodes.InvalidNumber.At(token.Span, keyword, token.Text, Fallback(fallback)));
@@ -309,7 +319,7 @@ public sealed class ValueReader
         if (slash >= 0)
         {
             var p = text[(slash + 1)..];
-            if (p.Length == 0 || p.Length > 3 || !p.All(char.IsAsciiDigit) || int.Parse(p, CultureInfo.InvariantCulture) > max)
+            if (p.Length == 0 || p.Length > 3 || p.AsSpan().ContainsAnyExceptInRange('0', '9') || int.Parse(p, CultureInfo.InvariantCulture) > max)
                 prefixValid = false;
             else
                 prefix = int.Parse(p, CultureInfo.InvariantCulture);

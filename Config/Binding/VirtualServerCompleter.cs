@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 using KeepAlive.Config.Model;
 using KeepAlive.Config.Syntax;
@@ -252,10 +253,19 @@ public static class VirtualServerCompleter
             rs.DelayBeforeRetry ?? vs.DelayBeforeRetry,
             rs.Alpha!.Value,
             rs.Virtualhost ?? vs.Virtualhost);
-        var checkers = new List<CheckerConfig>();
-        foreach (var draft in rs.Checkers)
-            if (CheckerCompleter.Complete(draft, inherited, c) is { } checker)
-                checkers.Add(checker);
+        var checkers = ValueList<CheckerConfig>.Empty;
+        if (rs.Checkers is { } drafts)
+        {
+            // Built straight into an array of the right size (trimmed only when a checker was dropped).
+            var built = new CheckerConfig[drafts.Count];
+            int count = 0;
+            foreach (var draft in drafts)
+                if (CheckerCompleter.Complete(draft, inherited, c) is { } checker)
+                    built[count++] = checker;
+            checkers = new ValueList<CheckerConfig>(count == built.Length
+                ? System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(built)
+                : ImmutableArray.Create(built, 0, count));
+        }
         return new RealServerConfig
         {
             Address = rs.Address,
@@ -270,8 +280,8 @@ public static class VirtualServerCompleter
             Alpha = rs.Alpha.Value,
             SmtpAlert = rs.SmtpAlert,
             Virtualhost = rs.Virtualhost,
-            Checkers = checkers.ToValueList(),
-            Other = rs.Other.ToValueList(),
+            Checkers = checkers,
+            Other = rs.Other is null ? ValueList<RawSetting>.Empty : rs.Other.ToValueList(),
             Origin = new Origin(rs.Node.Span),
         };
     }

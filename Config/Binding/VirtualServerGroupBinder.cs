@@ -98,7 +98,7 @@ public static class VirtualServerGroupBinder
         if (slash >= 0)
         {
             var maskText = text[(slash + 1)..];
-            int mask = maskText.Length is > 0 and <= 3 && maskText.All(char.IsAsciiDigit) ? int.Parse(maskText, CultureInfo.InvariantCulture) : -1;
+            int mask = maskText.Length is > 0 and <= 3 && !maskText.AsSpan().ContainsAnyExceptInRange('0', '9') ? int.Parse(maskText, CultureInfo.InvariantCulture) : -1;
             if (mask < 1 || mask > bits)
             {
                 c.Report(BinderCodes.InvalidValue.At(first.Span, Keyword, text, $"the prefix length must be 1..{bits}", "; the line is skipped"));
@@ -142,7 +142,7 @@ public static class VirtualServerGroupBinder
         }
 
         // inet_stor: the last octet (decimal) or the last 16-bit group (hex) of the end.
-        bool ok = endText.Length > 0 && endText.Length <= 8 && (isV6 ? endText.All(char.IsAsciiHexDigit) : endText.All(char.IsAsciiDigit));
+        bool ok = endText.Length > 0 && endText.Length <= 8 && (isV6 ? endText.All(char.IsAsciiHexDigit) : !endText.AsSpan().ContainsAnyExceptInRange('0', '9'));
         long last = 0;
         if (ok)
             last = long.Parse(endText, isV6 ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture);

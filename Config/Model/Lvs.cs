@@ -29,7 +29,11 @@ public enum TunnelChecksum
 }
 
 /// <summary><c>lvs_method NAT|DR|TUN [type ipip|gue port N|gre] [nocsum|csum|remcsum]</c>.</summary>
-public sealed record ForwardingConfig(ForwardingMethod Method, TunnelType TunnelType = TunnelType.IpIp, int? TunnelPort = null, TunnelChecksum Checksum = TunnelChecksum.None);
+public sealed record ForwardingConfig(ForwardingMethod Method, TunnelType TunnelType = TunnelType.IpIp, int? TunnelPort = null, TunnelChecksum Checksum = TunnelChecksum.None)
+{
+    /// <summary>NAT, keepalived's default; one shared instance (records are immutable).</summary>
+    public static ForwardingConfig Nat { get; } = new(ForwardingMethod.Nat);
+}
 
 /// <summary>L4 protocol of a virtual server.</summary>
 public enum LvsProtocol
@@ -172,7 +176,7 @@ public sealed record RealServerConfig
     public required IPAddress Address { get; init; }
     public int Port { get; init; }
     public long Weight { get; init; } = 1;
-    public ForwardingConfig Forwarding { get; init; } = new(ForwardingMethod.Nat);
+    public ForwardingConfig Forwarding { get; init; } = ForwardingConfig.Nat;
     public long UpperThreshold { get; init; }
     public long LowerThreshold { get; init; }
     public NotifyScript? NotifyUp { get; init; }
@@ -199,7 +203,7 @@ public sealed record VirtualServerConfig
 {
     public required VirtualServerKey Key { get; init; }
     public string Scheduler { get; init; } = "wlc";
-    public ForwardingConfig Forwarding { get; init; } = new(ForwardingMethod.Nat);
+    public ForwardingConfig Forwarding { get; init; } = ForwardingConfig.Nat;
     public LvsProtocol Protocol { get; init; } = LvsProtocol.Udp;
     public TimeSpan? PersistenceTimeout { get; init; }
     public string? PersistenceGranularity { get; init; }

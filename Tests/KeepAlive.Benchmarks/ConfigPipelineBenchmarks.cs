@@ -1,4 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using KeepAlive.Config;
 using KeepAlive.Config.Diff;
 using KeepAlive.Config.Host;
@@ -9,6 +11,7 @@ namespace KeepAlive.Benchmarks;
 
 /// <summary>Parse + bind + validate of large configurations, and the reload diff of two such configurations.</summary>
 [MemoryDiagnoser]
+[Config(typeof(GcModes))]
 public class ConfigPipelineBenchmarks
 {
     private const string Path = "/etc/keepalived/keepalived.conf";
@@ -31,7 +34,7 @@ public class ConfigPipelineBenchmarks
         _vrrpB = Load(new InMemoryConfigSource().Add(Path, ConfigGenerator.VrrpInstances(variant: 1))).Config;
     }
 
-    public static ConfigLoadResult Load(IConfigSource source) => ConfigLoader.Load(Path, source, new ConfigLoadOptions(Host: Host));
+    public static ConfigLoadResult Load(KeepAlive.Config.IConfigSource source) => ConfigLoader.Load(Path, source, new ConfigLoadOptions(Host: Host));
 
     [Benchmark(Description = "load 2,277 VS / 37,205 RS")]
     public ConfigLoadResult LoadVirtualServers() => Load(_lvs);
@@ -44,4 +47,14 @@ public class ConfigPipelineBenchmarks
 
     [Benchmark(Description = "diff two 1,000-instance configs")]
     public ConfigDiff DiffVrrpInstances() => ConfigDiff.Compute(_vrrpA, _vrrpB);
+}
+
+/// <summary>The service runs with server GC (Controller's project file); workstation GC is measured beside it.</summary>
+public sealed class GcModes : ManualConfig
+{
+    public GcModes()
+    {
+        AddJob(Job.Default.WithGcServer(true).WithId("ServerGC (service)"));
+        AddJob(Job.Default.WithGcServer(false).WithId("WorkstationGC"));
+    }
 }

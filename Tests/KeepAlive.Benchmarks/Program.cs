@@ -12,6 +12,23 @@ if (args.Length > 0 && args[0] == "profile")
         p.LoadVirtualServers();
     return 0;
 }
+if (args.Length > 1 && args[0] == "profile-read")
+{
+    // A loop for a CPU profiler over one stage: read, parse (streamed) or load.
+    var text = ConfigGenerator.VirtualServers();
+    var src = new KeepAlive.Config.Sources.InMemoryConfigSource().Add("/k.conf", text);
+    var until = Stopwatch.StartNew();
+    while (until.Elapsed < TimeSpan.FromSeconds(15))
+    {
+        if (args[1] == "read")
+            KeepAlive.Config.Syntax.ConfigReader.Open("/k.conf", src).Lines.Count();
+        else if (args[1] == "parse")
+            KeepAlive.Config.Syntax.Parser.Parse(KeepAlive.Config.Syntax.ConfigReader.Open("/k.conf", src).Lines, null, _ => { });
+        else
+            KeepAlive.Config.ConfigLoader.Load("/k.conf", src);
+    }
+    return 0;
+}
 if (args.Length > 0 && args[0] == "quick")
 {
     // A Stopwatch pass for a quick look (median of 7 after warm-up); BenchmarkDotNet gives the real figures.
@@ -44,14 +61,21 @@ static void Measure(string name, Func<object> action)
         action();
     var times = new List<double>();
     long allocated = 0;
-    for (int i = 0; i < 7; i++)
+    var pauses = new List<double>();
+    for (int i = 0; i < 15; i++)
     {
         long before = GC.GetTotalAllocatedBytes(precise: true);
+        var pauseBefore = GC.GetTotalPauseDuration();
         var sw = Stopwatch.StartNew();
         action();
         times.Add(sw.Elapsed.TotalMilliseconds);
+        pauses.Add((GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds);
         allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
     }
+    int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+    action();
+    var gcs = $"gen0/1/2 {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2}";
     times.Sort();
-    Console.WriteLine($"{name,-32} median {times[3],8:F1} ms   min {times[0],8:F1} ms   allocated {allocated / 1048576.0,8:F1} MiB");
+    pauses.Sort();
+    Console.WriteLine($"{name,-32} median {times[7],8:F1} ms   min {times[0],8:F1} ms   GC pause median {pauses[7],6:F1} ms   allocated {allocated / 1048576.0,8:F1} MiB  {gcs}");
 }
