@@ -1,0 +1,20 @@
+using System.Net;
+
+namespace KeepAlive.Kernel.Ports;
+
+/// <summary>An advert as it left or reached the wire: the VRRP message bytes (no IP header), the interface, source
+/// and destination addresses, and the IPv4 TTL or IPv6 hop limit.</summary>
+public readonly record struct VrrpDatagram(ReadOnlyMemory<byte> Payload, int InterfaceIndex, IPAddress Source, IPAddress Destination, int TtlOrHopLimit);
+
+/// <summary>A raw VRRP (IP protocol 112) socket bound to one interface and family. Sends go out with TTL / hop limit
+/// 255; receives report TTL / hop limit, source, destination and interface index.</summary>
+public interface IVrrpSocket : IDisposable
+{
+    /// <summary>Sends <paramref name="payload"/> (a VRRP message) from <paramref name="source"/> to
+    /// <paramref name="destination"/> (the multicast group or a unicast peer).</summary>
+    KernelResult Send(ReadOnlySpan<byte> payload, IPAddress source, IPAddress destination);
+
+    /// <summary>Waits up to <paramref name="timeout"/> for one datagram; <paramref name="buffer"/> receives the VRRP
+    /// message. Returns false on timeout or error (<paramref name="error"/> tells which).</summary>
+    bool TryReceive(Memory<byte> buffer, TimeSpan timeout, out VrrpDatagram datagram, out KernelResult error);
+}
