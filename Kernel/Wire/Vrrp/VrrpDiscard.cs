@@ -1,0 +1,37 @@
+namespace KeepAlive.Kernel.Wire.Vrrp;
+
+/// <summary>Why a received packet was not accepted as an advert, in the order the checks run (vrrp-rules.md
+/// "Receive validation"; the first failing check decides). Every value is a counter on the status endpoint.</summary>
+public enum VrrpDiscard
+{
+    /// <summary>Accepted.</summary>
+    None = 0,
+
+    /// <summary>TTL / hop limit is not 255 (V3-R1; not checked for unicast when configured so, as keepalived).</summary>
+    BadTtl,
+
+    /// <summary>Not the configured version, or VRRPv2 over IPv6 (V3-R2, V2-F1).</summary>
+    BadVersion,
+
+    /// <summary>Type is not 1, advertisement (V3-R2).</summary>
+    BadType,
+
+    /// <summary>Shorter than the header, or not exactly the header plus Count addresses (plus v2's 8 auth bytes):
+    /// a CARP packet, which shares protocol 112 and the first byte with VRRPv2, ends here or at the checksum (V3-R3, V3-R9).</summary>
+    BadLength,
+
+    /// <summary>The checksum does not match in any accepted flavour (V3-R4).</summary>
+    BadChecksum,
+
+    /// <summary>Advertisement interval 0 (V3-R7, erratum 8301).</summary>
+    ZeroInterval,
+
+    /// <summary>No addresses (V3-R7, erratum 8299: ignored).</summary>
+    NoAddresses,
+
+    /// <summary>VRRPv2 auth type differs from the configured one, or is not 0, 1 or 2 (V2-R1).</summary>
+    AuthTypeMismatch,
+
+    /// <summary>VRRPv2 simple password differs (V2-R1).</summary>
+    AuthFailure,
+}
