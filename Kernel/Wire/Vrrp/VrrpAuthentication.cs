@@ -30,6 +30,9 @@ public readonly struct VrrpAuthentication : IEquatable<VrrpAuthentication>
     /// <summary>No authentication.</summary>
     public static VrrpAuthentication None => default;
 
+    /// <summary>IPsec AH: the key and the ICV belong to the AH layer, which verifies an advert before this codec sees it.</summary>
+    public static VrrpAuthentication IpsecAh => new(VrrpAuthType.IpsecAh, 0);
+
     /// <summary>Authentication type.</summary>
     public VrrpAuthType Type { get; }
 
