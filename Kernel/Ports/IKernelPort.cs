@@ -1,0 +1,37 @@
+namespace KeepAlive.Kernel.Ports;
+
+/// <summary>
+/// The kernel as the netlink effector sees it (ARCHITECTURE.md "Boundaries"). Every call returns a value and never
+/// throws. Adding what is already there and removing what is already gone succeed (a VIP add/remove is idempotent,
+/// so a restarted effector can converge by repeating its desired state).
+/// </summary>
+public interface IKernelPort
+{
+    KernelResult AddAddress(InterfaceAddress address);
+
+    KernelResult RemoveAddress(InterfaceAddress address);
+
+    KernelResult AddRoute(RouteSpec route);
+
+    KernelResult RemoveRoute(RouteSpec route);
+
+    KernelResult AddRule(RuleSpec rule);
+
+    KernelResult RemoveRule(RuleSpec rule);
+
+    KernelResult CreateMacvlan(MacvlanSpec link);
+
+    KernelResult DeleteLink(string name);
+
+    /// <summary>Sends a whole Ethernet frame (gratuitous ARP, unsolicited NA) on <paramref name="interfaceName"/>.</summary>
+    KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame);
+
+    /// <summary>The links the kernel has now.</summary>
+    KernelResult Links(out IReadOnlyList<LinkState> links);
+
+    /// <summary>The addresses the kernel has now.</summary>
+    KernelResult Addresses(out IReadOnlyList<InterfaceAddress> addresses);
+
+    /// <summary>Link and address changes, delivered on a thread of the port's choosing until the subscription is disposed.</summary>
+    IDisposable Subscribe(Action<KernelEvent> onEvent);
+}

@@ -1,0 +1,95 @@
+using System.Net;
+
+namespace KeepAlive.Kernel.Ports;
+
+/// <summary>An address on an interface, as keepalived configures a VIP (ip address add … dev … [brd] [scope]
+/// [label]); IPv6 VIPs are added with IFA_F_NODAD so they are usable at once.</summary>
+public sealed record InterfaceAddress(
+    string Interface,
+    IPAddress Address,
+    int PrefixLength,
+    IPAddress? Broadcast = null,
+    AddressScope Scope = AddressScope.Global,
+    string? Label = null,
+    bool NoDad = true)
+{
+    /// <summary>The identity the kernel uses: interface, address and prefix (what a delete must match).</summary>
+    public (string Interface, IPAddress Address, int PrefixLength) Key => (Interface, Address, PrefixLength);
+
+    public override string ToString() => $"{Address}/{PrefixLength} dev {Interface}";
+}
+
+/// <summary>rtnetlink address scopes (RT_SCOPE_*).</summary>
+public enum AddressScope : byte
+{
+    Global = 0,
+    Site = 200,
+    Link = 253,
+    Host = 254,
+    Nowhere = 255,
+}
+
+/// <summary>A route keepalived installs (virtual_routes / static_routes): destination prefix, optional gateway,
+/// device, metric, table, preferred source.</summary>
+public sealed record RouteSpec(
+    IPAddress Destination,
+    int PrefixLength,
+    IPAddress? Gateway = null,
+    string? Interface = null,
+    uint? Metric = null,
+    uint Table = 254,
+    IPAddress? PreferredSource = null)
+{
+    public override string ToString() =>
+        $"{Destination}/{PrefixLength}{(Gateway is null ? "" : $" via {Gateway}")}{(Interface is null ? "" : $" dev {Interface}")} table {Table}";
+}
+
+/// <summary>A policy routing rule (virtual_rules / static_rules).</summary>
+public sealed record RuleSpec(
+    System.Net.Sockets.AddressFamily Family,
+    uint Priority,
+    uint Table,
+    IPAddress? From = null,
+    int FromPrefixLength = 0,
+    IPAddress? To = null,
+    int ToPrefixLength = 0,
+    uint? Fwmark = null,
+    string? InputInterface = null,
+    string? OutputInterface = null);
+
+/// <summary>A macvlan virtual-MAC interface for use_vmac (keepalived's vrrp.VRID on top of the base interface).</summary>
+public sealed record MacvlanSpec(string Name, string BaseInterface, byte[] Mac, MacvlanMode Mode = MacvlanMode.Private)
+{
+    public override string ToString() => $"{Name} link {BaseInterface} macvlan {Mode} address {Convert.ToHexString(Mac)}";
+}
+
+/// <summary>IFLA_MACVLAN_MODE values.</summary>
+public enum MacvlanMode : uint
+{
+    Private = 1,
+    Vepa = 2,
+    Bridge = 4,
+    Passthru = 8,
+}
+
+/// <summary>What the kernel says about a link: index, name, administrative and carrier state, MTU, MAC.</summary>
+public sealed record LinkState(int Index, string Name, bool AdminUp, bool Carrier, int Mtu, byte[] Mac)
+{
+    /// <summary>Up for VRRP: administratively up with carrier (keepalived's IFF_UP and IFF_RUNNING).</summary>
+    public bool IsUp => AdminUp && Carrier;
+}
+
+/// <summary>A change the kernel reported (or a fake injected): link state, an address added or removed.</summary>
+public abstract record KernelEvent
+{
+    public sealed record LinkChanged(LinkState Link) : KernelEvent;
+
+    public sealed record LinkRemoved(int Index, string Name) : KernelEvent;
+
+    public sealed record AddressAdded(InterfaceAddress Address) : KernelEvent;
+
+    public sealed record AddressRemoved(InterfaceAddress Address) : KernelEvent;
+
+    /// <summary>Events were lost (netlink ENOBUFS): the subscriber must re-read the state it cares about.</summary>
+    public sealed record Resync : KernelEvent;
+}
