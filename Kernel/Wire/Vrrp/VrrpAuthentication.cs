@@ -30,8 +30,13 @@ public readonly struct VrrpAuthentication : IEquatable<VrrpAuthentication>
     /// <summary>No authentication.</summary>
     public static VrrpAuthentication None => default;
 
-    /// <summary>IPsec AH: the key and the ICV belong to the AH layer, which verifies an advert before this codec sees it.</summary>
-    public static VrrpAuthentication IpsecAh => new(VrrpAuthType.IpsecAh, 0);
+    /// <summary>IPsec AH keyed with the first 8 bytes of <paramref name="password"/> (NUL-padded), as keepalived.
+    /// The advert's own 8 auth bytes stay zero; <see cref="WriteKey"/> gives the key of VrrpAh's HMAC.</summary>
+    public static VrrpAuthentication IpsecAh(string password) => new(VrrpAuthType.IpsecAh, Password(password)._data);
+
+    /// <summary>The 8 key bytes (the password NUL-padded) of PASS or AH.</summary>
+    public void WriteKey(Span<byte> destination) =>
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(destination, _data);
 
     /// <summary>Authentication type.</summary>
     public VrrpAuthType Type { get; }

@@ -64,10 +64,10 @@ public static class VrrpCodec
                 return VrrpDiscard.AuthTypeMismatch;
             authType = (VrrpAuthType)type;
             // A password is compared here. AH adverts arrive as IP protocol 51 and are verified with their IP header
-            // by the AH layer before this message is decoded; an AH type seen here unverified is refused.
+            // by VrrpAh before this message is decoded; an AH type seen here unverified is refused.
             if (authType == VrrpAuthType.Password && !context.Authentication.Matches(packet[^VrrpConstants.V2AuthDataLength..]))
                 return VrrpDiscard.AuthFailure;
-            if (authType == VrrpAuthType.IpsecAh)
+            if (authType == VrrpAuthType.IpsecAh && !context.AhVerified)
                 return VrrpDiscard.AuthFailure;
         }
 

@@ -14,6 +14,7 @@ namespace KeepAlive.Kernel.Wire.Vrrp;
 /// <param name="ChecksumFlavour">The flavour we send for VRRPv3 over IPv4 (ignored for v2 and IPv6).</param>
 /// <param name="ChecksumPolicy">Whether other v3/IPv4 flavours are accepted and reported.</param>
 /// <param name="Authentication">The configured VRRPv2 authentication.</param>
+/// <param name="AhVerified">True when <see cref="VrrpAh.Verify"/> accepted the AH header around this message.</param>
 public readonly record struct VrrpReceiveContext(
     byte Version,
     IPAddress Source,
@@ -22,4 +23,5 @@ public readonly record struct VrrpReceiveContext(
     bool CheckTtl = true,
     VrrpChecksumFlavour ChecksumFlavour = VrrpChecksumFlavour.PseudoHeader,
     VrrpChecksumPolicy ChecksumPolicy = VrrpChecksumPolicy.Detect,
-    VrrpAuthentication Authentication = default);
+    VrrpAuthentication Authentication = default,
+    bool AhVerified = false);

@@ -362,7 +362,8 @@ public class VrrpRulesTests
         p[4] = (byte)VrrpAuthType.IpsecAh;
         Refresh(p, false);
         Assert.Equal(VrrpDiscard.AuthTypeMismatch, Decode(p, Ctx(2)));
-        Assert.Equal(VrrpDiscard.AuthFailure, Decode(p, Ctx(2, auth: VrrpAuthentication.IpsecAh)));
+        Assert.Equal(VrrpDiscard.AuthFailure, Decode(p, Ctx(2, auth: VrrpAuthentication.IpsecAh("pw"))));
+        Assert.Equal(VrrpDiscard.None, Decode(p, Ctx(2, auth: VrrpAuthentication.IpsecAh("pw")) with { AhVerified = true }));
     }
 
     [Fact]
