@@ -11,7 +11,7 @@ namespace KeepAlive.Kernel.Linux;
 /// receives. The fd comes from libc <c>socket()</c> because the managed <see cref="Socket"/> refuses protocol 112.
 /// <list type="bullet">
 /// <item>SO_BINDTODEVICE to the interface; TTL / hop limit 255 for unicast and multicast; multicast loopback off;
-/// multicast interface by index; traffic class 0xc0 (DSCP CS6) as keepalived.</item>
+/// multicast interface by index; traffic class 0xc0 (DSCP CS6) and, on IPv4, DF clear, as keepalived's adverts.</item>
 /// <item>IPv4: IP_PKTINFO for the receive ifindex; IP_MULTICAST_ALL off, so only joined groups are delivered.</item>
 /// <item>IPv6: IPV6_CHECKSUM offset 6 (the kernel fills the VRRPv3 checksum on send and drops bad ones on receive);
 /// IPV6_RECVHOPLIMIT and IPV6_RECVPKTINFO, because a raw IPv6 socket delivers no header.</item>
@@ -92,7 +92,7 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
     /// <inheritdoc />
     public override string ToString() => $"vrrp-raw {InterfaceName}#{InterfaceIndex} {(Family == AddressFamily.InterNetwork ? "v4" : "v6")}";
 
-    private static unsafe KernelResult ConfigureIPv4(int fd, string interfaceName, int index, VrrpSocketOptions options)
+    private static KernelResult ConfigureIPv4(int fd, string interfaceName, int index, VrrpSocketOptions options)
     {
         int ip = LibC.IPPROTO_IP;
         var byIndex = default(ip_mreqn);
@@ -106,6 +106,7 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
             () => SocketOptions.Set(fd, ip, LibC.IP_MULTICAST_IF, byIndex, "IP_MULTICAST_IF"),
             () => SocketOptions.Set(fd, ip, LibC.IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL"),
             () => SocketOptions.Set(fd, ip, LibC.IP_TOS, TrafficClassCs6, "IP_TOS"),
+            () => SocketOptions.Set(fd, ip, LibC.IP_MTU_DISCOVER, LibC.IP_PMTUDISC_DONT, "IP_MTU_DISCOVER"),
             () => SocketOptions.Set(fd, ip, LibC.IP_PKTINFO, 1, "IP_PKTINFO"),
             () => options.JoinMulticastGroup ? JoinIPv4Group(fd, index) : KernelResult.Ok,
         };
