@@ -17,6 +17,8 @@ public sealed partial class RawVrrpSocket
     private AddressCache _sources;
     private AddressCache _destinations;
 
+    /// <summary>Again: nothing for the caller yet (EAGAIN, EINTR, or a datagram a unicast-mode socket ignores), so
+    /// the wait goes on until the deadline.</summary>
     private enum Outcome { Received, Again, Failed }
 
     /// <summary>

@@ -42,6 +42,11 @@ public sealed partial class RawVrrpSocket
                 return Malformed($"IPv4 header length {headerLength}, total {totalLength}, received {received} on {this}", out error);
             if (head[IPv4ProtocolOffset] != VrrpProtocol)
                 return Malformed($"IPv4 protocol {head[IPv4ProtocolOffset]} on {this}", out error);
+            if (!JoinedGroup && head[IPv4DestinationOffset] is >= 224 and <= 239)
+            {
+                error = KernelResult.Ok;
+                return Outcome.Again; // unicast mode: not for us
+            }
             int optionBytes = headerLength - IPv4HeaderMin;
             int payloadLength = totalLength - headerLength;
             if (optionBytes > 0)

@@ -48,9 +48,13 @@ public sealed partial class RawVrrpSocket
             }
             if (hopLimit < 0 || info == null)
                 return Malformed($"IPV6_HOPLIMIT or IPV6_PKTINFO missing on {this}", out error);
-            var sourceBytes = new ReadOnlySpan<byte>(from.sin6_addr.s6_addr, 16);
-            var source = _sources.Get(sourceBytes, from.sin6_scope_id);
             var destinationBytes = new ReadOnlySpan<byte>(info->ipi6_addr.s6_addr, 16);
+            if (!JoinedGroup && destinationBytes[0] == 0xff)
+            {
+                error = KernelResult.Ok;
+                return Outcome.Again; // unicast mode: not for us
+            }
+            var source = _sources.Get(new ReadOnlySpan<byte>(from.sin6_addr.s6_addr, 16), from.sin6_scope_id);
             int ifindex = (int)info->ipi6_ifindex;
             // A link-local unicast destination is scoped to the arrival interface; multicast groups stay unscoped.
             long destinationScope = destinationBytes[0] == 0xfe && (destinationBytes[1] & 0xc0) == 0x80 ? ifindex : 0;

@@ -12,7 +12,9 @@ namespace KeepAlive.Kernel.Linux;
 /// <list type="bullet">
 /// <item>SO_BINDTODEVICE to the interface; TTL / hop limit 255 for unicast and multicast; multicast loopback off;
 /// multicast interface by index; traffic class 0xc0 (DSCP CS6) and, on IPv4, DF clear, as keepalived's adverts.</item>
-/// <item>IPv4: IP_PKTINFO for the receive ifindex; IP_MULTICAST_ALL off, so only joined groups are delivered.</item>
+/// <item>IPv4: IP_PKTINFO for the receive ifindex; IP_MULTICAST_ALL off, so only groups this socket joined are
+/// delivered. An unbound raw IPv6 socket gets every group the interface joined (the kernel checks membership only
+/// for bound ones), so a unicast-mode socket drops multicast-addressed datagrams itself, on both families.</item>
 /// <item>IPv6: IPV6_CHECKSUM offset 6 (the kernel fills the VRRPv3 checksum on send and drops bad ones on receive);
 /// IPV6_RECVHOPLIMIT and IPV6_RECVPKTINFO, because a raw IPv6 socket delivers no header.</item>
 /// </list>
@@ -33,9 +35,10 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
 
     private readonly FileDescriptorHandle _fd;
 
-    private RawVrrpSocket(FileDescriptorHandle fd, string interfaceName, int interfaceIndex, AddressFamily family)
+    private RawVrrpSocket(FileDescriptorHandle fd, string interfaceName, int interfaceIndex, AddressFamily family, bool joinedGroup)
     {
         _fd = fd;
+        JoinedGroup = joinedGroup;
         InterfaceName = interfaceName;
         InterfaceIndex = interfaceIndex;
         Family = family;
@@ -55,6 +58,10 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
 
     /// <summary><see cref="AddressFamily.InterNetwork"/> or <see cref="AddressFamily.InterNetworkV6"/>.</summary>
     public AddressFamily Family { get; }
+
+    /// <summary>True in multicast mode (the group is joined); false in unicast mode, where datagrams sent to a
+    /// multicast address are dropped on receive.</summary>
+    public bool JoinedGroup { get; }
 
     /// <summary>
     /// Opens a VRRP socket on <paramref name="interfaceName"/> in the calling thread's network namespace. Never
@@ -83,7 +90,7 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
             handle.Dispose();
             return new(null, configured with { Message = $"{configured.Message} (interface {interfaceName})" });
         }
-        return new(new RawVrrpSocket(handle, interfaceName, index, family), KernelResult.Ok);
+        return new(new RawVrrpSocket(handle, interfaceName, index, family, options.JoinMulticastGroup), KernelResult.Ok);
     }
 
     /// <summary>Closes the fd; a second call does nothing. Later sends and receives return EBADF.</summary>

@@ -121,19 +121,24 @@ public sealed class RawVrrpSocketTests : IClassFixture<VethPairFixture>
         Assert.True(InternetChecksum.IsValidVrrpV3(got.Source, got.Destination, got.Payload.Span));
     }
 
-    [SkippableFact]
-    public void A_unicast_socket_does_not_see_group_adverts_even_when_the_interface_joined_the_group()
+    [SkippableTheory]
+    [InlineData(AddressFamily.InterNetwork)]
+    [InlineData(AddressFamily.InterNetworkV6)]
+    public void A_unicast_socket_does_not_see_group_adverts_even_when_the_interface_joined_the_group(AddressFamily family)
     {
         var pair = Pair();
-        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, AddressFamily.InterNetwork, VrrpSocketOptions.Multicast);
-        using var joined = OpenIn(pair.InB, VethNamespacePair.InterfaceB, AddressFamily.InterNetwork, VrrpSocketOptions.Multicast);
-        using var unicast = OpenIn(pair.InB, VethNamespacePair.InterfaceB, AddressFamily.InterNetwork, VrrpSocketOptions.Unicast);
+        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, family, VrrpSocketOptions.Multicast);
+        using var joined = OpenIn(pair.InB, VethNamespacePair.InterfaceB, family, VrrpSocketOptions.Multicast);
+        using var unicast = OpenIn(pair.InB, VethNamespacePair.InterfaceB, family, VrrpSocketOptions.Unicast);
 
-        Assert.Equal(KernelResult.Ok, a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group));
+        var sent = family == AddressFamily.InterNetwork
+            ? a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group)
+            : a.Send(GoldenVrrp.V3IPv6, new IPAddress(VethNamespacePair.LinkLocalA.GetAddressBytes(), pair.IndexA), RawVrrpSocket.IPv6Group);
+        Assert.Equal(KernelResult.Ok, sent);
 
         ReceiveOne(joined);
         Assert.False(unicast.TryReceive(new byte[1500], TimeSpan.FromMilliseconds(300), out _, out var error));
-        Assert.Equal(110, error.Errno); // ETIMEDOUT: IP_MULTICAST_ALL is off, and this socket joined nothing
+        Assert.Equal(110, error.Errno); // ETIMEDOUT: IP(V6)_MULTICAST_ALL is off, and this socket joined nothing
     }
 
     [SkippableFact]
