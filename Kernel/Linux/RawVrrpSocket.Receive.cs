@@ -53,8 +53,10 @@ public sealed partial class RawVrrpSocket
         }
     }
 
+    /// <summary>Stopwatch timestamp to give up at; long.MaxValue (no deadline) for infinite or longer than poll can
+    /// express (int.MaxValue ms, ~24 days).</summary>
     private static long Deadline(TimeSpan timeout) =>
-        timeout == Timeout.InfiniteTimeSpan ? long.MaxValue
+        timeout == Timeout.InfiniteTimeSpan || timeout.TotalMilliseconds >= int.MaxValue ? long.MaxValue
         : Stopwatch.GetTimestamp() + (long)(Math.Max(0, timeout.TotalSeconds) * Stopwatch.Frequency);
 
     /// <summary>poll milliseconds until the deadline, rounded up so a wait never ends early; -1 for no deadline.</summary>

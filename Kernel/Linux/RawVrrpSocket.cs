@@ -93,7 +93,8 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
         return new(new RawVrrpSocket(handle, interfaceName, index, family, options.JoinMulticastGroup), KernelResult.Ok);
     }
 
-    /// <summary>Closes the fd; a second call does nothing. Later sends and receives return EBADF.</summary>
+    /// <summary>Closes the fd; a second call does nothing. Later sends and receives return EBADF. A TryReceive already
+    /// waiting on another thread keeps the fd open until its wait ends (at most its timeout), then it is closed.</summary>
     public void Dispose() => _fd.Dispose();
 
     /// <inheritdoc />
