@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using KeepAlive.Kernel.Ports;
+using Tmds.Linux;
+
+namespace KeepAlive.Kernel.Linux;
+
+public sealed partial class RawVrrpSocket
+{
+    private const int IPv4HeaderMin = 20;
+    private const int IPv4TtlOffset = 8;
+    private const int IPv4ProtocolOffset = 9;
+    private const int IPv4SourceOffset = 12;
+    private const int IPv4DestinationOffset = 16;
+    private const int ReceiveControlWords = 32; // 256 bytes: pktinfo + hop limit with room to spare
+
+    private AddressCache _sources;
+    private AddressCache _destinations;
+
+    /// <summary>Again: nothing for the caller yet (EAGAIN, EINTR, or a datagram a unicast-mode socket ignores), so
+    /// the wait goes on until the deadline.</summary>
+    private enum Outcome { Received, Again, Failed }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> (poll on the fd; <see cref="Timeout.InfiniteTimeSpan"/> waits for
+    /// ever) for one datagram and puts the VRRP message, without any IP header, at the start of
+    /// <paramref name="buffer"/>. False with ETIMEDOUT when nothing came; false with another errno for a closed
+    /// socket, a datagram larger than the buffer (EMSGSIZE) or a malformed IPv4 header (EBADMSG).
+    /// </summary>
+    public bool TryReceive(Memory<byte> buffer, TimeSpan timeout, out VrrpDatagram datagram, out KernelResult error)
+    {
+        datagram = default;
+        bool added = false;
+        try
+        {
+            if (_fd.IsClosed)
+            {
+                error = Errno.Failure(Errno.EBADF, $"receive on {this} after Dispose");
+                return false;
+            }
+            _fd.DangerousAddRef(ref added);
+            return ReceiveUntil(_fd.DangerousGetHandle().ToInt32(), buffer, Deadline(timeout), timeout, out datagram, out error);
+        }
+        catch (ObjectDisposedException)
+        {
+            error = Errno.Failure(Errno.EBADF, $"receive on {this} after Dispose");
+            return false;
+        }
+        finally
+        {
+            if (added)
+                _fd.DangerousRelease();
+        }
+    }
+
+    /// <summary>Stopwatch timestamp to give up at; long.MaxValue (no deadline) for infinite or longer than poll can
+    /// express (int.MaxValue ms, ~24 days).</summary>
+    private static long Deadline(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan || timeout.TotalMilliseconds >= int.MaxValue ? long.MaxValue
+        : Stopwatch.GetTimestamp() + (long)(Math.Max(0, timeout.TotalSeconds) * Stopwatch.Frequency);
+
+    /// <summary>poll milliseconds until the deadline, rounded up so a wait never ends early; -1 for no deadline.</summary>
+    private static int PollMilliseconds(long deadline)
+    {
+        if (deadline == long.MaxValue)
+            return -1;
+        long left = deadline - Stopwatch.GetTimestamp();
+        return left <= 0 ? 0 : (int)Math.Min(int.MaxValue, (left * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
+    }
+
+    private unsafe bool ReceiveUntil(int fd, Memory<byte> buffer, long deadline, TimeSpan timeout, out VrrpDatagram datagram, out KernelResult error)
+    {
+        datagram = default;
+        while (true)
+        {
+            var pfd = default(pollfd);
+            pfd.fd = fd;
+            pfd.events = LibC.POLLIN;
+            int ready = LibC.poll(&pfd, 1, PollMilliseconds(deadline));
+            if (ready < 0)
+            {
+                int errno = LibC.errno;
+                if (errno == Errno.EINTR)
+                    continue;
+                error = Errno.Failure(errno, $"poll on {this}");
+                return false;
+            }
+            if (ready == 0)
+            {
+                if (PollMilliseconds(deadline) > 0)
+                    continue;
+                error = Errno.Failure(Errno.ETIMEDOUT, $"no VRRP datagram on {this} within {timeout.TotalMilliseconds} ms");
+                return false;
+            }
+            if ((pfd.revents & LibC.POLLNVAL) != 0)
+            {
+                error = Errno.Failure(Errno.EBADF, $"poll on {this}");
+                return false;
+            }
+            var outcome = Family == AddressFamily.InterNetwork
+                ? ReceiveIPv4(fd, buffer, out datagram, out error)
+                : ReceiveIPv6(fd, buffer, out datagram, out error);
+            if (outcome != Outcome.Again)
+                return outcome == Outcome.Received;
+        }
+    }
+
+    private static Outcome FailedRecv(string doing, out KernelResult error)
+    {
+        int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        error = Errno.Failure(errno, doing);
+        return errno is Errno.EAGAIN or Errno.EINTR ? Outcome.Again : Outcome.Failed;
+    }
+
+    private static Outcome Malformed(string why, out KernelResult error)
+    {
+        error = Errno.Failure(Errno.EBADMSG, why);
+        return Outcome.Failed;
+    }
+
+    private static Outcome Truncated(int capacity, out KernelResult error)
+    {
+        error = Errno.Failure(Errno.EMSGSIZE, $"datagram longer than the {capacity}-byte buffer (truncated, dropped)");
+        return Outcome.Failed;
+    }
+}

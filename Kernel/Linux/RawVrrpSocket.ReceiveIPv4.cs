@@ -1,0 +1,73 @@
+using System.Buffers.Binary;
+using KeepAlive.Kernel.Ports;
+using Tmds.Linux;
+
+namespace KeepAlive.Kernel.Linux;
+
+public sealed partial class RawVrrpSocket
+{
+    /// <summary>
+    /// One recvmsg on the IPv4 socket: the fixed 20 header bytes go to a stack buffer and everything after them to
+    /// the caller's buffer; IP options, if any, are then squeezed out so the VRRP message starts at offset 0.
+    /// </summary>
+    private unsafe Outcome ReceiveIPv4(int fd, Memory<byte> buffer, out VrrpDatagram datagram, out KernelResult error)
+    {
+        datagram = default;
+        var span = buffer.Span;
+        byte* header = stackalloc byte[IPv4HeaderMin];
+        ulong* control = stackalloc ulong[ReceiveControlWords];
+        fixed (byte* data = span)
+        {
+            var iov = stackalloc iovec[2];
+            iov[0].iov_base = header;
+            iov[0].iov_len = IPv4HeaderMin;
+            iov[1].iov_base = data;
+            iov[1].iov_len = span.Length;
+            var msg = default(msghdr);
+            msg.msg_iov = iov;
+            msg.msg_iovlen = 2;
+            msg.msg_control = control;
+            msg.msg_controllen = ReceiveControlWords * sizeof(ulong);
+            long received = LibC.recvmsg(fd, &msg, LibC.MSG_DONTWAIT);
+            if (received < 0)
+                return FailedRecv($"recvmsg on {this}", out error);
+            if ((msg.msg_flags & LibC.MSG_TRUNC) != 0)
+                return Truncated(span.Length, out error);
+            var head = new ReadOnlySpan<byte>(header, IPv4HeaderMin);
+            if (received < IPv4HeaderMin || head[0] >> 4 != 4)
+                return Malformed($"not an IPv4 datagram ({received} bytes) on {this}", out error);
+            int headerLength = (head[0] & 0x0f) * 4;
+            int totalLength = BinaryPrimitives.ReadUInt16BigEndian(head[2..]);
+            if (headerLength < IPv4HeaderMin || totalLength < headerLength || totalLength > received)
+                return Malformed($"IPv4 header length {headerLength}, total {totalLength}, received {received} on {this}", out error);
+            if (head[IPv4ProtocolOffset] != VrrpProtocol)
+                return Malformed($"IPv4 protocol {head[IPv4ProtocolOffset]} on {this}", out error);
+            if (!JoinedGroup && head[IPv4DestinationOffset] is >= 224 and <= 239)
+            {
+                error = KernelResult.Ok;
+                return Outcome.Again; // unicast mode: not for us
+            }
+            int optionBytes = headerLength - IPv4HeaderMin;
+            int payloadLength = totalLength - headerLength;
+            if (optionBytes > 0)
+                span.Slice(optionBytes, payloadLength).CopyTo(span);
+            int ifindex = PacketInfoIndex(&msg) ?? InterfaceIndex;
+            var source = _sources.Get(head.Slice(IPv4SourceOffset, 4), 0);
+            var destination = _destinations.Get(head.Slice(IPv4DestinationOffset, 4), 0);
+            datagram = new VrrpDatagram(buffer[..payloadLength], ifindex, source, destination, head[IPv4TtlOffset]);
+            error = KernelResult.Ok;
+            return Outcome.Received;
+        }
+    }
+
+    /// <summary>ipi_ifindex of the IP_PKTINFO control message, if the kernel sent one.</summary>
+    private static unsafe int? PacketInfoIndex(msghdr* msg)
+    {
+        for (var c = LibC.CMSG_FIRSTHDR(msg); c != null; c = LibC.CMSG_NXTHDR(msg, c))
+        {
+            if (c->cmsg_level == LibC.IPPROTO_IP && c->cmsg_type == LibC.IP_PKTINFO)
+                return ((in_pktinfo*)LibC.CMSG_DATA(c))->ipi_ifindex;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,215 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using KeepAlive.Kernel.Linux;
+using KeepAlive.Kernel.Ports;
+using Xunit.Abstractions;
+
+namespace KeepAlive.Privileged.Tests.Kernel;
+
+/// <summary>
+/// <see cref="RawVrrpSocket"/> on a real kernel: golden keepalived adverts sent by a socket in namespace A arrive
+/// intact at a socket in namespace B (over a veth pair of ours) with TTL / hop limit 255 and the right addresses.
+/// </summary>
+[Collection("privileged")]
+public sealed class RawVrrpSocketTests : IClassFixture<VethPairFixture>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+    private readonly VethPairFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public RawVrrpSocketTests(VethPairFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
+
+    [SkippableFact]
+    public void Ipv4_multicast_delivers_the_golden_v2_advert_with_ttl_255_and_its_addresses()
+    {
+        var pair = Pair();
+        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, AddressFamily.InterNetwork, VrrpSocketOptions.Multicast);
+        using var b = OpenIn(pair.InB, VethNamespacePair.InterfaceB, AddressFamily.InterNetwork, VrrpSocketOptions.Multicast);
+
+        var golden = GoldenVrrp.V2IPv4;
+        Assert.Equal(KernelResult.Ok, a.Send(golden, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group));
+        var got = ReceiveOne(b);
+
+        Assert.Equal(golden, got.Payload.ToArray());
+        Assert.Equal(255, got.TtlOrHopLimit);
+        Assert.Equal(VethNamespacePair.IPv4A, got.Source);
+        Assert.Equal(RawVrrpSocket.IPv4Group, got.Destination);
+        Assert.Equal(pair.IndexB, got.InterfaceIndex);
+        Assert.Equal(pair.IndexB, b.InterfaceIndex);
+    }
+
+    [SkippableFact]
+    public void Ipv4_multicast_delivers_the_golden_v3_advert_whose_pseudo_header_checksum_still_holds()
+    {
+        var pair = Pair();
+        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, AddressFamily.InterNetwork, VrrpSocketOptions.Multicast);
+        using var b = OpenIn(pair.InB, VethNamespacePair.InterfaceB, AddressFamily.InterNetwork, VrrpSocketOptions.Multicast);
+
+        var golden = GoldenVrrp.V3IPv4;
+        Assert.Equal(KernelResult.Ok, a.Send(golden, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group));
+        var got = ReceiveOne(b);
+
+        Assert.Equal(golden, got.Payload.ToArray());
+        Assert.Equal(255, got.TtlOrHopLimit);
+        Assert.Equal(VethNamespacePair.IPv4A, got.Source);
+        Assert.Equal(RawVrrpSocket.IPv4Group, got.Destination);
+        Assert.Equal(pair.IndexB, got.InterfaceIndex);
+        Assert.True(InternetChecksum.IsValidVrrpV3(got.Source, got.Destination, got.Payload.Span));
+    }
+
+    [SkippableFact]
+    public void Ipv6_multicast_from_the_link_local_arrives_with_hop_limit_255_and_a_kernel_computed_checksum()
+    {
+        var pair = Pair();
+        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, AddressFamily.InterNetworkV6, VrrpSocketOptions.Multicast);
+        using var b = OpenIn(pair.InB, VethNamespacePair.InterfaceB, AddressFamily.InterNetworkV6, VrrpSocketOptions.Multicast);
+        var source = pair.InA(() => LinuxInterfaces.LinkLocalIPv6(VethNamespacePair.InterfaceA));
+        Assert.Equal(new IPAddress(VethNamespacePair.LinkLocalA.GetAddressBytes(), pair.IndexA), source);
+
+        var golden = GoldenVrrp.V3IPv6;
+        var unsummed = (byte[])golden.Clone();
+        BinaryPrimitives.WriteUInt16BigEndian(unsummed.AsSpan(6), 0); // the kernel must fill it in (IPV6_CHECKSUM 6)
+        Assert.Equal(KernelResult.Ok, a.Send(unsummed, source!, RawVrrpSocket.IPv6Group));
+        var got = ReceiveOne(b);
+
+        Assert.Equal(golden, got.Payload.ToArray()); // checksum 0x711f, as keepalived's kernel computed it
+        Assert.Equal(255, got.TtlOrHopLimit);
+        Assert.Equal(new IPAddress(VethNamespacePair.LinkLocalA.GetAddressBytes(), pair.IndexB), got.Source);
+        Assert.Equal(RawVrrpSocket.IPv6Group, got.Destination);
+        Assert.Equal(pair.IndexB, got.InterfaceIndex);
+        Assert.True(InternetChecksum.IsValidVrrpV3(VethNamespacePair.LinkLocalA, got.Destination, got.Payload.Span));
+    }
+
+    [SkippableFact]
+    public void Ipv4_unicast_reaches_the_peer_address_with_ttl_255()
+    {
+        var pair = Pair();
+        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, AddressFamily.InterNetwork, VrrpSocketOptions.Unicast);
+        using var b = OpenIn(pair.InB, VethNamespacePair.InterfaceB, AddressFamily.InterNetwork, VrrpSocketOptions.Unicast);
+
+        var golden = GoldenVrrp.V2IPv4;
+        Assert.Equal(KernelResult.Ok, a.Send(golden, VethNamespacePair.IPv4A, VethNamespacePair.IPv4B));
+        var got = ReceiveOne(b);
+
+        Assert.Equal(golden, got.Payload.ToArray());
+        Assert.Equal(255, got.TtlOrHopLimit);
+        Assert.Equal(VethNamespacePair.IPv4A, got.Source);
+        Assert.Equal(VethNamespacePair.IPv4B, got.Destination);
+        Assert.Equal(pair.IndexB, got.InterfaceIndex);
+    }
+
+    [SkippableFact]
+    public void Ipv6_unicast_reaches_the_peer_address_with_hop_limit_255()
+    {
+        var pair = Pair();
+        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, AddressFamily.InterNetworkV6, VrrpSocketOptions.Unicast);
+        using var b = OpenIn(pair.InB, VethNamespacePair.InterfaceB, AddressFamily.InterNetworkV6, VrrpSocketOptions.Unicast);
+
+        Assert.Equal(KernelResult.Ok, a.Send(GoldenVrrp.V3IPv6, VethNamespacePair.IPv6A, VethNamespacePair.IPv6B));
+        var got = ReceiveOne(b);
+
+        Assert.Equal(GoldenVrrp.V3IPv6.Length, got.Payload.Length);
+        Assert.Equal(255, got.TtlOrHopLimit);
+        Assert.Equal(VethNamespacePair.IPv6A, got.Source);
+        Assert.Equal(VethNamespacePair.IPv6B, got.Destination);
+        Assert.True(InternetChecksum.IsValidVrrpV3(got.Source, got.Destination, got.Payload.Span));
+    }
+
+    [SkippableTheory]
+    [InlineData(AddressFamily.InterNetwork)]
+    [InlineData(AddressFamily.InterNetworkV6)]
+    public void A_unicast_socket_does_not_see_group_adverts_even_when_the_interface_joined_the_group(AddressFamily family)
+    {
+        var pair = Pair();
+        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, family, VrrpSocketOptions.Multicast);
+        using var joined = OpenIn(pair.InB, VethNamespacePair.InterfaceB, family, VrrpSocketOptions.Multicast);
+        using var unicast = OpenIn(pair.InB, VethNamespacePair.InterfaceB, family, VrrpSocketOptions.Unicast);
+
+        var sent = family == AddressFamily.InterNetwork
+            ? a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group)
+            : a.Send(GoldenVrrp.V3IPv6, new IPAddress(VethNamespacePair.LinkLocalA.GetAddressBytes(), pair.IndexA), RawVrrpSocket.IPv6Group);
+        Assert.Equal(KernelResult.Ok, sent);
+
+        ReceiveOne(joined);
+        Assert.False(unicast.TryReceive(new byte[1500], TimeSpan.FromMilliseconds(300), out _, out var error));
+        Assert.Equal(110, error.Errno); // ETIMEDOUT: IP(V6)_MULTICAST_ALL is off, and this socket joined nothing
+    }
+
+    [SkippableFact]
+    public void Tcpdump_in_the_peer_namespace_sees_protocol_112_with_ttl_255_tos_0xc0_and_no_DF()
+    {
+        var pair = Pair("tcpdump");
+        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, AddressFamily.InterNetwork, VrrpSocketOptions.Multicast);
+        using var capture = PacketCapture.Start(pair.B.Name, VethNamespacePair.InterfaceB, "ip proto 112");
+
+        Assert.Equal(KernelResult.Ok, a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group));
+        var text = capture.WaitForExit();
+
+        _output.WriteLine(text);
+        Assert.Contains("ttl 255", text);
+        Assert.Contains("tos 0xc0", text);
+        Assert.Contains("flags [none]", text); // DF clear, as keepalived sends
+        Assert.Contains("proto VRRP (112)", text);
+        Assert.Contains("10.7.0.1 > 224.0.0.18", text);
+        Assert.Contains("VRRPv2, Advertisement, vrid 51, prio 100", text);
+    }
+
+    [SkippableFact]
+    public void Two_hundred_adverts_arrive_in_order_and_receiving_them_allocates_nothing()
+    {
+        var pair = Pair();
+        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, AddressFamily.InterNetwork, VrrpSocketOptions.Multicast);
+        using var b = OpenIn(pair.InB, VethNamespacePair.InterfaceB, AddressFamily.InterNetwork, VrrpSocketOptions.Multicast);
+        var advert = GoldenVrrp.V2IPv4;
+        var buffer = new byte[1500];
+        var micros = new double[210];
+        long allocatedAfterWarmUp = 0;
+
+        for (int i = 0; i < micros.Length; i++)
+        {
+            advert[2] = (byte)(i % 254 + 1); // priority carries the sequence number
+            long start = Stopwatch.GetTimestamp();
+            var sent = a.Send(advert, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group);
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            bool received = b.TryReceive(buffer, Wait, out var got, out var error);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+            micros[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            Assert.Equal(KernelResult.Ok, sent);
+            Assert.True(received, error.ToString());
+            Assert.Equal(advert[2], got.Payload.Span[2]);
+            if (i >= 10)
+                allocatedAfterWarmUp += allocated;
+        }
+
+        var measured = micros.Skip(10).Order().ToArray(); // the first ones pay for JIT
+        _output.WriteLine($"send→receive µs over {measured.Length}: p50 {measured[measured.Length / 2]:F1}, " +
+            $"p99 {measured[measured.Length * 99 / 100]:F1}, max {measured[^1]:F1}; bytes allocated by TryReceive: {allocatedAfterWarmUp}");
+        Assert.Equal(0, allocatedAfterWarmUp); // same peer, same group: the cached IPAddress objects are handed out again
+    }
+
+    private VethNamespacePair Pair(params string[] moreTools)
+    {
+        Privilege.Require(["ip", .. moreTools]);
+        return _fixture.Pair;
+    }
+
+    internal static RawVrrpSocket OpenIn(Func<Func<VrrpSocketOpenResult>, VrrpSocketOpenResult> inNamespace, string ifName, AddressFamily family, VrrpSocketOptions options)
+    {
+        var opened = inNamespace(() => RawVrrpSocket.Open(ifName, family, options));
+        Assert.True(opened.IsOk, opened.Error.ToString());
+        return opened.Socket;
+    }
+
+    private static VrrpDatagram ReceiveOne(RawVrrpSocket socket)
+    {
+        Assert.True(socket.TryReceive(new byte[1500], Wait, out var got, out var error), error.ToString());
+        Assert.Equal(KernelResult.Ok, error);
+        return got;
+    }
+}
