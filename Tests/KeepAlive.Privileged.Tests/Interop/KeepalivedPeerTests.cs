@@ -128,43 +128,51 @@ public sealed class KeepalivedPeerTests(ITestOutputHelper output) : IDisposable
         Assert.Equal([IPAddress.Parse("fd00:7::100")], seen[54].Vips);
     }
 
-    [SkippableFact]
-    public void A_keepalived_backup_stays_backup_under_our_adverts_and_takes_over_when_they_stop()
+    [SkippableTheory]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(3, true)]
+    public void A_keepalived_backup_stays_backup_under_our_adverts_and_takes_over_when_they_stop(int version, bool ipv6)
     {
         Privilege.Require("ip", "keepalived");
         var pair = Pair;
-        const string backupConfig = """
+        string auth = version == 2 ? "authentication {\n        auth_type PASS\n        auth_pass pw60\n    }" : "";
+        string backupConfig = $$"""
             global_defs {
                 router_id ka-peer-b
             }
             vrrp_instance VI {
                 state BACKUP
                 interface krb0
+                version {{version}}
+                {{(ipv6 ? "native_ipv6" : "")}}
                 virtual_router_id 60
                 priority 100
                 advert_int 1
-                authentication {
-                    auth_type PASS
-                    auth_pass pw60
-                }
+                {{auth}}
                 virtual_ipaddress {
-                    10.7.0.160/24
+                    {{(ipv6 ? "fd00:7::160/64" : "10.7.0.160/24")}}
                 }
             }
             """;
-        using var socket = pair.InA(() => Open(VethNamespacePair.InterfaceA, AddressFamily.InterNetwork));
+        var family = ipv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+        var group = ipv6 ? VrrpConstants.MulticastGroupV6 : VrrpConstants.MulticastGroupV4;
+        var source = ipv6 ? VethNamespacePair.LinkLocalA : VethNamespacePair.IPv4A;
+        var vip = ipv6 ? IPAddress.Parse("fd00:7::160").GetAddressBytes() : [10, 7, 0, 160];
+        var password = version == 2 ? VrrpAuthentication.Password("pw60") : default;
+        using var socket = pair.InA(() => Open(VethNamespacePair.InterfaceA, family));
         using var keepalived = new KeepalivedProcess(pair.B.Name, backupConfig);
         Assert.True(keepalived.WaitFor("Entering BACKUP STATE", TimeSpan.FromSeconds(10)), keepalived.ToString());
 
-        // Our adverts: v2, priority 200, the same VIP and password, every second for three master-down intervals
-        // (keepalived's is 3 × 1 s + (256 − 100)/256 s = 3.61 s).
-        var spec = new VrrpAdvertSpec(2, 60, 200, 100, VrrpAuthentication.Password("pw60"));
+        // Our adverts: priority 200, the same VIP (and password for v2), every second for three master-down
+        // intervals (keepalived's is 3 × 1 s + (256 − 100)/256 s = 3.61 s).
+        var spec = new VrrpAdvertSpec((byte)version, 60, 200, 100, password);
         var advert = new byte[64];
-        Assert.True(VrrpCodec.TryEncode(advert, spec, [10, 7, 0, 160], VethNamespacePair.IPv4A, VrrpConstants.MulticastGroupV4, out int n, out _));
+        Assert.True(VrrpCodec.TryEncode(advert, spec, vip, source, group, out int n, out var error), error.ToString());
         var sending = Stopwatch.StartNew();
         while (sending.Elapsed < TimeSpan.FromSeconds(11))
         {
-            var sent = socket.Send(advert.AsSpan(0, n), VethNamespacePair.IPv4A, VrrpConstants.MulticastGroupV4);
+            var sent = socket.Send(advert.AsSpan(0, n), source, group);
             Assert.True(sent.IsOk, sent.ToString());
             Thread.Sleep(1000);
         }
@@ -177,13 +185,13 @@ public sealed class KeepalivedPeerTests(ITestOutputHelper output) : IDisposable
 
         // And its adverts now decode here as a master's.
         var buffer = new byte[1500];
-        var context = new VrrpReceiveContext(2, VethNamespacePair.IPv4B, VrrpConstants.MulticastGroupV4, 255, Authentication: VrrpAuthentication.Password("pw60"));
         var deadline = Stopwatch.StartNew();
         VrrpAdvert? heard = null;
         while (heard is null && deadline.Elapsed < TimeSpan.FromSeconds(5))
         {
             if (socket.TryReceive(buffer, TimeSpan.FromMilliseconds(500), out var d, out _)
-                && VrrpCodec.TryDecode(d.Payload.Span, context with { Source = d.Source }, out var a) == VrrpDiscard.None && a.Vrid == 60)
+                && VrrpCodec.TryDecode(d.Payload.Span, new VrrpReceiveContext((byte)version, d.Source, d.Destination, d.TtlOrHopLimit, Authentication: password), out var a) == VrrpDiscard.None
+                && a.Vrid == 60)
                 heard = a;
         }
         Assert.NotNull(heard);
