@@ -16,7 +16,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             Assert.Equal(KeepAlive.Kernel.Wire.Netlink.NetlinkDecodeError.None, reader.Error);
 
             // Attribute-less requests (GET_INFO, FLUSH, dumps, DELLINK) have nothing for a decoder to accept.
-            var bare = (name.EndsWith(".request", StringComparison.Ordinal) && bytes.Length == 20) || name is "rtnl.getaddr" or "rtnl.getlink" or "rtnl.dellink";
+            var bare = (name.EndsWith(".request", StringComparison.Ordinal) && bytes.Length == 20) || name is "rtnl.getaddr" or "rtnl.getlink" or "rtnl.dellink" or "iproute2-dellink.request.hex[0]";
             Assert.True(bare || WireDecoders.DecodeWithAll(bytes) > 0, $"seed {name} is accepted by no decoder");
         }
     }

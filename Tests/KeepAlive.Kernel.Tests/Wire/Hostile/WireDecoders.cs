@@ -107,8 +107,8 @@ internal static class WireDecoders
     }
 }
 
-/// <summary>The inputs hostile tests start from: every golden IPVS reply message and request, and every rtnetlink
-/// message our builders produce (plus kernel-style link and address events).</summary>
+/// <summary>The inputs hostile tests start from: every golden IPVS reply message and request, every rtnetlink message
+/// our builders produce (plus a hand-written link event), and every captured iproute2 request and kernel reply.</summary>
 internal static class WireSeeds
 {
     public static IReadOnlyList<(string Name, byte[] Bytes)> All { get; } = Load();
@@ -131,6 +131,15 @@ internal static class WireSeeds
         }
 
         seeds.AddRange(RtnlMessages());
+        foreach (var file in RtnlCaptures.Files("*.hex"))
+        {
+            var messages = RtnlCaptures.Messages(file);
+            for (var i = 0; i < messages.Count; i++)
+            {
+                seeds.Add(($"{file}[{i}]", messages[i]));
+            }
+        }
+
         return seeds;
     }
 
