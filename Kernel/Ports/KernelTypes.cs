@@ -14,10 +14,13 @@ public sealed record InterfaceAddress(
     bool NoDad = true)
 {
     /// <summary>The identity the kernel uses: interface, address and prefix (what a delete must match).</summary>
-    public (string Interface, IPAddress Address, int PrefixLength) Key => (Interface, Address, PrefixLength);
+    public AddressKey Key => new(Interface, Address, PrefixLength);
 
     public override string ToString() => $"{Address}/{PrefixLength} dev {Interface}";
 }
+
+/// <summary>An address's identity: value equality (IPAddress compared by value, unlike a tuple's <c>==</c>).</summary>
+public readonly record struct AddressKey(string Interface, IPAddress Address, int PrefixLength);
 
 /// <summary>rtnetlink address scopes (RT_SCOPE_*).</summary>
 public enum AddressScope : byte

@@ -131,4 +131,17 @@ public class RecordingKernelPortTests
         Assert.Equal(300, port.Log.Count);
         Assert.Equal(Enumerable.Range(1, 300).Select(i => (long)i), port.Log.Select(o => o.Sequence));
     }
+
+    [Fact]
+    public void Addresses_are_matched_by_value_not_by_instance()
+    {
+        var port = Port();
+        port.AddAddress(new InterfaceAddress("eth0", IPAddress.Parse("10.0.0.7"), 24));
+        port.AddAddress(new InterfaceAddress("eth0", IPAddress.Parse("10.0.0.7"), 24));
+        port.Addresses(out var now);
+        Assert.Single(now);
+        port.RemoveAddress(new InterfaceAddress("eth0", IPAddress.Parse("10.0.0.7"), 24));
+        port.Addresses(out now);
+        Assert.Empty(now);
+    }
 }

@@ -1,0 +1,356 @@
+using System.Net.Sockets;
+using KeepAlive.Kernel.Ports;
+using KeepAlive.Kernel.Wire.Netlink;
+using PortMacvlan = KeepAlive.Kernel.Ports.MacvlanSpec;
+using WireMacvlan = KeepAlive.Kernel.Wire.Netlink.MacvlanSpec;
+
+namespace KeepAlive.Kernel.Linux;
+
+/// <summary>
+/// The kernel through rtnetlink and AF_PACKET, in the network namespace of the thread that opened it. Idempotent as
+/// <see cref="IKernelPort"/> requires: EEXIST on an add and EADDRNOTAVAIL / ESRCH / ENOENT / ENODEV on a remove are
+/// success. Requests are serialised (one request socket); link and address events come from a second socket read
+/// by a monitor thread, which reports lost events (ENOBUFS) as <see cref="KernelEvent.Resync"/>.
+/// </summary>
+public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
+{
+    private const int EEXIST = 17;
+    private const int ENOENT = 2;
+    private const int ESRCH = 3;
+    private const int ENXIO = 6;
+    private const int EADDRNOTAVAIL = 99;
+    private const int RequestBufferBytes = 4096;
+
+    private readonly object _gate = new();
+    private readonly NetworkNamespaceHandle _namespace;
+    private readonly NetlinkSocket _request;
+    private readonly Dictionary<string, int> _indexByName = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, string> _nameByIndex = new();
+    private readonly Dictionary<string, PacketSocket> _packets = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    private LinuxKernelPort(NetworkNamespaceHandle ns, NetlinkSocket request, NetlinkSocket monitor)
+    {
+        _namespace = ns;
+        _request = request;
+        _monitorSocket = monitor;
+    }
+
+    /// <summary>Opens the port in the calling thread's network namespace. <paramref name="eventBufferBytes"/> sets
+    /// the event socket's kernel buffer (0: the system default).</summary>
+    public static KernelResult Open(out LinuxKernelPort? port, int eventBufferBytes = 0)
+    {
+        port = null;
+        var r = NetworkNamespaceHandle.OfCurrentThread(out var ns);
+        if (!r.IsOk)
+            return r;
+        r = NetlinkSocket.Open(NetlinkSocket.ProtocolRoute, 0, 0, out var request);
+        if (!r.IsOk)
+        {
+            ns!.Dispose();
+            return r;
+        }
+        r = NetlinkSocket.Open(NetlinkSocket.ProtocolRoute, EventGroups, eventBufferBytes, out var monitor);
+        if (!r.IsOk)
+        {
+            request!.Dispose();
+            ns!.Dispose();
+            return r;
+        }
+        port = new LinuxKernelPort(ns!, request!, monitor!);
+        return KernelResult.Ok;
+    }
+
+    public KernelResult AddAddress(InterfaceAddress address)
+    {
+        lock (_gate)
+        {
+            if (!TryIndex(address.Interface, out int index, out var missing))
+                return missing;
+            var info = ToWire(address, index);
+            var r = Do((ref NetlinkWriter w, uint seq) => RtnlAddressCodec.WriteAdd(ref w, info, seq), $"add {address}");
+            return r.Errno == EEXIST ? KernelResult.Ok : r;
+        }
+    }
+
+    public KernelResult RemoveAddress(InterfaceAddress address)
+    {
+        lock (_gate)
+        {
+            if (!TryIndex(address.Interface, out int index, out _))
+                return KernelResult.Ok;                       // no device, so no address on it
+            var info = ToWire(address, index);
+            var r = Do((ref NetlinkWriter w, uint seq) => RtnlAddressCodec.WriteDelete(ref w, info, seq), $"remove {address}");
+            return r.Errno is EADDRNOTAVAIL or Errno.ENODEV or ENOENT ? KernelResult.Ok : r;
+        }
+    }
+
+    public KernelResult AddRoute(RouteSpec route)
+    {
+        lock (_gate)
+        {
+            if (!TryRoute(route, out var info, out var missing))
+                return missing;
+            var r = Do((ref NetlinkWriter w, uint seq) => RtnlRouteCodec.WriteAdd(ref w, info!, seq), $"add route {route}");
+            return r.Errno == EEXIST ? KernelResult.Ok : r;
+        }
+    }
+
+    public KernelResult RemoveRoute(RouteSpec route)
+    {
+        lock (_gate)
+        {
+            if (!TryRoute(route, out var info, out _))
+                return KernelResult.Ok;
+            var r = Do((ref NetlinkWriter w, uint seq) => RtnlRouteCodec.WriteDelete(ref w, info!, seq), $"remove route {route}");
+            return r.Errno is ESRCH or ENOENT or Errno.ENODEV ? KernelResult.Ok : r;
+        }
+    }
+
+    public KernelResult AddRule(RuleSpec rule)
+    {
+        lock (_gate)
+        {
+            var info = ToWire(rule);
+            var r = Do((ref NetlinkWriter w, uint seq) => RtnlRuleCodec.WriteAdd(ref w, info, seq), $"add rule {rule}");
+            return r.Errno == EEXIST ? KernelResult.Ok : r;
+        }
+    }
+
+    public KernelResult RemoveRule(RuleSpec rule)
+    {
+        lock (_gate)
+        {
+            var info = ToWire(rule);
+            var r = Do((ref NetlinkWriter w, uint seq) => RtnlRuleCodec.WriteDelete(ref w, info, seq), $"remove rule {rule}");
+            return r.Errno is ENOENT or ESRCH ? KernelResult.Ok : r;
+        }
+    }
+
+    public KernelResult CreateMacvlan(PortMacvlan link)
+    {
+        lock (_gate)
+        {
+            if (!TryIndex(link.BaseInterface, out int parent, out var missing))
+                return missing;
+            var spec = new WireMacvlan(link.Name, parent, (Wire.Netlink.MacvlanMode)(uint)link.Mode) { HardwareAddress = link.Mac };
+            var r = Do((ref NetlinkWriter w, uint seq) => RtnlLinkCodec.WriteAddMacvlan(ref w, spec, seq), $"create {link}");
+            if (r.Errno == EEXIST)
+            {
+                var listed = DumpLinks(out var links);
+                if (!listed.IsOk)
+                    return listed;
+                var existing = links.FirstOrDefault(l => l.Name == link.Name);
+                if (existing is null || !existing.Mac.AsSpan().SequenceEqual(link.Mac))
+                    return KernelResult.Fail(EEXIST, $"create {link}: {link.Name} exists with another MAC");
+            }
+            else if (!r.IsOk)
+            {
+                return r;
+            }
+            RememberLinks();
+            if (!TryIndex(link.Name, out int index, out missing))
+                return missing;
+            // keepalived brings its VMAC interface up at once.
+            return Do((ref NetlinkWriter w, uint seq) => RtnlLinkStateCodec.WriteSetUp(ref w, index, true, seq), $"set {link.Name} up");
+        }
+    }
+
+    public KernelResult DeleteLink(string name)
+    {
+        lock (_gate)
+        {
+            if (!TryIndex(name, out int index, out _))
+                return KernelResult.Ok;
+            var r = Do((ref NetlinkWriter w, uint seq) => RtnlLinkCodec.WriteDelete(ref w, index, seq), $"delete link {name}");
+            if (r.IsOk || r.Errno == Errno.ENODEV)
+            {
+                _indexByName.Remove(name);
+                _nameByIndex.Remove(index);
+                return KernelResult.Ok;
+            }
+            return r;
+        }
+    }
+
+    public KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame)
+    {
+        PacketSocket? socket;
+        lock (_gate)
+        {
+            if (_disposed)
+                return Errno.Failure(Errno.EBADF, "kernel port is closed");
+            if (!_packets.TryGetValue(interfaceName, out socket))
+            {
+                var opened = _namespace.Run(() => (PacketSocket.Open(interfaceName, out var s), s), failure => (failure, (PacketSocket?)null));
+                if (!opened.Item1.IsOk)
+                    return opened.Item1;
+                socket = opened.Item2!;
+                _packets[interfaceName] = socket;
+            }
+        }
+        var sent = socket.Send(frame);
+        if (sent.Errno is Errno.ENODEV or ENXIO or Errno.EBADF)
+        {
+            lock (_gate)
+            {
+                if (_packets.Remove(interfaceName, out var stale))
+                    stale.Dispose();
+            }
+        }
+        return sent;
+    }
+
+    public KernelResult Links(out IReadOnlyList<LinkState> links)
+    {
+        lock (_gate)
+            return DumpLinks(out links);
+    }
+
+    public KernelResult Addresses(out IReadOnlyList<InterfaceAddress> addresses)
+    {
+        lock (_gate)
+            return DumpAddresses(out addresses);
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            foreach (var s in _packets.Values)
+                s.Dispose();
+            _packets.Clear();
+        }
+        StopMonitor();
+        _request.Dispose();
+        _monitorSocket.Dispose();
+        _namespace.Dispose();
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    private delegate void RequestWriter(ref NetlinkWriter writer, uint sequence);
+
+    private KernelResult Do(RequestWriter write, string doing, NetlinkReplyHandler? onData = null)
+    {
+        if (_disposed)
+            return Errno.Failure(Errno.EBADF, "kernel port is closed");
+        Span<byte> buffer = stackalloc byte[RequestBufferBytes];
+        var writer = new NetlinkWriter(buffer);
+        write(ref writer, _request.NextSequence());
+        if (!writer.Ok)
+            return Errno.Failure(Errno.EMSGSIZE, $"{doing}: request does not fit {RequestBufferBytes} bytes");
+        return _request.Request(writer.Written, onData, doing);
+    }
+
+    private bool TryIndex(string name, out int index, out KernelResult missing)
+    {
+        missing = KernelResult.Ok;
+        if (_indexByName.TryGetValue(name, out index))
+            return true;
+        RememberLinks();
+        if (_indexByName.TryGetValue(name, out index))
+            return true;
+        missing = KernelResult.Fail(Errno.ENODEV, $"Cannot find device \"{name}\"");
+        return false;
+    }
+
+    private void RememberLinks() => DumpLinks(out _);
+
+    private KernelResult DumpLinks(out IReadOnlyList<LinkState> links)
+    {
+        var found = new List<LinkState>();
+        var r = Do((ref NetlinkWriter w, uint seq) => RtnlLinkCodec.WriteDump(ref w, seq), "dump links", m =>
+        {
+            if (RtnlLinkCodec.TryParse(m, out var link, out bool removed) == NetlinkDecodeError.None && !removed)
+                found.Add(ToPort(link!));
+        });
+        links = found;
+        if (r.IsOk)
+        {
+            _indexByName.Clear();
+            _nameByIndex.Clear();
+            foreach (var l in found)
+            {
+                _indexByName[l.Name] = l.Index;
+                _nameByIndex[l.Index] = l.Name;
+            }
+        }
+        return r;
+    }
+
+    private KernelResult DumpAddresses(out IReadOnlyList<InterfaceAddress> addresses)
+    {
+        var raw = new List<AddressInfo>();
+        var r = Do((ref NetlinkWriter w, uint seq) => RtnlAddressCodec.WriteDump(ref w, AddressFamily.Unspecified, seq), "dump addresses", m =>
+        {
+            if (RtnlAddressCodec.TryParse(m, out var a, out bool removed) == NetlinkDecodeError.None && !removed)
+                raw.Add(a!);
+        });
+        var result = new List<InterfaceAddress>();
+        if (r.IsOk)
+        {
+            if (raw.Any(a => !_nameByIndex.ContainsKey(a.InterfaceIndex)))
+                RememberLinks();
+            foreach (var a in raw)
+                if (_nameByIndex.TryGetValue(a.InterfaceIndex, out var name))
+                    result.Add(ToPort(a, name));
+        }
+        addresses = result;
+        return r;
+    }
+
+    // ------------------------------------------------------------------ translations
+
+    private static AddressInfo ToWire(InterfaceAddress a, int index) => new(index, a.Address, (byte)a.PrefixLength)
+    {
+        Scope = (RouteScope)(byte)a.Scope,
+        Broadcast = a.Broadcast,
+        Label = a.Label,
+        Flags = a.NoDad && a.Address.AddressFamily == AddressFamily.InterNetworkV6 ? AddressFlags.NoDad : AddressFlags.None,
+    };
+
+    private static InterfaceAddress ToPort(AddressInfo a, string name) =>
+        new(name, a.Address, a.PrefixLength, a.Broadcast, (AddressScope)(byte)a.Scope, a.Label, (a.Flags & AddressFlags.NoDad) != 0);
+
+    private static LinkState ToPort(LinkInfo l) =>
+        new(l.Index, l.Name, l.IsUp, l.IsLowerUp && l.IsRunning, (int)(l.Mtu ?? 0), l.HardwareAddress ?? []);
+
+    private bool TryRoute(RouteSpec route, out RouteInfo? info, out KernelResult missing)
+    {
+        info = null;
+        missing = KernelResult.Ok;
+        int? oif = null;
+        if (route.Interface is { } dev)
+        {
+            if (!TryIndex(dev, out int index, out missing))
+                return false;
+            oif = index;
+        }
+        info = new RouteInfo(route.Destination, (byte)route.PrefixLength)
+        {
+            Gateway = route.Gateway,
+            OutputInterface = oif,
+            Metric = route.Metric,
+            Table = route.Table,
+            PreferredSource = route.PreferredSource,
+            Scope = route.Gateway is null && oif is not null ? RouteScope.Link : RouteScope.Global,
+        };
+        return true;
+    }
+
+    private static RuleInfo ToWire(RuleSpec rule) => new(rule.Family, rule.Table)
+    {
+        Source = rule.From,
+        SourcePrefixLength = (byte)rule.FromPrefixLength,
+        Destination = rule.To,
+        DestinationPrefixLength = (byte)rule.ToPrefixLength,
+        Priority = rule.Priority,
+        FirewallMark = rule.Fwmark,
+        InputInterface = rule.InputInterface,
+        OutputInterface = rule.OutputInterface,
+    };
+}

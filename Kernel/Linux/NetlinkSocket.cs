@@ -1,0 +1,265 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using KeepAlive.Kernel.Ports;
+using KeepAlive.Kernel.Wire.Netlink;
+using Tmds.Linux;
+
+namespace KeepAlive.Kernel.Linux;
+
+/// <summary>Called for each data message of a reply (not for ACKs, errors or NLMSG_DONE).</summary>
+public delegate void NetlinkReplyHandler(NetlinkMessage message);
+
+/// <summary>
+/// A netlink socket (the managed Socket class refuses AF_NETLINK, so libc calls on an fd owned by a SafeHandle):
+/// requests with sequence numbers whose replies are matched by sequence (stale replies of an earlier, timed-out
+/// request are skipped), dumps read to NLMSG_DONE (and the extra ACK the kernel sends after a dump that asked for
+/// one), and a receive for multicast event sockets. Opened in the calling thread's network namespace. Not
+/// thread-safe: one owner (the effector, or the monitor thread) uses it.
+/// </summary>
+public sealed class NetlinkSocket : IDisposable
+{
+    public const int ProtocolRoute = 0;
+    public const int ProtocolGeneric = 16;
+    private const int AfNetlink = 16;
+    private const int SolNetlink = 270;
+    private const int NetlinkExtAck = 11;
+    private const int SockaddrNlLength = 12;
+    private const int ENOBUFS = 105;
+
+    private readonly FileDescriptorHandle _fd;
+    private readonly byte[] _receive;
+    private uint _sequence;
+
+    private NetlinkSocket(FileDescriptorHandle fd, uint portId, int protocol, int receiveBufferBytes)
+    {
+        _fd = fd;
+        PortId = portId;
+        Protocol = protocol;
+        _receive = new byte[Math.Max(receiveBufferBytes, 32 * 1024)];
+        _sequence = (uint)Environment.TickCount;
+    }
+
+    /// <summary>The port id the kernel gave this socket.</summary>
+    public uint PortId { get; }
+
+    public int Protocol { get; }
+
+    /// <summary>How long a request waits for its answer.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Opens a socket of <paramref name="protocol"/>, subscribed to the multicast <paramref name="groups"/>
+    /// (0 for a request socket); <paramref name="kernelReceiveBuffer"/> sets SO_RCVBUF when positive.</summary>
+    public static unsafe KernelResult Open(int protocol, uint groups, int kernelReceiveBuffer, out NetlinkSocket? socket)
+    {
+        socket = null;
+        int fd = LibC.socket(AfNetlink, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
+        if (fd < 0)
+            return Errno.LastFailure($"socket(AF_NETLINK, {protocol})");
+        var handle = new FileDescriptorHandle(fd);
+        if (kernelReceiveBuffer > 0)
+        {
+            var r = SocketOptions.Set(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, kernelReceiveBuffer, "SO_RCVBUF");
+            if (!r.IsOk)
+            {
+                handle.Dispose();
+                return r;
+            }
+        }
+        // Extended ACKs give the kernel's error text; older kernels refuse the option, which is harmless.
+        SocketOptions.Set(fd, SolNetlink, NetlinkExtAck, 1, "NETLINK_EXT_ACK");
+        Span<byte> address = stackalloc byte[SockaddrNlLength];
+        address.Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(address, AfNetlink);
+        BinaryPrimitives.WriteUInt32LittleEndian(address[8..], groups);
+        fixed (byte* a = address)
+        {
+            if (LibC.bind(fd, (sockaddr*)a, SockaddrNlLength) != 0)
+            {
+                var failure = Errno.LastFailure($"bind netlink {protocol} groups 0x{groups:x}");
+                handle.Dispose();
+                return failure;
+            }
+            int length = SockaddrNlLength;
+            if (LibC.getsockname(fd, (sockaddr*)a, (socklen_t*)&length) != 0)
+            {
+                var failure = Errno.LastFailure("getsockname netlink");
+                handle.Dispose();
+                return failure;
+            }
+        }
+        socket = new NetlinkSocket(handle, BinaryPrimitives.ReadUInt32LittleEndian(address[4..]), protocol, kernelReceiveBuffer > 0 ? kernelReceiveBuffer : 0);
+        return KernelResult.Ok;
+    }
+
+    /// <summary>A fresh sequence number for the next request.</summary>
+    public uint NextSequence() => ++_sequence == 0 ? ++_sequence : _sequence;
+
+    /// <summary>
+    /// Sends one request (its nlmsg_seq must come from <see cref="NextSequence"/>) and reads its answer: data
+    /// messages go to <paramref name="onData"/>; the result is the kernel's errno (0 = success). EEXIST and the like
+    /// are returned as they are: the caller decides what "already there" means.
+    /// </summary>
+    public unsafe KernelResult Request(ReadOnlySpan<byte> request, NetlinkReplyHandler? onData, string doing)
+    {
+        if (request.Length < NetlinkConstants.HeaderLength)
+            return Errno.Failure(Errno.EINVAL, $"{doing}: request shorter than a netlink header");
+        uint sequence = BinaryPrimitives.ReadUInt32LittleEndian(request[8..]);
+        ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(request[6..]);
+        bool dump = (flags & NetlinkConstants.FlagDump) == NetlinkConstants.FlagDump;
+        bool wantsAck = (flags & NetlinkConstants.FlagAck) != 0;
+        bool added = false;
+        try
+        {
+            if (!TryAcquire(ref added, out int fd, out var closed))
+                return closed;
+            var sent = Send(fd, request, doing);
+            if (!sent.IsOk)
+                return sent;
+            long deadline = Stopwatch.GetTimestamp() + (long)(RequestTimeout.TotalSeconds * Stopwatch.Frequency);
+            bool dumpDone = false;
+            while (true)
+            {
+                // After NLMSG_DONE the kernel may still send the ACK a dump asked for; wait for it only briefly.
+                long until = dumpDone ? Math.Min(deadline, Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2) : deadline;
+                var received = ReceiveOnce(fd, until, out int length, doing);
+                if (received.Errno == Errno.ETIMEDOUT && dumpDone)
+                    return KernelResult.Ok;
+                if (!received.IsOk)
+                    return received;
+                var reader = new NetlinkMessageReader(_receive.AsSpan(0, length));
+                while (reader.TryRead(out var message))
+                {
+                    if (message.Sequence != sequence || (message.PortId != PortId && message.PortId != 0))
+                        continue;                                   // a late answer to an earlier request
+                    if (message.IsError)
+                    {
+                        if (message.TryGetError(out var error) != NetlinkDecodeError.None)
+                            return Errno.Failure(Errno.EBADMSG, $"{doing}: malformed NLMSG_ERROR");
+                        return error.IsAck ? KernelResult.Ok : KernelResult.Fail(error.Errno, $"{doing}: {error.Describe()}");
+                    }
+                    if (message.IsDone)
+                    {
+                        if (!wantsAck)
+                            return KernelResult.Ok;
+                        dumpDone = true;
+                        continue;
+                    }
+                    onData?.Invoke(message);
+                    if (!dump && !message.IsMultipart && !wantsAck)
+                        return KernelResult.Ok;
+                }
+                if (reader.Error != NetlinkDecodeError.None)
+                    return Errno.Failure(Errno.EBADMSG, $"{doing}: malformed reply ({reader.Error})");
+            }
+        }
+        finally
+        {
+            if (added)
+                _fd.DangerousRelease();
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for one datagram of an event socket and hands each message to
+    /// <paramref name="onMessage"/>. ENOBUFS (events were lost) comes back as that errno: re-read the state.</summary>
+    public KernelResult ReceiveEvents(TimeSpan timeout, NetlinkReplyHandler onMessage)
+    {
+        bool added = false;
+        try
+        {
+            if (!TryAcquire(ref added, out int fd, out var closed))
+                return closed;
+            long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+            var received = ReceiveOnce(fd, deadline, out int length, "receive netlink events");
+            if (!received.IsOk)
+                return received;
+            var reader = new NetlinkMessageReader(_receive.AsSpan(0, length));
+            while (reader.TryRead(out var message))
+                onMessage(message);
+            return KernelResult.Ok;
+        }
+        finally
+        {
+            if (added)
+                _fd.DangerousRelease();
+        }
+    }
+
+    private unsafe KernelResult Send(int fd, ReadOnlySpan<byte> request, string doing)
+    {
+        Span<byte> to = stackalloc byte[SockaddrNlLength];
+        to.Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(to, AfNetlink);
+        fixed (byte* data = request)
+        fixed (byte* address = to)
+        {
+            while (true)
+            {
+                long sent = LibC.sendto(fd, data, request.Length, 0, (sockaddr*)address, SockaddrNlLength);
+                if (sent == request.Length)
+                    return KernelResult.Ok;
+                var failure = sent < 0 ? Errno.LastFailure(doing) : Errno.Failure(Errno.EMSGSIZE, $"{doing}: short send");
+                if (failure.Errno != Errno.EINTR)
+                    return failure;
+            }
+        }
+    }
+
+    private unsafe KernelResult ReceiveOnce(int fd, long deadline, out int length, string doing)
+    {
+        length = 0;
+        fixed (byte* buffer = _receive)
+        {
+            while (true)
+            {
+                long left = deadline - Stopwatch.GetTimestamp();
+                var pfd = default(pollfd);
+                pfd.fd = fd;
+                pfd.events = LibC.POLLIN;
+                int ready = LibC.poll(&pfd, 1, left <= 0 ? 0 : (int)Math.Min(int.MaxValue, (left * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency));
+                if (ready < 0)
+                {
+                    var e = Errno.LastFailure($"{doing}: poll");
+                    if (e.Errno == Errno.EINTR)
+                        continue;
+                    return e;
+                }
+                if (ready == 0)
+                    return Errno.Failure(Errno.ETIMEDOUT, $"{doing}: no answer from the kernel");
+                long n = LibC.recv(fd, buffer, _receive.Length, LibC.MSG_TRUNC);
+                if (n < 0)
+                {
+                    var e = Errno.LastFailure($"{doing}: recv");
+                    if (e.Errno is Errno.EINTR or Errno.EAGAIN)
+                        continue;
+                    return e.Errno == ENOBUFS ? KernelResult.Fail(ENOBUFS, $"{doing}: the kernel dropped messages (ENOBUFS)") : e;
+                }
+                if (n > _receive.Length)
+                    return Errno.Failure(Errno.EMSGSIZE, $"{doing}: a {n}-byte datagram does not fit {_receive.Length} bytes");
+                length = (int)n;
+                return KernelResult.Ok;
+            }
+        }
+    }
+
+    private bool TryAcquire(ref bool added, out int fd, out KernelResult error)
+    {
+        fd = -1;
+        error = Errno.Failure(Errno.EBADF, "netlink socket is closed");
+        if (_fd.IsClosed)
+            return false;
+        try
+        {
+            _fd.DangerousAddRef(ref added);
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+        fd = _fd.DangerousGetHandle().ToInt32();
+        error = KernelResult.Ok;
+        return true;
+    }
+
+    /// <summary>Closes the fd; a second call does nothing.</summary>
+    public void Dispose() => _fd.Dispose();
+}
