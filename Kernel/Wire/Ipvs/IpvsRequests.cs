@@ -9,8 +9,8 @@ namespace KeepAlive.Kernel.Wire.Ipvs;
 /// NLM_F_DUMP. Check <see cref="NetlinkWriter.Ok"/> after writing.</summary>
 public static class IpvsRequests
 {
-    private const ushort DoFlags = 0x01 | 0x04;
-    private const ushort DumpFlags = DoFlags | 0x300;
+    private const ushort DoFlags = NetlinkConstants.FlagRequest | NetlinkConstants.FlagAck;
+    private const ushort DumpFlags = DoFlags | NetlinkConstants.FlagDump;
 
     /// <summary>CTRL_CMD_GETFAMILY for "IPVS".</summary>
     public static void WriteResolveFamily(ref NetlinkWriter writer, uint sequence) =>

@@ -42,14 +42,24 @@ public static class GenlControlCodec
         uint version = 0, maxAttribute = 0;
         while (attributes.TryRead(out var a))
         {
-            var ok = a.Type switch
+            var ok = true;
+            switch (a.Type)
             {
-                NetlinkConstants.CtrlAttrFamilyId => a.TryGetU16(out var i) && (id = i) is not null,
-                NetlinkConstants.CtrlAttrFamilyName => RtnlFamily.TryString(a, out name) == NetlinkDecodeError.None,
-                NetlinkConstants.CtrlAttrVersion => a.TryGetU32(out version),
-                NetlinkConstants.CtrlAttrMaxAttr => a.TryGetU32(out maxAttribute),
-                _ => true,
-            };
+                case NetlinkConstants.CtrlAttrFamilyId:
+                    ok = a.TryGetU16(out var value);
+                    id = value;
+                    break;
+                case NetlinkConstants.CtrlAttrFamilyName:
+                    ok = RtnlFamily.TryString(a, out name) == NetlinkDecodeError.None;
+                    break;
+                case NetlinkConstants.CtrlAttrVersion:
+                    ok = a.TryGetU32(out version);
+                    break;
+                case NetlinkConstants.CtrlAttrMaxAttr:
+                    ok = a.TryGetU32(out maxAttribute);
+                    break;
+            }
+
             if (!ok)
             {
                 return NetlinkDecodeError.WrongAttributeLength;

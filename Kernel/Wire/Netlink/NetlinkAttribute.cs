@@ -55,10 +55,11 @@ public readonly ref struct NetlinkAttribute
     /// <summary>A network-order 4-byte value.</summary>
     public bool TryGetBe32(out uint value) => BinaryPrimitives.TryReadUInt32BigEndian(Value, out value) && Value.Length == 4;
 
-    /// <summary>A NUL-terminated string (the kernel always terminates; a value without NUL is taken whole). Fails on
-    /// bytes outside printable ASCII, which interface, scheduler and label names never contain.</summary>
+    /// <summary>A NUL-terminated UTF-8 string (the kernel always terminates; a value without NUL is taken whole).
+    /// Fails on invalid UTF-8 and on control characters, which interface, scheduler and label names never contain.</summary>
     public bool TryGetString(out string value)
     {
+        value = string.Empty;
         var bytes = Value;
         var nul = bytes.IndexOf((byte)0);
         if (nul >= 0)
@@ -68,14 +69,18 @@ public readonly ref struct NetlinkAttribute
 
         foreach (var b in bytes)
         {
-            if (b is < 0x20 or > 0x7e)
+            if (b is < 0x20 or 0x7f)
             {
-                value = string.Empty;
                 return false;
             }
         }
 
-        value = System.Text.Encoding.ASCII.GetString(bytes);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return false;
+        }
+
+        value = System.Text.Encoding.UTF8.GetString(bytes);
         return true;
     }
 

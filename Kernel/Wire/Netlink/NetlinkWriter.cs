@@ -166,23 +166,27 @@ public ref struct NetlinkWriter
         }
     }
 
-    /// <summary>A NUL-terminated string attribute (nla_len includes the NUL). Non-ASCII characters are written as
-    /// '?': interface, scheduler and label names are ASCII.</summary>
+    /// <summary>A NUL-terminated UTF-8 string attribute (nla_len includes the NUL). Control characters, which no
+    /// interface, scheduler or label name may contain, are written as '?' so the string cannot end early.</summary>
     public void WriteString(ushort type, scoped ReadOnlySpan<char> value)
     {
-        var v = BeginAttribute(type, value.Length + 1);
+        var size = System.Text.Encoding.UTF8.GetByteCount(value);
+        var v = BeginAttribute(type, size + 1);
         if (v.IsEmpty)
         {
             return;
         }
 
-        for (var i = 0; i < value.Length; i++)
+        System.Text.Encoding.UTF8.GetBytes(value, v);
+        for (var i = 0; i < size; i++)
         {
-            var c = value[i];
-            v[i] = c is > '\0' and < (char)0x80 ? (byte)c : (byte)'?';
+            if (v[i] < 0x20)
+            {
+                v[i] = (byte)'?';
+            }
         }
 
-        v[value.Length] = 0;
+        v[size] = 0;
     }
 
     /// <summary>An address attribute in network order: 4 bytes for IPv4, 16 for IPv6.</summary>

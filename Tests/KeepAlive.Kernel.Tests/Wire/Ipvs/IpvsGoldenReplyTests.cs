@@ -167,6 +167,30 @@ public sealed class IpvsGoldenReplyTests
             IpvsGolden.Stdout("25-list-daemon")[1]);
     }
 
+    [Theory]
+    [InlineData("00-ctrl-getfamily", 2)]
+    [InlineData("19-list-1-get-service", 9)]
+    [InlineData("19-list-2-get-dest", 3)]
+    public void Reply_messages_packed_into_one_datagram_are_all_iterated(string name, int count)
+    {
+        // The kernel packs dump messages into one datagram; each nlmsg_len here is already a multiple of 4.
+        var replies = IpvsGolden.Replies(name);
+        var datagram = replies.SelectMany(m => m).ToArray();
+        var reader = new NetlinkMessageReader(datagram);
+        var seen = 0;
+        var last = false;
+        while (reader.TryRead(out var message))
+        {
+            seen++;
+            last = message.IsDone || message.IsError;
+            Assert.Equal(replies[seen - 1], message.Bytes.ToArray());
+        }
+
+        Assert.Equal(NetlinkDecodeError.None, reader.Error);
+        Assert.Equal(count, seen);
+        Assert.True(last); // a dump ends in NLMSG_DONE, GETFAMILY in its ACK
+    }
+
     [Fact]
     public void Empty_service_dump_is_only_nlmsg_done()
     {

@@ -68,6 +68,29 @@ public sealed class NetlinkReaderTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Extended_ack_text_is_read_after_the_echoed_request(bool capped)
+    {
+        // NLMSGERR_ATTR_MSG (1) "ipv4: Address already assigned\0": 31 bytes, nla_len 35 (0x23), padded to 36.
+        var text = Hex.Format("ipv4: Address already assigned\0"u8);
+        var echo = capped
+            ? "40000000" + "1400" + "0506" + "01000000" + "00000000"                  // header of a 64-byte request
+            : "18000000" + "1400" + "0506" + "01000000" + "00000000" + "0220000003000000"; // a whole 24-byte request
+        var flags = capped ? "0003" : "0002"; // NLM_F_ACK_TLVS 0x200, plus NLM_F_CAPPED 0x100
+        var body = "efffffff" + echo + "23000100" + text + "00";
+        var bytes = Hex.Parse((16 + (body.Length / 2)).ToString("x2", System.Globalization.CultureInfo.InvariantCulture) + "000000" + "0200" + flags + "0100000000000000" + body);
+        var reader = new NetlinkMessageReader(bytes);
+        Assert.True(reader.TryRead(out var message));
+        Assert.Equal(NetlinkDecodeError.None, message.TryGetError(out var error));
+        Assert.Equal(17, error.Errno);
+        Assert.Equal(capped, error.Capped);
+        Assert.Equal(20, error.RequestType);
+        Assert.Equal("ipv4: Address already assigned", error.ExtendedMessage);
+        Assert.Equal("EEXIST (File exists): ipv4: Address already assigned", error.Describe());
+    }
+
+    [Theory]
     [InlineData("1400000002000000000000000000000000000000")]             // payload of 4: no echoed header
     [InlineData("24000000020000000000000000000000" + "01000000" + "00000000000000000000000000000000")] // positive error
     public void Malformed_errors_are_rejected(string hex)

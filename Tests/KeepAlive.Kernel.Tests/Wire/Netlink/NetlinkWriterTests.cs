@@ -86,6 +86,19 @@ public sealed class NetlinkWriterTests
     }
 
     [Fact]
+    public void Strings_are_utf8_and_control_characters_cannot_end_them_early()
+    {
+        var hex = Write(b => b
+            .Do((ref NetlinkWriter w) => w.WriteString(3, "é\0x")));
+        Assert.Equal("09000300" + "c3a93f7800000000", hex); // "é" = c3 a9, NUL written as '?', then 'x', NUL
+        var reader = new NetlinkAttributeReader(Hex.Parse(hex));
+        Assert.True(reader.TryRead(out var a));
+        Assert.True(a.TryGetString(out var s));
+        Assert.Equal("é?x", s);
+        Assert.False(new NetlinkAttributeReader(Hex.Parse("07000300c3280000")).TryRead(out var bad) && bad.TryGetString(out _)); // invalid UTF-8
+    }
+
+    [Fact]
     public void Nests_back_patch_their_length_and_set_nla_f_nested_only_when_asked()
     {
         var hex = Write(b => b
