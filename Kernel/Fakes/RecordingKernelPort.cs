@@ -37,6 +37,11 @@ public sealed class RecordingKernelPort : IKernelPort
         return this;
     }
 
+    /// <summary>The in-memory IPVS of this fake kernel.</summary>
+    public RecordingIpvs RecordingIpvs { get; } = new();
+
+    public IIpvsPort Ipvs => RecordingIpvs;
+
     /// <summary>Every operation so far, in order.</summary>
     public IReadOnlyList<KernelOp> Log
     {

@@ -201,6 +201,27 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
         return sent;
     }
 
+    private LinuxIpvsPort? _ipvs;
+
+    /// <summary>IPVS in the port's namespace (its generic netlink socket is opened on first use).</summary>
+    public IIpvsPort Ipvs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_ipvs is null)
+                {
+                    var opened = _namespace.Run(() => (LinuxIpvsPort.Open(out var p), p), f => (f, (LinuxIpvsPort?)null));
+                    if (!opened.Item1.IsOk)
+                        return new UnavailableIpvs(opened.Item1);
+                    _ipvs = opened.Item2!;
+                }
+                return _ipvs;
+            }
+        }
+    }
+
     public KernelResult Links(out IReadOnlyList<LinkState> links)
     {
         lock (_gate)
@@ -225,6 +246,7 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
             _packets.Clear();
         }
         StopMonitor();
+        _ipvs?.Dispose();
         _request.Dispose();
         _monitorSocket.Dispose();
         _namespace.Dispose();

@@ -32,6 +32,9 @@ public interface IKernelPort
     /// <summary>The addresses the kernel has now.</summary>
     KernelResult Addresses(out IReadOnlyList<InterfaceAddress> addresses);
 
+    /// <summary>IPVS through generic netlink.</summary>
+    IIpvsPort Ipvs { get; }
+
     /// <summary>Link and address changes, delivered on a thread of the port's choosing until the subscription is disposed.</summary>
     IDisposable Subscribe(Action<KernelEvent> onEvent);
 }

@@ -4,7 +4,7 @@ namespace KeepAlive.Kernel.Wire.Ipvs;
 
 /// <summary>Words kernel errors the way ipvsadm does for the operation that failed ("Service already exists"), and
 /// falls back to the errno text.</summary>
-internal static class IpvsErrorText
+public static class IpvsErrorText
 {
     private const int Eperm = 1, Enoent = 2, Esrch = 3, Enomem = 12, Eexist = 17, Einval = 22, Enoprotoopt = 92;
 
