@@ -101,10 +101,9 @@ public sealed class ProcessMatcher
     /// <summary>True when the command line is compared (argv), false when comm is.</summary>
     public bool FullCommand { get; }
 
-    /// <summary>True when no process can ever match: comm mode with a name longer than the kernel keeps, or an
-    /// empty name. Worth a configuration warning.</summary>
-    public bool CanNeverMatch =>
-        Process.Length == 0 || (!FullCommand && System.Text.Encoding.UTF8.GetByteCount(Process) > MaxCommBytes);
+    /// <summary>True when no process can ever match: comm mode with a name longer than the kernel keeps. Worth a
+    /// configuration warning.</summary>
+    public bool CanNeverMatch => !FullCommand && System.Text.Encoding.UTF8.GetByteCount(Process) > MaxCommBytes;
 
     /// <summary>Whether <paramref name="entry"/> matches.</summary>
     public bool Matches(ProcessEntry entry)
@@ -113,7 +112,8 @@ public sealed class ProcessMatcher
         if (!FullCommand)
             return MatchesComm(entry.Comm);
         var argv = entry.Argv;
-        // a kernel thread or zombie has no command line: argv[0] is "" to keepalived, never equal to a name.
+        // a kernel thread has no command line. keepalived would compare "" with the name (and then read parameters
+        // from before its buffer); here an empty command line matches nothing.
         if (argv.Count == 0 || !string.Equals(argv[0], Process, StringComparison.Ordinal))
             return false;
         return ParametersMatch(argv);
