@@ -247,4 +247,27 @@ public sealed class ProcessWatchTests
             Assert.NotNull(log.WaitFor(e => e is ProcessEvent.Exec x && x.Entry.Pid == p.Id, Patience));
         }
     }
+
+    [SkippableFact]
+    public void Process_connector_outside_the_initial_network_namespace_falls_back_to_scanning()
+    {
+        Privilege.Require("ip");
+        using var mine = new OwnedProcesses();
+        using var ns = new NetworkNamespace("pw");
+        // the connector's kernel socket exists only in the initial network namespace: a socket made elsewhere is
+        // refused (or never acknowledged), and the subscription must keep working by rescans
+        using var watch = new ProcConnectorProcessWatch(new ProcScanProcessWatch(pollInterval: TimeSpan.FromMilliseconds(100)));
+        var log = new EventLog();
+        var subscription = NamespaceThread.Run(ns.Name, () => watch.Subscribe(log.Add));
+        using (subscription)
+        {
+            Assert.False(watch.LastConnectorResult.IsOk);
+            var first = Assert.IsType<ProcessEvent.Resync>(log.WaitFor(_ => true, Patience));
+            Assert.Contains("scanning", first.Reason);
+            var p = mine.Start(mine.Marker);
+            Assert.NotNull(log.WaitFor(e => e is ProcessEvent.Exec x && x.Entry.Pid == p.Id, Patience));
+            mine.Stop(p);
+            Assert.NotNull(log.WaitFor(e => e is ProcessEvent.Exit x && x.Pid == p.Id, Patience));
+        }
+    }
 }
