@@ -34,6 +34,7 @@ public sealed class ProcConnectorProcessWatch : IProcessWatch
     private readonly object _lock = new();
     private readonly List<ProcessEventThread> _subscriptions = [];
     private volatile bool _disposed;
+    private int _overflows;
 
     /// <param name="scanner">Snapshots, exec descriptions and the fallback; a default /proc scanner when null.</param>
     /// <param name="receiveBufferBytes">SO_RCVBUF for the socket (keepalived <c>process_monitor_rcv_bufs</c>); the
@@ -50,7 +51,7 @@ public sealed class ProcConnectorProcessWatch : IProcessWatch
     public KernelResult LastConnectorResult { get; private set; } = KernelResult.Fail(Errno.EBADF, "no subscription yet");
 
     /// <summary>How many ENOBUFS overflows the subscriptions met.</summary>
-    public int Overflows { get; private set; }
+    public int Overflows => Volatile.Read(ref _overflows);
 
     /// <inheritdoc />
     public KernelResult Snapshot(out IReadOnlyList<ProcessEntry> processes)
@@ -147,17 +148,19 @@ public sealed class ProcConnectorProcessWatch : IProcessWatch
         var address = new SockaddrNl { Family = (ushort)LibC.AF_NETLINK, Groups = ProcConnectorCodec.IdxProc };
         if (LibC.bind(fd, (sockaddr*)&address, (uint)sizeof(SockaddrNl)) != 0)
             return Errno.LastFailure("bind netlink connector to CN_IDX_PROC");
-        var sent = Send(fd, listen: true);
+        var sequence = (uint)Random.Shared.Next();
+        var ack = (uint)Random.Shared.Next();
+        var sent = Send(fd, listen: true, sequence, ack);
         if (!sent.IsOk)
             return sent;
-        return AwaitAck(fd);
+        return AwaitAck(fd, ack);
     }
 
-    private static unsafe KernelResult Send(int fd, bool listen)
+    private static unsafe KernelResult Send(int fd, bool listen, uint sequence = 0, uint ack = 0)
     {
         Span<byte> request = stackalloc byte[ProcConnectorCodec.SubscribeLength];
         // port id 0 in the header: the kernel answers by the socket's bound (auto-assigned) port either way.
-        var length = ProcConnectorCodec.WriteSubscribe(request, listen, 0);
+        var length = ProcConnectorCodec.WriteSubscribe(request, listen, 0, sequence, ack);
         fixed (byte* p = request)
         {
             long sent;
@@ -168,15 +171,17 @@ public sealed class ProcConnectorProcessWatch : IProcessWatch
         }
     }
 
-    private static KernelResult AwaitAck(int fd)
+    private static KernelResult AwaitAck(int fd, uint ack)
     {
         var buffer = new byte[ProcConnectorCodec.MaxDatagramLength + 64];
         var deadline = DateTime.UtcNow + AckTimeout;
+        var others = 0;
+        string? lastOther = null;
         while (true)
         {
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
-                return Errno.Failure(Errno.ETIMEDOUT, "no PROC_EVENT_NONE acknowledgement from the proc connector (CONFIG_PROC_EVENTS off, or not the initial pid namespace)");
+                return Errno.Failure(Errno.ETIMEDOUT, $"no PROC_EVENT_NONE acknowledgement from the proc connector for ack {ack} (CONFIG_PROC_EVENTS off, or not the initial pid namespace; {others} other acknowledgements seen{(lastOther is null ? string.Empty : ", last " + lastOther)})");
             var got = Receive(fd, buffer, left, out var error);
             if (got < 0)
             {
@@ -184,8 +189,18 @@ public sealed class ProcConnectorProcessWatch : IProcessWatch
                     continue;
                 return error;
             }
-            if (got == 0 || !ProcConnectorCodec.TryDecode(buffer.AsSpan(0, got), out var e) || e.Kind != ProcEventKind.None || e.Ack == 0)
+            // acknowledgements go to every listener: only the one echoing our numbers is ours
+            if (got == 0 || !ProcConnectorCodec.TryDecode(buffer.AsSpan(0, got), out var e))
                 continue;
+            if (!ProcConnectorCodec.IsAckOf(e, ack))
+            {
+                if (e.Kind == ProcEventKind.None)
+                {
+                    others++;
+                    lastOther = $"seq {e.Sequence} ack {e.Ack} err {e.AckError}";
+                }
+                continue;
+            }
             return e.AckError == 0 ? KernelResult.Ok : Errno.Failure((int)e.AckError, "PROC_CN_MCAST_LISTEN refused");
         }
     }
@@ -247,7 +262,7 @@ public sealed class ProcConnectorProcessWatch : IProcessWatch
             {
                 if (error.Errno == ENOBUFS)
                 {
-                    Overflows++;
+                    Interlocked.Increment(ref _overflows);
                     GrowReceiveBuffer(fd);
                     thread.Deliver(new ProcessEvent.Resync("proc connector events lost (ENOBUFS)"));
                     continue;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Enumeration;
 using System.Text;
 using KeepAlive.Kernel.Ports;
@@ -65,19 +66,40 @@ public sealed class ProcScanProcessWatch : IProcessWatch
             return Errno.Failure(ex is UnauthorizedAccessException ? EACCES : ENOENT, $"listing {_root}: {ex.Message}");
         }
         var entries = new List<ProcessEntry>(pids.Count);
-        var buffer = new byte[Math.Max(StatBytes, ReadCommandLines ? MaxCommandLineBytes : 0)];
-        foreach (var pid in pids)
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
+        try
         {
-            if (TryRead(pid, buffer) is { } entry)
-                entries.Add(entry);
+            foreach (var pid in pids)
+            {
+                if (TryRead(pid, buffer) is { } entry)
+                    entries.Add(entry);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
         processes = entries;
         return KernelResult.Ok;
     }
 
     /// <summary>Reads one process; null when it is gone, a zombie, or unreadable.</summary>
-    public ProcessEntry? TryRead(int pid) =>
-        _disposed ? null : TryRead(pid, new byte[Math.Max(StatBytes, ReadCommandLines ? MaxCommandLineBytes : 0)]);
+    public ProcessEntry? TryRead(int pid)
+    {
+        if (_disposed)
+            return null;
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
+        try
+        {
+            return TryRead(pid, buffer);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private int BufferBytes => Math.Max(StatBytes, ReadCommandLines ? MaxCommandLineBytes : 0);
 
     /// <inheritdoc />
     public IDisposable Subscribe(Action<ProcessEvent> handler)

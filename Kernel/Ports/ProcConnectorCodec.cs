@@ -93,8 +93,11 @@ public static class ProcConnectorCodec
     private static readonly Encoding Utf8 = new UTF8Encoding(false, false);
 
     /// <summary>Writes the request that starts (<paramref name="listen"/>) or stops the event stream: nlmsghdr type
-    /// NLMSG_DONE, cn_msg id {CN_IDX_PROC, CN_VAL_PROC}, len 4, then the op. Returns the length written.</summary>
-    public static int WriteSubscribe(Span<byte> destination, bool listen, uint portId)
+    /// NLMSG_DONE, cn_msg id {CN_IDX_PROC, CN_VAL_PROC} with <paramref name="sequence"/> and <paramref name="ack"/>,
+    /// len 4, then the op. The kernel's acknowledgement (PROC_EVENT_NONE) carries ack + 1 (its sequence is the
+    /// CPU's event counter, not ours) and goes to every listener, so a random ack tells ours from another
+    /// program's. Returns the length written.</summary>
+    public static int WriteSubscribe(Span<byte> destination, bool listen, uint portId, uint sequence = 0, uint ack = 0)
     {
         if (destination.Length < SubscribeLength)
             throw new ArgumentException($"needs {SubscribeLength} bytes", nameof(destination));
@@ -105,6 +108,8 @@ public static class ProcConnectorCodec
         WriteU32(d, 12, portId);
         WriteU32(d, 16, IdxProc);
         WriteU32(d, 20, ValProc);
+        WriteU32(d, 24, sequence);
+        WriteU32(d, 28, ack);
         WriteU16(d, 32, 4);
         WriteU32(d, 36, listen ? McastListen : McastIgnore);
         return SubscribeLength;
@@ -186,6 +191,11 @@ public static class ProcConnectorCodec
                 return null;
         }
     }
+
+    /// <summary>Whether <paramref name="e"/> acknowledges the request sent with <paramref name="ack"/>: a
+    /// PROC_EVENT_NONE whose cn_msg ack is the request's + 1 (observed on Linux 6.18: the sequence is not echoed).</summary>
+    public static bool IsAckOf(in ProcConnectorEvent e, uint ack) =>
+        e.Kind == ProcEventKind.None && e.Ack == unchecked(ack + 1);
 
     private static string CommField(ReadOnlySpan<byte> field)
     {

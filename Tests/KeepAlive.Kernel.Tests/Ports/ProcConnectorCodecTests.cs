@@ -182,4 +182,24 @@ public class ProcConnectorCodecTests
         Assert.Equal(Hex("02000000"), buffer[36..40].ToArray());
         Assert.Throws<ArgumentException>(() => ProcConnectorCodec.WriteSubscribe(new byte[39], true, 0));
     }
+
+    [Fact]
+    public void The_acknowledgement_echoes_the_request_ack_plus_one()
+    {
+        Span<byte> request = stackalloc byte[40];
+        ProcConnectorCodec.WriteSubscribe(request, listen: true, portId: 0, sequence: 0x11223344, ack: 0x7fffffff);
+        // cn_msg seq and ack at offsets 24 and 28
+        Assert.Equal(Hex("44332211 ffffff7f"), request[24..32].ToArray());
+
+        // the kernel's answer (as captured on 6.18): cn_msg seq = the CPU's event counter 738, ack 0x80000000;
+        // event NONE, err 0
+        var answer = Hex(Nl + "01000000 01000000 e2020000 00000080 2800 0000" + Header("00000000") + "00000000" + new string('0', 40));
+        Assert.True(ProcConnectorCodec.TryDecode(answer, out var e));
+        Assert.True(ProcConnectorCodec.IsAckOf(e, 0x7fffffff));
+        // another program's acknowledgement (another ack) or an event is not ours
+        Assert.False(ProcConnectorCodec.IsAckOf(e, 0));
+        Assert.False(ProcConnectorCodec.IsAckOf(e, 0x80000000));
+        Assert.False(ProcConnectorCodec.IsAckOf(e with { Kind = ProcEventKind.Exec }, 0x7fffffff));
+        Assert.True(ProcConnectorCodec.IsAckOf(e with { Ack = 0 }, uint.MaxValue)); // wraps
+    }
 }
