@@ -65,6 +65,8 @@ public sealed class ProcConnectorProcessWatch : IProcessWatch
     }
 
     /// <inheritdoc />
+    /// <remarks>Opens the socket on the calling thread (so in its network namespace) and waits up to 1 s for the
+    /// kernel's acknowledgement before returning; <see cref="LastConnectorResult"/> is set when it returns.</remarks>
     public IDisposable Subscribe(Action<ProcessEvent> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);

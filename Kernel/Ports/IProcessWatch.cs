@@ -40,6 +40,8 @@ public interface IProcessWatch : IDisposable
 
     /// <summary>Starts delivering events to <paramref name="handler"/> (on a background thread, one at a time, in
     /// order) until the returned handle is disposed. Disposing it waits for a running handler call to return (unless
-    /// called from the handler itself). A handler that throws does not stop the stream.</summary>
+    /// called from the handler itself). A handler that throws does not stop the stream. Kernel trouble never throws
+    /// (it becomes a Resync or a fallback); only calling this after <see cref="IDisposable.Dispose"/> does
+    /// (<see cref="ObjectDisposedException"/>).</summary>
     IDisposable Subscribe(Action<ProcessEvent> handler);
 }
