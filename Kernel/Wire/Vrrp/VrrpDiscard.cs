@@ -32,6 +32,17 @@ public enum VrrpDiscard
     /// <summary>VRRPv2 auth type differs from the configured one, or is not 0, 1 or 2 (V2-R1).</summary>
     AuthTypeMismatch,
 
-    /// <summary>VRRPv2 simple password differs (V2-R1).</summary>
+    /// <summary>VRRPv2 simple password differs, or AH failed (V2-R1).</summary>
     AuthFailure,
+
+    // ---- checks against the receiving instance (VrrpInstanceCheck)
+
+    /// <summary>No instance with this VRID on the receiving interface and family (V3-R5).</summary>
+    UnknownVrid,
+
+    /// <summary>A v2 advert whose interval differs from ours (V2-R1).</summary>
+    IntervalMismatch,
+
+    /// <summary>A v2 advert from a non-owner whose address list differs from ours (V2-R1, keepalived).</summary>
+    AddressMismatch,
 }
