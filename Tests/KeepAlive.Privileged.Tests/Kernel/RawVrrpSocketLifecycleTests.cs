@@ -131,6 +131,26 @@ public sealed class RawVrrpSocketLifecycleTests : IClassFixture<VethPairFixture>
         Assert.Equal(ENODEV, missingHere.Errno);
     }
 
+    [SkippableFact]
+    public void V3_F3_Advert_source_is_the_primary_IPv4_address_and_the_IPv6_link_local()
+    {
+        var pair = Pair();
+        // A VIP in the same subnet becomes a secondary address: the primary stays the advert source.
+        Assert.Equal(0, pair.B.Exec("ip", ["addr", "add", "10.7.0.222/24", "dev", VethNamespacePair.InterfaceB], TimeSpan.FromSeconds(5)).Code);
+        try
+        {
+            Assert.Equal(VethNamespacePair.IPv4B, pair.InB(() => LinuxInterfaces.PrimaryIPv4(VethNamespacePair.InterfaceB)));
+            var linkLocal = pair.InB(() => LinuxInterfaces.LinkLocalIPv6(VethNamespacePair.InterfaceB));
+            Assert.NotNull(linkLocal);
+            Assert.True(linkLocal.IsIPv6LinkLocal);
+            Assert.Equal(VethNamespacePair.LinkLocalB, new IPAddress(linkLocal.GetAddressBytes()));
+        }
+        finally
+        {
+            pair.B.Exec("ip", ["addr", "del", "10.7.0.222/24", "dev", VethNamespacePair.InterfaceB], TimeSpan.FromSeconds(5));
+        }
+    }
+
     private VethNamespacePair Pair()
     {
         Privilege.Require("ip");
