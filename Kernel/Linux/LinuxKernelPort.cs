@@ -133,7 +133,7 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
         {
             if (!TryIndex(link.BaseInterface, out int parent, out var missing))
                 return missing;
-            var spec = new WireMacvlan(link.Name, parent, (Wire.Netlink.MacvlanMode)(uint)link.Mode) { HardwareAddress = link.Mac };
+            var spec = new WireMacvlan(link.Name, parent, link.Mode) { HardwareAddress = link.Mac };
             var r = Do((ref NetlinkWriter w, uint seq) => RtnlLinkCodec.WriteAddMacvlan(ref w, spec, seq), $"create {link}");
             if (r.Errno == EEXIST)
             {
@@ -329,14 +329,14 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
 
     private static AddressInfo ToWire(InterfaceAddress a, int index) => new(index, a.Address, (byte)a.PrefixLength)
     {
-        Scope = (RouteScope)(byte)a.Scope,
+        Scope = a.Scope,
         Broadcast = a.Broadcast,
         Label = a.Label,
         Flags = a.NoDad && a.Address.AddressFamily == AddressFamily.InterNetworkV6 ? AddressFlags.NoDad : AddressFlags.None,
     };
 
     private static InterfaceAddress ToPort(AddressInfo a, string name) =>
-        new(name, a.Address, a.PrefixLength, a.Broadcast, (AddressScope)(byte)a.Scope, a.Label, (a.Flags & AddressFlags.NoDad) != 0);
+        new(name, a.Address, a.PrefixLength, a.Broadcast, a.Scope, a.Label, (a.Flags & AddressFlags.NoDad) != 0);
 
     private static LinkState ToPort(LinkInfo l) =>
         new(l.Index, l.Name, l.IsUp, l.IsLowerUp && l.IsRunning, (int)(l.Mtu ?? 0), l.HardwareAddress ?? []);

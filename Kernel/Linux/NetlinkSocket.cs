@@ -211,20 +211,9 @@ public sealed class NetlinkSocket : IDisposable
         {
             while (true)
             {
-                long left = deadline - Stopwatch.GetTimestamp();
-                var pfd = default(pollfd);
-                pfd.fd = fd;
-                pfd.events = LibC.POLLIN;
-                int ready = LibC.poll(&pfd, 1, left <= 0 ? 0 : (int)Math.Min(int.MaxValue, (left * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency));
-                if (ready < 0)
-                {
-                    var e = Errno.LastFailure($"{doing}: poll");
-                    if (e.Errno == Errno.EINTR)
-                        continue;
-                    return e;
-                }
-                if (ready == 0)
-                    return Errno.Failure(Errno.ETIMEDOUT, $"{doing}: no answer from the kernel");
+                var ready = FdPoll.WaitReadable(fd, deadline, doing);
+                if (!ready.IsOk)
+                    return ready.Errno == Errno.ETIMEDOUT ? Errno.Failure(Errno.ETIMEDOUT, $"{doing}: no answer from the kernel") : ready;
                 long n = LibC.recv(fd, buffer, _receive.Length, LibC.MSG_TRUNC);
                 if (n < 0)
                 {
@@ -243,21 +232,9 @@ public sealed class NetlinkSocket : IDisposable
 
     private bool TryAcquire(ref bool added, out int fd, out KernelResult error)
     {
-        fd = -1;
-        error = Errno.Failure(Errno.EBADF, "netlink socket is closed");
-        if (_fd.IsClosed)
-            return false;
-        try
-        {
-            _fd.DangerousAddRef(ref added);
-        }
-        catch (ObjectDisposedException)
-        {
-            return false;
-        }
-        fd = _fd.DangerousGetHandle().ToInt32();
-        error = KernelResult.Ok;
-        return true;
+        bool ok = _fd.TryAcquire(ref added, out fd);
+        error = ok ? KernelResult.Ok : Errno.Failure(Errno.EBADF, "netlink socket is closed");
+        return ok;
     }
 
     /// <summary>Closes the fd; a second call does nothing.</summary>

@@ -52,9 +52,8 @@ public sealed class PacketSocket : IDisposable
         bool added = false;
         try
         {
-            if (_fd.IsClosed)
+            if (!_fd.TryAcquire(ref added, out int fd))
                 return Errno.Failure(Errno.EBADF, $"send on closed packet socket {InterfaceName}");
-            _fd.DangerousAddRef(ref added);
             // struct sockaddr_ll { u16 family; be16 protocol; s32 ifindex; u16 hatype; u8 pkttype; u8 halen; u8 addr[8]; }
             Span<byte> address = stackalloc byte[SockaddrLlLength];
             address.Clear();
@@ -69,7 +68,7 @@ public sealed class PacketSocket : IDisposable
             {
                 while (true)
                 {
-                    long sent = LibC.sendto(_fd.DangerousGetHandle().ToInt32(), data, frame.Length, 0, (sockaddr*)to, SockaddrLlLength);
+                    long sent = LibC.sendto(fd, data, frame.Length, 0, (sockaddr*)to, SockaddrLlLength);
                     if (sent == frame.Length)
                         return KernelResult.Ok;
                     if (sent >= 0)
@@ -79,11 +78,6 @@ public sealed class PacketSocket : IDisposable
                         return failure;
                 }
             }
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed by another thread between the check and the reference.
-            return Errno.Failure(Errno.EBADF, $"send on closed packet socket {InterfaceName}");
         }
         finally
         {

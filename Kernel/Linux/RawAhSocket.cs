@@ -106,7 +106,7 @@ public sealed class RawAhSocket : IDisposable
     public unsafe bool TryReceive(Span<byte> buffer, TimeSpan timeout, out int length, out KernelResult error)
     {
         length = 0;
-        long deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(0, timeout.TotalSeconds) * Stopwatch.Frequency);
+        long deadline = FdPoll.Deadline(timeout);
         bool added = false;
         try
         {
@@ -116,23 +116,9 @@ public sealed class RawAhSocket : IDisposable
             {
                 while (true)
                 {
-                    long left = deadline - Stopwatch.GetTimestamp();
-                    var pfd = default(pollfd);
-                    pfd.fd = fd;
-                    pfd.events = LibC.POLLIN;
-                    int ready = LibC.poll(&pfd, 1, left <= 0 ? 0 : (int)Math.Min(int.MaxValue, (left * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency));
-                    if (ready < 0)
-                    {
-                        error = Errno.LastFailure($"poll on {InterfaceName}");
-                        if (error.Errno == Errno.EINTR)
-                            continue;
+                    error = FdPoll.WaitReadable(fd, deadline, $"receive AH on {InterfaceName}");
+                    if (!error.IsOk)
                         return false;
-                    }
-                    if (ready == 0)
-                    {
-                        error = Errno.Failure(Errno.ETIMEDOUT, $"no AH packet on {InterfaceName}");
-                        return false;
-                    }
                     long n = LibC.recv(fd, data, buffer.Length, LibC.MSG_TRUNC);
                     if (n < 0)
                     {
@@ -161,21 +147,9 @@ public sealed class RawAhSocket : IDisposable
 
     private bool TryAcquire(ref bool added, out int fd, out KernelResult error)
     {
-        fd = -1;
-        error = Errno.Failure(Errno.EBADF, $"AH socket on {InterfaceName} is closed");
-        if (_fd.IsClosed)
-            return false;
-        try
-        {
-            _fd.DangerousAddRef(ref added);
-        }
-        catch (ObjectDisposedException)
-        {
-            return false;
-        }
-        fd = _fd.DangerousGetHandle().ToInt32();
-        error = KernelResult.Ok;
-        return true;
+        bool ok = _fd.TryAcquire(ref added, out fd);
+        error = ok ? KernelResult.Ok : Errno.Failure(Errno.EBADF, $"AH socket on {InterfaceName} is closed");
+        return ok;
     }
 
     /// <summary>Closes the fd; a second call does nothing.</summary>

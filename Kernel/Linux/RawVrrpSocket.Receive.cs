@@ -39,7 +39,7 @@ public sealed partial class RawVrrpSocket
                 return false;
             }
             _fd.DangerousAddRef(ref added);
-            return ReceiveUntil(_fd.DangerousGetHandle().ToInt32(), buffer, Deadline(timeout), timeout, out datagram, out error);
+            return ReceiveUntil(_fd.DangerousGetHandle().ToInt32(), buffer, FdPoll.Deadline(timeout), timeout, out datagram, out error);
         }
         catch (ObjectDisposedException)
         {
@@ -53,21 +53,6 @@ public sealed partial class RawVrrpSocket
         }
     }
 
-    /// <summary>Stopwatch timestamp to give up at; long.MaxValue (no deadline) for infinite or longer than poll can
-    /// express (int.MaxValue ms, ~24 days).</summary>
-    private static long Deadline(TimeSpan timeout) =>
-        timeout == Timeout.InfiniteTimeSpan || timeout.TotalMilliseconds >= int.MaxValue ? long.MaxValue
-        : Stopwatch.GetTimestamp() + (long)(Math.Max(0, timeout.TotalSeconds) * Stopwatch.Frequency);
-
-    /// <summary>poll milliseconds until the deadline, rounded up so a wait never ends early; -1 for no deadline.</summary>
-    private static int PollMilliseconds(long deadline)
-    {
-        if (deadline == long.MaxValue)
-            return -1;
-        long left = deadline - Stopwatch.GetTimestamp();
-        return left <= 0 ? 0 : (int)Math.Min(int.MaxValue, (left * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
-    }
-
     private unsafe bool ReceiveUntil(int fd, Memory<byte> buffer, long deadline, TimeSpan timeout, out VrrpDatagram datagram, out KernelResult error)
     {
         datagram = default;
@@ -76,7 +61,7 @@ public sealed partial class RawVrrpSocket
             var pfd = default(pollfd);
             pfd.fd = fd;
             pfd.events = LibC.POLLIN;
-            int ready = LibC.poll(&pfd, 1, PollMilliseconds(deadline));
+            int ready = LibC.poll(&pfd, 1, FdPoll.Milliseconds(deadline));
             if (ready < 0)
             {
                 int errno = LibC.errno;
@@ -87,7 +72,7 @@ public sealed partial class RawVrrpSocket
             }
             if (ready == 0)
             {
-                if (PollMilliseconds(deadline) > 0)
+                if (FdPoll.Milliseconds(deadline) > 0)
                     continue;
                 error = Errno.Failure(Errno.ETIMEDOUT, $"no VRRP datagram on {this} within {timeout.TotalMilliseconds} ms");
                 return false;

@@ -1,4 +1,5 @@
 using System.Net;
+using KeepAlive.Kernel.Wire.Netlink;
 
 namespace KeepAlive.Kernel.Ports;
 
@@ -9,7 +10,7 @@ public sealed record InterfaceAddress(
     IPAddress Address,
     int PrefixLength,
     IPAddress? Broadcast = null,
-    AddressScope Scope = AddressScope.Global,
+    RouteScope Scope = RouteScope.Global,
     string? Label = null,
     bool NoDad = true)
 {
@@ -21,16 +22,6 @@ public sealed record InterfaceAddress(
 
 /// <summary>An address's identity: value equality (IPAddress compared by value, unlike a tuple's <c>==</c>).</summary>
 public readonly record struct AddressKey(string Interface, IPAddress Address, int PrefixLength);
-
-/// <summary>rtnetlink address scopes (RT_SCOPE_*).</summary>
-public enum AddressScope : byte
-{
-    Global = 0,
-    Site = 200,
-    Link = 253,
-    Host = 254,
-    Nowhere = 255,
-}
 
 /// <summary>A route keepalived installs (virtual_routes / static_routes): destination prefix, optional gateway,
 /// device, metric, table, preferred source.</summary>
@@ -64,15 +55,6 @@ public sealed record RuleSpec(
 public sealed record MacvlanSpec(string Name, string BaseInterface, byte[] Mac, MacvlanMode Mode = MacvlanMode.Private)
 {
     public override string ToString() => $"{Name} link {BaseInterface} macvlan {Mode} address {Convert.ToHexString(Mac)}";
-}
-
-/// <summary>IFLA_MACVLAN_MODE values.</summary>
-public enum MacvlanMode : uint
-{
-    Private = 1,
-    Vepa = 2,
-    Bridge = 4,
-    Passthru = 8,
 }
 
 /// <summary>What the kernel says about a link: index, name, administrative and carrier state, MTU, MAC.</summary>
