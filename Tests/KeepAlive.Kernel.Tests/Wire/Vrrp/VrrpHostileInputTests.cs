@@ -81,4 +81,34 @@ public class VrrpHostileInputTests(ITestOutputHelper output)
         }
         output.WriteLine($"{perContext * contexts.Length} random inputs, {accepted} accepted");
     }
+
+    [Fact]
+    public void Random_inputs_never_pass_the_ah_check_or_throw()
+    {
+        int count = Environment.GetEnvironmentVariable("KA_FUZZ") == "1" ? 1_000_000 : 20_000;
+        var random = new Random(51);
+        var key = new byte[8];
+        VrrpAuthentication.IpsecAh("pw").WriteKey(key);
+        var buffer = new byte[400];
+        var results = new Dictionary<VrrpAhResult, int>();
+        for (int i = 0; i < count; i++)
+        {
+            int length = random.Next(0, buffer.Length);
+            random.NextBytes(buffer.AsSpan(0, length));
+            if (length > 20 && i % 2 == 0)
+            {
+                buffer[0] = 0x45;            // look like IPv4 + AH + VRRP half the time
+                buffer[9] = VrrpAh.ProtocolNumber;
+                if (length > 21)
+                    buffer[20] = VrrpConstants.ProtocolNumber;
+                if (length > 22)
+                    buffer[21] = 4;
+            }
+            var r = VrrpAh.Verify(buffer.AsSpan(0, length), i % 3 == 0, key, 0, out _, out _);
+            results[r] = results.GetValueOrDefault(r) + 1;
+        }
+        output.WriteLine($"{count} random AH inputs: " + string.Join(", ", results.OrderBy(r => r.Key).Select(r => $"{r.Key} {r.Value}")));
+        Assert.False(results.ContainsKey(VrrpAhResult.Ok));
+        Assert.True(results.GetValueOrDefault(VrrpAhResult.BadIcv) > 0, "the structured half reaches the ICV check");
+    }
 }
