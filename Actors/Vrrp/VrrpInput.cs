@@ -1,0 +1,27 @@
+namespace KeepAlive.Actors.Vrrp;
+
+/// <summary>What happens to an instance. Every input carries the monotonic time in microseconds: the machine reads
+/// no clock.</summary>
+public abstract record VrrpInput(long Now)
+{
+    /// <summary>The instance starts; <paramref name="Faulted"/> when a fault source is already failing.</summary>
+    public sealed record Start(long Now, bool Faulted = false) : VrrpInput(Now);
+
+    /// <summary>A valid advert for our VRID (already checked by the codec and VrrpInstanceCheck).</summary>
+    public sealed record AdvertReceived(long Now, int Priority, int IntervalCentiseconds, byte[] SourceAddress) : VrrpInput(Now);
+
+    /// <summary>A timer fired; stale generations are ignored.</summary>
+    public sealed record TimerFired(long Now, VrrpTimer Timer, long Generation) : VrrpInput(Now);
+
+    /// <summary>Tracking changed the effective priority (already clamped by <see cref="EffectivePriority"/>).</summary>
+    public sealed record PriorityChanged(long Now, int EffectivePriority) : VrrpInput(Now);
+
+    /// <summary>A fault source failed (true) or every one recovered (false).</summary>
+    public sealed record FaultChanged(long Now, bool Faulted) : VrrpInput(Now);
+
+    /// <summary>The sync group decides this member's state.</summary>
+    public sealed record ForceState(long Now, VrrpState State) : VrrpInput(Now);
+
+    /// <summary>SIGTERM: leave (a MASTER sends priority 0 and releases its addresses).</summary>
+    public sealed record Shutdown(long Now) : VrrpInput(Now);
+}
