@@ -26,6 +26,9 @@ public abstract record VrrpEffect
     /// <summary>A sync-group member wants MASTER: the group decides (and answers with ForceState).</summary>
     public sealed record WantMaster : VrrpEffect;
 
+    /// <summary>A sync-group member in BACKUP accepted a master's advert: it no longer wants MASTER.</summary>
+    public sealed record MasterSeen : VrrpEffect;
+
     /// <summary>A MASTER saw a lower-priority advert (notify_master_rx_lower_pri).</summary>
     public sealed record LowerPriorityAdvertSeen(int Priority) : VrrpEffect;
 

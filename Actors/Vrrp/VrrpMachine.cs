@@ -75,6 +75,8 @@ public static class VrrpMachine
             if (settings.PreemptDelayMicros > 0)
                 until = a.Priority >= s.EffectivePriority ? 0 : until == 0 ? a.Now + settings.PreemptDelayMicros : until;
             s = s with { MasterAdverIntervalMicros = interval, PreemptDelayUntil = until, MasterPriority = a.Priority };
+            if (settings.InSyncGroup)
+                fx.Add(new VrrpEffect.MasterSeen());
             return StartDown(s, a.Now, Down(s.EffectivePriority, interval, settings), fx);
         }
         // V3-S7: lower priority while we may preempt: ignore it; the running timer makes us MASTER.

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using KeepAlive.Actors.Vrrp;
+
+namespace KeepAlive.Actors.Sync;
+
+/// <summary>What the group knows of one member.</summary>
+/// <param name="State">Its current state.</param>
+/// <param name="OwnFault">One of its own fault sources is failing (not merely forced to FAULT by the group).</param>
+/// <param name="WantsMaster">Its master-down timer ran out and it has heard no master since.</param>
+public readonly record struct SyncMember(VrrpState State, bool OwnFault, bool WantsMaster);
+
+/// <summary>The group's view: its state and every member's.</summary>
+public sealed record SyncGroupState(VrrpState State, ImmutableDictionary<string, SyncMember> Members)
+{
+    public static SyncGroupState Of(IEnumerable<string> members) =>
+        new(VrrpState.Backup, members.ToImmutableDictionary(m => m, _ => new SyncMember(VrrpState.Initialize, false, false), StringComparer.Ordinal));
+}
+
+/// <summary>What a member tells its group.</summary>
+public abstract record SyncInput(string Member)
+{
+    /// <summary>The member changed state (a Transition effect), with whether its own fault sources fail.</summary>
+    public sealed record Changed(string Member, VrrpState To, VrrpReason Reason, bool OwnFault) : SyncInput(Member);
+
+    /// <summary>The member's master-down timer ran out (WantMaster effect).</summary>
+    public sealed record WantsMaster(string Member) : SyncInput(Member);
+
+    /// <summary>The member accepted a master's advert (MasterSeen effect).</summary>
+    public sealed record SawMaster(string Member) : SyncInput(Member);
+}
+
+/// <summary>An order to one member (sent as VrrpInput.ForceState).</summary>
+public readonly record struct SyncOrder(string Member, VrrpState State);
+
+/// <summary>
+/// keepalived 2.2.7's sync groups (vrrp_sync.c; keepalived-reference.md §3.9), all or nothing: a member's own
+/// FAULT pulls every member to FAULT, and they leave it together when no member faults any more; a member pushed to
+/// BACKUP by a better master takes every member to BACKUP; MASTER only when every member wants it (or is it), then
+/// all together. Pure.
+/// </summary>
+public static class SyncGroupPolicy
+{
+    public static (SyncGroupState State, IReadOnlyList<SyncOrder> Orders) Step(SyncGroupState group, SyncInput input)
+    {
+        if (!group.Members.TryGetValue(input.Member, out var member))
+            return (group, []);
+        member = input switch
+        {
+            SyncInput.Changed c => member with { State = c.To, OwnFault = c.OwnFault, WantsMaster = c.To == VrrpState.Backup && member.WantsMaster },
+            SyncInput.WantsMaster => member with { WantsMaster = true },
+            SyncInput.SawMaster => member with { WantsMaster = false },
+            _ => member,
+        };
+        group = group with { Members = group.Members.SetItem(input.Member, member) };
+        var orders = new List<SyncOrder>();
+
+        if (group.Members.Values.Any(m => m.OwnFault))
+        {
+            // FAULT propagates.
+            Order(group, VrrpState.Fault, orders, m => m.State is VrrpState.Master or VrrpState.Backup);
+            return (group with { State = VrrpState.Fault }, orders);
+        }
+        if (group.State == VrrpState.Fault)
+        {
+            // No member faults any more: all leave FAULT together.
+            Order(group, VrrpState.Backup, orders, m => m.State == VrrpState.Fault);
+            return (ClearWishes(group) with { State = VrrpState.Backup }, orders);
+        }
+        if (input is SyncInput.Changed { To: VrrpState.Backup } change && group.State == VrrpState.Master
+            && change.Reason is VrrpReason.HigherPriorityAdvert or VrrpReason.EqualPriorityHigherAddress)
+        {
+            // One member lost its election: the whole group goes BACKUP.
+            Order(group, VrrpState.Backup, orders, m => m.State == VrrpState.Master);
+            return (ClearWishes(group) with { State = VrrpState.Backup }, orders);
+        }
+        if (input is SyncInput.Changed { To: VrrpState.Master } && group.State != VrrpState.Master)
+        {
+            // A member became MASTER on its own (an owner at start): the others follow.
+            Order(group, VrrpState.Master, orders, m => m.State == VrrpState.Backup);
+            return (ClearWishes(group) with { State = VrrpState.Master }, orders);
+        }
+        if (group.State != VrrpState.Master && group.Members.Values.All(m => m.WantsMaster || m.State == VrrpState.Master))
+        {
+            Order(group, VrrpState.Master, orders, m => m.State == VrrpState.Backup);
+            return (ClearWishes(group) with { State = VrrpState.Master }, orders);
+        }
+        return (group, orders);
+    }
+
+    private static void Order(SyncGroupState group, VrrpState target, List<SyncOrder> orders, Func<SyncMember, bool> which)
+    {
+        foreach (var (name, m) in group.Members.OrderBy(x => x.Key, StringComparer.Ordinal))
+            if (which(m))
+                orders.Add(new SyncOrder(name, target));
+    }
+
+    private static SyncGroupState ClearWishes(SyncGroupState group) =>
+        group with { Members = group.Members.ToImmutableDictionary(x => x.Key, x => x.Value with { WantsMaster = false }, StringComparer.Ordinal) };
+}
