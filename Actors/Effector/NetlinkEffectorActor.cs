@@ -1,0 +1,93 @@
+using Akka.Actor;
+using Akka.Event;
+using KeepAlive.Kernel.Ports;
+
+namespace KeepAlive.Actors.Effector;
+
+/// <summary>
+/// The only holder of <see cref="IKernelPort"/>: every kernel side effect of the node goes through here, one op at a
+/// time (the mailbox is the queue), answered with <see cref="OpCompleted"/> in order. An address op is all or
+/// nothing: when one address of an owner's set fails, the ones this op added are removed again, so no owner is ever
+/// left half-configured. It remembers what each owner holds (the status endpoint shows it).
+/// </summary>
+public sealed class NetlinkEffectorActor : ReceiveActor
+{
+    private readonly IKernelPort _kernel;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, List<InterfaceAddress>> _held = new(StringComparer.Ordinal);
+    private long _applied;
+    private long _failed;
+
+    public NetlinkEffectorActor(IKernelPort kernel)
+    {
+        _kernel = kernel;
+        Receive<AcquireAddresses>(Acquire);
+        Receive<ReleaseAddresses>(Release);
+        Receive<SendFrames>(Send);
+        Receive<GetEffectorStatus>(_ => Sender.Tell(new EffectorStatus(
+            _held.ToDictionary(x => x.Key, x => (IReadOnlyList<InterfaceAddress>)x.Value.ToList(), StringComparer.Ordinal), _applied, _failed)));
+    }
+
+    public static Props Props(IKernelPort kernel) => Akka.Actor.Props.Create(() => new NetlinkEffectorActor(kernel));
+
+    private void Acquire(AcquireAddresses op)
+    {
+        var added = new List<InterfaceAddress>();
+        foreach (var address in op.Addresses)
+        {
+            var r = _kernel.AddAddress(address);
+            if (r.IsOk)
+            {
+                added.Add(address);
+                continue;
+            }
+            // All or nothing: undo this op's additions before answering.
+            foreach (var undo in added)
+                _kernel.RemoveAddress(undo);
+            _failed++;
+            _log.Warning("{Owner}: adding {Address} failed ({Result}); the {Count} addresses added by this op were removed again", op.Owner, address, r, added.Count);
+            Sender.Tell(new OpCompleted(op.OpId, r));
+            return;
+        }
+        if (!_held.TryGetValue(op.Owner, out var held))
+            _held[op.Owner] = held = new List<InterfaceAddress>();
+        foreach (var a in added.Where(a => !held.Any(h => h.Key == a.Key)))
+            held.Add(a);
+        _applied++;
+        Sender.Tell(new OpCompleted(op.OpId, KernelResult.Ok));
+    }
+
+    private void Release(ReleaseAddresses op)
+    {
+        var first = KernelResult.Ok;
+        foreach (var address in op.Addresses)
+        {
+            var r = _kernel.RemoveAddress(address);
+            if (!r.IsOk && first.IsOk)
+                first = r;
+        }
+        if (_held.TryGetValue(op.Owner, out var held))
+        {
+            held.RemoveAll(h => op.Addresses.Any(a => a.Key == h.Key));
+            if (held.Count == 0)
+                _held.Remove(op.Owner);
+        }
+        if (first.IsOk)
+            _applied++;
+        else
+            _failed++;
+        Sender.Tell(new OpCompleted(op.OpId, first));
+    }
+
+    private void Send(SendFrames op)
+    {
+        var first = KernelResult.Ok;
+        foreach (var frame in op.Frames)
+        {
+            var r = _kernel.SendFrame(op.Interface, frame);
+            if (!r.IsOk && first.IsOk)
+                first = r;
+        }
+        Sender.Tell(new OpCompleted(op.OpId, first));
+    }
+}

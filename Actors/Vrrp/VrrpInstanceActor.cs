@@ -1,0 +1,212 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Event;
+using KeepAlive.Actors.Effector;
+using KeepAlive.Kernel.Ports;
+using KeepAlive.Kernel.Wire.Frames;
+using KeepAlive.Kernel.Wire.Vrrp;
+
+namespace KeepAlive.Actors.Vrrp;
+
+/// <summary>Everything an instance actor needs from the configuration and the host.</summary>
+public sealed record VrrpInstanceSetup
+{
+    public required string Name { get; init; }
+
+    public required VrrpSettings Settings { get; init; }
+
+    public required string Interface { get; init; }
+
+    public required byte[] InterfaceMac { get; init; }
+
+    /// <summary>Advert source (primary IPv4 or link-local).</summary>
+    public required IPAddress Source { get; init; }
+
+    /// <summary>The group or the unicast peer.</summary>
+    public required IPAddress Destination { get; init; }
+
+    public required IReadOnlyList<InterfaceAddress> VirtualAddresses { get; init; }
+
+    public VrrpAuthentication Authentication { get; init; }
+
+    public VrrpChecksumFlavour ChecksumFlavour { get; init; } = VrrpChecksumFlavour.PseudoHeader;
+
+    public GratuitousProfile Gratuitous { get; init; } = GratuitousProfile.Keepalived;
+
+    public bool UseVmac { get; init; }
+}
+
+/// <summary>Sent to the instance by trackers, the sync group and the node.</summary>
+public sealed record InstanceCommand(VrrpInputKind Kind, int Value = 0, VrrpState State = VrrpState.Backup);
+
+/// <summary>The inputs an instance accepts from outside (adverts and timers come their own way).</summary>
+public enum VrrpInputKind
+{
+    Shutdown,
+    Fault,
+    FaultCleared,
+    Priority,
+    Force,
+}
+
+/// <summary>Published on the event stream at every transition.</summary>
+public sealed record InstanceStateChanged(string Instance, byte Vrid, AddressFamily Family, VrrpState From, VrrpState To, VrrpReason Reason);
+
+/// <summary>Asks an instance for its state.</summary>
+public sealed record GetInstanceStatus
+{
+    public static GetInstanceStatus Instance { get; } = new();
+}
+
+public sealed record InstanceStatus(string Name, VrrpState State, int EffectivePriority, int MasterPriority, long Transitions);
+
+/// <summary>
+/// One vrrp_instance: feeds adverts, timer firings and commands to <see cref="VrrpMachine"/> and performs its effects
+/// — timers with IWithTimers (a generation in each message, stale firings are ignored by the machine), adverts through
+/// its I/O actor, addresses and gratuitous frames through the effector. Thin: no protocol decision is made here.
+/// </summary>
+public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
+{
+    private readonly VrrpInstanceSetup _setup;
+    private readonly IActorRef _io;
+    private readonly IActorRef _effector;
+    private readonly IActorRef? _syncGroup;
+    private readonly Func<long> _clock;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly byte[] _vipBytes;
+    private readonly byte[] _advert = new byte[1500];
+    private VrrpMachineState _state;
+    private long _nextOp;
+    private long _transitions;
+
+    public VrrpInstanceActor(VrrpInstanceSetup setup, IActorRef io, IActorRef effector, Func<long> clock, IActorRef? syncGroup)
+    {
+        _setup = setup;
+        _io = io;
+        _effector = effector;
+        _syncGroup = syncGroup;
+        _clock = clock;
+        _state = VrrpMachineState.Initial(setup.Settings);
+        _vipBytes = setup.VirtualAddresses.SelectMany(a => a.Address.GetAddressBytes()).ToArray();
+        Receive<AdvertIn>(a => Step(new VrrpInput.AdvertReceived(_clock(), a.Priority, a.IntervalCentiseconds, a.Source)));
+        Receive<Tick>(t => Step(new VrrpInput.TimerFired(_clock(), t.Timer, t.Generation)));
+        Receive<InstanceCommand>(OnCommand);
+        Receive<OpCompleted>(OnOpCompleted);
+        Receive<GetInstanceStatus>(_ => Sender.Tell(new InstanceStatus(_setup.Name, _state.State, _state.EffectivePriority, _state.MasterPriority, _transitions)));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(VrrpInstanceSetup setup, IActorRef io, IActorRef effector, Func<long> clock, IActorRef? syncGroup = null) =>
+        Akka.Actor.Props.Create(() => new VrrpInstanceActor(setup, io, effector, clock, syncGroup));
+
+    private sealed record Tick(VrrpTimer Timer, long Generation);
+
+    protected override void PreStart()
+    {
+        var s = _setup.Settings;
+        var context = new VrrpReceiveContext((byte)s.Version, _setup.Source, _setup.Destination, 255,
+            ChecksumFlavour: _setup.ChecksumFlavour, ChecksumPolicy: VrrpChecksumPolicy.Detect, Authentication: _setup.Authentication);
+        _io.Tell(new RegisterInstance(s.Vrid, context, new VrrpInstanceReceiveSettings(s.Vrid, (byte)s.Priority,
+            (int)(s.AdvertIntervalMicros / VrrpTimers.MicrosPerCentisecond), _vipBytes)));
+        Step(new VrrpInput.Start(_clock()));
+    }
+
+    private void OnCommand(InstanceCommand c)
+    {
+        long now = _clock();
+        Step(c.Kind switch
+        {
+            VrrpInputKind.Shutdown => new VrrpInput.Shutdown(now),
+            VrrpInputKind.Fault => new VrrpInput.FaultChanged(now, true),
+            VrrpInputKind.FaultCleared => new VrrpInput.FaultChanged(now, false),
+            VrrpInputKind.Priority => new VrrpInput.PriorityChanged(now, c.Value),
+            _ => new VrrpInput.ForceState(now, c.State),
+        });
+    }
+
+    private void OnOpCompleted(OpCompleted done)
+    {
+        if (!done.Result.IsOk)
+            _log.Warning("{Instance}: kernel op {Op} failed: {Result}", _setup.Name, done.OpId, done.Result);
+    }
+
+    private void Step(VrrpInput input)
+    {
+        (_state, var effects) = VrrpMachine.Step(_state, input, _setup.Settings);
+        foreach (var effect in effects)
+            Perform(effect);
+    }
+
+    private void Perform(VrrpEffect effect)
+    {
+        switch (effect)
+        {
+            case VrrpEffect.SendAdvert send:
+                SendAdvert(send.Priority);
+                break;
+            case VrrpEffect.StartTimer start:
+                Timers.StartSingleTimer(start.Timer, new Tick(start.Timer, start.Generation), TimeSpan.FromTicks(Math.Max(1, start.DelayMicros) * 10));
+                break;
+            case VrrpEffect.CancelTimer cancel:
+                Timers.Cancel(cancel.Timer);
+                break;
+            case VrrpEffect.AcquireAddresses:
+                _effector.Tell(new AcquireAddresses(++_nextOp, _setup.Name, _setup.VirtualAddresses));
+                break;
+            case VrrpEffect.ReleaseAddresses:
+                _effector.Tell(new ReleaseAddresses(++_nextOp, _setup.Name, _setup.VirtualAddresses));
+                break;
+            case VrrpEffect.Announce announce:
+                Announce(announce.Count);
+                break;
+            case VrrpEffect.Transition t:
+                _transitions++;
+                _log.Info("{Instance} (VRID {Vrid} {Family}) {From} -> {To}: {Reason}", _setup.Name, _setup.Settings.Vrid, _setup.Source.AddressFamily, t.From, t.To, t.Reason);
+                Context.System.EventStream.Publish(new InstanceStateChanged(_setup.Name, _setup.Settings.Vrid, _setup.Source.AddressFamily, t.From, t.To, t.Reason));
+                _syncGroup?.Tell(t);
+                break;
+            case VrrpEffect.WantMaster or VrrpEffect.MasterSeen:
+                _syncGroup?.Tell(effect);
+                break;
+            case VrrpEffect.OwnerConflict:
+                _log.Error("{Instance}: another router also claims to own the addresses of VRID {Vrid}; yielding to priority 254", _setup.Name, _setup.Settings.Vrid);
+                break;
+        }
+    }
+
+    private void SendAdvert(int priority)
+    {
+        var s = _setup.Settings;
+        var spec = new VrrpAdvertSpec((byte)s.Version, s.Vrid, (byte)priority, (int)(s.AdvertIntervalMicros / VrrpTimers.MicrosPerCentisecond),
+            _setup.Authentication, _setup.ChecksumFlavour);
+        if (!VrrpCodec.TryEncode(_advert, spec, _vipBytes, _setup.Source, _setup.Destination, out int n, out var error))
+        {
+            _log.Error("{Instance}: cannot encode an advert: {Error}", _setup.Name, error);
+            return;
+        }
+        _io.Tell(new SendAdvertBytes(_advert[..n], _setup.Source, _setup.Destination));
+    }
+
+    private void Announce(int count)
+    {
+        var frames = new List<byte[]>();
+        foreach (var vip in _setup.VirtualAddresses)
+        {
+            bool v6 = vip.Address.AddressFamily == AddressFamily.InterNetworkV6;
+            var mac = new byte[6];
+            GratuitousFrames.SenderMac(mac, _setup.Gratuitous, _setup.InterfaceMac, _setup.UseVmac, _setup.Settings.Vrid, vip.Address.AddressFamily);
+            var frame = new byte[GratuitousFrames.NeighborAdvertisementFrameLength];
+            bool built = v6
+                ? GratuitousFrames.TryBuildNeighborAdvertisement(frame, mac, vip.Address.GetAddressBytes(), _setup.Gratuitous == GratuitousProfile.Rfc, out int n)
+                : GratuitousFrames.TryBuildArp(frame, mac, vip.Address.GetAddressBytes(), out n);
+            if (!built)
+                continue;
+            for (int i = 0; i < count; i++)
+                frames.Add(frame[..n]);
+        }
+        if (frames.Count > 0)
+            _effector.Tell(new SendFrames(++_nextOp, _setup.Interface, frames));
+    }
+}

@@ -1,0 +1,22 @@
+using System.Net;
+using KeepAlive.Kernel.Wire.Vrrp;
+
+namespace KeepAlive.Actors.Vrrp;
+
+/// <summary>An instance joins its interface's I/O actor: adverts for <paramref name="Vrid"/> go to the sender.</summary>
+public sealed record RegisterInstance(byte Vrid, VrrpReceiveContext Context, VrrpInstanceReceiveSettings Check);
+
+/// <summary>A valid advert for the instance (the codec and the instance checks passed).</summary>
+public sealed record AdvertIn(int Priority, int IntervalCentiseconds, byte[] Source, VrrpAdvertNotes Notes, VrrpChecksumFlavour ChecksumFlavour);
+
+/// <summary>Send these advert bytes.</summary>
+public sealed record SendAdvertBytes(byte[] Payload, IPAddress Source, IPAddress Destination);
+
+/// <summary>Asks the I/O actor for its counters.</summary>
+public sealed record GetIoStatus
+{
+    public static GetIoStatus Instance { get; } = new();
+}
+
+/// <summary>Adverts received, sent and discarded per reason.</summary>
+public sealed record IoStatus(long Received, long Sent, long SendFailures, IReadOnlyDictionary<VrrpDiscard, long> Discards);

@@ -1,0 +1,108 @@
+using System.Net;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using KeepAlive.Actors.Effector;
+using KeepAlive.Actors.Vrrp;
+using KeepAlive.Kernel.Fakes;
+using KeepAlive.Kernel.Ports;
+
+namespace KeepAlive.Actors.Tests.Vrrp;
+
+/// <summary>Elections between instance actors on the in-memory network, each node with its own fake kernel, in
+/// virtual time (Akka's TestScheduler; the machine's clock is the scheduler's).</summary>
+public sealed class VrrpInstanceActorSpecs() : TestKit(ConfigurationFactory.ParseString("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\""))
+{
+    private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
+
+    private readonly InMemoryVrrpNetwork _network = new();
+
+    private sealed record Node(string Name, RecordingKernelPort Kernel, IActorRef Io, IActorRef Effector, IActorRef Instance);
+
+    private static readonly InterfaceAddress Vip = new("eth0", IPAddress.Parse("10.0.0.100"), 24);
+
+    private Node Start(string name, int octet, int priority)
+    {
+        var kernel = new RecordingKernelPort().WithLink("eth0");
+        var address = IPAddress.Parse($"10.0.0.{octet}");
+        var socket = _network.Attach("lan", 2, address);
+        var io = Sys.ActorOf(VrrpIoActor.Props(socket), $"io-{name}");
+        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(kernel), $"kernel-{name}");
+        var setup = new VrrpInstanceSetup
+        {
+            Name = $"VI_{name}",
+            Settings = new VrrpSettings { Version = 3, Vrid = 51, Priority = priority, AdvertIntervalMicros = 1_000_000, PrimaryAddress = address.GetAddressBytes(), GarpMasterDelayMicros = 0 },
+            Interface = "eth0",
+            InterfaceMac = [2, 0, 0, 0, 0, (byte)octet],
+            Source = address,
+            Destination = IPAddress.Parse("224.0.0.18"),
+            VirtualAddresses = [Vip],
+        };
+        var scheduler = Clock;
+        var instance = Sys.ActorOf(VrrpInstanceActor.Props(setup, io, effector, () => scheduler.Now.UtcTicks / 10), $"vrrp-{name}");
+        return new Node(name, kernel, io, effector, instance);
+    }
+
+    private InstanceStatus Status(Node n) => n.Instance.Ask<InstanceStatus>(GetInstanceStatus.Instance, TimeSpan.FromSeconds(3)).Result;
+
+    private long Received(Node n) => n.Io.Ask<IoStatus>(GetIoStatus.Instance, TimeSpan.FromSeconds(3)).Result.Received;
+
+    private static bool HasVip(Node n)
+    {
+        n.Kernel.Addresses(out var now);
+        return now.Any(a => a.Key == Vip.Key);
+    }
+
+    [Fact]
+    public void The_higher_priority_wins_holds_the_vip_alone_and_hands_over_in_skew_time_on_shutdown()
+    {
+        var a = Start("a", 1, 150);
+        var b = Start("b", 2, 100);
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
+
+        // a's master-down interval is 3.414 s, b's 3.609 s.
+        Clock.Advance(TimeSpan.FromMilliseconds(3_450));
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(a).State));
+        AwaitAssert(() => Assert.Equal(150, Status(b).MasterPriority));
+        for (int i = 1; i <= 5; i++)
+        {
+            long before = Received(b);
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            AwaitAssert(() => Assert.True(Received(b) > before));
+        }
+        Assert.Equal(VrrpState.Backup, Status(b).State);
+        AwaitAssert(() => Assert.True(HasVip(a)));
+        Assert.False(HasVip(b));
+        Assert.NotEmpty(a.Kernel.Frames);                               // gratuitous ARPs went out
+
+        // a leaves: priority 0, so b takes over after its skew time (609 ms), not 3.6 s.
+        long seen = Received(b);
+        a.Instance.Tell(new InstanceCommand(VrrpInputKind.Shutdown));
+        AwaitAssert(() => Assert.True(Received(b) > seen));
+        AwaitAssert(() => Assert.False(HasVip(a)));
+        Clock.Advance(TimeSpan.FromMilliseconds(600));
+        Assert.Equal(VrrpState.Backup, Status(b).State);
+        Clock.Advance(TimeSpan.FromMilliseconds(20));
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b).State));
+        AwaitAssert(() => Assert.True(HasVip(b)));
+    }
+
+    [Fact]
+    public void Equal_priorities_elect_the_higher_address()
+    {
+        var a = Start("a", 1, 100);
+        var b = Start("b", 2, 100);
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
+        // Both time out together and both become master; the adverts then settle it for the higher address.
+        Clock.Advance(TimeSpan.FromMilliseconds(3_700));
+        AwaitAssert(() =>
+        {
+            Assert.Equal(VrrpState.Master, Status(b).State);
+            Assert.Equal(VrrpState.Backup, Status(a).State);
+        });
+        AwaitAssert(() => Assert.True(HasVip(b) && !HasVip(a)));
+    }
+}
