@@ -108,6 +108,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         var s = _setup.Settings;
         var context = new VrrpReceiveContext((byte)s.Version, _setup.Source, _setup.Destination, 255,
             ChecksumFlavour: _setup.ChecksumFlavour, ChecksumPolicy: VrrpChecksumPolicy.Detect, Authentication: _setup.Authentication);
+        _syncGroup?.Tell(new Sync.JoinSyncGroup(_setup.Name));
         _io.Tell(new RegisterInstance(s.Vrid, context, new VrrpInstanceReceiveSettings(s.Vrid, (byte)s.Priority,
             (int)(s.AdvertIntervalMicros / VrrpTimers.MicrosPerCentisecond), _vipBytes)));
         Step(new VrrpInput.Start(_clock()));
@@ -165,10 +166,13 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
                 _transitions++;
                 _log.Info("{Instance} (VRID {Vrid} {Family}) {From} -> {To}: {Reason}", _setup.Name, _setup.Settings.Vrid, _setup.Source.AddressFamily, t.From, t.To, t.Reason);
                 Context.System.EventStream.Publish(new InstanceStateChanged(_setup.Name, _setup.Settings.Vrid, _setup.Source.AddressFamily, t.From, t.To, t.Reason));
-                _syncGroup?.Tell(t);
+                _syncGroup?.Tell(new Sync.SyncInput.Changed(_setup.Name, t.To, t.Reason, _state.Faulted));
                 break;
-            case VrrpEffect.WantMaster or VrrpEffect.MasterSeen:
-                _syncGroup?.Tell(effect);
+            case VrrpEffect.WantMaster:
+                _syncGroup?.Tell(new Sync.SyncInput.WantsMaster(_setup.Name));
+                break;
+            case VrrpEffect.MasterSeen:
+                _syncGroup?.Tell(new Sync.SyncInput.SawMaster(_setup.Name));
                 break;
             case VrrpEffect.OwnerConflict:
                 _log.Error("{Instance}: another router also claims to own the addresses of VRID {Vrid}; yielding to priority 254", _setup.Name, _setup.Settings.Vrid);
