@@ -93,6 +93,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<Tick>(t => Step(new VrrpInput.TimerFired(_clock(), t.Timer, t.Generation)));
         Receive<InstanceCommand>(OnCommand);
         Receive<OpCompleted>(OnOpCompleted);
+        Receive<Tracking.TrackerReport>(OnTracker);
         Receive<GetInstanceStatus>(_ => Sender.Tell(new InstanceStatus(_setup.Name, _state.State, _state.EffectivePriority, _state.MasterPriority, _transitions)));
     }
 
@@ -125,6 +126,28 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             VrrpInputKind.Priority => new VrrpInput.PriorityChanged(now, c.Value),
             _ => new VrrpInput.ForceState(now, c.State),
         });
+    }
+
+    private readonly Dictionary<string, Tracking.TrackerEffect> _trackers = new(StringComparer.Ordinal);
+
+    /// <summary>Each tracker's current effect, for the status endpoint's explanation of the priority.</summary>
+    public IReadOnlyDictionary<string, Tracking.TrackerEffect> Trackers => _trackers;
+
+    private void OnTracker(Tracking.TrackerReport report)
+    {
+        bool wasFaulted = _trackers.Values.Any(t => t.Faulting);
+        int oldPriority = EffectivePriority.Compute(_setup.Settings.Priority, _trackers.Select(t => new PriorityContribution(t.Key, t.Value.Contribution)));
+        _trackers[report.Tracker] = report.Effect;
+        bool faulted = _trackers.Values.Any(t => t.Faulting);
+        int priority = EffectivePriority.Compute(_setup.Settings.Priority, _trackers.Select(t => new PriorityContribution(t.Key, t.Value.Contribution)));
+        long now = _clock();
+        if (priority != oldPriority)
+        {
+            _log.Info("{Instance}: changing effective priority from {Old} to {New} ({Tracker})", _setup.Name, oldPriority, priority, report.Tracker);
+            Step(new VrrpInput.PriorityChanged(now, priority));
+        }
+        if (faulted != wasFaulted)
+            Step(new VrrpInput.FaultChanged(now, faulted));
     }
 
     private void OnOpCompleted(OpCompleted done)

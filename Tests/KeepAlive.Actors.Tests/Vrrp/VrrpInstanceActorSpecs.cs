@@ -12,7 +12,7 @@ namespace KeepAlive.Actors.Tests.Vrrp;
 
 /// <summary>Elections between instance actors on the in-memory network, each node with its own fake kernel, in
 /// virtual time (Akka's TestScheduler; the machine's clock is the scheduler's).</summary>
-public sealed class VrrpInstanceActorSpecs() : TestKit(ConfigurationFactory.ParseString("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\""))
+public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper output) : TestKit(ConfigurationFactory.ParseString("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\""), output: output)
 {
     private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
 
@@ -104,5 +104,37 @@ public sealed class VrrpInstanceActorSpecs() : TestKit(ConfigurationFactory.Pars
             Assert.Equal(VrrpState.Backup, Status(a).State);
         });
         AwaitAssert(() => Assert.True(HasVip(b) && !HasVip(a)));
+    }
+
+    [Fact]
+    public void Tracking_that_lowers_the_master_below_its_peer_moves_the_vip_and_an_unweighted_failure_means_fault()
+    {
+        var a = Start("a", 1, 150);
+        var b = Start("b", 2, 100);
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
+        Clock.Advance(TimeSpan.FromMilliseconds(3_450));
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(a).State));
+        AwaitAssert(() => Assert.Equal(150, Status(b).MasterPriority));
+
+        // A weighted tracker takes 60 off a: its adverts now say 90, b (100) preempts when its timer runs out.
+        a.Instance.Tell(new KeepAlive.Actors.Tracking.TrackerReport("chk_nginx", new KeepAlive.Actors.Tracking.TrackerEffect(false, -60)));
+        AwaitAssert(() => Assert.Equal(90, Status(a).EffectivePriority));
+        for (int i = 0; i < 5 && Status(b).State != VrrpState.Master; i++)
+        {
+            long before = Received(b);
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            AwaitAssert(() => Assert.True(Received(b) > before || Status(b).State == VrrpState.Master));
+        }
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b).State));
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
+        AwaitAssert(() => Assert.True(HasVip(b) && !HasVip(a)));
+
+        // An unweighted tracker fails on b: FAULT, priority 0 sent, a takes over in skew time.
+        b.Instance.Tell(new KeepAlive.Actors.Tracking.TrackerReport("eth1", new KeepAlive.Actors.Tracking.TrackerEffect(true, 0)));
+        AwaitAssert(() => Assert.Equal(VrrpState.Fault, Status(b).State));
+        AwaitAssert(() => Assert.False(HasVip(b)));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(a).State));
     }
 }
