@@ -39,6 +39,7 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         Receive<AcquireAddresses>(Acquire);
         Receive<ReleaseAddresses>(Release);
         Receive<SendFrames>(Send);
+        Receive<KernelEvent>(e => Context.System.EventStream.Publish(e));
         Receive<GetEffectorStatus>(_ => Sender.Tell(new EffectorStatus(
             _held.ToDictionary(x => x.Key, x => (IReadOnlyList<InterfaceAddress>)x.Value.ToList(), StringComparer.Ordinal), _applied, _failed)));
     }
@@ -50,8 +51,15 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         return Akka.Actor.Props.Create(() => new NetlinkEffectorActor(kernel, m, c));
     }
 
+    private IDisposable? _events;
+
+    protected override void PostStop() => _events?.Dispose();
+
     protected override void PreStart()
     {
+        // Kernel events (link state, addresses changed behind our back) go to the event stream through this actor.
+        var self = Self;
+        _events = _kernel.Subscribe(e => self.Tell(e));
         if (_memory.Started)
         {
             Converge();

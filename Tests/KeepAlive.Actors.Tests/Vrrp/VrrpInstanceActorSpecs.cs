@@ -131,10 +131,28 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
         AwaitAssert(() => Assert.True(HasVip(b) && !HasVip(a)));
 
         // An unweighted tracker fails on b: FAULT, priority 0 sent, a takes over in skew time.
+        long seenByA = Received(a);
         b.Instance.Tell(new KeepAlive.Actors.Tracking.TrackerReport("eth1", new KeepAlive.Actors.Tracking.TrackerEffect(true, 0)));
         AwaitAssert(() => Assert.Equal(VrrpState.Fault, Status(b).State));
         AwaitAssert(() => Assert.False(HasVip(b)));
+        AwaitAssert(() => Assert.True(Received(a) > seenByA));       // b's priority-0 advert reached a
         Clock.Advance(TimeSpan.FromSeconds(1));
         AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(a).State));
+    }
+
+    [Fact]
+    public void A_tracked_interface_going_down_in_the_kernel_faults_the_instance_and_coming_back_restores_it()
+    {
+        var a = Start("a", 1, 150);
+        a.Kernel.WithLink("eth1");
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
+        var tracker = Sys.ActorOf(KeepAlive.Actors.Tracking.InterfaceTrackerActor.Props("eth1", 0, false, true, [a.Instance]), "track-eth1");
+        tracker.Tell(new Identify(1));
+        ExpectMsg<ActorIdentity>();                                     // started: subscribed to the event stream
+
+        a.Kernel.SetLink("eth1", adminUp: true, carrier: false);
+        AwaitAssert(() => Assert.Equal(VrrpState.Fault, Status(a).State));
+        a.Kernel.SetLink("eth1", adminUp: true, carrier: true);
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
     }
 }
