@@ -29,6 +29,11 @@ if (args.Length > 1 && args[0] == "profile-read")
     }
     return 0;
 }
+if (args.Length > 0 && args[0] == "timers")
+{
+    // Timer lateness of Akka's scheduler and PreciseScheduler with each waiter (TimerLatenessBenchmark.cs).
+    return TimerLatenessBenchmark.Run(args[1..]);
+}
 if (args.Length > 0 && args[0] == "quick")
 {
     // A Stopwatch pass for a quick look (median of 7 after warm-up); BenchmarkDotNet gives the real figures.

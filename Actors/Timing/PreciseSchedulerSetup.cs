@@ -1,0 +1,29 @@
+using KeepAlive.Kernel.Ports;
+
+namespace KeepAlive.Actors.Timing;
+
+/// <summary>
+/// How a <see cref="PreciseScheduler"/> that Akka builds by type name (<c>akka.scheduler.implementation</c>, constructor
+/// <c>(Config, ILoggingAdapter)</c>) gets its <see cref="IDeadlineWaiter"/>. Actors may not name the Linux waiters
+/// (ARCHITECTURE.md "Boundaries"), so the composition root (Controller) sets <see cref="WaiterFactory"/> once,
+/// before it starts the ActorSystem, e.g. <c>PreciseSchedulerSetup.WaiterFactory = () =&gt; new
+/// TimerFdDeadlineWaiter(rtPriority);</c>. Unset, every scheduler uses the portable
+/// <see cref="ManagedDeadlineWaiter"/>. Each scheduler calls the factory once and owns (disposes) the waiter.
+/// Tests that need a particular waiter construct <see cref="PreciseScheduler"/> directly instead of touching this.
+/// </summary>
+public static class PreciseSchedulerSetup
+{
+    private static volatile Func<IDeadlineWaiter>? _factory;
+
+    /// <summary>The waiter for the next scheduler Akka constructs; null restores the managed default.</summary>
+    public static Func<IDeadlineWaiter>? WaiterFactory
+    {
+        get => _factory;
+        set => _factory = value;
+    }
+
+    /// <summary>The Akka HOCON line that selects <see cref="PreciseScheduler"/>.</summary>
+    public const string AkkaConfig = "akka.scheduler.implementation = \"KeepAlive.Actors.Timing.PreciseScheduler, KeepAlive.Actors\"";
+
+    internal static IDeadlineWaiter CreateWaiter() => _factory?.Invoke() ?? new ManagedDeadlineWaiter();
+}

@@ -1,0 +1,305 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using KeepAlive.Actors.Timing;
+
+namespace KeepAlive.Actors.Tests.Timing;
+
+/// <summary>The real scheduler thread on a virtual clock (<see cref="ManualDeadlineWaiter"/>): exact counts, no
+/// timing assertions.</summary>
+public sealed class PreciseSchedulerTests : IDisposable
+{
+    private static readonly TimeSpan Ms = TimeSpan.FromMilliseconds(1);
+    private readonly ManualDeadlineWaiter _clock = new();
+    private readonly PreciseScheduler _scheduler;
+
+    public PreciseSchedulerTests()
+    {
+        _scheduler = new PreciseScheduler(Akka.Configuration.Config.Empty, NoLogger.Instance, _clock);
+        _clock.WaitIdle();
+    }
+
+    public void Dispose() => _scheduler.Dispose();
+
+    /// <summary>Moves the clock in steps, settling after each (a single jump past several periods is a stall, and a
+    /// periodic timer skips the periods a stall swallowed).</summary>
+    private void Step(TimeSpan total, TimeSpan step)
+    {
+        for (var moved = TimeSpan.Zero; moved < total; moved += step)
+            _clock.AdvanceAndSettle(step);
+    }
+
+    private IActionScheduler Actions => ((IScheduler)_scheduler).Advanced;
+
+    [Fact]
+    public void A_single_timer_fires_once_at_its_deadline_and_never_before()
+    {
+        int fired = 0;
+        Actions.ScheduleOnce(100 * Ms, () => Interlocked.Increment(ref fired));
+        _clock.AdvanceAndSettle(99 * Ms);
+        Assert.Equal(0, fired);
+        _clock.AdvanceAndSettle(1 * Ms);
+        Assert.Equal(1, fired);
+        _clock.AdvanceAndSettle(1000 * Ms);
+        Assert.Equal(1, fired);
+    }
+
+    [Fact]
+    public void A_zero_delay_timer_fires_without_the_clock_moving()
+    {
+        int fired = 0;
+        Actions.ScheduleOnce(TimeSpan.Zero, () => Interlocked.Increment(ref fired));
+        _clock.WaitIdle();
+        Assert.Equal(1, fired);
+    }
+
+    [Fact]
+    public void A_periodic_timer_fires_once_per_interval_at_a_fixed_rate()
+    {
+        int fired = 0;
+        Actions.ScheduleRepeatedly(50 * Ms, 10 * Ms, () => Interlocked.Increment(ref fired));
+        _clock.AdvanceAndSettle(49 * Ms);
+        Assert.Equal(0, fired);
+        _clock.AdvanceAndSettle(1 * Ms);
+        Assert.Equal(1, fired);
+        Step(45 * Ms, 5 * Ms); // 95 ms: 50, 60, 70, 80, 90
+        Assert.Equal(5, fired);
+        for (int i = 0; i < 10; i++)
+            _clock.AdvanceAndSettle(10 * Ms); // 195 ms: +100..190
+        Assert.Equal(15, fired);
+    }
+
+    [Fact]
+    public void A_periodic_timer_that_fell_behind_skips_the_missed_periods_and_keeps_its_phase()
+    {
+        int fired = 0;
+        Actions.ScheduleRepeatedly(10 * Ms, 10 * Ms, () => Interlocked.Increment(ref fired));
+        _clock.AdvanceAndSettle(1005 * Ms); // a stall: one fire, not a burst of 100
+        Assert.Equal(1, fired);
+        _clock.AdvanceAndSettle(4 * Ms); // 1009
+        Assert.Equal(1, fired);
+        _clock.AdvanceAndSettle(1 * Ms); // 1010, the original phase
+        Assert.Equal(2, fired);
+    }
+
+    [Fact]
+    public void Timers_fire_in_deadline_order_and_ties_in_scheduling_order()
+    {
+        var order = new ConcurrentQueue<string>();
+        Actions.ScheduleOnce(30 * Ms, () => order.Enqueue("c"));
+        Actions.ScheduleOnce(10 * Ms, () => order.Enqueue("a"));
+        Actions.ScheduleOnce(20 * Ms, () => order.Enqueue("b1"));
+        Actions.ScheduleOnce(20 * Ms, () => order.Enqueue("b2"));
+        _clock.AdvanceAndSettle(100 * Ms);
+        Assert.Equal(["a", "b1", "b2", "c"], order.ToArray());
+    }
+
+    [Fact]
+    public void An_earlier_deadline_wakes_the_thread_that_sleeps_towards_a_later_one()
+    {
+        int early = 0;
+        Actions.ScheduleOnce(1000 * Ms, () => { });
+        _clock.WaitIdle();
+        int wakes = _clock.Wakes;
+        Actions.ScheduleOnce(10 * Ms, () => Interlocked.Increment(ref early));
+        Assert.Equal(wakes + 1, _clock.Wakes);
+        _clock.WaitIdle();
+        _clock.AdvanceAndSettle(10 * Ms);
+        Assert.Equal(1, early);
+    }
+
+    [Fact]
+    public void A_later_deadline_does_not_wake_the_thread()
+    {
+        int fired = 0;
+        Actions.ScheduleOnce(10 * Ms, () => { });
+        _clock.WaitIdle();
+        int wakes = _clock.Wakes;
+        Actions.ScheduleOnce(500 * Ms, () => Interlocked.Increment(ref fired));
+        Assert.Equal(wakes, _clock.Wakes);
+        _clock.AdvanceAndSettle(500 * Ms);
+        Assert.Equal(1, fired);
+    }
+
+    [Fact]
+    public void Cancelled_single_and_periodic_timers_stop_firing()
+    {
+        int single = 0, periodic = 0;
+        var singleCancel = new Cancelable((IScheduler)_scheduler);
+        var periodicCancel = new Cancelable((IScheduler)_scheduler);
+        Actions.ScheduleOnce(50 * Ms, () => Interlocked.Increment(ref single), singleCancel);
+        Actions.ScheduleRepeatedly(10 * Ms, 10 * Ms, () => Interlocked.Increment(ref periodic), periodicCancel);
+        Step(30 * Ms, 10 * Ms);
+        Assert.Equal(3, periodic);
+        singleCancel.Cancel();
+        periodicCancel.Cancel();
+        _clock.AdvanceAndSettle(200 * Ms);
+        Assert.Equal(0, single);
+        Assert.Equal(3, periodic);
+    }
+
+    [Fact]
+    public void A_tell_is_delivered_with_its_sender()
+    {
+        var receiver = new RecordingTell();
+        ((IScheduler)_scheduler).ScheduleTellOnce(5 * Ms, receiver, "hello", ActorRefs.Nobody);
+        _clock.AdvanceAndSettle(5 * Ms);
+        Assert.Equal([("hello", ActorRefs.Nobody)], receiver.Received.ToArray());
+    }
+
+    [Fact]
+    public void Negative_delays_and_non_positive_intervals_are_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Actions.ScheduleOnce(-1 * Ms, () => { }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Actions.ScheduleRepeatedly(Ms, TimeSpan.Zero, () => { }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _scheduler.ScheduleRepeatedly(Ms, -1 * Ms, new Runnable(() => { })));
+    }
+
+    [Fact]
+    public void An_exception_in_scheduled_work_is_contained_and_the_thread_keeps_firing()
+    {
+        int thrower = 0, after = 0;
+        Actions.ScheduleOnce(10 * Ms, () => throw new InvalidOperationException("boom"));
+        Actions.ScheduleRepeatedly(10 * Ms, 10 * Ms, () =>
+        {
+            Interlocked.Increment(ref thrower);
+            throw new InvalidOperationException("boom again");
+        });
+        Actions.ScheduleRepeatedly(20 * Ms, 10 * Ms, () => Interlocked.Increment(ref after));
+        Step(50 * Ms, 10 * Ms);
+        Assert.True(_scheduler.IsRunning);
+        Assert.Equal(1, thrower); // a failed periodic is not repeated (as Akka's own scheduler)
+        Assert.Equal(4, after); // 20, 30, 40, 50
+        int later = 0;
+        Actions.ScheduleOnce(10 * Ms, () => Interlocked.Increment(ref later));
+        _clock.AdvanceAndSettle(10 * Ms);
+        Assert.Equal(1, later);
+    }
+
+    [Fact]
+    public void Scheduling_from_many_threads_fires_every_timer_exactly_once_and_never_early()
+    {
+        const int threads = 4, perThread = 1500;
+        var fired = new int[threads * perThread];
+        var early = 0;
+        using var go = new Barrier(threads + 1);
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            var random = new Random(t);
+            go.SignalAndWait();
+            for (int i = 0; i < perThread; i++)
+            {
+                int id = t * perThread + i;
+                var delay = TimeSpan.FromMilliseconds(random.Next(0, 100));
+                long notBefore = _clock.GetTimestamp() + delay.Ticks * Stopwatch.Frequency / TimeSpan.TicksPerSecond;
+                Actions.ScheduleOnce(delay, () =>
+                {
+                    if (_clock.GetTimestamp() < notBefore)
+                        Interlocked.Increment(ref early);
+                    Interlocked.Increment(ref fired[id]);
+                });
+            }
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        go.SignalAndWait();
+        for (int step = 0; step < 50; step++)
+            _clock.Advance(Ms); // the clock moves while the workers schedule
+        workers.ForEach(w => w.Join());
+        _clock.AdvanceAndSettle(200 * Ms);
+        Assert.Equal(0, early);
+        Assert.All(fired, count => Assert.Equal(1, count));
+    }
+
+    [Fact]
+    public void Cancellation_racing_the_deadline_fires_each_timer_at_most_once_and_never_after_cancel_settles()
+    {
+        const int n = 2000;
+        var fired = new int[n];
+        var cancels = new Cancelable[n];
+        for (int i = 0; i < n; i++)
+        {
+            int id = i;
+            cancels[i] = new Cancelable((IScheduler)_scheduler);
+            if (i % 2 == 0)
+                Actions.ScheduleOnce(10 * Ms, () => Interlocked.Increment(ref fired[id]), cancels[i]);
+            else
+                Actions.ScheduleRepeatedly(10 * Ms, 10 * Ms, () => Interlocked.Increment(ref fired[id]), cancels[i]);
+        }
+        for (int i = 0; i < n / 2; i++)
+            cancels[i].Cancel(); // settled before the deadline: these must never fire
+        _clock.WaitIdle();
+        var racers = new[] { 0, 1 }.Select(k => new Thread(() =>
+        {
+            for (int i = n / 2 + k; i < n; i += 2)
+                cancels[i].Cancel();
+        })).ToList();
+        racers.ForEach(r => r.Start());
+        _clock.Advance(10 * Ms); // races the cancellations of the second half
+        racers.ForEach(r => r.Join());
+        _clock.WaitIdle();
+        var afterRace = fired.ToArray();
+        for (int step = 0; step < 5; step++)
+            _clock.AdvanceAndSettle(10 * Ms);
+        Assert.All(fired.Take(n / 2), count => Assert.Equal(0, count));
+        Assert.All(fired.Skip(n / 2), count => Assert.InRange(count, 0, 1));
+        Assert.Equal(afterRace, fired); // nothing fires once every cancel has returned
+    }
+
+    [Fact]
+    public void Cancelled_entries_are_swept_so_restarted_timers_do_not_pile_up()
+    {
+        int fired = 0;
+        for (int i = 0; i < 5000; i++)
+        {
+            var cancel = new Cancelable((IScheduler)_scheduler);
+            Actions.ScheduleOnce(1000 * Ms, () => Interlocked.Increment(ref fired), cancel);
+            if (i < 4999)
+                cancel.Cancel(); // a master-down timer restarted on every advert
+        }
+        _clock.AdvanceAndSettle(Ms);
+        _clock.AdvanceAndSettle(1000 * Ms);
+        Assert.Equal(1, fired);
+    }
+
+    [Fact]
+    public void Dispose_stops_the_thread_runs_outstanding_work_once_and_refuses_new_work()
+    {
+        int pending = 0, cancelled = 0;
+        var cancel = new Cancelable((IScheduler)_scheduler);
+        Actions.ScheduleOnce(1000 * Ms, () => Interlocked.Increment(ref pending));
+        Actions.ScheduleOnce(1000 * Ms, () => Interlocked.Increment(ref cancelled), cancel);
+        cancel.Cancel();
+        _clock.WaitIdle();
+        Assert.True(_scheduler.IsRunning);
+        _scheduler.Dispose();
+        Assert.False(_scheduler.IsRunning);
+        Assert.Equal(1, pending);
+        Assert.Equal(0, cancelled);
+        Assert.Throws<SchedulerException>(() => Actions.ScheduleOnce(Ms, () => { }));
+        _scheduler.Dispose(); // idempotent
+    }
+
+    [Fact]
+    public void The_timer_thread_counts_what_it_fired()
+    {
+        Actions.ScheduleRepeatedly(10 * Ms, 10 * Ms, () => { });
+        Step(30 * Ms, 10 * Ms);
+        Assert.Equal(3, _scheduler.Stats.Fired);
+        Assert.Equal(TimeSpan.Zero, _scheduler.Stats.MaxLateness); // virtual time: each fired exactly on time
+    }
+
+    private sealed class RecordingTell : ICanTell
+    {
+        public ConcurrentQueue<(object, IActorRef)> Received { get; } = new();
+
+        public void Tell(object message, IActorRef sender) => Received.Enqueue((message, sender));
+    }
+
+    private sealed class Runnable(Action action) : Akka.Dispatch.IRunnable
+    {
+        public void Run() => action();
+
+        public void Execute() => action();
+    }
+}
