@@ -6,7 +6,7 @@ namespace KeepAlive.Actors.Tests.Timing;
 /// <summary>An <see cref="IDeadlineWaiter"/> on a hand-driven clock, so the real <c>PreciseScheduler</c> thread runs
 /// in virtual time: <see cref="Advance"/> moves the clock, <see cref="WaitIdle"/> blocks until the timer thread has
 /// run everything due and parked again.</summary>
-internal sealed class ManualDeadlineWaiter : IDeadlineWaiter
+public sealed class ManualDeadlineWaiter : IDeadlineWaiter
 {
     private readonly object _gate = new();
     private long _now = 1_000_000;

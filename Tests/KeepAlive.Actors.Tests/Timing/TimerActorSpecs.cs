@@ -89,7 +89,8 @@ public sealed class KeyedTimersUnderTestSchedulerSpec()
     }
 }
 
-public sealed class KeyedTimersUnderPreciseSchedulerSpec() : TestKit(PreciseSchedulerSetup.AkkaConfig)
+[Collection(ManualClockCollection.Name)]
+public sealed class KeyedTimersUnderPreciseSchedulerSpec() : TestKit(ManualClockCollection.Real())
 {
     [Fact]
     public void Keyed_timers_replace_cancel_and_repeat_in_real_time()
