@@ -224,8 +224,10 @@ public sealed class ProcessScriptRunner : IScriptRunner
             }
             catch (Exception e)
             {
-                // Never leave a script behind, never throw to the caller.
+                // Never leave a script (or a zombie) behind, never throw to the caller.
                 ScriptNative.kill(-pid, ScriptNative.SIGKILL);
+                ScriptNative.kill(pid, ScriptNative.SIGKILL);
+                ReapAfterKill();
                 completion.TrySetResult(ScriptRunResult.NotStarted(ScriptStartFailure.Resources, 0, $"supervising pid {pid} failed: {e.Message}") with { Pid = pid });
             }
             finally
@@ -292,6 +294,12 @@ public sealed class ProcessScriptRunner : IScriptRunner
                 if (ready > 0 && _outputFd >= 0 && fds[0].Revents != 0)
                     ReadOnce();
             }
+        }
+
+        private unsafe void ReapAfterKill()
+        {
+            var info = stackalloc byte[ScriptNative.SigInfoSize];
+            Peek(info, 0, out _);
         }
 
         /// <summary>waitid on our pid; true when it has exited (or was reaped with flags without WNOWAIT).</summary>

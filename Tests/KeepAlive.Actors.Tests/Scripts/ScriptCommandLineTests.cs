@@ -107,6 +107,21 @@ public class ScriptCommandLineTests
     }
 
     [Fact]
+    public void Hostile_notify_lines_give_a_script_or_an_error()
+    {
+        var rng = new Random(99);
+        const string alphabet = "notify \"'\\/xb$\t";
+        for (var n = 0; n < 20_000; n++)
+        {
+            var chars = new char[rng.Next(0, 50)];
+            for (var i = 0; i < chars.Length; i++)
+                chars[i] = alphabet[rng.Next(alphabet.Length)];
+            var spec = ScriptCommandLine.ParseNotifyLine(new string(chars), out var error);
+            Assert.True(spec is null ? error is not null : error is null && spec.Argv.Count > 0);
+        }
+    }
+
+    [Fact]
     public void Shell_metacharacters_are_plain_argument_text()
     {
         var words = ScriptCommandLine.Split("/bin/echo '$(reboot)' ;rm `x` |y").Words;
