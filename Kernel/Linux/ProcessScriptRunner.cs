@@ -375,7 +375,7 @@ public sealed class ProcessScriptRunner : IScriptRunner
             return new ScriptRunResult(outcome, exitCode, signal, timedOut, ScriptStartFailure.None, 0, message, duration, pid, output, _total, _total > _kept.Length);
         }
 
-        private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+        private static long Ticks(TimeSpan span) => (long)(Math.Clamp(span.TotalSeconds, 0, 1e9) * Stopwatch.Frequency); // ≤ ~31 years: no overflow
 
         private static int Milliseconds(long ticks) =>
             ticks <= 0 ? 0 : (int)Math.Min(int.MaxValue, Math.Ceiling(ticks * 1000.0 / Stopwatch.Frequency));

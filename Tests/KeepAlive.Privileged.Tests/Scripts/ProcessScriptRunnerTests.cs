@@ -175,6 +175,9 @@ public sealed class ProcessScriptRunnerTests : IDisposable
         Assert.Equal(ScriptOutcome.CouldNotStart, (await _runner.RunAsync(new ScriptRunRequest([], TimeSpan.FromSeconds(1)))).Outcome);
         Assert.Equal(ScriptOutcome.CouldNotStart, (await _runner.RunAsync(Request(TimeSpan.FromSeconds(1), "/bin/echo", "a\0b"))).Outcome);
         Assert.Equal(ScriptOutcome.CouldNotStart, (await _runner.RunAsync(Request(TimeSpan.Zero, "/bin/true"))).Outcome);
+        var forever = await _runner.RunAsync(Request(TimeSpan.MaxValue, "/bin/true"));
+        Assert.Equal(ScriptOutcome.Exited, forever.Outcome);
+        Assert.False(forever.TimedOut);
     }
 
     [SkippableFact]
