@@ -233,6 +233,21 @@ public sealed class ProcessScriptRunnerTests : IDisposable
         Assert.Equal(30, results.Select(r => r.Pid).Distinct().Count());
     }
 
+    private static ulong SigIgn(string status) =>
+        ulong.Parse(status.Split('\n').First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))[7..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    [SkippableFact]
+    public async Task We_ignore_sigpipe_but_scripts_get_default_signal_handling()
+    {
+        Privilege.Require();
+        const ulong sigpipe = 1UL << (13 - 1);
+        Assert.NotEqual(0UL, SigIgn(File.ReadAllText("/proc/self/status")) & sigpipe); // .NET ignores SIGPIPE
+        var result = await _runner.RunAsync(Request(TimeSpan.FromSeconds(10), "/bin/cat", "/proc/self/status"));
+        Assert.Equal(ScriptOutcome.Exited, result.Outcome);
+        Assert.Equal(0UL, SigIgn(result.Output) & 0x7FFF_FFFFUL); // no standard signal inherited as ignored (32, 33 are glibc-internal)
+        Assert.Contains("SigBlk:\t0000000000000000", result.Output, StringComparison.Ordinal);
+    }
+
     [SkippableFact]
     public async Task Cancelling_kills_the_script()
     {
