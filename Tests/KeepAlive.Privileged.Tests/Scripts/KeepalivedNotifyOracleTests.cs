@@ -93,7 +93,7 @@ public sealed class KeepalivedNotifyOracleTests : IDisposable
                 string.Join('\n', lines) + "\n" + keepalived);
         }
         reader.Join(TimeSpan.FromSeconds(10));
-        Assert.True(ScriptSandbox.Eventually(() => File.Exists(record) && File.ReadAllText(record).Contains("ggen|GROUP|G1|STOP|0|"), TimeSpan.FromSeconds(5)));
+        Assert.True(ScriptSandbox.Eventually(() => File.Exists(record) && File.ReadAllText(record).Contains("ggen|GROUP|G1|STOP|0|"), TimeSpan.FromSeconds(10)));
         var recorded = File.ReadAllLines(record);
         Assert.Equal("a b|c|", File.ReadAllText(checkRecord));                   // script "CMD 'a b' c": split twice
         var rec = _box.PathOf("rec.sh");

@@ -122,7 +122,7 @@ public sealed class ProcessScriptRunnerTests : IDisposable
     {
         Privilege.Require();
         var script = _box.Script("trap.sh", "trap 'exit 0' TERM\nwhile :; do sleep 0.05; done");
-        var result = await _runner.RunAsync(Request(TimeSpan.FromMilliseconds(300), script));
+        var result = await _runner.RunAsync(Request(TimeSpan.FromMilliseconds(1500), script)); // time for sh to install the trap
         Assert.Equal(ScriptOutcome.Exited, result.Outcome);
         Assert.Equal(0, result.ExitCode);
         Assert.True(result.TimedOut);
@@ -145,10 +145,10 @@ public sealed class ProcessScriptRunnerTests : IDisposable
     public async Task An_endless_flood_still_times_out()
     {
         Privilege.Require();
-        var result = await _runner.RunAsync(Request(TimeSpan.FromMilliseconds(500), "/usr/bin/yes"));
+        var result = await _runner.RunAsync(Request(TimeSpan.FromSeconds(1), "/usr/bin/yes"));
         Assert.True(result.TimedOut);
         Assert.Equal(ScriptOutcome.Signaled, result.Outcome);
-        Assert.True(result.OutputBytes > 1_000_000, $"only {result.OutputBytes} bytes drained");
+        Assert.True(result.OutputBytes > 1_000_000, $"only {result.OutputBytes} bytes drained (a 64 KiB pipe would have blocked it)");
         Assert.True(result.Output.Length <= 16 * 1024);
     }
 
