@@ -21,6 +21,19 @@ public sealed class NotifyFifoWriterTests : IDisposable
         return lines;
     }, TaskCreationOptions.LongRunning);
 
+    private static Task<List<string>> ReadUntil(string path, string last) => Task.Factory.StartNew(() =>
+    {
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read));
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+            if (line == last)
+                break;
+        }
+        return lines;
+    }, TaskCreationOptions.LongRunning);
+
     [SkippableFact]
     public async Task A_reader_receives_the_lines_in_order()
     {
@@ -70,9 +83,12 @@ public sealed class NotifyFifoWriterTests : IDisposable
             // reader closed: no EPIPE, no SIGPIPE, writes go on
             Assert.Equal(FifoWriteOutcome.Written, fifo.Write("INSTANCE \"B\" BACKUP 2\n").Outcome);
             Assert.Equal(FifoWriteOutcome.Written, fifo.Reopen().Outcome);
-            var second = ReadLines(path, 1);
+            var second = ReadUntil(path, "INSTANCE \"C\" FAULT 3");
             Assert.Equal(FifoWriteOutcome.Written, fifo.Write("INSTANCE \"C\" FAULT 3\n").Outcome);
-            Assert.Equal(["INSTANCE \"C\" FAULT 3"], await second.WaitAsync(TimeSpan.FromSeconds(10)));
+            // B normally vanished with the pipe when we closed our end; a process forked elsewhere in this test host
+            // at that instant may briefly hold an inherited copy of the fd (until its exec closes it), keeping B.
+            var got = await second.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(got.SequenceEqual(["INSTANCE \"C\" FAULT 3"]) || got.SequenceEqual(["INSTANCE \"B\" BACKUP 2", "INSTANCE \"C\" FAULT 3"]), string.Join(" / ", got));
         }
         Assert.True(File.Exists(path)); // not ours: left in place
     }
