@@ -52,7 +52,7 @@ public sealed unsafe class NanosleepDeadlineWaiter : IDeadlineWaiter
                 throw new ObjectDisposedException(nameof(NanosleepDeadlineWaiter));
             while (true)
             {
-                if (Drain(efd))
+                if (EventFdSignal.Drain(efd))
                     return true;
                 long left = deadline - Stopwatch.GetTimestamp();
                 if (left <= 0)
@@ -82,29 +82,9 @@ public sealed unsafe class NanosleepDeadlineWaiter : IDeadlineWaiter
         }
     }
 
-    private static bool Drain(int fd)
-    {
-        ulong count;
-        return LibC.read(fd, &count, sizeof(ulong)) == sizeof(ulong);
-    }
 
     /// <inheritdoc />
-    public void Wake()
-    {
-        bool added = false;
-        try
-        {
-            if (!_wake.TryAcquire(ref added, out int efd))
-                return;
-            ulong one = 1;
-            LibC.write(efd, &one, sizeof(ulong));
-        }
-        finally
-        {
-            if (added)
-                _wake.DangerousRelease();
-        }
-    }
+    public void Wake() => EventFdSignal.Signal(_wake);
 
     /// <summary>Closes the eventfd; a later <see cref="Wake"/> does nothing.</summary>
     public void Dispose() => _wake.Dispose();

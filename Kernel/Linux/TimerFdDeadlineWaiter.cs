@@ -56,7 +56,7 @@ public sealed unsafe class TimerFdDeadlineWaiter : IDeadlineWaiter
         {
             if (!_timer.TryAcquire(ref timerAdded, out int tfd) || !_wake.TryAcquire(ref wakeAdded, out int efd))
                 throw new ObjectDisposedException(nameof(TimerFdDeadlineWaiter));
-            if (Drain(efd))
+            if (EventFdSignal.Drain(efd))
                 return true;
             bool armed = deadline != long.MaxValue;
             if (armed)
@@ -83,8 +83,8 @@ public sealed unsafe class TimerFdDeadlineWaiter : IDeadlineWaiter
                 if (ready < 0 && errno != Errno.EINTR)
                     throw new InvalidOperationException($"poll: {Marshal.GetPInvokeErrorMessage(errno)}");
             }
-            Drain(tfd);
-            if (Drain(efd))
+            EventFdSignal.Drain(tfd);
+            if (EventFdSignal.Drain(efd))
                 return true;
             // The timerfd fired: the kernel compared against CLOCK_MONOTONIC, the clock Stopwatch reads.
             return Stopwatch.GetTimestamp() < deadline;
@@ -98,30 +98,9 @@ public sealed unsafe class TimerFdDeadlineWaiter : IDeadlineWaiter
         }
     }
 
-    /// <summary>Reads a non-blocking eventfd/timerfd counter; true when it was non-zero.</summary>
-    private static bool Drain(int fd)
-    {
-        ulong count;
-        return LibC.read(fd, &count, sizeof(ulong)) == sizeof(ulong);
-    }
 
     /// <inheritdoc />
-    public void Wake()
-    {
-        bool added = false;
-        try
-        {
-            if (!_wake.TryAcquire(ref added, out int efd))
-                return;
-            ulong one = 1;
-            LibC.write(efd, &one, sizeof(ulong));
-        }
-        finally
-        {
-            if (added)
-                _wake.DangerousRelease();
-        }
-    }
+    public void Wake() => EventFdSignal.Signal(_wake);
 
     /// <summary>Closes both descriptors; a later <see cref="Wake"/> does nothing.</summary>
     public void Dispose()
