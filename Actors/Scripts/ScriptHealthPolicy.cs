@@ -159,19 +159,11 @@ public sealed class ScriptHealthPolicy
     /// with w &lt; 0, w while down; 0 otherwise and while unknown. <c>reverse</c> negates the contribution (it does not swap
     /// the condition). Weight 0 never contributes (see <see cref="CausesFault"/>).
     /// </summary>
-    public static int Contribution(ScriptStatus status, int weight, bool reverse)
-    {
-        var sign = reverse ? -1 : 1;
-        return status switch
-        {
-            ScriptStatus.Up when weight > 0 => weight * sign,
-            ScriptStatus.Down when weight < 0 => weight * sign,
-            _ => 0,
-        };
-    }
+    public static int Contribution(ScriptStatus status, int weight, bool reverse) =>
+        status == ScriptStatus.Unknown ? 0 : Tracking.TrackerPolicy.UpDown(status == ScriptStatus.Up, weight, reverse).Contribution;
 
     /// <summary>An unweighted tracked script faults the instance while down (while up with <c>reverse</c>). Unknown does
     /// not fault but holds the instance in its initial state until the first result (num_script_init).</summary>
     public static bool CausesFault(ScriptStatus status, int weight, bool reverse) =>
-        weight == 0 && status != ScriptStatus.Unknown && (status == ScriptStatus.Up) == reverse;
+        status != ScriptStatus.Unknown && Tracking.TrackerPolicy.UpDown(status == ScriptStatus.Up, weight, reverse).Faulting;
 }

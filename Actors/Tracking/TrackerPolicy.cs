@@ -4,21 +4,20 @@ namespace KeepAlive.Actors.Tracking;
 public readonly record struct TrackerEffect(bool Faulting, int Contribution);
 
 /// <summary>
-/// keepalived's tracking rules (keepalived-reference.md §3.8): an unweighted tracker (weight 0) makes the instance
-/// FAULT while the object fails (with <c>reverse</c>: while it is up); a positive weight is added while the object is
-/// up, a negative one while it is down (<c>reverse</c> swaps the condition). Pure.
+/// keepalived 2.2.7's tracking rules (vrrp_track.c, the same for interfaces, scripts, processes and BFD): an
+/// unweighted tracker (weight 0) makes the instance FAULT while the object fails (with <c>reverse</c>: while it is
+/// up); a positive weight is added while the object is up, a negative one while it is down, and <c>reverse</c>
+/// negates that contribution (weight_multiplier −1) — it does not swap the condition. Pure.
 /// </summary>
 public static class TrackerPolicy
 {
     /// <summary>An interface, a script or a process quorum that is <paramref name="up"/> or not.</summary>
     public static TrackerEffect UpDown(bool up, int weight, bool reverse)
     {
-        bool good = reverse ? !up : up;
         if (weight == 0)
-            return new TrackerEffect(!good, 0);
-        if (weight > 0)
-            return new TrackerEffect(false, good ? weight : 0);
-        return new TrackerEffect(false, good ? 0 : weight);
+            return new TrackerEffect(up == reverse, 0);
+        bool counts = weight > 0 ? up : !up;
+        return new TrackerEffect(false, counts ? weight * (reverse ? -1 : 1) : 0);
     }
 
     /// <summary>A track_file: the file's value × weight, capped to ±253; below −253 (or any negative value when

@@ -2,7 +2,7 @@ using KeepAlive.Actors.Tracking;
 
 namespace KeepAlive.Actors.Tests.Tracking;
 
-/// <summary>keepalived-reference.md §3.8 and keepalived 2.2.7 vrrp_track.c.</summary>
+/// <summary>keepalived 2.2.7 vrrp_track.c (weight × weight_multiplier; reverse is a multiplier of −1).</summary>
 public class TrackerPolicyTests
 {
     [Theory]
@@ -13,7 +13,10 @@ public class TrackerPolicyTests
     [InlineData(false, 20, false, false, 0)]
     [InlineData(false, -30, false, false, -30)]  // −|w| while down
     [InlineData(true, -30, false, false, 0)]
-    [InlineData(true, -30, true, false, -30)]    // reverse swaps the condition
+    [InlineData(true, -30, true, false, 0)]      // reverse negates the contribution, the condition stays
+    [InlineData(false, -30, true, false, 30)]
+    [InlineData(true, 20, true, false, -20)]
+    [InlineData(false, 20, true, false, 0)]
     public void Up_down_trackers(bool up, int weight, bool reverse, bool faulting, int contribution) =>
         Assert.Equal(new TrackerEffect(faulting, contribution), TrackerPolicy.UpDown(up, weight, reverse));
 
