@@ -49,6 +49,21 @@ public sealed class LinuxIpvsPort : IIpvsPort, IDisposable
         }
     }
 
+    private delegate NetlinkDecodeError ReplyParser<T>(NetlinkMessage message, ushort familyId, out T? value) where T : class;
+
+    /// <summary>Runs a request and keeps every reply message <paramref name="parse"/> accepts.</summary>
+    private KernelResult Collect<T>(IpvsOperation operation, RequestWriter write, string doing, ReplyParser<T> parse, out List<T> found) where T : class
+    {
+        var items = new List<T>();
+        var r = Do(operation, write, doing, m =>
+        {
+            if (parse(m, _family, out var item) == NetlinkDecodeError.None && item is not null)
+                items.Add(item);
+        });
+        found = items;
+        return r;
+    }
+
     private KernelResult Resolve()
     {
         if (_family != 0)
@@ -72,13 +87,8 @@ public sealed class LinuxIpvsPort : IIpvsPort, IDisposable
 
     public KernelResult Info(out IpvsInfo? info)
     {
-        IpvsInfo? found = null;
-        var r = Do(IpvsOperation.GetInfo, (ref NetlinkWriter w, ushort f, uint s) => IpvsRequests.WriteGetInfo(ref w, f, s), "IPVS info", m =>
-        {
-            if (IpvsReplies.TryParseInfo(m, _family, out var i) == NetlinkDecodeError.None)
-                found = i;
-        });
-        info = found;
+        var r = Collect<IpvsInfo>(IpvsOperation.GetInfo, (ref NetlinkWriter w, ushort f, uint s) => IpvsRequests.WriteGetInfo(ref w, f, s), "IPVS info", IpvsReplies.TryParseInfo, out var found);
+        info = found.LastOrDefault();
         return r;
     }
 
@@ -105,37 +115,22 @@ public sealed class LinuxIpvsPort : IIpvsPort, IDisposable
 
     public KernelResult Services(out IReadOnlyList<IpvsServiceEntry> services)
     {
-        var found = new List<IpvsServiceEntry>();
-        var r = Do(IpvsOperation.GetService, (ref NetlinkWriter w, ushort f, uint s) => IpvsRequests.WriteGetServices(ref w, f, s), "list IPVS services", m =>
-        {
-            if (IpvsReplies.TryParseService(m, _family, out var e) == NetlinkDecodeError.None && e is not null)
-                found.Add(e);
-        });
+        var r = Collect<IpvsServiceEntry>(IpvsOperation.GetService, (ref NetlinkWriter w, ushort f, uint s) => IpvsRequests.WriteGetServices(ref w, f, s), "list IPVS services", IpvsReplies.TryParseService, out var found);
         services = found;
         return r;
     }
 
     public KernelResult Destinations(IpvsService service, out IReadOnlyList<IpvsDestinationEntry> destinations)
     {
-        var found = new List<IpvsDestinationEntry>();
-        var r = Do(IpvsOperation.GetDestination, (ref NetlinkWriter w, ushort f, uint s) => IpvsRequests.WriteGetDestinations(ref w, f, service, s), "list IPVS destinations", m =>
-        {
-            if (IpvsReplies.TryParseDestination(m, _family, out var e) == NetlinkDecodeError.None && e is not null)
-                found.Add(e);
-        });
+        var r = Collect<IpvsDestinationEntry>(IpvsOperation.GetDestination, (ref NetlinkWriter w, ushort f, uint s) => IpvsRequests.WriteGetDestinations(ref w, f, service, s), "list IPVS destinations", IpvsReplies.TryParseDestination, out var found);
         destinations = found;
         return r;
     }
 
     public KernelResult Timeouts(out IpvsTimeouts? timeouts)
     {
-        IpvsTimeouts? found = null;
-        var r = Do(IpvsOperation.GetConfig, (ref NetlinkWriter w, ushort f, uint s) => IpvsRequests.WriteGetTimeouts(ref w, f, s), "IPVS timeouts", m =>
-        {
-            if (IpvsReplies.TryParseTimeouts(m, _family, out var t) == NetlinkDecodeError.None)
-                found = t;
-        });
-        timeouts = found;
+        var r = Collect<IpvsTimeouts>(IpvsOperation.GetConfig, (ref NetlinkWriter w, ushort f, uint s) => IpvsRequests.WriteGetTimeouts(ref w, f, s), "IPVS timeouts", IpvsReplies.TryParseTimeouts, out var found);
+        timeouts = found.LastOrDefault();
         return r;
     }
 
@@ -153,12 +148,7 @@ public sealed class LinuxIpvsPort : IIpvsPort, IDisposable
 
     public KernelResult Daemons(out IReadOnlyList<IpvsDaemon> daemons)
     {
-        var found = new List<IpvsDaemon>();
-        var r = Do(IpvsOperation.GetDaemon, (ref NetlinkWriter w, ushort f, uint s) => IpvsRequests.WriteGetDaemons(ref w, f, s), "list IPVS sync daemons", m =>
-        {
-            if (IpvsReplies.TryParseDaemon(m, _family, out var d) == NetlinkDecodeError.None && d is not null)
-                found.Add(d);
-        });
+        var r = Collect<IpvsDaemon>(IpvsOperation.GetDaemon, (ref NetlinkWriter w, ushort f, uint s) => IpvsRequests.WriteGetDaemons(ref w, f, s), "list IPVS sync daemons", IpvsReplies.TryParseDaemon, out var found);
         daemons = found;
         return r;
     }
