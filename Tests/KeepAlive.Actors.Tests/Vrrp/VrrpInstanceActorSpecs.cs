@@ -54,18 +54,24 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
         return now.Any(a => a.Key == Vip.Key);
     }
 
-    [Fact]
-    public void The_higher_priority_wins_holds_the_vip_alone_and_hands_over_in_skew_time_on_shutdown()
+    /// <summary>Starts a (150) and b (100), both BACKUP, and lets a's master-down interval (3.414 s; b's is
+    /// 3.609 s) run out: a is MASTER and b has heard it.</summary>
+    private (Node A, Node B) ElectAOverB()
     {
         var a = Start("a", 1, 150);
         var b = Start("b", 2, 100);
         AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
         AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
-
-        // a's master-down interval is 3.414 s, b's 3.609 s.
         Clock.Advance(TimeSpan.FromMilliseconds(3_450));
         AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(a).State));
         AwaitAssert(() => Assert.Equal(150, Status(b).MasterPriority));
+        return (a, b);
+    }
+
+    [Fact]
+    public void The_higher_priority_wins_holds_the_vip_alone_and_hands_over_in_skew_time_on_shutdown()
+    {
+        var (a, b) = ElectAOverB();
         for (int i = 1; i <= 5; i++)
         {
             long before = Received(b);
@@ -109,13 +115,7 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
     [Fact]
     public void Tracking_that_lowers_the_master_below_its_peer_moves_the_vip_and_an_unweighted_failure_means_fault()
     {
-        var a = Start("a", 1, 150);
-        var b = Start("b", 2, 100);
-        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
-        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
-        Clock.Advance(TimeSpan.FromMilliseconds(3_450));
-        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(a).State));
-        AwaitAssert(() => Assert.Equal(150, Status(b).MasterPriority));
+        var (a, b) = ElectAOverB();
 
         // A weighted tracker takes 60 off a: its adverts now say 90, b (100) preempts when its timer runs out.
         a.Instance.Tell(new KeepAlive.Actors.Tracking.TrackerReport("chk_nginx", new KeepAlive.Actors.Tracking.TrackerEffect(false, -60)));
