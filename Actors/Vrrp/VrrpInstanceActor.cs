@@ -75,6 +75,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private readonly Func<long> _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly byte[] _vipBytes;
+    private readonly byte[][] _gratuitous;
     private readonly byte[] _advert = new byte[1500];
     private VrrpMachineState _state;
     private long _nextOp;
@@ -89,6 +90,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _clock = clock;
         _state = VrrpMachineState.Initial(setup.Settings);
         _vipBytes = setup.VirtualAddresses.SelectMany(a => a.Address.GetAddressBytes()).ToArray();
+        _gratuitous = BuildGratuitous(setup);
         Receive<AdvertIn>(a => Step(new VrrpInput.AdvertReceived(_clock(), a.Priority, a.IntervalCentiseconds, a.Source)));
         Receive<Tick>(t => Step(new VrrpInput.TimerFired(_clock(), t.Timer, t.Generation)));
         Receive<InstanceCommand>(OnCommand);
@@ -218,22 +220,30 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private void Announce(int count)
     {
+        if (_gratuitous.Length == 0)
+            return;
+        var frames = new List<byte[]>(_gratuitous.Length * count);
+        for (int i = 0; i < count; i++)
+            frames.AddRange(_gratuitous);
+        _effector.Tell(new SendFrames(++_nextOp, _setup.Interface, frames));
+    }
+
+    /// <summary>One gratuitous ARP / unsolicited NA per VIP: they depend only on the configuration, so they are built once.</summary>
+    private static byte[][] BuildGratuitous(VrrpInstanceSetup setup)
+    {
         var frames = new List<byte[]>();
-        foreach (var vip in _setup.VirtualAddresses)
+        foreach (var vip in setup.VirtualAddresses)
         {
             bool v6 = vip.Address.AddressFamily == AddressFamily.InterNetworkV6;
             var mac = new byte[6];
-            GratuitousFrames.SenderMac(mac, _setup.Gratuitous, _setup.InterfaceMac, _setup.UseVmac, _setup.Settings.Vrid, vip.Address.AddressFamily);
+            GratuitousFrames.SenderMac(mac, setup.Gratuitous, setup.InterfaceMac, setup.UseVmac, setup.Settings.Vrid, vip.Address.AddressFamily);
             var frame = new byte[GratuitousFrames.NeighborAdvertisementFrameLength];
             bool built = v6
-                ? GratuitousFrames.TryBuildNeighborAdvertisement(frame, mac, vip.Address.GetAddressBytes(), _setup.Gratuitous == GratuitousProfile.Rfc, out int n)
+                ? GratuitousFrames.TryBuildNeighborAdvertisement(frame, mac, vip.Address.GetAddressBytes(), setup.Gratuitous == GratuitousProfile.Rfc, out int n)
                 : GratuitousFrames.TryBuildArp(frame, mac, vip.Address.GetAddressBytes(), out n);
-            if (!built)
-                continue;
-            for (int i = 0; i < count; i++)
+            if (built)
                 frames.Add(frame[..n]);
         }
-        if (frames.Count > 0)
-            _effector.Tell(new SendFrames(++_nextOp, _setup.Interface, frames));
+        return [.. frames];
     }
 }
