@@ -93,7 +93,14 @@ public sealed class KeepalivedNotifyOracleTests : IDisposable
                 string.Join('\n', lines) + "\n" + keepalived);
         }
         reader.Join(TimeSpan.FromSeconds(10));
-        Assert.True(ScriptSandbox.Eventually(() => File.Exists(record) && File.ReadAllText(record).Contains("ggen|GROUP|G1|STOP|0|"), TimeSpan.FromSeconds(10)));
+        // keepalived spawns each notify script as its own process, so the order in which they append to the record is
+        // not the order of the transitions: wait for both STOP lines, not only the last one spawned.
+        Assert.True(ScriptSandbox.Eventually(
+                () => File.Exists(record)
+                      && File.ReadAllText(record) is var text
+                      && text.Contains("ggen|GROUP|G1|STOP|0|") && text.Contains("gen|INSTANCE|VI_1|STOP|"),
+                TimeSpan.FromSeconds(10)),
+            File.Exists(record) ? File.ReadAllText(record) : "no record file");
         var recorded = File.ReadAllLines(record);
         Assert.Equal("a b|c|", File.ReadAllText(checkRecord));                   // script "CMD 'a b' c": split twice
         var rec = _box.PathOf("rec.sh");
