@@ -22,3 +22,19 @@ public sealed record GetEffectorStatus
 
 /// <summary>Addresses held per owner, and op counters.</summary>
 public sealed record EffectorStatus(IReadOnlyDictionary<string, IReadOnlyList<InterfaceAddress>> Held, long Applied, long Failed);
+
+/// <summary>The sender receives every <see cref="KernelEvent"/> (link and address changes) from now on; the
+/// subscription survives an effector restart. Subscribing twice is the same as once.</summary>
+public sealed record SubscribeKernelEvents
+{
+    public static SubscribeKernelEvents Instance { get; } = new();
+}
+
+/// <summary>Asks for the kernel's links now; answered with <see cref="LinksSnapshot"/>.</summary>
+public sealed record GetLinks
+{
+    public static GetLinks Instance { get; } = new();
+}
+
+/// <summary>The kernel's links, or why they could not be read.</summary>
+public sealed record LinksSnapshot(KernelResult Result, IReadOnlyList<LinkState> Links);

@@ -10,6 +10,8 @@ public sealed class EffectorMemory
     internal Dictionary<string, List<InterfaceAddress>> Held { get; } = new(StringComparer.Ordinal);
 
     internal bool Started { get; set; }
+
+    internal HashSet<IActorRef> EventSubscribers { get; } = [];
 }
 
 /// <summary>
@@ -39,7 +41,17 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         Receive<AcquireAddresses>(Acquire);
         Receive<ReleaseAddresses>(Release);
         Receive<SendFrames>(Send);
-        Receive<KernelEvent>(e => Context.System.EventStream.Publish(e));
+        Receive<KernelEvent>(e =>
+        {
+            foreach (var subscriber in _memory.EventSubscribers)
+                subscriber.Tell(e);
+        });
+        Receive<SubscribeKernelEvents>(_ => _memory.EventSubscribers.Add(Sender));
+        Receive<GetLinks>(_ =>
+        {
+            var r = _kernel.Links(out var links);
+            Sender.Tell(new LinksSnapshot(r, r.IsOk ? links : []));
+        });
         Receive<GetEffectorStatus>(_ => Sender.Tell(new EffectorStatus(
             _held.ToDictionary(x => x.Key, x => (IReadOnlyList<InterfaceAddress>)x.Value.ToList(), StringComparer.Ordinal), _applied, _failed)));
     }
@@ -57,7 +69,7 @@ public sealed class NetlinkEffectorActor : ReceiveActor
 
     protected override void PreStart()
     {
-        // Kernel events (link state, addresses changed behind our back) go to the event stream through this actor.
+        // Kernel events (link state, addresses changed behind our back) go to the subscribers through this actor.
         var self = Self;
         _events = _kernel.Subscribe(e => self.Tell(e));
         if (_memory.Started)

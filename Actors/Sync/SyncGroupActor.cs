@@ -13,6 +13,9 @@ public sealed record GetSyncGroupStatus
     public static GetSyncGroupStatus Instance { get; } = new();
 }
 
+/// <summary>Sent to the group's notifier (and published on the event stream) when the group's state changes.</summary>
+public sealed record SyncGroupStateChanged(string Group, VrrpState From, VrrpState To);
+
 public sealed record SyncGroupStatus(string Name, VrrpState State, IReadOnlyDictionary<string, SyncMember> Members);
 
 /// <summary>
@@ -24,26 +27,34 @@ public sealed class SyncGroupActor : ReceiveActor
 {
     private readonly string _name;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IActorRef? _notifier;
     private readonly Dictionary<string, IActorRef> _members = new(StringComparer.Ordinal);
     private SyncGroupState _state;
 
-    public SyncGroupActor(string name, IReadOnlyCollection<string> members)
+    public SyncGroupActor(string name, IReadOnlyCollection<string> members, IActorRef? notifier)
     {
         _name = name;
+        _notifier = notifier;
         _state = SyncGroupState.Of(members);
         Receive<JoinSyncGroup>(j => _members[j.Member] = Sender);
         Receive<SyncInput>(Apply);
         Receive<GetSyncGroupStatus>(_ => Sender.Tell(new SyncGroupStatus(_name, _state.State, _state.Members)));
     }
 
-    public static Props Props(string name, IReadOnlyCollection<string> members) => Akka.Actor.Props.Create(() => new SyncGroupActor(name, members));
+    public static Props Props(string name, IReadOnlyCollection<string> members, IActorRef? notifier = null) =>
+        Akka.Actor.Props.Create(() => new SyncGroupActor(name, members, notifier));
 
     private void Apply(SyncInput input)
     {
         var before = _state.State;
         (_state, var orders) = SyncGroupPolicy.Step(_state, input);
         if (_state.State != before)
+        {
+            var changed = new SyncGroupStateChanged(_name, before, _state.State);
+            Context.System.EventStream.Publish(changed);
+            _notifier?.Tell(changed);
             _log.Info("VRRP_Group({Group}) syncing instances to {State} ({Trigger} from {Member})", _name, _state.State, input.GetType().Name, input.Member);
+        }
         foreach (var order in orders)
         {
             if (_members.TryGetValue(order.Member, out var member))

@@ -1,55 +1,58 @@
 using Akka.Actor;
+using KeepAlive.Actors.Effector;
 using KeepAlive.Kernel.Ports;
 
 namespace KeepAlive.Actors.Tracking;
 
 /// <summary>
-/// A tracked interface (track_interface, or the instance's own interface): follows the kernel's link events on the
-/// event stream (the effector publishes them) and reports its effect to every instance that tracks it, once at start
-/// and on every change of up/down.
+/// A tracked interface (track_interface, or an instance's own interface): subscribes to the effector's kernel events,
+/// reads the links once at every (re)start, and reports <see cref="TrackedStatus"/> (up = administratively up with
+/// carrier) to its subscribers at each change; answers <see cref="QueryTracked"/>. An interface that does not exist
+/// is down.
 /// </summary>
 public sealed class InterfaceTrackerActor : ReceiveActor
 {
     private readonly string _interface;
-    private readonly int _weight;
-    private readonly bool _reverse;
-    private readonly IReadOnlyList<IActorRef> _instances;
-    private bool _up;
+    private readonly string _key;
+    private readonly IActorRef _effector;
+    private readonly TrackerSubscribers _subscribers;
+    private bool? _up;
 
-    public InterfaceTrackerActor(string interfaceName, int weight, bool reverse, bool initiallyUp, IReadOnlyList<IActorRef> instances)
+    public InterfaceTrackerActor(string interfaceName, IActorRef effector, TrackerSubscribers subscribers)
     {
         _interface = interfaceName;
-        _weight = weight;
-        _reverse = reverse;
-        _instances = instances;
-        _up = initiallyUp;
+        _key = TrackerNames.Interface(interfaceName);
+        _effector = effector;
+        _subscribers = subscribers;
+        Receive<LinksSnapshot>(s =>
+        {
+            if (s.Result.IsOk)
+                Set(s.Links.Any(l => l.Name == _interface && l.IsUp));
+        });
         Receive<KernelEvent.LinkChanged>(e => e.Link.Name == _interface, e => Set(e.Link.IsUp));
         Receive<KernelEvent.LinkRemoved>(e => e.Name == _interface, _ => Set(false));
+        Receive<KernelEvent>(_ => { });
+        Receive<QueryTracked>(_ =>
+        {
+            if (_up is { } up)
+                Sender.Tell(new TrackedStatus(_key, up));
+        });
     }
 
-    public static Props Props(string interfaceName, int weight, bool reverse, bool initiallyUp, IReadOnlyList<IActorRef> instances) =>
-        Akka.Actor.Props.Create(() => new InterfaceTrackerActor(interfaceName, weight, reverse, initiallyUp, instances));
+    public static Props Props(string interfaceName, IActorRef effector, TrackerSubscribers subscribers) =>
+        Akka.Actor.Props.Create(() => new InterfaceTrackerActor(interfaceName, effector, subscribers));
 
     protected override void PreStart()
     {
-        Context.System.EventStream.Subscribe(Self, typeof(KernelEvent));
-        Report();
+        _effector.Tell(SubscribeKernelEvents.Instance);
+        _effector.Tell(GetLinks.Instance);
     }
-
-    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     private void Set(bool up)
     {
         if (up == _up)
             return;
         _up = up;
-        Report();
-    }
-
-    private void Report()
-    {
-        var report = new TrackerReport($"interface {_interface}", TrackerPolicy.UpDown(_up, _weight, _reverse));
-        foreach (var instance in _instances)
-            instance.Tell(report);
+        _subscribers.Tell(Context.System, new TrackedStatus(_key, up), Self);
     }
 }

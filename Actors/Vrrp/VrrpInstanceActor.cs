@@ -35,6 +35,9 @@ public sealed record VrrpInstanceSetup
     public GratuitousProfile Gratuitous { get; init; } = GratuitousProfile.Keepalived;
 
     public bool UseVmac { get; init; }
+
+    /// <summary>The tracked objects (interfaces, scripts, files, processes) with this instance's weights.</summary>
+    public IReadOnlyList<Tracking.TrackedBinding> Tracked { get; init; } = [];
 }
 
 /// <summary>Sent to the instance by trackers, the sync group and the node.</summary>
@@ -51,7 +54,15 @@ public enum VrrpInputKind
 }
 
 /// <summary>Published on the event stream at every transition.</summary>
-public sealed record InstanceStateChanged(string Instance, byte Vrid, AddressFamily Family, VrrpState From, VrrpState To, VrrpReason Reason);
+/// <summary>Published on the event stream and sent to the instance's notifier at every transition, in order.</summary>
+/// <param name="Instance">The vrrp_instance name.</param>
+/// <param name="Vrid">Its VRID.</param>
+/// <param name="Family">Its address family.</param>
+/// <param name="From">The state it left.</param>
+/// <param name="To">The state it entered.</param>
+/// <param name="Reason">Why.</param>
+/// <param name="Priority">The effective priority at the transition (keepalived's notify and FIFO priority).</param>
+public sealed record InstanceStateChanged(string Instance, byte Vrid, AddressFamily Family, VrrpState From, VrrpState To, VrrpReason Reason, int Priority);
 
 /// <summary>Asks an instance for its state.</summary>
 public sealed record GetInstanceStatus
@@ -72,6 +83,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private readonly IActorRef _io;
     private readonly IActorRef _effector;
     private readonly IActorRef? _syncGroup;
+    private readonly VrrpInstanceLinks _links;
     private readonly Func<long> _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly byte[] _vipBytes;
@@ -81,12 +93,13 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private long _nextOp;
     private long _transitions;
 
-    public VrrpInstanceActor(VrrpInstanceSetup setup, IActorRef io, IActorRef effector, Func<long> clock, IActorRef? syncGroup)
+    public VrrpInstanceActor(VrrpInstanceSetup setup, VrrpInstanceLinks links, Func<long> clock)
     {
         _setup = setup;
-        _io = io;
-        _effector = effector;
-        _syncGroup = syncGroup;
+        _links = links;
+        _io = links.Io;
+        _effector = links.Effector;
+        _syncGroup = links.SyncGroup;
         _clock = clock;
         _state = VrrpMachineState.Initial(setup.Settings);
         _vipBytes = setup.VirtualAddresses.SelectMany(a => a.Address.GetAddressBytes()).ToArray();
@@ -96,13 +109,14 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<InstanceCommand>(OnCommand);
         Receive<OpCompleted>(OnOpCompleted);
         Receive<Tracking.TrackerReport>(OnTracker);
+        Receive<Tracking.TrackedStatus>(OnTracked);
         Receive<GetInstanceStatus>(_ => Sender.Tell(new InstanceStatus(_setup.Name, _state.State, _state.EffectivePriority, _state.MasterPriority, _transitions)));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(VrrpInstanceSetup setup, IActorRef io, IActorRef effector, Func<long> clock, IActorRef? syncGroup = null) =>
-        Akka.Actor.Props.Create(() => new VrrpInstanceActor(setup, io, effector, clock, syncGroup));
+    public static Props Props(VrrpInstanceSetup setup, VrrpInstanceLinks links, Func<long> clock) =>
+        Akka.Actor.Props.Create(() => new VrrpInstanceActor(setup, links, clock));
 
     private sealed record Tick(VrrpTimer Timer, long Generation);
 
@@ -115,6 +129,18 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _io.Tell(new RegisterInstance(s.Vrid, context, new VrrpInstanceReceiveSettings(s.Vrid, (byte)s.Priority,
             (int)(s.AdvertIntervalMicros / VrrpTimers.MicrosPerCentisecond), _vipBytes)));
         Step(new VrrpInput.Start(_clock()));
+        // Trackers answer with what they know now; a restarted instance learns its faults and weights again.
+        foreach (var tracker in _links.Trackers ?? [])
+            tracker.Tell(Tracking.QueryTracked.Instance);
+    }
+
+    private void OnTracked(Tracking.TrackedStatus status)
+    {
+        foreach (var binding in _setup.Tracked)
+        {
+            if (binding.Tracker == status.Tracker)
+                OnTracker(new Tracking.TrackerReport(binding.Tracker, binding.Effect(status)));
+        }
     }
 
     private void OnCommand(InstanceCommand c)
@@ -190,7 +216,9 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             case VrrpEffect.Transition t:
                 _transitions++;
                 _log.Info("{Instance} (VRID {Vrid} {Family}) {From} -> {To}: {Reason}", _setup.Name, _setup.Settings.Vrid, _setup.Source.AddressFamily, t.From, t.To, t.Reason);
-                Context.System.EventStream.Publish(new InstanceStateChanged(_setup.Name, _setup.Settings.Vrid, _setup.Source.AddressFamily, t.From, t.To, t.Reason));
+                var changed = new InstanceStateChanged(_setup.Name, _setup.Settings.Vrid, _setup.Source.AddressFamily, t.From, t.To, t.Reason, _state.EffectivePriority);
+                Context.System.EventStream.Publish(changed);
+                _links.Notifier?.Tell(changed);
                 _syncGroup?.Tell(new Sync.SyncInput.Changed(_setup.Name, t.To, t.Reason, _state.Faulted));
                 break;
             case VrrpEffect.WantMaster:

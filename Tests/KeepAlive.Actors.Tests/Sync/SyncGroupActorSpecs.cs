@@ -51,7 +51,7 @@ public sealed class SyncGroupActorSpecs() : TestKit(ManualClockCollection.Instal
                 Destination = IPAddress.Parse("224.0.0.18"),
                 VirtualAddresses = [Vip(vrid)],
             };
-            instances.Add(Sys.ActorOf(VrrpInstanceActor.Props(setup, io, effector, () => Clock.GetTimestamp() * 1_000_000 / System.Diagnostics.Stopwatch.Frequency, group), $"vrrp-{name}-{vrid}"));
+            instances.Add(Sys.ActorOf(VrrpInstanceActor.Props(setup, new VrrpInstanceLinks(io, effector, group), () => Clock.GetTimestamp() * 1_000_000 / System.Diagnostics.Stopwatch.Frequency), $"vrrp-{name}-{vrid}"));
         }
         return new Node(kernel, group, instances);
     }

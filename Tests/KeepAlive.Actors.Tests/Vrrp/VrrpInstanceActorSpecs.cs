@@ -22,7 +22,7 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
 
     private static readonly InterfaceAddress Vip = new("eth0", IPAddress.Parse("10.0.0.100"), 24);
 
-    private Node Start(string name, int octet, int priority)
+    private Node Start(string name, int octet, int priority, IReadOnlyList<KeepAlive.Actors.Tracking.TrackedBinding>? tracked = null)
     {
         var kernel = new RecordingKernelPort().WithLink("eth0");
         var address = IPAddress.Parse($"10.0.0.{octet}");
@@ -38,9 +38,10 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
             Source = address,
             Destination = IPAddress.Parse("224.0.0.18"),
             VirtualAddresses = [Vip],
+            Tracked = tracked ?? [],
         };
         var scheduler = Clock;
-        var instance = Sys.ActorOf(VrrpInstanceActor.Props(setup, io, effector, () => scheduler.Now.UtcTicks / 10), $"vrrp-{name}");
+        var instance = Sys.ActorOf(VrrpInstanceActor.Props(setup, new VrrpInstanceLinks(io, effector), () => scheduler.Now.UtcTicks / 10), $"vrrp-{name}");
         return new Node(name, kernel, io, effector, instance);
     }
 
@@ -143,12 +144,14 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
     [Fact]
     public void A_tracked_interface_going_down_in_the_kernel_faults_the_instance_and_coming_back_restores_it()
     {
-        var a = Start("a", 1, 150);
+        var a = Start("a", 1, 150, [new(KeepAlive.Actors.Tracking.TrackerNames.Interface("eth1"), KeepAlive.Actors.Tracking.TrackedKind.UpDown, 0, false)]);
         a.Kernel.WithLink("eth1");
         AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
-        var tracker = Sys.ActorOf(KeepAlive.Actors.Tracking.InterfaceTrackerActor.Props("eth1", 0, false, true, [a.Instance]), "track-eth1");
+        var tracker = Sys.ActorOf(KeepAlive.Actors.Tracking.InterfaceTrackerActor.Props("eth1", a.Effector, new([a.Instance.Path])), "track-eth1");
         tracker.Tell(new Identify(1));
-        ExpectMsg<ActorIdentity>();                                     // started: subscribed to the event stream
+        ExpectMsg<ActorIdentity>();
+        AwaitAssert(() =>                                               // subscribed: the effector forwards kernel events to it
+            Assert.Equal(VrrpState.Backup, Status(a).State));
 
         a.Kernel.SetLink("eth1", adminUp: true, carrier: false);
         AwaitAssert(() => Assert.Equal(VrrpState.Fault, Status(a).State));
