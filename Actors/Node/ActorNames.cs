@@ -9,13 +9,16 @@ public static class ActorNames
 {
     public const string Effector = "effector";
     public const string Notifier = "notify";
+    private static readonly System.Net.IPAddress StandardGroup4 = System.Net.IPAddress.Parse("224.0.0.18");
+    private static readonly System.Net.IPAddress StandardGroup6 = System.Net.IPAddress.Parse("ff02::12");
 
     public static string Instance(VrrpInstanceKey key)
     {
         var name = $"vrrp-{Escape(key.Interface)}-{Family(key.Family)}-{key.Vrid}";
         if (key.Unicast)
             name += "-unicast";
-        if (key.Address is not null)
+        // The standard VRRP groups are left out; another group or a unicast source is part of the identity.
+        if (key.Address is not null && (key.Unicast || !(key.Address.Equals(StandardGroup4) || key.Address.Equals(StandardGroup6))))
             name += "-" + Escape(key.Address.ToString());
         if (key.Vmac)
             name += "-vmac";
