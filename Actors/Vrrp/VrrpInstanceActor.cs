@@ -136,6 +136,14 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             Sender.Tell(new InstanceStopped(_setup.Name));
         });
         Receive<OpCompleted>(OnOpCompleted);
+        Receive<Reacquire>(_ =>
+        {
+            if (_state.State != VrrpState.Master)
+                return;
+            _log.Info("{Instance}: acquiring its addresses again", _setup.Name);
+            Perform(new VrrpEffect.AcquireAddresses());
+            Perform(new VrrpEffect.Announce(_setup.Settings.GarpMasterRepeat));
+        });
         Receive<Tracking.TrackerReport>(OnTracker);
         Receive<Tracking.TrackedStatus>(OnTracked);
         Receive<GetInstanceStatus>(_ => Sender.Tell(new InstanceStatus(_setup.Name, _state.State, _state.EffectivePriority, _state.MasterPriority, _transitions, _state.Faulted)));
@@ -217,10 +225,25 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             Step(new VrrpInput.FaultChanged(now, faulted));
     }
 
+    /// <summary>Retry interval of a failed acquisition while MASTER.</summary>
+    public static readonly TimeSpan ReacquireAfter = TimeSpan.FromSeconds(1);
+
+    private sealed record Reacquire
+    {
+        public static Reacquire Instance { get; } = new();
+    }
+
+    private long _acquireOp;
+
     private void OnOpCompleted(OpCompleted done)
     {
-        if (!done.Result.IsOk)
-            _log.Warning("{Instance}: kernel op {Op} failed: {Result}", _setup.Name, done.OpId, done.Result);
+        if (done.Result.IsOk)
+            return;
+        _log.Warning("{Instance}: kernel op {Op} failed: {Result}", _setup.Name, done.OpId, done.Result);
+        // A MASTER without its addresses black-holes traffic: the effector rolled the whole set back, so try again
+        // (the adverts keep going; a peer with its addresses in place is no better off if we step down).
+        if (done.OpId == _acquireOp && _state.State == VrrpState.Master)
+            Timers.StartSingleTimer(Reacquire.Instance, Reacquire.Instance, ReacquireAfter);
     }
 
     private void Step(VrrpInput input)
@@ -244,7 +267,8 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
                 Timers.Cancel(cancel.Timer);
                 break;
             case VrrpEffect.AcquireAddresses:
-                _effector.Tell(new AcquireAddresses(++_nextOp, _setup.Name, _setup.VirtualAddresses));
+                _acquireOp = ++_nextOp;
+                _effector.Tell(new AcquireAddresses(_acquireOp, _setup.Name, _setup.VirtualAddresses));
                 break;
             case VrrpEffect.ReleaseAddresses:
                 _effector.Tell(new ReleaseAddresses(++_nextOp, _setup.Name, _setup.VirtualAddresses));
