@@ -33,12 +33,18 @@ public sealed class NodeElectionSpecs() : TestKit(ManualClockCollection.Install(
     }
 
     [Fact]
-    public void With_equal_priorities_the_higher_primary_address_wins()
+    public void With_equal_priorities_two_masters_resolve_to_the_higher_primary_address()
     {
+        // The tie-break applies between two MASTERs (a BACKUP accepts an equal-priority master, RFC 5798 §6.4.2):
+        // make both MASTER behind a partition, then heal it.
         var low = Lab.Start("low", 1, Conf(Instance("VI_1", 51, 100, "10.0.0.100/32")));
         var high = Lab.Start("high", 2, Conf(Instance("VI_1", 51, 100, "10.0.0.100/32")));
-        Lab.Run(5);
-        Lab.ConvergeWithin(4);
+        Lab.Network.Partition(low.Address, high.Address);
+        Lab.Run(4);
+        Assert.Equal(VrrpState.Master, Lab.Instance(low, "VI_1").State);
+        Assert.Equal(VrrpState.Master, Lab.Instance(high, "VI_1").State);
+        Lab.Network.Heal();
+        Lab.ConvergeWithin(2);
         Assert.Equal(VrrpState.Master, Lab.Instance(high, "VI_1").State);
         Assert.Equal(VrrpState.Backup, Lab.Instance(low, "VI_1").State);
     }
@@ -58,12 +64,13 @@ public sealed class NodeElectionSpecs() : TestKit(ManualClockCollection.Install(
         // A higher-priority backup ignores the lower master's adverts; its own down timer (3 × 1 s + 0.22 s) makes it MASTER.
         double took = Lab.RunUntil(() => Lab.Instance(late, "VI_1").State == VrrpState.Master, 4, "VI_1 preempts");
         Assert.InRange(took, 3.2, 3.5);
-        Lab.Run(6 - took);
-        // preempt_delay: the window opened at the first lower advert (~1 s) and closed 5 s later; adverts heard in it
-        // restarted the down timer (3 × 1 s + skew), so it takes over about 8.2 s after its start.
+        // preempt_delay: the window opens at the first lower advert heard (t1 ≤ 1 s after start) and closes 5 s later;
+        // adverts heard in it restart the down timer (3 × 1 s + 0.22 s), so it takes over between t1 + 5 s and
+        // t1 + 8.2 s: never before 5 s, at most about 9.3 s after its start.
+        Lab.Run(5 - took);
         Assert.Equal(VrrpState.Backup, Lab.Instance(late, "VI_3").State);
-        Lab.Run(2);
-        Assert.Equal(VrrpState.Master, Lab.Instance(late, "VI_3").State);
+        double delayed = 5 + Lab.RunUntil(() => Lab.Instance(late, "VI_3").State == VrrpState.Master, 4.5, "VI_3 preempts after its delay");
+        Assert.InRange(delayed, 5, 9.5);
         Assert.Equal(VrrpState.Backup, Lab.Instance(late, "VI_2").State);     // nopreempt: the 100 master stays
         Assert.Equal(VrrpState.Master, Lab.Instance(first, "VI_2").State);
         Assert.Null(Lab.Violation());
@@ -80,8 +87,9 @@ public sealed class NodeElectionSpecs() : TestKit(ManualClockCollection.Install(
 
         Assert.Equal(1, Lab.Stop(a).Instances);
         Assert.Empty(Vips(a));                                               // released before the answer
-        Lab.Run(0.65);                                                       // skew for 100 at 1 s: 0.609 s
-        Assert.Equal(VrrpState.Master, Lab.Instance(b, "VI_1").State);
+        // Skew time for 100 at 1 s is 0.609 s, against 3.609 s of master-down without the priority-0 advert.
+        double took = Lab.RunUntil(() => Lab.Instance(b, "VI_1").State == VrrpState.Master, 1.5, "b takes over");
+        Assert.InRange(took, 0.55, 1.5);
         Assert.Null(Lab.Violation());
     }
 
