@@ -101,8 +101,9 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
         AnswerStopsIfIdle();
     }
 
+    /// <summary>Akka logs the failure itself; the running scripts are not stopped (unlike the default PreRestart).</summary>
     protected override void PreRestart(Exception reason, object message) =>
-        _log.Error(reason, "notifier restarting after a failure on {0}; its queues and running scripts are kept", message?.GetType().Name ?? "?");
+        _log.Warning("notifier restarting after '{0}' on {1}; its queues and running scripts are kept", reason.Message, message?.GetType().Name ?? "?");
 
     protected override void PostStop()
     {
