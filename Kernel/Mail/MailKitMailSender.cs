@@ -13,7 +13,7 @@ namespace KeepAlive.Kernel.Mail;
 /// configured port (keepalived never uses TLS, so neither does this: <see cref="SecureSocketOptions.None"/>), the
 /// envelope sender and <c>From:</c> header = notification_email_from as a bare address, one <c>RCPT TO</c> per
 /// address and one <c>To:</c> header listing them all, the <c>Subject:</c>, a <c>Date:</c> in local time,
-/// <c>X-Mailer: Keepalived</c>, and the one-line body followed by a line break. Differences that no reader sees:
+/// <c>X-Mailer: Keepalived</c>, and the one-line body followed by a line break ("BODY\r\n" before the end-of-data dot). Differences that no reader sees:
 /// MailKit greets with EHLO (falling back to HELO) where keepalived sends HELO, and MimeKit adds MIME headers.
 /// The connect and every reply are bounded by <see cref="MailServer.Timeout"/> (keepalived's smtp_connection_to).
 /// </summary>
@@ -92,7 +92,9 @@ public sealed class MailKitMailSender : IMailSender
         foreach (var to in mail.To)
             message.To.Add(MailboxAddress.Parse(to));
         message.Headers.Add("X-Mailer", "Keepalived");
-        message.Body = new TextPart(TextFormat.Plain) { Text = mail.Body + "\r\n" };
+        // keepalived writes "BODY\r\n" then the terminator "\r\n.\r\n", so the message ends with one line break;
+        // MailKit's terminator takes the text's last one.
+        message.Body = new TextPart(TextFormat.Plain) { Text = mail.Body + "\r\n\r\n" };
         return message;
     }
 
