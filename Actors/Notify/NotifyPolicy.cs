@@ -40,7 +40,9 @@ public abstract record NotifyEvent
 /// <param name="Owner">The instance or group whose queue it joins.</param>
 /// <param name="Script">The configured script (its user and group).</param>
 /// <param name="Argv">The argument vector keepalived runs it with.</param>
-/// <param name="IsStop">A STOP notification: keepalived waits for it at shutdown for one second, then kills it.</param>
+/// <param name="IsStop">A STOP notification: run with keepalived's one-second limit, then SIGKILLed (system_call_script
+/// with TIMER_HZ and child_killed_thread for an instance's scripts and a group's generic one; keepalived forks a group's
+/// own notify_stop without a limit, and it dies with keepalived moments later — the same limit is used here).</param>
 public sealed record ScriptJob(NotifyOwner Owner, ScriptSpec Script, IReadOnlyList<string> Argv, bool IsStop);
 
 /// <summary>What to do for one event: FIFO lines to write, scripts to queue (in order), mail to send.</summary>
