@@ -15,6 +15,13 @@ public class ArchitectureTests
     }
 
     [Fact]
+    public void Actors_send_mail_only_through_the_port()
+    {
+        var result = Types.InAssembly(Actors).ShouldNot().HaveDependencyOnAny("KeepAlive.Kernel.Mail", "MailKit", "MimeKit").GetResult();
+        Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Fact]
     public void Pure_machines_and_policies_reference_no_akka()
     {
         var pure = Types.InAssembly(Actors).That().HaveNameEndingWith("Machine").Or().HaveNameEndingWith("Policy")
