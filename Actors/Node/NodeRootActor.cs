@@ -163,6 +163,27 @@ public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTime
             _children[instance.ChildName].Tell(StopInstance.Instance);
         void Finish()
         {
+            var notifier = _children.GetValueOrDefault(ActorNames.Notifier);
+            if (notifier is not null)
+            {
+                // keepalived waits for the STOP notify scripts (and the groups' STOP) before it exits.
+                notifier.Tell(new Notify.StopNotifier());
+                Become(() =>
+                {
+                    Receive<Notify.NotifierStopped>(n =>
+                    {
+                        if (n.AbandonedScripts + n.AbandonedMails > 0)
+                            _log.Warning("stopping: {Scripts} notify scripts and {Mails} mails abandoned after the stop wait", n.AbandonedScripts, n.AbandonedMails);
+                        DrainEffector();
+                    });
+                    ReceiveAny(_ => { });
+                });
+                return;
+            }
+            DrainEffector();
+        }
+        void DrainEffector()
+        {
             // Every instance has handed its release to the effector: a status request queued behind them is the
             // barrier that says they are applied.
             _effector.Tell(GetEffectorStatus.Instance);

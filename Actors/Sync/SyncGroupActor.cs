@@ -50,6 +50,9 @@ public sealed class SyncGroupActor : ReceiveActor
         return Akka.Actor.Props.Create(() => new SyncGroupActor(name, members, notifier, known));
     }
 
+    /// <summary>keepalived announces every group's starting state (BACKUP) to its notify scripts and FIFO.</summary>
+    protected override void PreStart() => _notifier?.Tell(new SyncGroupStateChanged(_name, VrrpState.Initialize, _state.State));
+
     protected override void PostRestart(Exception reason)
     {
         _log.Warning("VRRP_Group({Group}) restarted after {Error}; asking its members where they stand", _name, reason.Message);

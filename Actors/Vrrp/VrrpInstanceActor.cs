@@ -220,6 +220,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         {
             _log.Info("{Instance}: changing effective priority from {Old} to {New} ({Tracker})", _setup.Name, oldPriority, priority, report.Tracker);
             Step(new VrrpInput.PriorityChanged(now, priority));
+            _links.Notifier?.Tell(new Notify.InstancePriorityChanged(_setup.Name, _state.State == VrrpState.Master, priority));
         }
         if (faulted != wasFaulted)
             Step(new VrrpInput.FaultChanged(now, faulted));
@@ -289,6 +290,9 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
                 break;
             case VrrpEffect.MasterSeen:
                 _syncGroup?.Tell(new Sync.SyncInput.SawMaster(_setup.Name));
+                break;
+            case VrrpEffect.LowerPriorityAdvertSeen:
+                _links.Notifier?.Tell(new Notify.MasterReceivedLowerPriority(_setup.Name, _state.EffectivePriority));
                 break;
             case VrrpEffect.OwnerConflict:
                 _log.Error("{Instance}: another router also claims to own the addresses of VRID {Vrid}; yielding to priority 254", _setup.Name, _setup.Settings.Vrid);

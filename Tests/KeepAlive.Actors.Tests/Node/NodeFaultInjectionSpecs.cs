@@ -30,10 +30,10 @@ public sealed class NodeFaultInjectionSpecs : TestKit
 
     private VirtualLab? _lab;
 
-    private VirtualLab Lab => _lab ??= new VirtualLab(Sys, Clock);
+    private VirtualLab Lab => _lab ??= new VirtualLab(Sys, Clock) { WithNotifier = true };
 
-    private static string NodeConfig(int priority) => Conf(
-        Instance("VI_1", 51, priority, "10.0.0.100/32", "track_interface {\n eth1\n}"),
+    private static string NodeConfig(int priority) => "global_defs {\n vrrp_notify_fifo /run/keepalive.fifo\n}\n" + Conf(
+        Instance("VI_1", 51, priority, "10.0.0.100/32", "track_interface {\n eth1\n}\nnotify /bin/true"),
         Instance("VI_2", 52, priority, "10.0.0.101/32"),
         Instance("VI_3", 53, priority, "10.0.0.102/32"),
         "vrrp_sync_group G {\n group {\n VI_2\n VI_3\n }\n}");
@@ -63,6 +63,7 @@ public sealed class NodeFaultInjectionSpecs : TestKit
     [InlineData("sync-G")]
     [InlineData("track-interface-eth1")]
     [InlineData("track-interface-eth0")]
+    [InlineData(ActorNames.Notifier)]
     public void A_child_crashing_in_the_middle_of_a_failover_still_converges(string child)
     {
         var (a, b, _) = ThreeNodes();
@@ -146,5 +147,18 @@ public sealed class NodeFaultInjectionSpecs : TestKit
         });
         Assert.DoesNotContain(Vips(a), v => v.Address.ToString() == "10.0.0.101");
         Assert.All(Lab.Instances(a), s => Assert.Equal(VrrpState.Backup, s.State));
+    }
+
+    [Fact]
+    public void The_notify_fifo_of_the_node_that_takes_over_gets_keepalived_lines_in_order()
+    {
+        var (a, b, _) = ThreeNodes();
+        Lab.Kill(a);
+        Converged(0);
+        Lab.RunUntil(() => Lab.Instances(b).All(s => s.State == VrrpState.Master), 2 * MasterDown, "b masters everything");
+        Lab.Run(0.2);
+        var lines = b.Fifo!.Lines.Where(l => l.Contains("VI_1")).Select(l => l.TrimEnd('\n')).ToList();
+        Assert.Equal(["INSTANCE \"VI_1\" BACKUP 100", "INSTANCE \"VI_1\" MASTER 100"], lines.TakeLast(2));
+        Assert.Contains(b.Fifo.Lines, l => l == "GROUP \"G\" MASTER 0\n");
     }
 }

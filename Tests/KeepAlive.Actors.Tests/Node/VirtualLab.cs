@@ -28,6 +28,9 @@ public sealed class LabNode(string name, IPAddress address, RecordingKernelPort 
 
     public IActorRef Root { get; } = root;
 
+    /// <summary>The node's vrrp_notify_fifo, when the lab runs notifiers.</summary>
+    public KeepAlive.Actors.Tests.Notify.RecordingFifo? Fifo { get; set; }
+
     /// <summary>False once the host died (its node was stopped without a goodbye).</summary>
     public bool Alive { get; set; } = true;
 
@@ -51,6 +54,10 @@ public sealed class VirtualLab(ActorSystem system, ManualDeadlineWaiter clock, i
 
     public IReadOnlyList<LabNode> Nodes => _nodes;
 
+    /// <summary>Every node gets a notifier whose scripts exit at once, writing its FIFO lines to
+    /// <see cref="LabNode.Fifo"/>.</summary>
+    public bool WithNotifier { get; init; }
+
     /// <summary>Optional factories handed to every node (trackers, notifier).</summary>
     public Func<NodeSetup, NodeSetup> Customise { get; set; } = s => s;
 
@@ -70,15 +77,24 @@ public sealed class VirtualLab(ActorSystem system, ManualDeadlineWaiter clock, i
         kernel.AddAddress(new InterfaceAddress("eth0", address, 24));
         prepare?.Invoke(kernel);
         var sockets = new InMemoryVrrpSocketFactory(Network).Plug("eth0", "lan", 2, address);
+        var loaded = Load(config);
+        var fifo = WithNotifier ? new KeepAlive.Actors.Tests.Notify.RecordingFifo("/run/keepalive.fifo") : null;
         var setup = Customise(new NodeSetup
         {
-            Config = Load(config),
+            Config = loaded,
+            NotifierProps = fifo is null ? null : nodePlan => KeepAlive.Actors.Notify.NotifierActor.Props(
+                KeepAlive.Actors.Notify.NotifyPlanner.From(loaded, new("lab", "root"), out _),
+                new KeepAlive.Actors.Notify.NotifierPorts(
+                    new KeepAlive.Actors.Tests.Notify.FakeScriptRunner { AutoExit = ["/bin/true"] },
+                    [fifo],
+                    new KeepAlive.Actors.Tests.Notify.RecordingMailSender(),
+                    new KeepAlive.Actors.Tests.Notify.FakeScriptUsers(new() { ["root"] = (0, 0) }, [], new(0, 0)))),
             Kernel = kernel,
             Sockets = sockets,
             Clock = () => clock.GetTimestamp() * 1_000_000 / Stopwatch.Frequency,
         });
         var root = system.ActorOf(NodeRootActor.Props(setup), "node-" + name);
-        var node = new LabNode(name, address, kernel, sockets, root);
+        var node = new LabNode(name, address, kernel, sockets, root) { Fifo = fifo };
         _nodes.Add(node);
         Children(node);                                                   // wait until it runs
         return node;
