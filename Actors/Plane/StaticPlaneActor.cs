@@ -19,8 +19,11 @@ public sealed record StaticPlaneReleased(KernelResult Result);
 /// Holds <c>static_ipaddress</c>, <c>static_routes</c> and <c>static_rules</c> for the whole run, as owner "static"
 /// of the effector: acquired at start (again at a restart: acquiring is idempotent), untouched by VRRP transitions,
 /// converged by the effector after its own restarts, a static address someone removes put back unless it is
-/// <c>no_track</c> (keepalived_netlink.c <c>reinstate_static_address</c>), removed on <see cref="ReleaseStaticPlane"/>
-/// (vrrp_daemon.c <c>vrrp_terminate_phase2</c>). Thin: <see cref="StaticPlane"/> decides what the set is.
+/// <c>no_track</c> (keepalived_netlink.c <c>reinstate_static_address</c>) together with the routes the kernel flushed
+/// with it, removed on <see cref="ReleaseStaticPlane"/> (vrrp_daemon.c <c>vrrp_terminate_phase2</c>). Not yet: a static
+/// route or rule deleted on its own is put back only by an effector restart (keepalived watches route and rule events,
+/// <c>reinstate_static_route</c>; the kernel port reports link and address events only). Thin: <see cref="StaticPlane"/>
+/// decides what the set is.
 /// </summary>
 public sealed class StaticPlaneActor : ReceiveActor
 {
@@ -57,8 +60,10 @@ public sealed class StaticPlaneActor : ReceiveActor
     {
         if (lost.Owner != StaticPlane.Owner || _plane.NotTracked.Contains(lost.Address.Key))
             return;
+        // The whole set, not only the address: the kernel flushed the routes through the address's subnet with it.
+        // Acquiring what is still there is harmless.
         _log.Info("Restoring deleted static address {0}", lost.Address);
-        _effector.Tell(new AcquireAddresses(++_nextOp, StaticPlane.Owner, KernelSet.Of([lost.Address])));
+        _effector.Tell(new AcquireAddresses(++_nextOp, StaticPlane.Owner, _plane.Set));
     }
 
     private void OnCompleted(OpCompleted done)
