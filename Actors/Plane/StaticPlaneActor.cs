@@ -61,9 +61,10 @@ public sealed class StaticPlaneActor : ReceiveActor
         if (lost.Owner != StaticPlane.Owner || _plane.NotTracked.Contains(lost.Address.Key))
             return;
         // The whole set, not only the address: the kernel flushed the routes through the address's subnet with it.
-        // Acquiring what is still there is harmless.
+        // Acquiring what is still there is harmless; no_track addresses stay as they are.
         _log.Info("Restoring deleted static address {0}", lost.Address);
-        _effector.Tell(new AcquireAddresses(++_nextOp, StaticPlane.Owner, _plane.Set));
+        var tracked = _plane.Set with { Addresses = _plane.Set.Addresses.Where(a => !_plane.NotTracked.Contains(a.Key)).ToList() };
+        _effector.Tell(new AcquireAddresses(++_nextOp, StaticPlane.Owner, tracked));
     }
 
     private void OnCompleted(OpCompleted done)
