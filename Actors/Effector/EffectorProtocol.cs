@@ -80,3 +80,12 @@ public sealed record GetLinks
 
 /// <summary>The kernel's links, or why they could not be read.</summary>
 public sealed record LinksSnapshot(KernelResult Result, IReadOnlyList<LinkState> Links);
+
+/// <summary>Asks for the kernel's links and addresses now; answered with <see cref="HostFactsSnapshot"/>.</summary>
+public sealed record GetHostFacts
+{
+    public static GetHostFacts Instance { get; } = new();
+}
+
+/// <summary>The kernel's links and addresses (empty lists and the error when they could not be read).</summary>
+public sealed record HostFactsSnapshot(KernelResult Result, KeepAlive.Actors.Node.HostFacts Facts);

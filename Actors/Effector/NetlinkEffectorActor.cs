@@ -36,6 +36,16 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         Receive<SendFrames>(Send);
         Receive<KernelEvent>(OnKernelEvent);
         Receive<SubscribeKernelEvents>(_ => _memory.EventSubscribers.Add(Sender));
+        Receive<GetHostFacts>(_ =>
+        {
+            IReadOnlyList<InterfaceAddress> addresses = [];
+            var r = _kernel.Links(out var links);
+            if (r.IsOk)
+                r = _kernel.Addresses(out addresses);
+            Sender.Tell(r.IsOk
+                ? new HostFactsSnapshot(KernelResult.Ok, new KeepAlive.Actors.Node.HostFacts(links, addresses))
+                : new HostFactsSnapshot(r, KeepAlive.Actors.Node.HostFacts.Empty));
+        });
         Receive<GetLinks>(_ =>
         {
             var r = _kernel.Links(out var links);

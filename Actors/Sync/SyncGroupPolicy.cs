@@ -87,6 +87,14 @@ public static class SyncGroupPolicy
                     orders.Add(new SyncOrder(name, VrrpState.Backup, AddressLost: true));
             return (ClearWishes(group) with { State = VrrpState.Backup }, orders);
         }
+        if (group.State == VrrpState.Master && member.State == VrrpState.Backup
+            && input is SyncInput.WantsMaster or SyncInput.Changed { Reason: VrrpReason.Startup })
+        {
+            // The group is MASTER and one member is not: it (re)started — a crashed instance comes back as BACKUP —
+            // so it rejoins its group's state instead of splitting the group or failing the whole group over.
+            orders.Add(new SyncOrder(input.Member, VrrpState.Master));
+            return (group, orders);
+        }
         if (input is SyncInput.Changed { To: VrrpState.Master } && group.State != VrrpState.Master)
         {
             // A member became MASTER on its own (an owner at start): the others follow.
