@@ -74,7 +74,7 @@ public sealed class SyncGroupActor : ReceiveActor
         foreach (var order in orders)
         {
             if (_members.TryGetValue(order.Member, out var member))
-                member.Tell(new InstanceCommand(VrrpInputKind.Force, State: order.State));
+                member.Tell(order.AddressLost ? new InstanceCommand(VrrpInputKind.SiblingAddressLost) : new InstanceCommand(VrrpInputKind.Force, State: order.State));
         }
     }
 }

@@ -16,8 +16,11 @@ public sealed record VrrpInstanceSetup
 
     public required VrrpSettings Settings { get; init; }
 
+    /// <summary>Where the VIPs live and their gratuitous ARPs / NAs leave (the VMAC with use_vmac:
+    /// <see cref="Plane.InstancePlane.AddressInterface"/>).</summary>
     public required string Interface { get; init; }
 
+    /// <summary>The MAC of <see cref="Interface"/> (the VMAC's with use_vmac).</summary>
     public required byte[] InterfaceMac { get; init; }
 
     /// <summary>Advert source (primary IPv4 or link-local).</summary>
@@ -26,7 +29,15 @@ public sealed record VrrpInstanceSetup
     /// <summary>The group or the unicast peer.</summary>
     public required IPAddress Destination { get; init; }
 
+    /// <summary>The advertised VIPs.</summary>
     public required IReadOnlyList<InterfaceAddress> VirtualAddresses { get; init; }
+
+    /// <summary>What MASTER holds: VIPs, eVIPs, virtual routes and rules (<see cref="Plane.InstancePlane.MasterSet"/>).
+    /// Null: the VIPs alone.</summary>
+    public KernelSet? MasterSet { get; init; }
+
+    /// <summary>Addresses (no_track) whose removal by someone else does not take the instance out of MASTER.</summary>
+    public IReadOnlySet<AddressKey> NotTracked { get; init; } = new HashSet<AddressKey>();
 
     public VrrpAuthentication Authentication { get; init; }
 
@@ -57,6 +68,9 @@ public enum VrrpInputKind
     FaultCleared,
     Priority,
     Force,
+
+    /// <summary>Another member of the sync group lost an address: leave MASTER as if this one had.</summary>
+    SiblingAddressLost,
 }
 
 /// <summary>Published on the event stream at every transition.</summary>
@@ -111,6 +125,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly byte[] _vipBytes;
     private readonly byte[][] _gratuitous;
+    private readonly KernelSet _masterSet;
     private readonly byte[] _advert = new byte[1500];
     private VrrpMachineState _state;
     private long _nextOp;
@@ -126,7 +141,8 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _clock = clock;
         _state = VrrpMachineState.Initial(setup.Settings);
         _vipBytes = setup.VirtualAddresses.SelectMany(a => a.Address.GetAddressBytes()).ToArray();
-        _gratuitous = BuildGratuitous(setup);
+        _masterSet = setup.MasterSet ?? KernelSet.Of(setup.VirtualAddresses);
+        _gratuitous = BuildGratuitous(setup, _masterSet);
         Receive<AdvertIn>(a => Step(new VrrpInput.AdvertReceived(_clock(), a.Priority, a.IntervalCentiseconds, a.Source)));
         Receive<Tick>(t => Step(new VrrpInput.TimerFired(_clock(), t.Timer, t.Generation)));
         Receive<InstanceCommand>(OnCommand);
@@ -136,6 +152,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             Sender.Tell(new InstanceStopped(_setup.Name));
         });
         Receive<OpCompleted>(OnOpCompleted);
+        Receive<HeldAddressLost>(OnAddressLost);
         Receive<Reacquire>(_ =>
         {
             if (_state.State != VrrpState.Master)
@@ -165,6 +182,8 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _syncGroup?.Tell(new Sync.JoinSyncGroup(_setup.Name));
         _io.Tell(new RegisterInstance(s.Vrid, context, new VrrpInstanceReceiveSettings(s.Vrid, (byte)s.Priority,
             (int)(s.AdvertIntervalMicros / VrrpTimers.MicrosPerCentisecond), _vipBytes)));
+        foreach (var other in _masterSet.Addresses.Where(a => a.Interface != _setup.Interface))
+            _log.Info("{Instance}: {Address} is not on {Interface}: no gratuitous ARP/NA is sent for it", _setup.Name, other, _setup.Interface);
         if (_setup.ConfigFault is not null)
             _log.Error("{Instance}: {Fault}; staying in FAULT", _setup.Name, _setup.ConfigFault);
         Step(new VrrpInput.Start(_clock(), Faulted: _setup.ConfigFault is not null));
@@ -177,7 +196,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     protected override void PostRestart(Exception reason)
     {
         _log.Warning("{Instance}: restarted after {Error}; releasing its addresses and starting again as BACKUP", _setup.Name, reason.Message);
-        _effector.Tell(new ReleaseAddresses(++_nextOp, _setup.Name, _setup.VirtualAddresses));
+        _effector.Tell(new ReleaseAddresses(++_nextOp, _setup.Name, _masterSet));
         PreStart();
     }
 
@@ -199,6 +218,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             VrrpInputKind.Fault => new VrrpInput.FaultChanged(now, true),
             VrrpInputKind.FaultCleared => new VrrpInput.FaultChanged(now, false),
             VrrpInputKind.Priority => new VrrpInput.PriorityChanged(now, c.Value),
+            VrrpInputKind.SiblingAddressLost => new VrrpInput.AddressLost(now, Sibling: true),
             _ => new VrrpInput.ForceState(now, c.State),
         });
     }
@@ -224,6 +244,16 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         }
         if (faulted != wasFaulted)
             Step(new VrrpInput.FaultChanged(now, faulted));
+    }
+
+    /// <summary>keepalived_netlink.c <c>netlink_if_address_filter</c>: a VIP or eVIP (not no_track) of a MASTER was
+    /// deleted: go BACKUP (the machine ignores it in any other state).</summary>
+    private void OnAddressLost(HeldAddressLost lost)
+    {
+        if (lost.Owner != _setup.Name || _setup.NotTracked.Contains(lost.Address.Key))
+            return;
+        _log.Warning("{Instance}: {Address} was removed by someone else", _setup.Name, lost.Address);
+        Step(new VrrpInput.AddressLost(_clock()));
     }
 
     /// <summary>Retry interval of a failed acquisition while MASTER.</summary>
@@ -269,10 +299,10 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
                 break;
             case VrrpEffect.AcquireAddresses:
                 _acquireOp = ++_nextOp;
-                _effector.Tell(new AcquireAddresses(_acquireOp, _setup.Name, _setup.VirtualAddresses));
+                _effector.Tell(new AcquireAddresses(_acquireOp, _setup.Name, _masterSet));
                 break;
             case VrrpEffect.ReleaseAddresses:
-                _effector.Tell(new ReleaseAddresses(++_nextOp, _setup.Name, _setup.VirtualAddresses));
+                _effector.Tell(new ReleaseAddresses(++_nextOp, _setup.Name, _masterSet));
                 break;
             case VrrpEffect.Announce announce:
                 Announce(announce.Count);
@@ -337,11 +367,12 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _effector.Tell(new SendFrames(++_nextOp, _setup.Interface, frames));
     }
 
-    /// <summary>One gratuitous ARP / unsolicited NA per VIP: they depend only on the configuration, so they are built once.</summary>
-    private static byte[][] BuildGratuitous(VrrpInstanceSetup setup)
+    /// <summary>One gratuitous ARP / unsolicited NA per VIP and eVIP on the instance's interface (keepalived
+    /// vrrp_send_link_update): they depend only on the configuration, so they are built once.</summary>
+    private static byte[][] BuildGratuitous(VrrpInstanceSetup setup, KernelSet masterSet)
     {
         var frames = new List<byte[]>();
-        foreach (var vip in setup.VirtualAddresses)
+        foreach (var vip in masterSet.Addresses.Where(a => a.Interface == setup.Interface))
         {
             bool v6 = vip.Address.AddressFamily == AddressFamily.InterNetworkV6;
             var mac = new byte[6];

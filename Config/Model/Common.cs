@@ -89,7 +89,12 @@ public sealed record RouteEntry(
     ValueList<KeyValuePair<string, string>> Options,
     bool NoTrack,
     string? TrackGroup,
-    Origin Origin);
+    Origin Origin)
+{
+    /// <summary>The route's family: from <c>inet</c>/<c>inet6</c>/<c>default6</c> or its addresses; IPv4 when nothing
+    /// says (keepalived's default for <c>default</c>).</summary>
+    public System.Net.Sockets.AddressFamily Family { get; init; } = System.Net.Sockets.AddressFamily.InterNetwork;
+}
 
 /// <summary>A <c>nexthop</c> of a multipath route.</summary>
 public sealed record RouteNextHop(IPAddress? Via, string? Device, int? Weight, bool OnLink);
