@@ -9,6 +9,7 @@ public static class ActorNames
 {
     public const string Effector = "effector";
     public const string Notifier = "notify";
+    public const string Static = "static";
     private static readonly System.Net.IPAddress StandardGroup4 = System.Net.IPAddress.Parse("224.0.0.18");
     private static readonly System.Net.IPAddress StandardGroup6 = System.Net.IPAddress.Parse("ff02::12");
 

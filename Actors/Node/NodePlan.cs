@@ -58,5 +58,9 @@ public sealed record NodePlan(
     IReadOnlyList<TrackerPlan> Trackers,
     IReadOnlyList<GroupPlan> Groups,
     IReadOnlyList<InstancePlan> Instances,
-    IReadOnlyList<InterfaceAddress> ConfiguredAddresses,
-    IReadOnlyList<string> Problems);
+    Effector.KernelSet Configured,
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>The use_vmac macvlans to create before the I/O actors open their sockets.</summary>
+    public IReadOnlyList<MacvlanSpec> Vmacs { get; init; } = [];
+}

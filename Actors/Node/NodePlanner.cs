@@ -1,10 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using KeepAlive.Actors.Effector;
+using KeepAlive.Actors.Plane;
 using KeepAlive.Actors.Tracking;
 using KeepAlive.Actors.Vrrp;
 using KeepAlive.Config.Model;
 using KeepAlive.Kernel.Ports;
-using KeepAlive.Kernel.Wire.Netlink;
 using KeepAlive.Kernel.Wire.Vrrp;
 
 namespace KeepAlive.Actors.Node;
@@ -33,7 +34,8 @@ public static class NodePlanner
         var trackers = new Dictionary<string, (TrackerPlan Plan, List<string> Subscribers)>(StringComparer.Ordinal);
         var instances = new List<InstancePlan>();
         var usedNames = new HashSet<string>(StringComparer.Ordinal);
-        var configured = new List<InterfaceAddress>();
+        var configured = new List<KernelSet>();
+        var vmacs = new List<MacvlanSpec>();
 
         foreach (var instance in config.VrrpInstances)
         {
@@ -53,9 +55,14 @@ public static class NodePlanner
                 faults.Add($"interface {iface} has no {(instance.Family == AddressFamily.InterNetworkV6 ? "link-local IPv6" : "IPv4")} address to send adverts from");
             groupOf.TryGetValue(instance.Name, out var syncGroup);
 
+            var plane = InstancePlane.For(instance with { Interface = iface }, config.Globals.VmacPrefix);
+            problems.AddRange(plane.Errors);
+            if (plane.Vmac is not null)
+                vmacs.Add(plane.Vmac);
+            string advertInterface = plane.AdvertInterface ?? iface;
             bool multicast = !instance.IsUnicast;
-            string ioChild = ActorNames.Io(iface, instance.Family, multicast);
-            io.TryAdd(ioChild, new IoPlan(ioChild, new VrrpSocketSpec(iface, instance.Family, multicast)));
+            string ioChild = ActorNames.Io(advertInterface, instance.Family, multicast);
+            io.TryAdd(ioChild, new IoPlan(ioChild, new VrrpSocketSpec(advertInterface, instance.Family, multicast)));
 
             var bindings = Bindings(config, instance, iface, syncGroup, problems);
             var trackerChildren = new List<string>();
@@ -67,8 +74,8 @@ public static class NodePlanner
                 trackerChildren.Add(plan.ChildName);
             }
 
-            var vips = instance.VirtualIpAddresses.Select(e => Address(e, iface)).ToList();
-            configured.AddRange(vips);
+            var vips = plane.VirtualAddresses;
+            configured.Add(plane.MasterSet);
             var group = instance.McastDestination ?? (instance.Family == AddressFamily.InterNetworkV6 ? config.Globals.McastGroup6 : config.Globals.McastGroup4);
             source ??= instance.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
             bool owner = instance.Priority == 255;
@@ -93,12 +100,14 @@ public static class NodePlanner
                     GarpRefreshMicros = instance.GarpMasterRefresh.Ticks / 10,
                     GarpRefreshRepeat = instance.GarpMasterRefreshRepeat,
                 },
-                Interface = iface,
-                InterfaceMac = link?.Mac ?? new byte[6],
+                Interface = plane.AddressInterface ?? iface,
+                InterfaceMac = plane.VmacAddress ?? link?.Mac ?? new byte[6],
                 Source = source,
                 Destination = multicast ? group : instance.UnicastPeers[0].Address,
                 UnicastPeers = instance.UnicastPeers.Select(p => p.Address).ToList(),
                 VirtualAddresses = vips,
+                MasterSet = plane.MasterSet,
+                NotTracked = plane.NotTracked,
                 Authentication = Authentication(instance),
                 ChecksumFlavour = instance.OldUnicastChecksum is not null && instance.IsUnicast ? VrrpChecksumFlavour.OldUnicastPseudoHeader : VrrpChecksumFlavour.PseudoHeader,
                 UseVmac = instance.UseVmac is not null,
@@ -117,15 +126,26 @@ public static class NodePlanner
             trackers.Values.Select(t => t.Plan with { Subscribers = t.Subscribers.Distinct().ToList() }).ToList(),
             groups,
             instances,
-            configured.DistinctBy(a => a.Key).ToList(),
-            problems);
+            Union(configured),
+            problems)
+        {
+            Vmacs = vmacs.DistinctBy(v => v.Name).ToList(),
+        };
     }
 
-    /// <summary>A VIP line as the kernel address keepalived adds: its device or the instance's interface.</summary>
-    public static InterfaceAddress Address(IpAddressEntry e, string defaultInterface) =>
-        new(e.Device ?? defaultInterface, e.Address, e.PrefixLength,
-            e.BroadcastMode == BroadcastMode.Explicit ? e.Broadcast : null,
-            (RouteScope)(byte)e.Scope, e.Label, NoDad: e.IsIPv6);
+    /// <summary>Everything every instance may hold as MASTER (what a killed predecessor may have left behind);
+    /// needs no host facts.</summary>
+    public static KernelSet ConfiguredSet(KeepAliveConfig config) =>
+        Union(config.VrrpInstances.Select(i => InstancePlane.For(i with { Interface = i.Interface ?? config.Globals.DefaultInterface }, config.Globals.VmacPrefix).MasterSet));
+
+    private static KernelSet Union(IEnumerable<KernelSet> sets)
+    {
+        var list = sets.ToList();
+        return new KernelSet(
+            list.SelectMany(s => s.Addresses).DistinctBy(a => a.Key).ToList(),
+            list.SelectMany(s => s.Routes).Distinct().ToList(),
+            list.SelectMany(s => s.Rules).Distinct().ToList());
+    }
 
     /// <summary>keepalived's source address: the interface's first IPv4 address, or its IPv6 link-local address.</summary>
     public static IPAddress? PrimaryAddress(HostFacts host, string iface, AddressFamily family) =>

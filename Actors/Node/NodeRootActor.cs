@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using KeepAlive.Actors.Effector;
+using KeepAlive.Actors.Plane;
 using KeepAlive.Actors.Sync;
 using KeepAlive.Actors.Tracking;
 using KeepAlive.Actors.Vrrp;
@@ -97,10 +98,10 @@ public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTime
 
     protected override void PreStart()
     {
-        var configured = _setup.Config.VrrpInstances
-            .SelectMany(i => i.VirtualIpAddresses.Select(e => NodePlanner.Address(e, i.Interface ?? _setup.Config.Globals.DefaultInterface)))
-            .DistinctBy(a => a.Key).ToList();
-        _effector = Spawn(ActorNames.Effector, NetlinkEffectorActor.Props(_setup.Kernel, configured: configured));
+        _effector = Spawn(ActorNames.Effector, NetlinkEffectorActor.Props(_setup.Kernel, null, NodePlanner.ConfiguredSet(_setup.Config)));
+        var statics = StaticPlane.For(_setup.Config);
+        if (statics.Set.Count > 0 || statics.Errors.Count > 0)
+            Spawn(ActorNames.Static, StaticPlaneActor.Props(statics, _effector));
         _effector.Tell(GetHostFacts.Instance);
     }
 
@@ -116,7 +117,34 @@ public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTime
         _plan = plan;
         foreach (var problem in plan.Problems)
             _log.Warning("{Problem}", problem);
+        if (plan.Vmacs.Count == 0)
+        {
+            StartChildren(plan);
+            return;
+        }
+        // The use_vmac links must exist before the I/O actors open their sockets on them.
+        var pending = new HashSet<long>();
+        foreach (var vmac in plan.Vmacs)
+        {
+            pending.Add(++_nextOp);
+            _effector.Tell(new EnsureMacvlan(_nextOp, vmac.Name, vmac));
+        }
+        Become(() =>
+        {
+            Receive<OpCompleted>(done =>
+            {
+                if (!done.Result.IsOk)
+                    _log.Error("creating a use_vmac link failed: {Result}; its instance cannot send adverts until it exists", done.Result);
+                pending.Remove(done.OpId);
+                if (pending.Count == 0)
+                    StartChildren(plan);
+            });
+            ReceiveAny(_ => Stash.Stash());
+        });
+    }
 
+    private void StartChildren(NodePlan plan)
+    {
         foreach (var io in plan.Io)
             Spawn(io.ChildName, VrrpIoActor.Props(_setup.Sockets, io.Spec));
         var notifierProps = _setup.NotifierProps?.Invoke(plan);
@@ -149,6 +177,8 @@ public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTime
         Become(Running);
         Stash.UnstashAll();
     }
+
+    private long _nextOp;
 
     private void Running()
     {
@@ -184,12 +214,31 @@ public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTime
         }
         void DrainEffector()
         {
+            var statics = _children.GetValueOrDefault(ActorNames.Static);
+            if (statics is not null)
+            {
+                // keepalived removes static rules, routes and addresses at exit (vrrp_terminate_phase2).
+                statics.Tell(ReleaseStaticPlane.Instance);
+                Become(() =>
+                {
+                    Receive<StaticPlaneReleased>(_ => RemoveLinks());
+                    ReceiveAny(_ => { });
+                });
+                return;
+            }
+            RemoveLinks();
+        }
+        void RemoveLinks()
+        {
+            foreach (var vmac in _plan.Vmacs)
+                _effector.Tell(new RemoveMacvlan(++_nextOp, vmac.Name, vmac.Name));
             // Every instance has handed its release to the effector: a status request queued behind them is the
             // barrier that says they are applied.
             _effector.Tell(GetEffectorStatus.Instance);
             Become(() =>
             {
                 Receive<EffectorStatus>(_ => requester.Tell(new NodeStopped(_plan.Instances.Count)));
+                Receive<OpCompleted>(_ => { });
                 ReceiveAny(_ => { });
             });
         }

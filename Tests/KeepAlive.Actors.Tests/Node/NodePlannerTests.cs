@@ -49,7 +49,8 @@ public sealed class NodePlannerTests
         Assert.Equal([new TrackedBinding("interface eth0", TrackedKind.UpDown, 0, false)], i.Setup.Tracked);
         Assert.Equal(["track-interface-eth0"], i.TrackerChildren);
         Assert.Equal("10.0.51.1/24 dev eth0", Assert.Single(i.Setup.VirtualAddresses).ToString());
-        Assert.Equal(["10.0.51.1/24 dev eth0"], plan.ConfiguredAddresses.Select(a => a.ToString()));
+        Assert.Equal(["10.0.51.1/24 dev eth0"], plan.Configured.Addresses.Select(a => a.ToString()));
+        Assert.Empty(plan.Vmacs);
         Assert.Null(i.Setup.ConfigFault);
         Assert.Empty(plan.Problems);
     }
@@ -237,5 +238,32 @@ public sealed class NodePlannerTests
     {
         Assert.Equal(escaped, ActorNames.Escape(name));
         Assert.True(Akka.Actor.ActorPath.IsValidPathElement(ActorNames.Tracker(TrackerKind.Interface, name)));
+    }
+
+    [Theory]
+    [InlineData("", "vrrp.51", "io-vrrp.51-v4-multicast")]
+    [InlineData("vmac_xmit_base", "vrrp.51", "io-eth0-v4-multicast")]
+    public void A_use_vmac_instance_plans_its_macvlan_and_puts_its_vips_and_adverts_on_it(string extra, string vmac, string io)
+    {
+        var plan = Plan(Inst("VI_1", 51, "use_vmac\n" + extra));
+        var i = Assert.Single(plan.Instances);
+        Assert.Equal(vmac, Assert.Single(plan.Vmacs).Name);
+        Assert.Equal("eth0", plan.Vmacs[0].BaseInterface);
+        Assert.Equal(io, i.IoChild);
+        Assert.Equal(vmac, i.Setup.Interface);                                 // where the VIPs and GARPs go
+        Assert.Equal([0x00, 0x00, 0x5e, 0x00, 0x01, 51], i.Setup.InterfaceMac);
+        Assert.Equal($"10.0.51.1/24 dev {vmac}", Assert.Single(i.Setup.VirtualAddresses).ToString());
+        Assert.Equal(IPAddress.Parse("10.0.0.1"), i.Setup.Source);              // adverts still from eth0's address
+        Assert.Equal("vrrp-eth0-v4-51-vmac", i.ChildName);
+    }
+
+    [Fact]
+    public void Virtual_routes_and_excluded_addresses_are_part_of_what_master_holds()
+    {
+        var plan = Plan(Inst("VI_1", 51, "virtual_ipaddress_excluded {\n 10.9.0.1/24\n }\n virtual_routes {\n 10.20.0.0/16 via 10.0.0.254\n }"));
+        var set = plan.Instances[0].Setup.MasterSet!;
+        Assert.Equal(["10.0.51.1/24 dev eth0", "10.9.0.1/24 dev eth0"], set.Addresses.Select(a => a.ToString()));
+        Assert.Equal("10.20.0.0", Assert.Single(set.Routes).Destination.ToString());
+        Assert.Equal(set.Addresses.Count, plan.Configured.Addresses.Count);
     }
 }
