@@ -1,5 +1,6 @@
 using KeepAlive.Actors.Notify;
 using KeepAlive.Config;
+using KeepAlive.Config.Model;
 using KeepAlive.Config.Sources;
 using KeepAlive.Config.Syntax;
 
@@ -47,7 +48,9 @@ public class NotifyPlannerTests
         Assert.Equal(("nobody", "nogroup"), (s.Scripts.Master.User, s.Scripts.Master.Group));
         Assert.Equal(["/usr/bin/backup"], s.Scripts.Backup!.Argv);
         Assert.Null(s.Scripts.Backup.User);
-        Assert.Equal(["/usr/bin/fault", "x\ty"], s.Scripts.Fault!.Argv); // the second split decodes escapes
+        // keepalived decodes "\t" when it splits the line (a tab in the command string), and that tab separates words
+        // when it splits the command: two arguments.
+        Assert.Equal(["/usr/bin/fault", "x", "y"], s.Scripts.Fault!.Argv);
         Assert.Equal(["/usr/bin/stop"], s.Scripts.Stop!.Argv);
         Assert.Equal(["/usr/bin/notify", "gen"], s.Scripts.Generic!.Argv);
         Assert.Equal(["/usr/bin/lower"], s.MasterRxLowerPri!.Argv);
@@ -55,10 +58,20 @@ public class NotifyPlannerTests
     }
 
     [Fact]
+    public void A_configured_script_that_does_not_split_is_dropped_by_the_config()
+    {
+        var text = Instance("VI_1", 1, """notify_master "/usr/bin/x 'unterminated" """);
+        var loaded = ConfigLoader.Load(ConfPath, new InMemoryConfigSource().Add(ConfPath, text), new ConfigLoadOptions(new ReaderOptions()));
+        Assert.Contains(loaded.Diagnostics, d => d.Code == "KA2023");
+        Assert.Null(NotifyPlanner.From(loaded.Config, Host, out _).Instance("VI_1").Scripts.Master);
+    }
+
+    [Fact]
     public void A_script_that_does_not_split_is_dropped_with_a_problem()
     {
-        var plan = Plan(Instance("VI_1", 1, """notify_master "/usr/bin/x 'unterminated" """), out var problems);
-        Assert.Null(plan.Instance("VI_1").Scripts.Master);
+        var problems = new List<string>();
+        var script = new NotifyScript("/usr/bin/x 'unterminated", null, null, default);
+        Assert.Null(NotifyPlanner.Script("VI_1", "notify_master", script, problems));
         Assert.Contains(problems, p => p.Contains("(VI_1) notify_master", StringComparison.Ordinal) && p.Contains("ignoring", StringComparison.Ordinal));
     }
 
