@@ -20,7 +20,20 @@ public static class TimerLatenessBenchmark
 {
     private const int Timers = 255;
 
-    private sealed record Variant(string Name, string Config, Func<IDeadlineWaiter>? Waiter);
+    private sealed record Variant(string Name, string Config, Func<IDeadlineWaiter>? Waiter, string? Dispatcher = null);
+
+    /// <summary>Two threads of our own for the timer actors, away from the .NET thread pool.</summary>
+    private const string DedicatedDispatcher = """
+        vrrp-dispatcher {
+          type = ForkJoinDispatcher
+          throughput = 100
+          dedicated-thread-pool {
+            thread-count = 2
+            deadlock-timeout = 1h
+            threadtype = background
+          }
+        }
+        """;
 
     public static int Run(string[] args)
     {
@@ -36,8 +49,12 @@ public static class TimerLatenessBenchmark
             variants.Add(new("precise + nanosleep", PreciseSchedulerSetup.AkkaConfig, () => new NanosleepDeadlineWaiter()));
             variants.Add(new("precise + timerfd", PreciseSchedulerSetup.AkkaConfig, () => new TimerFdDeadlineWaiter()));
             variants.Add(new("precise + timerfd + SCHED_RR 10", PreciseSchedulerSetup.AkkaConfig, () => new TimerFdDeadlineWaiter(10)));
+            variants.Add(new("precise + timerfd + RR + 2 own threads", PreciseSchedulerSetup.AkkaConfig + "\n" + DedicatedDispatcher, () => new TimerFdDeadlineWaiter(10), "vrrp-dispatcher"));
             Console.WriteLine($"SCHED_RR probe: {ProbeRealTime()}");
         }
+        // timers SECONDS [FILTER]: only the variants whose name contains FILTER (and the Akka default, for reference).
+        if (args.Length > 1)
+            variants = variants.Where(v => v.Waiter is null || v.Name.Contains(args[1], StringComparison.OrdinalIgnoreCase)).ToList();
         Console.WriteLine($"{Environment.ProcessorCount} cores, {Timers} periodic timers per run, lateness in ms at the actor");
         Console.WriteLine($"{"scheduler",-36} {"shape",-8} {"interval",8} {"load",7} {"samples",8} {"p50",8} {"p99",8} {"max",8} {"cpu%",6}  at timer thread: >1ms / max");
         foreach (bool periodic in new[] { false, true })
@@ -92,7 +109,8 @@ public static class TimerLatenessBenchmark
         {
             var recorder = recorders[i] = new Recorder(capacity);
             var phase = interval + interval * i / Timers;
-            system.ActorOf(Props.Create(() => new TickActor(recorder, phase, interval, periodic)));
+            var props = Props.Create(() => new TickActor(recorder, phase, interval, periodic));
+            system.ActorOf(variant.Dispatcher is null ? props : props.WithDispatcher(variant.Dispatcher));
         }
         Thread.Sleep(duration + interval * 2);
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / wall.Elapsed.TotalMilliseconds / Environment.ProcessorCount * 100;
