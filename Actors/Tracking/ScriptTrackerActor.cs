@@ -91,9 +91,14 @@ public sealed class ScriptTrackerActor : ReceiveActor, IWithTimers
         }
         var ticket = new CancellationTokenSource();
         _running = ticket;
-        _runner.RunAsync(_settings.Request, ticket.Token).PipeTo(Self,
-            success: result => new RunFinished(ticket, result),
-            failure: e => new RunFinished(ticket, ScriptRunResult.NotStarted(ScriptStartFailure.Resources, 0, e.Message)));
+        // Told from the thread that ends the run, before anything else can happen there (a PipeTo continuation
+        // may hop through the thread pool, which let a test's next tick overtake the result).
+        var self = Self;
+        _runner.RunAsync(_settings.Request, ticket.Token).ContinueWith(
+            run => self.Tell(new RunFinished(ticket, run.IsCompletedSuccessfully
+                ? run.Result
+                : ScriptRunResult.NotStarted(ScriptStartFailure.Resources, 0, run.Exception?.GetBaseException().Message ?? "cancelled"))),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private void OnFinished(RunFinished finished)

@@ -16,7 +16,9 @@ public sealed class InMemoryProcessTable : IProcessWatch
     private readonly SortedDictionary<int, ProcessEntry> _processes = [];
     private readonly List<Subscription> _subscriptions = [];
     private readonly Queue<KernelResult> _snapshotFaults = new();
+    private readonly ManualResetEventSlim _snapshotsReleased = new(initialState: true);
     private int _nextPid = 100;
+    private int _held;
     private bool _disposed;
 
     /// <summary>The init process, parent of everything <see cref="Start"/> creates.</summary>
@@ -126,20 +128,34 @@ public sealed class InMemoryProcessTable : IProcessWatch
             _snapshotFaults.Enqueue(result);
     }
 
+    /// <summary>From now on a snapshot reads the table at once but returns only at <see cref="ReleaseSnapshots"/>, as a
+    /// slow /proc scan does while processes come and go.</summary>
+    public void HoldSnapshots() => _snapshotsReleased.Reset();
+
+    /// <summary>Lets held snapshots return (with the table as they read it).</summary>
+    public void ReleaseSnapshots() => _snapshotsReleased.Set();
+
+    /// <summary>How many snapshots are held by <see cref="HoldSnapshots"/>.</summary>
+    public int HeldSnapshots => Volatile.Read(ref _held);
+
     /// <inheritdoc />
     public KernelResult Snapshot(out IReadOnlyList<ProcessEntry> processes)
     {
+        KernelResult result;
         lock (_gate)
         {
             Snapshots++;
             processes = [];
             if (_disposed)
                 return KernelResult.Fail(9, "process watch is disposed");
-            if (_snapshotFaults.TryDequeue(out var fault))
-                return fault;
-            processes = _processes.Values.ToList();
-            return KernelResult.Ok;
+            result = _snapshotFaults.TryDequeue(out var fault) ? fault : KernelResult.Ok;
+            if (result.IsOk)
+                processes = _processes.Values.ToList();
         }
+        Interlocked.Increment(ref _held);
+        _snapshotsReleased.Wait();
+        Interlocked.Decrement(ref _held);
+        return result;
     }
 
     /// <inheritdoc />
@@ -164,6 +180,7 @@ public sealed class InMemoryProcessTable : IProcessWatch
             _disposed = true;
             _subscriptions.Clear();
         }
+        _snapshotsReleased.Set();
     }
 
     private ProcessEntry Get(int pid) =>

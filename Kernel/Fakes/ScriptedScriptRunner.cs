@@ -8,7 +8,8 @@ namespace KeepAlive.Kernel.Fakes;
 /// (<see cref="ScriptRun.Exit"/>, <see cref="ScriptRun.Complete"/>) unless an outcome was queued with
 /// <see cref="Enqueue"/>. Like the Linux runner, a run that outlives its timeout is killed with SIGTERM (a
 /// <see cref="ScriptRunResult.TimedOut"/> result) — on the clock given as <c>after</c>, so virtual time works — and
-/// cancelling its token kills it the same way. Never throws from <see cref="RunAsync"/>. Thread-safe.
+/// cancelling its token kills it the same way. Never throws from <see cref="RunAsync"/>. A run's result reaches its
+/// awaiter inside the call that ends it (no thread hop), so specs are deterministic. Thread-safe.
 /// </summary>
 public sealed class ScriptedScriptRunner : IScriptRunner
 {
@@ -67,14 +68,17 @@ public sealed class ScriptedScriptRunner : IScriptRunner
         var run = new ScriptRun(request, Interlocked.Increment(ref _nextPid));
         lock (_all)
             _all.Add(run);
-        _started.Add(run);
         if (_queued.TryDequeue(out var queued))
         {
             run.Complete(queued);
-            return run.Task;
         }
-        cancellationToken.Register(() => run.Kill());
-        _after?.Invoke(request.Timeout, run.Kill);
+        else
+        {
+            // Armed before the test can see the run, so the test's clock cannot move in between.
+            cancellationToken.Register(() => run.Kill());
+            _after?.Invoke(request.Timeout, run.Kill);
+        }
+        _started.Add(run);
         return run.Task;
     }
 
@@ -93,7 +97,9 @@ public sealed class ScriptedScriptRunner : IScriptRunner
     /// <summary>One run: its request, and the test's controls.</summary>
     public sealed class ScriptRun
     {
-        private readonly TaskCompletionSource<ScriptRunResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run inline, in the call that ends the run: whoever awaits the result (an actor's PipeTo) has
+        // been told before Exit/Complete/Kill returns, so a spec that ends a run and then advances time is ordered.
+        private readonly TaskCompletionSource<ScriptRunResult> _completion = new();
 
         internal ScriptRun(ScriptRunRequest request, int pid)
         {
