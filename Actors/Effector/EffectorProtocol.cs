@@ -2,11 +2,46 @@ using KeepAlive.Kernel.Ports;
 
 namespace KeepAlive.Actors.Effector;
 
-/// <summary>Add every address of <paramref name="Owner"/> (an instance's VIPs): all or none.</summary>
-public sealed record AcquireAddresses(long OpId, string Owner, IReadOnlyList<InterfaceAddress> Addresses);
+/// <summary>Add every object of <paramref name="Set"/> for <paramref name="Owner"/> (an instance's VIPs, eVIPs,
+/// virtual routes and rules; or "static"): addresses, then routes, then rules; all or none. Idempotent: what the
+/// owner already holds is added again if it went missing. The sender is the owner's actor: it is told
+/// <see cref="HeldAddressLost"/> when one of the addresses is removed by someone else.</summary>
+public sealed record AcquireAddresses(long OpId, string Owner, KernelSet Set)
+{
+    /// <summary>Addresses only.</summary>
+    public AcquireAddresses(long opId, string owner, IReadOnlyList<InterfaceAddress> addresses)
+        : this(opId, owner, KernelSet.Of(addresses))
+    {
+    }
 
-/// <summary>Remove them (idempotent: what is already gone is fine).</summary>
-public sealed record ReleaseAddresses(long OpId, string Owner, IReadOnlyList<InterfaceAddress> Addresses);
+    /// <summary>The set's addresses.</summary>
+    public IReadOnlyList<InterfaceAddress> Addresses => Set.Addresses;
+}
+
+/// <summary>Remove them, rules first, then routes, then addresses (idempotent: what is already gone is fine). An
+/// object another owner also holds stays in the kernel.</summary>
+public sealed record ReleaseAddresses(long OpId, string Owner, KernelSet Set)
+{
+    /// <summary>Addresses only.</summary>
+    public ReleaseAddresses(long opId, string owner, IReadOnlyList<InterfaceAddress> addresses)
+        : this(opId, owner, KernelSet.Of(addresses))
+    {
+    }
+
+    /// <summary>The set's addresses.</summary>
+    public IReadOnlyList<InterfaceAddress> Addresses => Set.Addresses;
+}
+
+/// <summary>Create the macvlan (use_vmac) if it is not there; idempotent. Remembered for <paramref name="Owner"/>: a
+/// restarted effector creates it again if it is missing.</summary>
+public sealed record EnsureMacvlan(long OpId, string Owner, MacvlanSpec Link);
+
+/// <summary>Delete the link (idempotent) and forget it, with what any owner held on it.</summary>
+public sealed record RemoveMacvlan(long OpId, string Owner, string Name);
+
+/// <summary>Told to the actor that acquired <paramref name="Address"/> for <paramref name="Owner"/>: someone else
+/// removed it (the effector checked that the kernel no longer has it; it still counts as held).</summary>
+public sealed record HeldAddressLost(string Owner, InterfaceAddress Address);
 
 /// <summary>Send whole Ethernet frames (GARP/NA) on an interface.</summary>
 public sealed record SendFrames(long OpId, string Interface, IReadOnlyList<byte[]> Frames);
@@ -21,7 +56,14 @@ public sealed record GetEffectorStatus
 }
 
 /// <summary>Addresses held per owner, and op counters.</summary>
-public sealed record EffectorStatus(IReadOnlyDictionary<string, IReadOnlyList<InterfaceAddress>> Held, long Applied, long Failed);
+public sealed record EffectorStatus(IReadOnlyDictionary<string, IReadOnlyList<InterfaceAddress>> Held, long Applied, long Failed)
+{
+    /// <summary>Everything held per owner (addresses, routes, rules).</summary>
+    public IReadOnlyDictionary<string, KernelSet> Sets { get; init; } = new Dictionary<string, KernelSet>();
+
+    /// <summary>The macvlans held per owner.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<MacvlanSpec>> Links { get; init; } = new Dictionary<string, IReadOnlyList<MacvlanSpec>>();
+}
 
 /// <summary>The sender receives every <see cref="KernelEvent"/> (link and address changes) from now on; the
 /// subscription survives an effector restart. Subscribing twice is the same as once.</summary>
@@ -38,3 +80,12 @@ public sealed record GetLinks
 
 /// <summary>The kernel's links, or why they could not be read.</summary>
 public sealed record LinksSnapshot(KernelResult Result, IReadOnlyList<LinkState> Links);
+
+/// <summary>Asks for the kernel's links and addresses now; answered with <see cref="HostFactsSnapshot"/>.</summary>
+public sealed record GetHostFacts
+{
+    public static GetHostFacts Instance { get; } = new();
+}
+
+/// <summary>The kernel's links and addresses (empty lists and the error when they could not be read).</summary>
+public sealed record HostFactsSnapshot(KernelResult Result, KeepAlive.Actors.Node.HostFacts Facts);

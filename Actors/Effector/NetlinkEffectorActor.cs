@@ -4,66 +4,67 @@ using KeepAlive.Kernel.Ports;
 
 namespace KeepAlive.Actors.Effector;
 
-/// <summary>What the effector holds, kept outside the actor instance so a restarted effector still knows it.</summary>
-public sealed class EffectorMemory
-{
-    internal Dictionary<string, List<InterfaceAddress>> Held { get; } = new(StringComparer.Ordinal);
-
-    internal bool Started { get; set; }
-
-    internal HashSet<IActorRef> EventSubscribers { get; } = [];
-}
-
 /// <summary>
 /// The only holder of <see cref="IKernelPort"/>: every kernel side effect of the node goes through here, one op at a
-/// time (the mailbox is the queue), answered with <see cref="OpCompleted"/> in order. An address op is all or
-/// nothing: when one address of an owner's set fails, the ones this op added are removed again, so no owner is ever
-/// left half-configured. It remembers what each owner holds (the status endpoint shows it) in an
-/// <see cref="EffectorMemory"/> that survives restarts: a restarted effector re-reads the kernel and puts back what
-/// is missing. At its first start it removes the configured addresses a killed predecessor left behind.
+/// time (the mailbox is the queue), answered with <see cref="OpCompleted"/> in order. An owner's set (addresses,
+/// routes, rules) is acquired all or nothing: when one object fails, the ones this op added are removed again, so no
+/// owner is ever left half-configured. It remembers what each owner holds (the status endpoint shows it) in an
+/// <see cref="EffectorMemory"/> that survives restarts: a restarted effector puts back what is missing (macvlans,
+/// addresses, routes, rules). At its first start it removes the configured objects a killed predecessor left
+/// behind. When someone else removes an address an owner holds, the owner's actor is told
+/// (<see cref="HeldAddressLost"/>); kernel events also go to every subscriber.
 /// </summary>
 public sealed class NetlinkEffectorActor : ReceiveActor
 {
     private readonly IKernelPort _kernel;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, List<InterfaceAddress>> _held;
     private readonly EffectorMemory _memory;
-    private readonly IReadOnlyList<InterfaceAddress> _configured;
+    private readonly KernelSet _configured;
+    private IDisposable? _events;
     private long _applied;
     private long _failed;
 
-    public NetlinkEffectorActor(IKernelPort kernel, EffectorMemory memory, IReadOnlyList<InterfaceAddress> configured)
+    public NetlinkEffectorActor(IKernelPort kernel, EffectorMemory memory, KernelSet configured)
     {
         _kernel = kernel;
         _memory = memory;
-        _held = memory.Held;
         _configured = configured;
         Receive<AcquireAddresses>(Acquire);
         Receive<ReleaseAddresses>(Release);
+        Receive<EnsureMacvlan>(Ensure);
+        Receive<RemoveMacvlan>(RemoveLink);
         Receive<SendFrames>(Send);
-        Receive<KernelEvent>(e =>
-        {
-            foreach (var subscriber in _memory.EventSubscribers)
-                subscriber.Tell(e);
-        });
+        Receive<KernelEvent>(OnKernelEvent);
         Receive<SubscribeKernelEvents>(_ => _memory.EventSubscribers.Add(Sender));
+        Receive<GetHostFacts>(_ =>
+        {
+            IReadOnlyList<InterfaceAddress> addresses = [];
+            var r = _kernel.Links(out var links);
+            if (r.IsOk)
+                r = _kernel.Addresses(out addresses);
+            Sender.Tell(r.IsOk
+                ? new HostFactsSnapshot(KernelResult.Ok, new KeepAlive.Actors.Node.HostFacts(links, addresses))
+                : new HostFactsSnapshot(r, KeepAlive.Actors.Node.HostFacts.Empty));
+        });
         Receive<GetLinks>(_ =>
         {
             var r = _kernel.Links(out var links);
             Sender.Tell(new LinksSnapshot(r, r.IsOk ? links : []));
         });
-        Receive<GetEffectorStatus>(_ => Sender.Tell(new EffectorStatus(
-            _held.ToDictionary(x => x.Key, x => (IReadOnlyList<InterfaceAddress>)x.Value.ToList(), StringComparer.Ordinal), _applied, _failed)));
+        Receive<GetEffectorStatus>(_ => Sender.Tell(Status()));
     }
 
-    public static Props Props(IKernelPort kernel, EffectorMemory? memory = null, IReadOnlyList<InterfaceAddress>? configured = null)
+    /// <summary>The effector; <paramref name="configured"/> are the VIPs that a killed predecessor may have left.</summary>
+    public static Props Props(IKernelPort kernel, EffectorMemory? memory = null, IReadOnlyList<InterfaceAddress>? configured = null) =>
+        Props(kernel, memory, KernelSet.Of(configured ?? []));
+
+    /// <summary>The effector; <paramref name="configured"/> is everything instances may hold (VIPs, eVIPs, virtual
+    /// routes and rules) that a killed predecessor may have left: removed at the first start.</summary>
+    public static Props Props(IKernelPort kernel, EffectorMemory? memory, KernelSet configured)
     {
         var m = memory ?? new EffectorMemory();
-        var c = configured ?? [];
-        return Akka.Actor.Props.Create(() => new NetlinkEffectorActor(kernel, m, c));
+        return Akka.Actor.Props.Create(() => new NetlinkEffectorActor(kernel, m, configured));
     }
-
-    private IDisposable? _events;
 
     protected override void PostStop() => _events?.Dispose();
 
@@ -78,14 +79,7 @@ public sealed class NetlinkEffectorActor : ReceiveActor
             return;
         }
         _memory.Started = true;
-        // A predecessor killed with -9 left its VIPs: nobody is MASTER yet, so none of ours may stay.
-        if (_configured.Count == 0 || !_kernel.Addresses(out var present).IsOk)
-            return;
-        foreach (var stale in present.Where(p => _configured.Any(c => c.Key == p.Key)))
-        {
-            var r = _kernel.RemoveAddress(stale);
-            _log.Info("removed {Address} left behind by a previous run: {Result}", stale, r);
-        }
+        RemoveLeftovers();
     }
 
     protected override void PostRestart(Exception reason)
@@ -94,68 +88,144 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         PreStart();
     }
 
-    /// <summary>After a restart: every address an owner holds must be in the kernel again.</summary>
+    /// <summary>A predecessor killed with -9 left its VIPs, routes and rules: nobody is MASTER yet, so none of ours may
+    /// stay (keepalived vrrp_restore_interfaces_startup: rules, routes, then addresses).</summary>
+    private void RemoveLeftovers()
+    {
+        foreach (var rule in _configured.Rules)
+            Log("startup", "removed the leftover rule", rule, _kernel.RemoveRule(rule));
+        foreach (var route in _configured.Routes)
+            Log("startup", "removed the leftover route", route, _kernel.RemoveRoute(route));
+        if (_configured.Addresses.Count == 0 || !_kernel.Addresses(out var present).IsOk)
+            return;
+        foreach (var stale in present.Where(p => _configured.Addresses.Any(c => c.Key == p.Key)))
+            _log.Info("removed {Address} left behind by a previous run: {Result}", stale, _kernel.RemoveAddress(stale));
+    }
+
+    /// <summary>After a restart: every link, address, route and rule an owner holds must be in the kernel again.</summary>
     private void Converge()
     {
-        if (!_kernel.Addresses(out var present).IsOk)
-            return;
-        foreach (var (owner, addresses) in _held)
+        foreach (var (owner, holding) in _memory.Held)
         {
-            foreach (var missing in addresses.Where(a => !present.Any(p => p.Key == a.Key)))
-            {
-                var r = _kernel.AddAddress(missing);
-                _log.Info("{Owner}: put back {Address}: {Result}", owner, missing, r);
-            }
+            foreach (var link in holding.Links)
+                Log(owner, "ensured", link, _kernel.CreateMacvlan(link));
+        }
+        var havePresent = _kernel.Addresses(out var present).IsOk;
+        foreach (var (owner, holding) in _memory.Held)
+        {
+            foreach (var missing in holding.Addresses.Where(a => !havePresent || !present.Any(p => p.Key == a.Key)))
+                _log.Info("{Owner}: put back {Address}: {Result}", owner, missing, _kernel.AddAddress(missing));
+            foreach (var route in holding.Routes)
+                Log(owner, "ensured route", route, _kernel.AddRoute(route));
+            foreach (var rule in holding.Rules)
+                Log(owner, "ensured rule", rule, _kernel.AddRule(rule));
         }
     }
 
     private void Acquire(AcquireAddresses op)
     {
-        var added = new List<InterfaceAddress>();
-        foreach (var address in op.Addresses)
+        var holding = _memory.For(op.Owner);
+        var added = new KernelSetUndo();
+        var r = Add(op, holding, added);
+        if (!r.IsOk)
         {
-            var r = _kernel.AddAddress(address);
-            if (r.IsOk)
-            {
-                added.Add(address);
-                continue;
-            }
-            // All or nothing: undo this op's additions before answering.
-            foreach (var undo in added)
-                _kernel.RemoveAddress(undo);
+            // All or nothing: undo this op's additions (in reverse) before answering.
+            added.Undo(_kernel, op.Owner, _memory);
+            _memory.Prune();
             _failed++;
-            _log.Warning("{Owner}: adding {Address} failed ({Result}); the {Count} addresses added by this op were removed again", op.Owner, address, r, added.Count);
+            _log.Warning("{Owner}: acquiring {Set} failed ({Result}); the {Count} objects added by this op were removed again", op.Owner, op.Set, r, added.Count);
             Sender.Tell(new OpCompleted(op.OpId, r));
             return;
         }
-        if (!_held.TryGetValue(op.Owner, out var held))
-            _held[op.Owner] = held = new List<InterfaceAddress>();
-        foreach (var a in added.Where(a => !held.Any(h => h.Key == a.Key)))
-            held.Add(a);
+        holding.Add(op.Set);
+        holding.Holder = Sender;
         _applied++;
         Sender.Tell(new OpCompleted(op.OpId, KernelResult.Ok));
+    }
+
+    /// <summary>Adds addresses, then routes, then rules; records what was not held before; stops at the first failure.</summary>
+    private KernelResult Add(AcquireAddresses op, Holding holding, KernelSetUndo added)
+    {
+        foreach (var address in op.Set.Addresses)
+        {
+            var r = _kernel.AddAddress(address);
+            if (!r.IsOk)
+                return r;
+            if (!holding.Holds(address))
+                added.Addresses.Add(address);
+        }
+        foreach (var route in op.Set.Routes)
+        {
+            var r = _kernel.AddRoute(route);
+            if (!r.IsOk)
+                return r;
+            if (!holding.Routes.Contains(route))
+                added.Routes.Add(route);
+        }
+        foreach (var rule in op.Set.Rules)
+        {
+            var r = _kernel.AddRule(rule);
+            if (!r.IsOk)
+                return r;
+            if (!holding.Rules.Contains(rule))
+                added.Rules.Add(rule);
+        }
+        return KernelResult.Ok;
     }
 
     private void Release(ReleaseAddresses op)
     {
         var first = KernelResult.Ok;
-        foreach (var address in op.Addresses)
+        void Note(KernelResult r)
         {
-            var r = _kernel.RemoveAddress(address);
             if (!r.IsOk && first.IsOk)
                 first = r;
         }
-        if (_held.TryGetValue(op.Owner, out var held))
+
+        foreach (var rule in Enumerable.Reverse(op.Set.Rules).Where(r => !_memory.HeldByOther(op.Owner, r)))
+            Note(_kernel.RemoveRule(rule));
+        foreach (var route in Enumerable.Reverse(op.Set.Routes).Where(r => !_memory.HeldByOther(op.Owner, r)))
+            Note(_kernel.RemoveRoute(route));
+        foreach (var address in Enumerable.Reverse(op.Set.Addresses).Where(a => !_memory.HeldByOther(op.Owner, a)))
+            Note(_kernel.RemoveAddress(address));
+        if (_memory.Held.TryGetValue(op.Owner, out var held))
         {
-            held.RemoveAll(h => op.Addresses.Any(a => a.Key == h.Key));
-            if (held.Count == 0)
-                _held.Remove(op.Owner);
+            held.Remove(op.Set);
+            _memory.Prune();
         }
-        if (first.IsOk)
-            _applied++;
-        else
-            _failed++;
+        Count(first);
         Sender.Tell(new OpCompleted(op.OpId, first));
+    }
+
+    private void Ensure(EnsureMacvlan op)
+    {
+        var r = _kernel.CreateMacvlan(op.Link);
+        if (r.IsOk)
+        {
+            var holding = _memory.For(op.Owner);
+            holding.Links.RemoveAll(l => l.Name == op.Link.Name);
+            holding.Links.Add(op.Link);
+        }
+        else
+        {
+            _log.Warning("{Owner}: creating {Link} failed: {Result}", op.Owner, op.Link, r);
+        }
+        Count(r);
+        Sender.Tell(new OpCompleted(op.OpId, r));
+    }
+
+    private void RemoveLink(RemoveMacvlan op)
+    {
+        var r = _kernel.DeleteLink(op.Name);
+        if (r.IsOk)
+        {
+            // The kernel removed what lived on it.
+            foreach (var holding in _memory.Held.Values)
+                holding.ForgetInterface(op.Name);
+            _memory.Prune();
+        }
+        Count(r);
+        Sender.Tell(new OpCompleted(op.OpId, r));
     }
 
     private void Send(SendFrames op)
@@ -168,5 +238,63 @@ public sealed class NetlinkEffectorActor : ReceiveActor
                 first = r;
         }
         Sender.Tell(new OpCompleted(op.OpId, first));
+    }
+
+    private void OnKernelEvent(KernelEvent e)
+    {
+        foreach (var subscriber in _memory.EventSubscribers)
+            subscriber.Tell(e);
+        switch (e)
+        {
+            case KernelEvent.AddressRemoved removed when _memory.Held.Values.Any(h => h.Holder is not null && h.Holds(removed.Address)):
+                ReportLost(a => a.Key == removed.Address.Key);
+                break;
+            case KernelEvent.Resync when _memory.Held.Values.Any(h => h.Holder is not null && h.Addresses.Count > 0):
+                ReportLost(_ => true);
+                break;
+        }
+    }
+
+    /// <summary>Tells each holder which of its addresses (among those <paramref name="which"/> selects) the kernel does
+    /// not have now. Checking the kernel makes a late event of our own release, or one followed by a re-add, harmless.</summary>
+    private void ReportLost(Func<InterfaceAddress, bool> which)
+    {
+        if (!_kernel.Addresses(out var present).IsOk)
+            return;
+        foreach (var (owner, holding) in _memory.Held)
+        {
+            if (holding.Holder is not { } holder)
+                continue;
+            foreach (var lost in holding.Addresses.Where(a => which(a) && !present.Any(p => p.Key == a.Key)))
+            {
+                _log.Warning("{Owner}: {Address} was removed by someone else", owner, lost);
+                holder.Tell(new HeldAddressLost(owner, lost));
+            }
+        }
+    }
+
+    private EffectorStatus Status() =>
+        new(_memory.Held.Where(h => h.Value.Addresses.Count > 0)
+                .ToDictionary(x => x.Key, x => (IReadOnlyList<InterfaceAddress>)x.Value.Addresses.ToList(), StringComparer.Ordinal), _applied, _failed)
+        {
+            Sets = _memory.Held.ToDictionary(x => x.Key, x => x.Value.ToSet(), StringComparer.Ordinal),
+            Links = _memory.Held.Where(h => h.Value.Links.Count > 0)
+                .ToDictionary(x => x.Key, x => (IReadOnlyList<MacvlanSpec>)x.Value.Links.ToList(), StringComparer.Ordinal),
+        };
+
+    private void Count(KernelResult r)
+    {
+        if (r.IsOk)
+            _applied++;
+        else
+            _failed++;
+    }
+
+    private void Log(string owner, string action, object what, KernelResult result)
+    {
+        if (result.IsOk)
+            _log.Debug("{0}: {1} {2}: {3}", owner, action, what, result);
+        else
+            _log.Warning("{0}: {1} {2}: {3}", owner, action, what, result);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using KeepAlive.Config.Syntax;
 
 namespace KeepAlive.Actors.Scripts;
 
@@ -18,126 +19,29 @@ public sealed record ScriptWords(IReadOnlyList<string> Words, string? Error)
 }
 
 /// <summary>
-/// keepalived 2.2.7's word splitting for scripts, <c>alloc_strvec_quoted_escaped</c> (lib/parser.c), and the two-level
-/// rule of <c>notify_script_init</c>/<c>set_script_params_array</c> (lib/notify.c): the keyword line is split once
+/// keepalived 2.2.7's word splitting for scripts and the two-level rule of <c>notify_script_init</c> /
+/// <c>set_script_params_array</c> (lib/notify.c): the keyword line is split once with <c>alloc_strvec_quoted_escaped</c>
 /// (so <c>notify "/bin/x a 'b c'" user group</c> gives the command string, the user and the group), then the command
-/// string is split again into argv. Quotes <c>"…"</c> and <c>'…'</c> group (the other quote is literal inside);
-/// backslash escapes work inside and outside quotes: <c>\a \b \E \f \n \r \t \v</c>, <c>\xHH…</c> (every hex digit
-/// shifted into one byte, as keepalived does), <c>\cX</c> (control character), <c>\NNN</c> (up to three octal digits),
-/// any other character stands for itself. A NUL produced by an escape ends the word (keepalived copies with strndup).
-/// An unterminated quote or a trailing backslash is an error (keepalived drops the script). Pure.
+/// string is split again into argv. The splitting itself is <see cref="QuotedEscapedWords"/> (Config), which the
+/// config binder also uses for the first level: <see cref="KeepAlive.Config.Model.NotifyScript.Command"/> is that
+/// first-level word 1, and <see cref="Split"/> of it is keepalived's argv. An unterminated quote or a trailing
+/// backslash is an error (keepalived drops the script). Pure.
 /// </summary>
 public static class ScriptCommandLine
 {
-    private const string WhiteSpace = " \t\f\n\r\v";
-
     /// <summary>Longest input accepted; keepalived's line buffer (MAXBUF) is far smaller.</summary>
-    public const int MaxLength = 64 * 1024;
+    public const int MaxLength = QuotedEscapedWords.MaxLength;
 
     /// <summary>Splits <paramref name="text"/> into words as <c>alloc_strvec_quoted_escaped</c> does. An empty or
     /// all-blank string gives an error (keepalived returns NULL).</summary>
     public static ScriptWords Split(string text)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        if (text.Length > MaxLength)
-            return new([], $"script string longer than {MaxLength} characters");
-        var nul = text.IndexOf('\0', StringComparison.Ordinal);
-        if (nul >= 0)
-            text = text[..nul]; // a C string ends at its first NUL
-        var words = new List<string>();
-        var i = 0;
-        while (i < text.Length)
+        var split = QuotedEscapedWords.Split(text);
+        return split.Error switch
         {
-            while (i < text.Length && WhiteSpace.Contains(text[i]))
-                i++;
-            if (i >= text.Length)
-                break;
-            var word = new StringBuilder();
-            var truncated = false;
-            char quote = '\0';
-            while (i < text.Length)
-            {
-                var c = text[i];
-                if (c == '\\')
-                {
-                    i++;
-                    if (i >= text.Length)
-                        return new([], $"missing escape character at end: '{text}'");
-                    var decoded = DecodeEscape(text, ref i);
-                    if (decoded == '\0')
-                        truncated = true;
-                    if (!truncated)
-                        word.Append(decoded);
-                    continue;
-                }
-                if (quote != '\0')
-                {
-                    if (c == quote)
-                        quote = '\0';
-                    else if (!truncated)
-                        word.Append(c);
-                    i++;
-                    continue;
-                }
-                if (c is '"' or '\'')
-                {
-                    quote = c;
-                    i++;
-                    continue;
-                }
-                if (WhiteSpace.Contains(c))
-                    break;
-                if (!truncated)
-                    word.Append(c);
-                i++;
-            }
-            if (quote != '\0')
-                return new([], $"string '{text}': missing terminating {quote}");
-            words.Add(word.ToString());
-        }
-        return words.Count == 0 ? new([], "empty script") : new(words, null);
-    }
-
-    private static char DecodeEscape(string s, ref int i)
-    {
-        var c = s[i];
-        if (c == 'x' && i + 1 < s.Length && Uri.IsHexDigit(s[i + 1]))
-        {
-            byte value = 0;
-            i++;
-            while (i < s.Length && Uri.IsHexDigit(s[i]))
-            {
-                value = (byte)((value << 4) | Convert.ToByte(s[i].ToString(), 16));
-                i++;
-            }
-            return (char)value;
-        }
-        if (c == 'c' && i + 1 < s.Length)
-        {
-            var control = (char)(s[i + 1] & 0x1f);
-            i += 2;
-            return control;
-        }
-        if (c is >= '0' and <= '7')
-        {
-            var value = c - '0';
-            i++;
-            for (var n = 0; n < 2 && i < s.Length && s[i] is >= '0' and <= '7'; n++, i++)
-                value = (value << 3) + (s[i] - '0');
-            return (char)(byte)value;
-        }
-        i++;
-        return c switch
-        {
-            'a' => '\a',
-            'b' => '\b',
-            'E' => '\x1b',
-            'f' => '\f',
-            'n' => '\n',
-            'r' => '\r',
-            't' => '\t',
-            'v' => '\v',
-            _ => c,
+            WordSplitError.None => new(split.Words, null),
+            WordSplitError.Empty => new([], "empty script"),
+            _ => new([], split.Message),
         };
     }
 

@@ -28,21 +28,37 @@ public sealed class SyncGroupActor : ReceiveActor
     private readonly string _name;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef? _notifier;
-    private readonly Dictionary<string, IActorRef> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _members;
     private SyncGroupState _state;
 
-    public SyncGroupActor(string name, IReadOnlyCollection<string> members, IActorRef? notifier)
+    public SyncGroupActor(string name, IReadOnlyCollection<string> members, IActorRef? notifier, SyncGroupMembers known)
     {
+        _members = known.Refs;
         _name = name;
         _notifier = notifier;
         _state = SyncGroupState.Of(members);
         Receive<JoinSyncGroup>(j => _members[j.Member] = Sender);
         Receive<SyncInput>(Apply);
+        // After a restart the group knows nothing: its members tell it where they stand.
+        Receive<InstanceStatus>(s => Apply(new SyncInput.Changed(s.Name, s.State, VrrpReason.Startup, s.OwnFault)));
         Receive<GetSyncGroupStatus>(_ => Sender.Tell(new SyncGroupStatus(_name, _state.State, _state.Members)));
     }
 
-    public static Props Props(string name, IReadOnlyCollection<string> members, IActorRef? notifier = null) =>
-        Akka.Actor.Props.Create(() => new SyncGroupActor(name, members, notifier));
+    public static Props Props(string name, IReadOnlyCollection<string> members, IActorRef? notifier = null)
+    {
+        var known = new SyncGroupMembers();
+        return Akka.Actor.Props.Create(() => new SyncGroupActor(name, members, notifier, known));
+    }
+
+    /// <summary>keepalived announces every group's starting state (BACKUP) to its notify scripts and FIFO.</summary>
+    protected override void PreStart() => _notifier?.Tell(new SyncGroupStateChanged(_name, VrrpState.Initialize, _state.State));
+
+    protected override void PostRestart(Exception reason)
+    {
+        _log.Warning("VRRP_Group({Group}) restarted after {Error}; asking its members where they stand", _name, reason.Message);
+        foreach (var member in _members.Values)
+            member.Tell(GetInstanceStatus.Instance);
+    }
 
     private void Apply(SyncInput input)
     {
@@ -58,7 +74,13 @@ public sealed class SyncGroupActor : ReceiveActor
         foreach (var order in orders)
         {
             if (_members.TryGetValue(order.Member, out var member))
-                member.Tell(new InstanceCommand(VrrpInputKind.Force, State: order.State));
+                member.Tell(order.AddressLost ? new InstanceCommand(VrrpInputKind.SiblingAddressLost) : new InstanceCommand(VrrpInputKind.Force, State: order.State));
         }
     }
+}
+
+/// <summary>The member actors a group has met, kept across the group's restarts.</summary>
+public sealed class SyncGroupMembers
+{
+    internal Dictionary<string, IActorRef> Refs { get; } = new(StringComparer.Ordinal);
 }

@@ -29,13 +29,18 @@ public abstract record SyncInput(string Member)
     public sealed record SawMaster(string Member) : SyncInput(Member);
 }
 
-/// <summary>An order to one member (sent as VrrpInput.ForceState).</summary>
-public readonly record struct SyncOrder(string Member, VrrpState State);
+/// <summary>An order to one member (sent as VrrpInput.ForceState, or as VrrpInput.AddressLost when
+/// <paramref name="AddressLost"/>: another member lost an address and the group leaves MASTER the way it does).</summary>
+/// <param name="Member">The member.</param>
+/// <param name="State">The state it must take.</param>
+/// <param name="AddressLost">Leave MASTER as after a lost address (priority 0, quick return).</param>
+public readonly record struct SyncOrder(string Member, VrrpState State, bool AddressLost = false);
 
 /// <summary>
 /// keepalived 2.2.7's sync groups (vrrp_sync.c; keepalived-reference.md §3.9), all or nothing: a member's own
 /// FAULT pulls every member to FAULT, and they leave it together when no member faults any more; a member pushed to
-/// BACKUP by a better master takes every member to BACKUP; MASTER only when every member wants it (or is it), then
+/// BACKUP by a better master takes every member to BACKUP; a member that lost an address takes every MASTER
+/// member out of MASTER the same way (priority 0, back after Skew_Time); MASTER only when every member wants it (or is it), then
 /// all together. Pure.
 /// </summary>
 public static class SyncGroupPolicy
@@ -72,6 +77,23 @@ public static class SyncGroupPolicy
             // One member lost its election: the whole group goes BACKUP.
             Order(group, VrrpState.Backup, orders, m => m.State == VrrpState.Master);
             return (ClearWishes(group) with { State = VrrpState.Backup }, orders);
+        }
+        if (input is SyncInput.Changed { To: VrrpState.Backup, Reason: VrrpReason.AddressDeleted })
+        {
+            // keepalived_netlink.c set_vrrp_backup: every MASTER member leaves too (priority 0) and comes back after
+            // Skew_Time, so the group takes over again together.
+            foreach (var (name, m) in group.Members.OrderBy(x => x.Key, StringComparer.Ordinal))
+                if (m.State == VrrpState.Master)
+                    orders.Add(new SyncOrder(name, VrrpState.Backup, AddressLost: true));
+            return (ClearWishes(group) with { State = VrrpState.Backup }, orders);
+        }
+        if (group.State == VrrpState.Master && member.State == VrrpState.Backup
+            && input is SyncInput.WantsMaster or SyncInput.Changed { Reason: VrrpReason.Startup })
+        {
+            // The group is MASTER and one member is not: it (re)started — a crashed instance comes back as BACKUP —
+            // so it rejoins its group's state instead of splitting the group or failing the whole group over.
+            orders.Add(new SyncOrder(input.Member, VrrpState.Master));
+            return (group, orders);
         }
         if (input is SyncInput.Changed { To: VrrpState.Master } && group.State != VrrpState.Master)
         {

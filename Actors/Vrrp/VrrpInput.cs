@@ -22,6 +22,11 @@ public abstract record VrrpInput(long Now)
     /// <summary>The sync group decides this member's state.</summary>
     public sealed record ForceState(long Now, VrrpState State) : VrrpInput(Now);
 
+    /// <summary>An address a MASTER holds was removed by someone else (<paramref name="Sibling"/>: another member of
+    /// its sync group lost one): send priority 0, release everything and wait as BACKUP for Skew_Time only, so that
+    /// it takes over again at once unless another router does (keepalived_netlink.c <c>set_vrrp_backup</c>).</summary>
+    public sealed record AddressLost(long Now, bool Sibling = false) : VrrpInput(Now);
+
     /// <summary>SIGTERM: leave (a MASTER sends priority 0 and releases its addresses).</summary>
     public sealed record Shutdown(long Now) : VrrpInput(Now);
 }

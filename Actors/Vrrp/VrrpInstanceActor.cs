@@ -16,8 +16,11 @@ public sealed record VrrpInstanceSetup
 
     public required VrrpSettings Settings { get; init; }
 
+    /// <summary>Where the VIPs live and their gratuitous ARPs / NAs leave (the VMAC with use_vmac:
+    /// <see cref="Plane.InstancePlane.AddressInterface"/>).</summary>
     public required string Interface { get; init; }
 
+    /// <summary>The MAC of <see cref="Interface"/> (the VMAC's with use_vmac).</summary>
     public required byte[] InterfaceMac { get; init; }
 
     /// <summary>Advert source (primary IPv4 or link-local).</summary>
@@ -26,7 +29,15 @@ public sealed record VrrpInstanceSetup
     /// <summary>The group or the unicast peer.</summary>
     public required IPAddress Destination { get; init; }
 
+    /// <summary>The advertised VIPs.</summary>
     public required IReadOnlyList<InterfaceAddress> VirtualAddresses { get; init; }
+
+    /// <summary>What MASTER holds: VIPs, eVIPs, virtual routes and rules (<see cref="Plane.InstancePlane.MasterSet"/>).
+    /// Null: the VIPs alone.</summary>
+    public KernelSet? MasterSet { get; init; }
+
+    /// <summary>Addresses (no_track) whose removal by someone else does not take the instance out of MASTER.</summary>
+    public IReadOnlySet<AddressKey> NotTracked { get; init; } = new HashSet<AddressKey>();
 
     public VrrpAuthentication Authentication { get; init; }
 
@@ -35,6 +46,12 @@ public sealed record VrrpInstanceSetup
     public GratuitousProfile Gratuitous { get; init; } = GratuitousProfile.Keepalived;
 
     public bool UseVmac { get; init; }
+
+    /// <summary>Unicast peers (adverts go to each); empty for multicast.</summary>
+    public IReadOnlyList<IPAddress> UnicastPeers { get; init; } = [];
+
+    /// <summary>Why this instance cannot run (a missing interface or source address): it stays in FAULT.</summary>
+    public string? ConfigFault { get; init; }
 
     /// <summary>The tracked objects (interfaces, scripts, files, processes) with this instance's weights.</summary>
     public IReadOnlyList<Tracking.TrackedBinding> Tracked { get; init; } = [];
@@ -51,6 +68,9 @@ public enum VrrpInputKind
     FaultCleared,
     Priority,
     Force,
+
+    /// <summary>Another member of the sync group lost an address: leave MASTER as if this one had.</summary>
+    SiblingAddressLost,
 }
 
 /// <summary>Published on the event stream at every transition.</summary>
@@ -64,13 +84,30 @@ public enum VrrpInputKind
 /// <param name="Priority">The effective priority at the transition (keepalived's notify and FIFO priority).</param>
 public sealed record InstanceStateChanged(string Instance, byte Vrid, AddressFamily Family, VrrpState From, VrrpState To, VrrpReason Reason, int Priority);
 
+/// <summary>The node is stopping: leave as on SIGTERM (a MASTER sends priority 0 and releases its addresses), then
+/// answer <see cref="InstanceStopped"/> once every effect has been handed on (the effector has the release queued).</summary>
+public sealed record StopInstance
+{
+    public static StopInstance Instance { get; } = new();
+}
+
+/// <summary>The answer to <see cref="StopInstance"/>.</summary>
+public sealed record InstanceStopped(string Instance);
+
 /// <summary>Asks an instance for its state.</summary>
 public sealed record GetInstanceStatus
 {
     public static GetInstanceStatus Instance { get; } = new();
 }
 
-public sealed record InstanceStatus(string Name, VrrpState State, int EffectivePriority, int MasterPriority, long Transitions);
+/// <summary>An instance's state as its status request sees it.</summary>
+/// <param name="Name">The vrrp_instance name.</param>
+/// <param name="State">Its state.</param>
+/// <param name="EffectivePriority">Configured priority with every tracker's contribution, clamped.</param>
+/// <param name="MasterPriority">The priority of the master it last heard.</param>
+/// <param name="Transitions">Transitions since the actor (re)started.</param>
+/// <param name="OwnFault">One of its own fault sources fails (not merely forced to FAULT by its sync group).</param>
+public sealed record InstanceStatus(string Name, VrrpState State, int EffectivePriority, int MasterPriority, long Transitions, bool OwnFault = false);
 
 /// <summary>
 /// One vrrp_instance: feeds adverts, timer firings and commands to <see cref="VrrpMachine"/> and performs its effects
@@ -88,6 +125,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly byte[] _vipBytes;
     private readonly byte[][] _gratuitous;
+    private readonly KernelSet _masterSet;
     private readonly byte[] _advert = new byte[1500];
     private VrrpMachineState _state;
     private long _nextOp;
@@ -103,14 +141,29 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _clock = clock;
         _state = VrrpMachineState.Initial(setup.Settings);
         _vipBytes = setup.VirtualAddresses.SelectMany(a => a.Address.GetAddressBytes()).ToArray();
-        _gratuitous = BuildGratuitous(setup);
+        _masterSet = setup.MasterSet ?? KernelSet.Of(setup.VirtualAddresses);
+        _gratuitous = BuildGratuitous(setup, _masterSet);
         Receive<AdvertIn>(a => Step(new VrrpInput.AdvertReceived(_clock(), a.Priority, a.IntervalCentiseconds, a.Source)));
         Receive<Tick>(t => Step(new VrrpInput.TimerFired(_clock(), t.Timer, t.Generation)));
         Receive<InstanceCommand>(OnCommand);
+        Receive<StopInstance>(_ =>
+        {
+            Step(new VrrpInput.Shutdown(_clock()));
+            Sender.Tell(new InstanceStopped(_setup.Name));
+        });
         Receive<OpCompleted>(OnOpCompleted);
+        Receive<HeldAddressLost>(OnAddressLost);
+        Receive<Reacquire>(_ =>
+        {
+            if (_state.State != VrrpState.Master)
+                return;
+            _log.Info("{Instance}: acquiring its addresses again", _setup.Name);
+            Perform(new VrrpEffect.AcquireAddresses());
+            Perform(new VrrpEffect.Announce(_setup.Settings.GarpMasterRepeat));
+        });
         Receive<Tracking.TrackerReport>(OnTracker);
         Receive<Tracking.TrackedStatus>(OnTracked);
-        Receive<GetInstanceStatus>(_ => Sender.Tell(new InstanceStatus(_setup.Name, _state.State, _state.EffectivePriority, _state.MasterPriority, _transitions)));
+        Receive<GetInstanceStatus>(_ => Sender.Tell(new InstanceStatus(_setup.Name, _state.State, _state.EffectivePriority, _state.MasterPriority, _transitions, _state.Faulted)));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -123,15 +176,28 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         var s = _setup.Settings;
-        var context = new VrrpReceiveContext((byte)s.Version, _setup.Source, _setup.Destination, 255,
+        bool unicast = _setup.UnicastPeers.Count > 0;
+        var context = new VrrpReceiveContext((byte)s.Version, _setup.Source, unicast ? _setup.Source : _setup.Destination, 255, CheckTtl: !unicast,
             ChecksumFlavour: _setup.ChecksumFlavour, ChecksumPolicy: VrrpChecksumPolicy.Detect, Authentication: _setup.Authentication);
         _syncGroup?.Tell(new Sync.JoinSyncGroup(_setup.Name));
         _io.Tell(new RegisterInstance(s.Vrid, context, new VrrpInstanceReceiveSettings(s.Vrid, (byte)s.Priority,
             (int)(s.AdvertIntervalMicros / VrrpTimers.MicrosPerCentisecond), _vipBytes)));
-        Step(new VrrpInput.Start(_clock()));
+        foreach (var other in _masterSet.Addresses.Where(a => a.Interface != _setup.Interface))
+            _log.Info("{Instance}: {Address} is not on {Interface}: no gratuitous ARP/NA is sent for it", _setup.Name, other, _setup.Interface);
+        if (_setup.ConfigFault is not null)
+            _log.Error("{Instance}: {Fault}; staying in FAULT", _setup.Name, _setup.ConfigFault);
+        Step(new VrrpInput.Start(_clock(), Faulted: _setup.ConfigFault is not null));
         // Trackers answer with what they know now; a restarted instance learns its faults and weights again.
         foreach (var tracker in _links.Trackers ?? [])
             tracker.Tell(Tracking.QueryTracked.Instance);
+    }
+
+    /// <summary>A restarted instance starts afresh as BACKUP: whatever it held as MASTER is released first.</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        _log.Warning("{Instance}: restarted after {Error}; releasing its addresses and starting again as BACKUP", _setup.Name, reason.Message);
+        _effector.Tell(new ReleaseAddresses(++_nextOp, _setup.Name, _masterSet));
+        PreStart();
     }
 
     private void OnTracked(Tracking.TrackedStatus status)
@@ -152,6 +218,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             VrrpInputKind.Fault => new VrrpInput.FaultChanged(now, true),
             VrrpInputKind.FaultCleared => new VrrpInput.FaultChanged(now, false),
             VrrpInputKind.Priority => new VrrpInput.PriorityChanged(now, c.Value),
+            VrrpInputKind.SiblingAddressLost => new VrrpInput.AddressLost(now, Sibling: true),
             _ => new VrrpInput.ForceState(now, c.State),
         });
     }
@@ -163,25 +230,51 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private void OnTracker(Tracking.TrackerReport report)
     {
-        bool wasFaulted = _trackers.Values.Any(t => t.Faulting);
+        bool wasFaulted = _trackers.Values.Any(t => t.Faulting) || _setup.ConfigFault is not null;
         int oldPriority = EffectivePriority.Compute(_setup.Settings.Priority, _trackers.Select(t => new PriorityContribution(t.Key, t.Value.Contribution)));
         _trackers[report.Tracker] = report.Effect;
-        bool faulted = _trackers.Values.Any(t => t.Faulting);
+        bool faulted = _trackers.Values.Any(t => t.Faulting) || _setup.ConfigFault is not null;
         int priority = EffectivePriority.Compute(_setup.Settings.Priority, _trackers.Select(t => new PriorityContribution(t.Key, t.Value.Contribution)));
         long now = _clock();
         if (priority != oldPriority)
         {
             _log.Info("{Instance}: changing effective priority from {Old} to {New} ({Tracker})", _setup.Name, oldPriority, priority, report.Tracker);
             Step(new VrrpInput.PriorityChanged(now, priority));
+            _links.Notifier?.Tell(new Notify.InstancePriorityChanged(_setup.Name, _state.State == VrrpState.Master, priority));
         }
         if (faulted != wasFaulted)
             Step(new VrrpInput.FaultChanged(now, faulted));
     }
 
+    /// <summary>keepalived_netlink.c <c>netlink_if_address_filter</c>: a VIP or eVIP (not no_track) of a MASTER was
+    /// deleted: go BACKUP (the machine ignores it in any other state).</summary>
+    private void OnAddressLost(HeldAddressLost lost)
+    {
+        if (lost.Owner != _setup.Name || _setup.NotTracked.Contains(lost.Address.Key))
+            return;
+        _log.Warning("{Instance}: {Address} was removed by someone else", _setup.Name, lost.Address);
+        Step(new VrrpInput.AddressLost(_clock()));
+    }
+
+    /// <summary>Retry interval of a failed acquisition while MASTER.</summary>
+    public static readonly TimeSpan ReacquireAfter = TimeSpan.FromSeconds(1);
+
+    private sealed record Reacquire
+    {
+        public static Reacquire Instance { get; } = new();
+    }
+
+    private long _acquireOp;
+
     private void OnOpCompleted(OpCompleted done)
     {
-        if (!done.Result.IsOk)
-            _log.Warning("{Instance}: kernel op {Op} failed: {Result}", _setup.Name, done.OpId, done.Result);
+        if (done.Result.IsOk)
+            return;
+        _log.Warning("{Instance}: kernel op {Op} failed: {Result}", _setup.Name, done.OpId, done.Result);
+        // A MASTER without its addresses black-holes traffic: the effector rolled the whole set back, so try again
+        // (the adverts keep going; a peer with its addresses in place is no better off if we step down).
+        if (done.OpId == _acquireOp && _state.State == VrrpState.Master)
+            Timers.StartSingleTimer(Reacquire.Instance, Reacquire.Instance, ReacquireAfter);
     }
 
     private void Step(VrrpInput input)
@@ -205,10 +298,11 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
                 Timers.Cancel(cancel.Timer);
                 break;
             case VrrpEffect.AcquireAddresses:
-                _effector.Tell(new AcquireAddresses(++_nextOp, _setup.Name, _setup.VirtualAddresses));
+                _acquireOp = ++_nextOp;
+                _effector.Tell(new AcquireAddresses(_acquireOp, _setup.Name, _masterSet));
                 break;
             case VrrpEffect.ReleaseAddresses:
-                _effector.Tell(new ReleaseAddresses(++_nextOp, _setup.Name, _setup.VirtualAddresses));
+                _effector.Tell(new ReleaseAddresses(++_nextOp, _setup.Name, _masterSet));
                 break;
             case VrrpEffect.Announce announce:
                 Announce(announce.Count);
@@ -227,6 +321,9 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             case VrrpEffect.MasterSeen:
                 _syncGroup?.Tell(new Sync.SyncInput.SawMaster(_setup.Name));
                 break;
+            case VrrpEffect.LowerPriorityAdvertSeen:
+                _links.Notifier?.Tell(new Notify.MasterReceivedLowerPriority(_setup.Name, _state.EffectivePriority));
+                break;
             case VrrpEffect.OwnerConflict:
                 _log.Error("{Instance}: another router also claims to own the addresses of VRID {Vrid}; yielding to priority 254", _setup.Name, _setup.Settings.Vrid);
                 break;
@@ -243,7 +340,21 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             _log.Error("{Instance}: cannot encode an advert: {Error}", _setup.Name, error);
             return;
         }
-        _io.Tell(new SendAdvertBytes(_advert[..n], _setup.Source, _setup.Destination));
+        var bytes = _advert[..n];
+        if (_setup.UnicastPeers.Count == 0)
+        {
+            _io.Tell(new SendAdvertBytes(bytes, _setup.Source, _setup.Destination));
+            return;
+        }
+        foreach (var peer in _setup.UnicastPeers)
+        {
+            // The IPv4/IPv6 pseudo-header checksum covers the destination: one encoding per peer (v3).
+            if (s.Version == 3 && !peer.Equals(_setup.Destination)
+                && VrrpCodec.TryEncode(_advert, spec, _vipBytes, _setup.Source, peer, out int m, out _))
+                _io.Tell(new SendAdvertBytes(_advert[..m], _setup.Source, peer));
+            else
+                _io.Tell(new SendAdvertBytes(bytes, _setup.Source, peer));
+        }
     }
 
     private void Announce(int count)
@@ -256,11 +367,12 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         _effector.Tell(new SendFrames(++_nextOp, _setup.Interface, frames));
     }
 
-    /// <summary>One gratuitous ARP / unsolicited NA per VIP: they depend only on the configuration, so they are built once.</summary>
-    private static byte[][] BuildGratuitous(VrrpInstanceSetup setup)
+    /// <summary>One gratuitous ARP / unsolicited NA per VIP and eVIP on the instance's interface (keepalived
+    /// vrrp_send_link_update): they depend only on the configuration, so they are built once.</summary>
+    private static byte[][] BuildGratuitous(VrrpInstanceSetup setup, KernelSet masterSet)
     {
         var frames = new List<byte[]>();
-        foreach (var vip in setup.VirtualAddresses)
+        foreach (var vip in masterSet.Addresses.Where(a => a.Interface == setup.Interface))
         {
             bool v6 = vip.Address.AddressFamily == AddressFamily.InterNetworkV6;
             var mac = new byte[6];

@@ -9,37 +9,82 @@ namespace KeepAlive.Actors.Vrrp;
 /// One VRRP socket (an interface and family): a receive thread hands datagrams to the actor, which decodes them
 /// (<see cref="VrrpCodec"/>), routes them by VRID to the registered instance after its checks
 /// (<see cref="VrrpInstanceCheck"/>), and counts every discard by reason. It sends what instances give it. It never
-/// decides anything about the protocol.
+/// decides anything about the protocol. It opens its socket at every (re)start and keeps the instances' registrations
+/// in an <see cref="IoRegistrations"/> that outlives restarts, so a crash of this actor loses at most the datagrams
+/// in flight. When the socket cannot be opened it says why and tries again every second.
 /// </summary>
-public sealed class VrrpIoActor : ReceiveActor
+public sealed class VrrpIoActor : ReceiveActor, IWithTimers
 {
-    private readonly IVrrpSocket _socket;
+    private readonly IVrrpSocketFactory _factory;
+    private readonly VrrpSocketSpec _spec;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<byte, (IActorRef Instance, RegisterInstance Registration)> _instances = new();
-    private readonly Dictionary<VrrpDiscard, long> _discards = new();
+    private readonly Dictionary<byte, (IActorRef Instance, RegisterInstance Registration)> _instances;
+    private readonly Dictionary<VrrpDiscard, long> _discards;
+    private IVrrpSocket? _socket;
     private Thread? _receiver;
     private volatile bool _stopping;
     private long _received;
     private long _sent;
     private long _sendFailures;
 
-    public VrrpIoActor(IVrrpSocket socket)
+    public VrrpIoActor(IVrrpSocketFactory factory, VrrpSocketSpec spec, IoRegistrations registrations)
     {
-        _socket = socket;
+        _factory = factory;
+        _spec = spec;
+        _instances = registrations.Instances;
+        _discards = registrations.Discards;
         Receive<RegisterInstance>(r => _instances[r.Vrid] = (Sender, r));
+        Receive<OpenSocket>(_ => Open());
         Receive<Datagram>(d => Route(d.Value));
         Receive<SendAdvertBytes>(Send);
         Receive<GetIoStatus>(_ => Sender.Tell(new IoStatus(_received, _sent, _sendFailures, new Dictionary<VrrpDiscard, long>(_discards))));
     }
 
-    public static Props Props(IVrrpSocket socket) => Akka.Actor.Props.Create(() => new VrrpIoActor(socket));
+    /// <summary>An I/O actor that opens its sockets with <paramref name="factory"/>.</summary>
+    public static Props Props(IVrrpSocketFactory factory, VrrpSocketSpec spec)
+    {
+        var registrations = new IoRegistrations();
+        return Akka.Actor.Props.Create(() => new VrrpIoActor(factory, spec, registrations));
+    }
+
+    /// <summary>An I/O actor over one already-open socket (tests): it cannot reopen it after a restart.</summary>
+    public static Props Props(IVrrpSocket socket) =>
+        Props(new SingleSocket(socket), new VrrpSocketSpec("given", System.Net.Sockets.AddressFamily.InterNetwork, true));
 
     private sealed record Datagram(VrrpDatagram Value);
 
-    protected override void PreStart()
+    private sealed record OpenSocket
     {
+        public static OpenSocket Instance { get; } = new();
+    }
+
+    private sealed class SingleSocket(IVrrpSocket socket) : IVrrpSocketFactory
+    {
+        private IVrrpSocket? _socket = socket;
+
+        public KernelResult Open(VrrpSocketSpec spec, out IVrrpSocket? opened)
+        {
+            opened = Interlocked.Exchange(ref _socket, null);
+            return opened is null ? KernelResult.Fail(9, "the given socket was closed by an earlier incarnation") : KernelResult.Ok;
+        }
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart() => Open();
+
+    private void Open()
+    {
+        var r = _factory.Open(_spec, out var socket);
+        if (!r.IsOk || socket is null)
+        {
+            _log.Error("cannot open the VRRP socket on {Interface} ({Family}): {Result}; retrying every second", _spec.Interface, _spec.Family, r);
+            Timers.StartSingleTimer("open", OpenSocket.Instance, TimeSpan.FromSeconds(1));
+            return;
+        }
+        _socket = socket;
         var self = Self;
-        _receiver = new Thread(() => ReceiveLoop(self)) { IsBackground = true, Name = "vrrp-rx" };
+        _receiver = new Thread(() => ReceiveLoop(self, socket)) { IsBackground = true, Name = "vrrp-rx " + _spec.Interface };
         _receiver.Start();
     }
 
@@ -47,15 +92,15 @@ public sealed class VrrpIoActor : ReceiveActor
     {
         _stopping = true;
         _receiver?.Join(TimeSpan.FromSeconds(1));
-        _socket.Dispose();
+        _socket?.Dispose();
     }
 
-    private void ReceiveLoop(IActorRef self)
+    private void ReceiveLoop(IActorRef self, IVrrpSocket socket)
     {
         var buffer = new byte[2048];
         while (!_stopping)
         {
-            if (_socket.TryReceive(buffer, TimeSpan.FromMilliseconds(100), out var d, out _))
+            if (socket.TryReceive(buffer, TimeSpan.FromMilliseconds(100), out var d, out _))
                 self.Tell(new Datagram(d with { Payload = d.Payload.ToArray() }));
         }
     }
@@ -87,6 +132,11 @@ public sealed class VrrpIoActor : ReceiveActor
 
     private void Send(SendAdvertBytes s)
     {
+        if (_socket is null)
+        {
+            _sendFailures++;
+            return;
+        }
         var r = _socket.Send(s.Payload, s.Source, s.Destination);
         if (r.IsOk)
         {
@@ -96,4 +146,13 @@ public sealed class VrrpIoActor : ReceiveActor
         _sendFailures++;
         _log.Warning("sending an advert to {Destination} failed: {Result}", s.Destination, r);
     }
+}
+
+/// <summary>What an I/O actor must not forget when it restarts: which instance listens to which VRID, and the discard
+/// counters.</summary>
+public sealed class IoRegistrations
+{
+    internal Dictionary<byte, (IActorRef Instance, RegisterInstance Registration)> Instances { get; } = new();
+
+    internal Dictionary<VrrpDiscard, long> Discards { get; } = new();
 }

@@ -19,6 +19,7 @@ public static class VrrpMachine
             VrrpInput.PriorityChanged p => OnPriority(state, p, settings, effects),
             VrrpInput.FaultChanged f => OnFault(state, f, settings, effects),
             VrrpInput.ForceState f => OnForce(state, f, settings, effects),
+            VrrpInput.AddressLost l => OnAddressLost(state, l, settings, effects),
             VrrpInput.Shutdown s => OnShutdown(state, s, effects),
             _ => state,
         };
@@ -194,6 +195,17 @@ public static class VrrpMachine
             default:
                 return s;
         }
+    }
+
+    /// <summary>keepalived_netlink.c <c>set_vrrp_backup</c>: <c>vrrp_state_leave_master(vrrp, true)</c> (priority 0,
+    /// rules, routes and addresses removed, BACKUP), then a master-down timer of Skew_Time alone.</summary>
+    private static VrrpMachineState OnAddressLost(VrrpMachineState s, VrrpInput.AddressLost l, VrrpSettings settings, List<VrrpEffect> fx)
+    {
+        if (s.State != VrrpState.Master)
+            return s;
+        s = LeaveMaster(s, fx, sendPriorityZero: true);
+        s = Transition(s, VrrpState.Backup, l.Sibling ? VrrpReason.SyncGroup : VrrpReason.AddressDeleted, fx);
+        return StartDown(s, l.Now, VrrpTimers.SkewMicros(settings.Version, s.EffectivePriority, s.MasterAdverIntervalMicros), fx);
     }
 
     private static VrrpMachineState OnShutdown(VrrpMachineState s, VrrpInput.Shutdown _, List<VrrpEffect> fx)

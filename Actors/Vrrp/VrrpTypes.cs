@@ -40,6 +40,9 @@ public enum VrrpReason
     FaultCleared,
     Shutdown,
     SyncGroup,
+
+    /// <summary>Someone removed one of the addresses a MASTER holds.</summary>
+    AddressDeleted,
 }
 
 /// <summary>What the VRRP profile does where RFC 5798, RFC 9568 and keepalived differ.</summary>

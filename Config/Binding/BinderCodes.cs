@@ -54,6 +54,14 @@ public static class BinderCodes
         "Note", "{0}");
     public static readonly DiagnosticDescriptor InvalidBool = D("KA2018", Severity.Warning, KeepalivedClass.GeneralError,
         "Invalid yes/no value", "'{0}': '{1}' is not one of true/on/yes/false/off/no; {2}");
+    /// <summary>A script line whose re-split (alloc_strvec_quoted_escaped) finds an unmatched quote: keepalived reports a
+    /// configuration error and drops the script.</summary>
+    public static readonly DiagnosticDescriptor ScriptUnmatchedQuote = D("KA2023", Severity.Warning, KeepalivedClass.UnmatchedQuote,
+        "Script with an unmatched quote", "'{0}': {1}; keepalived cannot parse the script and ignores it");
+    /// <summary>A script line keepalived cannot split into a command (a trailing backslash, an empty command): it only
+    /// logs "Unable to parse" and drops the script.</summary>
+    public static readonly DiagnosticDescriptor ScriptUnreadable = D("KA2024", Severity.Warning, KeepalivedClass.None,
+        "Script keepalived cannot parse", "'{0}': {1}; keepalived logs that it is unable to parse the script and ignores it");
     /// <summary>A setting keepalived accepts silently (or only logs, outside its configuration error count) but that
     /// does not do what it says; never changes the <c>-t</c> exit code.</summary>
     public static readonly DiagnosticDescriptor NoEffect = D("KA2040", Severity.Warning, KeepalivedClass.None,

@@ -72,10 +72,8 @@ public static partial class CheckerBinder
         var t = Common(new KeywordTable<Draft>(), connection: false);
         t.On("misc_path", (d, n, c) =>
         {
-            if (c.Values.OptionalArg(n, 0, "a script (quoted with its arguments)") is not { } tok)
-                return;
-            c.Values.NoMoreThan(n, 1, "one word (quote the command and its arguments together)");
-            d.Misc.MiscPath = new NotifyScript(tok.Text, null, null, new Origin(n.Span));
+            if (c.Values.ScriptWithoutUser(n, optional: true) is { } script)
+                d.Misc.MiscPath = script;
         });
         t.OnUInt("misc_timeout", 0, uint.MaxValue / 1_000_000L, (d, s) => d.Misc.MiscTimeout = TimeSpan.FromSeconds(s));
         t.On("misc_dynamic", (d, n, c) => d.Misc.MiscDynamic = true);

@@ -205,7 +205,10 @@ public static class RouteRuleBinder
         if (!noTrack && dev is null && nextHops.All(n => n.Device is null))
             context.Report(BinderCodes.ValueReplaced.At(first.Span, keyword, "a route with no interface cannot be tracked", "no tracking of this route"));
         return new RouteEntry(type, dest, destPrefix, src, via, dev, table, metric, scope, protocol, nextHops.ToValueList(),
-            options.ToValueList(), noTrack, trackGroup, new Origin(first.Span));
+            options.ToValueList(), noTrack, trackGroup, new Origin(first.Span))
+        {
+            Family = family ?? (families.Count == 1 ? families[0] : AddressFamily.InterNetwork),
+        };
     }
 
     private static readonly HashSet<string> RuleValueOptions = new(StringComparer.Ordinal)

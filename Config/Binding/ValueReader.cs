@@ -337,16 +337,57 @@ public sealed class ValueReader
         return true;
     }
 
-    /// <summary>A script line: the command (one word, quoted if it has blanks) then optional user and group.</summary>
-    public NotifyScript? Script(SyntaxNode node)
+    /// <summary>
+    /// A script line (notify*, quorum_*, startup/shutdown and FIFO scripts) as keepalived's notify_script_init reads
+    /// it: the line is split again with quotes and escapes (<see cref="QuotedEscapedWords"/>, keepalived's
+    /// <c>alloc_strvec_quoted_escaped</c>), word 1 is the command string (<see cref="NotifyScript.Command"/>, which is
+    /// split once more into argv when the script runs), words 2 and 3 the user and group, further words are ignored.
+    /// So <c>notify_fault "/x "a b""</c> and <c>notify_fault '/x "a b"'</c> both run <c>/x</c> with one argument
+    /// <c>a b</c>, and unquoted <c>notify_master /x arg</c> makes <c>arg</c> the user. A line or command keepalived
+    /// cannot split (an unmatched quote, a trailing backslash, an empty command) is reported and gives null, as
+    /// keepalived drops the script.
+    /// </summary>
+    public NotifyScript? Script(SyntaxNode node) => Script(node, takesUser: true);
+
+    /// <summary>A <c>vrrp_script { script }</c> or <c>misc_path</c> line (set_script_params_array): like
+    /// <see cref="Script(SyntaxNode)"/>, but only word 1 counts; the user comes from the block's <c>user</c> keyword.</summary>
+    public NotifyScript? ScriptWithoutUser(SyntaxNode node, bool optional) =>
+        (optional ? OptionalArg(node, 0, "a script (quoted with its arguments)") : Arg(node, 0, "a script or command")) is null
+            ? null
+            : Script(node, takesUser: false, checkedArgument: true);
+
+    private NotifyScript? Script(SyntaxNode node, bool takesUser, bool checkedArgument = false)
     {
-        if (Arg(node, 0, "a script or command") is not { } cmd)
+        if (!checkedArgument && Arg(node, 0, "a script or command") is null)
             return null;
-        string? user = node.Arguments.Length > 1 ? node.Arguments[1].Text : null;
-        string? group = node.Arguments.Length > 2 ? node.Arguments[2].Text : null;
-        NoMoreThan(node, 3, "a command, and optionally a user and a group");
-        return new NotifyScript(cmd.Text, user, group, new Origin(node.Span));
+        var line = node.Line ?? throw new InvalidOperationException(
+            $"grammar: {node.Keyword} is bound as a script but its notes lack '{Grammar.KeywordDef.ReparseMarker}'");
+        var words = QuotedEscapedWords.Split(line);
+        if (!words.Ok || words.Words.Length < 2)
+        {
+            ReportUnreadableScript(node, words.Error, words.Message ?? "no command");
+            return null;
+        }
+        var command = words.Words[1];
+        var argv = QuotedEscapedWords.Split(command);
+        if (!argv.Ok)
+        {
+            ReportUnreadableScript(node, argv.Error, argv.Error == WordSplitError.Empty ? $"the command '{command}' has no words" : argv.Message!);
+            return null;
+        }
+        int takes = takesUser ? 4 : 2;
+        if (words.Words.Length > takes)
+            _diagnostics.Add(BinderCodes.ExtraArguments.At(node.KeywordToken.Span, node.Name,
+                takesUser ? "a command, and optionally a user and a group" : "one word (quote the command and its arguments together)",
+                words.Words[takes]));
+        return takesUser
+            ? new NotifyScript(command, words.Words.Length > 2 ? words.Words[2] : null, words.Words.Length > 3 ? words.Words[3] : null, new Origin(node.Span))
+            : new NotifyScript(command, null, null, new Origin(node.Span));
     }
+
+    private void ReportUnreadableScript(SyntaxNode node, WordSplitError error, string problem) =>
+        _diagnostics.Add((error == WordSplitError.UnmatchedQuote ? BinderCodes.ScriptUnmatchedQuote : BinderCodes.ScriptUnreadable)
+            .At(node.KeywordToken.Span, node.Name, problem));
 
     private static string Fallback(string fallback) => fallback.Length == 0 ? "; the line is ignored" : "; " + fallback;
 

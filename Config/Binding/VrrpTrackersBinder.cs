@@ -14,7 +14,7 @@ public static class VrrpTrackersBinder
     }
 
     public static KeywordTable<ScriptDraft> ScriptTable { get; } = new KeywordTable<ScriptDraft>()
-        .On("script", (d, n, c) => d.Value = d.Value with { Script = c.Values.Script(n) ?? d.Value.Script })
+        .On("script", (d, n, c) => d.Value = d.Value with { Script = c.Values.ScriptWithoutUser(n, optional: false) ?? d.Value.Script })
         .On("interval", (d, n, c) =>
         {
             if (!c.Values.TryUInt(n, 0, 0, MaxSeconds, out var s, "the interval stays 1 s"))

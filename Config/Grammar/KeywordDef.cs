@@ -27,6 +27,14 @@ public sealed record KeywordDef(string Context, string Name, KeywordShape Shape,
         (char.IsAsciiLetterUpper(Notes[0]) || Notes[0] == '"') &&
         !Notes.StartsWith("KeepAlive:", StringComparison.Ordinal);
 
+    /// <summary>The note that marks a keyword whose keepalived handler splits its line again with
+    /// <c>alloc_strvec_quoted_escaped</c> (through <c>buf_extern</c>) instead of using the ordinary words.</summary>
+    public const string ReparseMarker = "(line re-parsed with quotes/escapes)";
+
+    /// <summary>True when keepalived's handler re-reads the whole line with quotes and escapes (script keywords,
+    /// <c>regex</c>): the parser then keeps the line's text on the node (<see cref="Syntax.SyntaxNode.Line"/>).</summary>
+    public bool ReparsesLine => Shape == KeywordShape.Simple && Notes.Contains(ReparseMarker, StringComparison.Ordinal);
+
     /// <summary>True for a value block whose keyword line carries a name before the block (virtual_server_group NAME).</summary>
     public bool ValuesTakeName => Shape == KeywordShape.Values && Notes.StartsWith("NAME", StringComparison.Ordinal);
 

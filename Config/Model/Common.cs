@@ -3,15 +3,29 @@ using KeepAlive.Config.Syntax;
 
 namespace KeepAlive.Config.Model;
 
-/// <summary>A script keepalived runs (notify_*, quorum_up, misc_path...): the command as written (quotes removed,
-/// arguments kept in the string, as keepalived splits it later) and an optional user and group to run it as.</summary>
+/// <summary>A script keepalived runs (notify_*, quorum_*, notify_up/down, misc_path, vrrp_script, startup/shutdown and
+/// FIFO scripts) and an optional user and group to run it as.</summary>
+/// <param name="Command">keepalived's command string: word 1 of the keyword line split with quotes and escapes
+/// (<see cref="QuotedEscapedWords"/>), so <c>notify "/x 'a b'" u</c> and <c>notify '/x "a b"' u</c> both give
+/// <c>/x 'a b'</c> / <c>/x "a b"</c>. keepalived splits it once more, with the same rules, into argv when it runs it
+/// (<see cref="Argv"/>).</param>
+/// <param name="User">Word 2 of the line: the user to run as, if given.</param>
+/// <param name="Group">Word 3 of the line: the group to run as, if given.</param>
+/// <param name="Origin">Where the keyword was written.</param>
 public sealed record NotifyScript(string Command, string? User, string? Group, Origin Origin)
 {
-    /// <summary>The executable: the first word of <see cref="Command"/>.</summary>
+    /// <summary>The argument vector keepalived runs (<see cref="Command"/> split again, set_script_params_array);
+    /// empty when it cannot be split (keepalived ignores such a script).</summary>
+    public IReadOnlyList<string> Argv => QuotedEscapedWords.Split(Command).Words;
+
+    /// <summary>The executable: argv[0], or the command's first blank-separated word when it cannot be split.</summary>
     public string Executable
     {
         get
         {
+            var argv = Argv;
+            if (argv.Count > 0)
+                return argv[0];
             var cmd = Command.TrimStart();
             int end = cmd.IndexOfAny([' ', '\t']);
             return end < 0 ? cmd : cmd[..end];
@@ -89,7 +103,12 @@ public sealed record RouteEntry(
     ValueList<KeyValuePair<string, string>> Options,
     bool NoTrack,
     string? TrackGroup,
-    Origin Origin);
+    Origin Origin)
+{
+    /// <summary>The route's family: from <c>inet</c>/<c>inet6</c>/<c>default6</c> or its addresses; IPv4 when nothing
+    /// says (keepalived's default for <c>default</c>).</summary>
+    public System.Net.Sockets.AddressFamily Family { get; init; } = System.Net.Sockets.AddressFamily.InterNetwork;
+}
 
 /// <summary>A <c>nexthop</c> of a multipath route.</summary>
 public sealed record RouteNextHop(IPAddress? Via, string? Device, int? Weight, bool OnLink);

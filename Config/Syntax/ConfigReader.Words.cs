@@ -30,8 +30,9 @@ public sealed partial class ConfigReader
             {
                 var braceSpan = new SourceSpan(file, line, baseColumn + offset, 1);
                 _emitted++;
+                var braceText = c0 == '{' ? "{" : "}";
                 _lines.Add(new LogicalLine(c0 == '{' ? LineKind.OpenBrace : LineKind.CloseBrace,
-                    new Token(c0 == '{' ? "{" : "}", braceSpan), ImmutableArray<Token>.Empty, braceSpan));
+                    new Token(braceText, braceSpan), ImmutableArray<Token>.Empty, braceSpan, braceText.AsMemory()));
                 offset++;
                 while (offset < end && (text[offset] == ' ' || text[offset] == '\t'))
                     offset++;
@@ -120,7 +121,7 @@ public sealed partial class ConfigReader
             _diagnostics.Add(DiagnosticCodes.ControlCharacters.At(lineSpan));
         var rest = words.Count == 1 ? ImmutableArray<Token>.Empty : ImmutableArray.Create(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(words)[1..]);
         _emitted++;
-        _lines.Add(new LogicalLine(LineKind.Words, words[0], rest, lineSpan));
+        _lines.Add(new LogicalLine(LineKind.Words, words[0], rest, lineSpan, text.AsMemory(start, end - start)));
     }
 
     private const int MaxInternedLength = 40;

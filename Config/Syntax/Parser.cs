@@ -145,7 +145,9 @@ public sealed class Parser
                     break;
                 }
                 default:
-                    Emit(nodes, sink, new SyntaxNode(def, keyword, args));
+                    Emit(nodes, sink, def.ReparsesLine
+                        ? new SyntaxLineNode(def, keyword, args, line.Text.ToString())
+                        : new SyntaxNode(def, keyword, args));
                     break;
             }
         }

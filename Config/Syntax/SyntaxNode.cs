@@ -22,6 +22,10 @@ public record SyntaxNode(KeywordDef Keyword, Token KeywordToken, ImmutableArray<
     /// <summary>The raw lines of its value block.</summary>
     public virtual ImmutableArray<ImmutableArray<Token>> Values => ImmutableArray<ImmutableArray<Token>>.Empty;
 
+    /// <summary>For a keyword whose keepalived handler re-reads its line (<see cref="KeywordDef.ReparsesLine"/>): the
+    /// line's text before word splitting, keyword included (keepalived's <c>buf_extern</c>); otherwise null.</summary>
+    public virtual string? Line => null;
+
     /// <summary>For a block: the '}' that closed it (keepalived reports its end-of-block checks there); otherwise, or
     /// when the block was never closed, the keyword's span.</summary>
     public virtual SourceSpan CloseSpan => Span;
@@ -44,6 +48,16 @@ public sealed record SyntaxBlock(
     public override ImmutableArray<ImmutableArray<Token>> Values => ValueLines;
 
     public override SourceSpan CloseSpan => Close.HasPosition ? Close : Span;
+
+    public override string ToString() => base.ToString();
+}
+
+/// <summary>A simple keyword that keeps its line's text (<paramref name="Text"/>), for handlers that split it again
+/// with quotes and escapes (<see cref="KeywordDef.ReparsesLine"/>).</summary>
+public sealed record SyntaxLineNode(KeywordDef Keyword, Token KeywordToken, ImmutableArray<Token> Arguments, string Text)
+    : SyntaxNode(Keyword, KeywordToken, Arguments)
+{
+    public override string? Line => Text;
 
     public override string ToString() => base.ToString();
 }

@@ -23,6 +23,7 @@ public sealed class RecordingKernelPort : IKernelPort
     private readonly List<(string Interface, byte[] Frame)> _frames = new();
     private readonly Dictionary<KernelOpKind, Queue<int>> _faults = new();
     private readonly List<Action<KernelEvent>> _subscribers = new();
+    private readonly List<KernelEvent> _pending = new();
     private int _nextIndex = 1;
     private long _sequence;
 
@@ -163,14 +164,19 @@ public sealed class RecordingKernelPort : IKernelPort
             return (KernelResult.Ok, new KernelEvent.LinkChanged(state));
         });
 
-    public KernelResult DeleteLink(string name) =>
-        Do(KernelOpKind.DeleteLink, name, () =>
+    public KernelResult DeleteLink(string name)
+    {
+        // The kernel reports each address of a deleted link as removed (RTM_DELADDR), then the link (RTM_DELLINK).
+        return Do(KernelOpKind.DeleteLink, name, () =>
         {
             if (!_links.Remove(name, out var gone))
                 return (KernelResult.Ok, null);
+            foreach (var a in _addresses.Where(a => a.Interface == name))
+                _pending.Add(new KernelEvent.AddressRemoved(a));
             _addresses.RemoveAll(a => a.Interface == name);
             return (KernelResult.Ok, new KernelEvent.LinkRemoved(gone.Index, name));
         });
+    }
 
     public KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame)
     {
@@ -239,6 +245,14 @@ public sealed class RecordingKernelPort : IKernelPort
                 (result, evt) = apply();
             _log.Add(new KernelOp(++_sequence, kind, target, result));
         }
+        KernelEvent[] before;
+        lock (_gate)
+        {
+            before = _pending.ToArray();
+            _pending.Clear();
+        }
+        foreach (var e in before)
+            Publish(e);
         if (evt is not null)
             Publish(evt);
         return result;

@@ -332,11 +332,14 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
         Scope = a.Scope,
         Broadcast = a.Broadcast,
         Label = a.Label,
-        Flags = a.NoDad && a.Address.AddressFamily == AddressFamily.InterNetworkV6 ? AddressFlags.NoDad : AddressFlags.None,
+        Flags = a.Flags | (a.NoDad && a.Address.AddressFamily == AddressFamily.InterNetworkV6 ? AddressFlags.NoDad : AddressFlags.None),
+        Peer = a.Peer,
+        PreferredLifetime = a.PreferredLifetime,
     };
 
     private static InterfaceAddress ToPort(AddressInfo a, string name) =>
-        new(name, a.Address, a.PrefixLength, a.Broadcast, a.Scope, a.Label, (a.Flags & AddressFlags.NoDad) != 0);
+        new(name, a.Address, a.PrefixLength, a.Broadcast, a.Scope, a.Label, (a.Flags & AddressFlags.NoDad) != 0, a.Peer,
+            Flags: a.Flags & (AddressFlags.HomeAddress | AddressFlags.ManageTempAddress | AddressFlags.NoPrefixRoute | AddressFlags.MulticastAutoJoin));
 
     private static LinkState ToPort(LinkInfo l) =>
         new(l.Index, l.Name, l.IsUp, l.IsLowerUp && l.IsRunning, (int)(l.Mtu ?? 0), l.HardwareAddress ?? []);
@@ -359,7 +362,7 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
             Metric = route.Metric,
             Table = route.Table,
             PreferredSource = route.PreferredSource,
-            Scope = route.Gateway is null && oif is not null ? RouteScope.Link : RouteScope.Global,
+            Scope = route.Scope ?? (route.Gateway is null && oif is not null ? RouteScope.Link : RouteScope.Global),
         };
         return true;
     }
@@ -372,6 +375,7 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
         DestinationPrefixLength = (byte)rule.ToPrefixLength,
         Priority = rule.Priority,
         FirewallMark = rule.Fwmark,
+        FirewallMask = rule.FwmarkMask,
         InputInterface = rule.InputInterface,
         OutputInterface = rule.OutputInterface,
     };

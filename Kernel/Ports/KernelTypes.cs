@@ -4,7 +4,19 @@ using KeepAlive.Kernel.Wire.Netlink;
 namespace KeepAlive.Kernel.Ports;
 
 /// <summary>An address on an interface, as keepalived configures a VIP (ip address add … dev … [brd] [scope]
-/// [label]); IPv6 VIPs are added with IFA_F_NODAD so they are usable at once.</summary>
+/// [label] [peer] [home|mngtmpaddr|noprefixroute|autojoin] [preferred_lft]); IPv6 VIPs are added with IFA_F_NODAD so
+/// they are usable at once.</summary>
+/// <param name="Interface">The device.</param>
+/// <param name="Address">The local address.</param>
+/// <param name="PrefixLength">Its prefix length (of the peer's prefix when there is a peer).</param>
+/// <param name="Broadcast">IPv4 broadcast, or none.</param>
+/// <param name="Scope">Address scope.</param>
+/// <param name="Label">IPv4 label.</param>
+/// <param name="NoDad">IPv6: add with IFA_F_NODAD (ignored for IPv4).</param>
+/// <param name="Peer">The point-to-point peer, or none.</param>
+/// <param name="PreferredLifetime">Seconds; <see cref="uint.MaxValue"/> is forever, 0 makes an IPv6 address
+/// deprecated (keepalived's default for a /128 VIP).</param>
+/// <param name="Flags">IFA_F_* besides NODAD: home, mngtmpaddr, noprefixroute, autojoin.</param>
 public sealed record InterfaceAddress(
     string Interface,
     IPAddress Address,
@@ -12,7 +24,10 @@ public sealed record InterfaceAddress(
     IPAddress? Broadcast = null,
     RouteScope Scope = RouteScope.Global,
     string? Label = null,
-    bool NoDad = true)
+    bool NoDad = true,
+    IPAddress? Peer = null,
+    uint PreferredLifetime = uint.MaxValue,
+    AddressFlags Flags = AddressFlags.None)
 {
     /// <summary>The identity the kernel uses: interface, address and prefix (what a delete must match).</summary>
     public AddressKey Key => new(Interface, Address, PrefixLength);
@@ -24,7 +39,8 @@ public sealed record InterfaceAddress(
 public readonly record struct AddressKey(string Interface, IPAddress Address, int PrefixLength);
 
 /// <summary>A route keepalived installs (virtual_routes / static_routes): destination prefix, optional gateway,
-/// device, metric, table, preferred source.</summary>
+/// device, metric, table, preferred source, scope (null: link for a device route without gateway, else global, as
+/// ip-route(8) chooses).</summary>
 public sealed record RouteSpec(
     IPAddress Destination,
     int PrefixLength,
@@ -32,16 +48,18 @@ public sealed record RouteSpec(
     string? Interface = null,
     uint? Metric = null,
     uint Table = 254,
-    IPAddress? PreferredSource = null)
+    IPAddress? PreferredSource = null,
+    RouteScope? Scope = null)
 {
     public override string ToString() =>
         $"{Destination}/{PrefixLength}{(Gateway is null ? "" : $" via {Gateway}")}{(Interface is null ? "" : $" dev {Interface}")} table {Table}";
 }
 
-/// <summary>A policy routing rule (virtual_rules / static_rules).</summary>
+/// <summary>A policy routing rule "lookup TABLE" (virtual_rules / static_rules). A null priority lets the kernel
+/// choose one.</summary>
 public sealed record RuleSpec(
     System.Net.Sockets.AddressFamily Family,
-    uint Priority,
+    uint? Priority,
     uint Table,
     IPAddress? From = null,
     int FromPrefixLength = 0,
@@ -49,7 +67,14 @@ public sealed record RuleSpec(
     int ToPrefixLength = 0,
     uint? Fwmark = null,
     string? InputInterface = null,
-    string? OutputInterface = null);
+    string? OutputInterface = null,
+    uint? FwmarkMask = null)
+{
+    public override string ToString() =>
+        $"{(Priority is { } p ? $"{p}: " : "")}from {(From is null ? "all" : $"{From}/{FromPrefixLength}")}{(To is null ? "" : $" to {To}/{ToPrefixLength}")}"
+        + $"{(Fwmark is { } m ? $" fwmark {m:x}{(FwmarkMask is { } k ? $"/{k:x}" : "")}" : "")}{(InputInterface is null ? "" : $" iif {InputInterface}")}"
+        + $"{(OutputInterface is null ? "" : $" oif {OutputInterface}")} lookup {Table}";
+}
 
 /// <summary>A macvlan virtual-MAC interface for use_vmac (keepalived's vrrp.VRID on top of the base interface).</summary>
 public sealed record MacvlanSpec(string Name, string BaseInterface, byte[] Mac, MacvlanMode Mode = MacvlanMode.Private)

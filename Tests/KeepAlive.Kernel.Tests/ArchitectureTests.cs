@@ -2,7 +2,8 @@ using NetArchTest.Rules;
 
 namespace KeepAlive.Kernel.Tests;
 
-/// <summary>ARCHITECTURE.md "Boundaries": only Kernel/Linux makes syscalls; Wire, Ports and Fakes are pure.</summary>
+/// <summary>ARCHITECTURE.md "Boundaries": only Kernel/Linux makes syscalls and only Kernel/Mail speaks SMTP; Wire,
+/// Ports and Fakes are pure.</summary>
 public class ArchitectureTests
 {
     private static readonly System.Reflection.Assembly Kernel = typeof(KeepAlive.Kernel.Ports.IKernelPort).Assembly;
@@ -14,7 +15,7 @@ public class ArchitectureTests
     public void Pure_namespaces_use_neither_libc_nor_akka_nor_the_linux_port(string ns)
     {
         var result = Types.InAssembly(Kernel).That().ResideInNamespaceStartingWith(ns)
-            .ShouldNot().HaveDependencyOnAny("Tmds.Linux", "Akka", "KeepAlive.Kernel.Linux")
+            .ShouldNot().HaveDependencyOnAny("Tmds.Linux", "Akka", "KeepAlive.Kernel.Linux", "KeepAlive.Kernel.Mail", "MailKit", "MimeKit")
             .GetResult();
         Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypeNames ?? []));
     }

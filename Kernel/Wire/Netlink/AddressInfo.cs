@@ -22,6 +22,10 @@ public sealed record AddressInfo(int InterfaceIndex, IPAddress Address, byte Pre
     /// <summary>IFA_ADDRESS when it differs from IFA_LOCAL.</summary>
     public IPAddress? Peer { get; init; }
 
+    /// <summary>The preferred lifetime in seconds, sent as IFA_CACHEINFO (valid lifetime forever) when adding; null or
+    /// <see cref="uint.MaxValue"/> means forever and sends nothing. 0 makes an IPv6 address deprecated.</summary>
+    public uint? PreferredLifetime { get; init; }
+
     /// <summary>The address family of <see cref="Address"/>.</summary>
     public AddressFamily Family => Address.AddressFamily;
 }

@@ -7,7 +7,8 @@ namespace KeepAlive.Kernel.Wire.Netlink;
 public static class RtnlAddressCodec
 {
     /// <summary>RTM_NEWADDR with NLM_F_REQUEST|ACK|CREATE|EXCL: ifaddrmsg, IFA_LOCAL, IFA_ADDRESS, then IFA_BROADCAST,
-    /// IFA_LABEL and IFA_FLAGS when set (IFA_FLAGS carries all flags; the u8 header field their low byte).</summary>
+    /// IFA_LABEL and IFA_FLAGS when set (IFA_FLAGS carries all flags; the u8 header field their low byte), and
+    /// IFA_CACHEINFO when the preferred lifetime is not forever.</summary>
     public static void WriteAdd(ref NetlinkWriter writer, AddressInfo address, uint sequence) =>
         Write(ref writer, RtnlConstants.NewAddr, RtnlFlags.Create, address, sequence);
 
@@ -124,6 +125,16 @@ public static class RtnlAddressCodec
         if (address.Flags != AddressFlags.None)
         {
             writer.WriteU32(RtnlConstants.IfaFlags, (uint)address.Flags);
+        }
+
+        if (type == RtnlConstants.NewAddr && address.PreferredLifetime is { } preferred && preferred != uint.MaxValue)
+        {
+            // struct ifa_cacheinfo { ifa_prefered, ifa_valid, cstamp, tstamp }: valid forever, as keepalived.
+            Span<byte> cacheInfo = stackalloc byte[16];
+            cacheInfo.Clear();
+            BinaryPrimitives.WriteUInt32LittleEndian(cacheInfo, preferred);
+            BinaryPrimitives.WriteUInt32LittleEndian(cacheInfo[4..], uint.MaxValue);
+            writer.WriteBytes(RtnlConstants.IfaCacheInfo, cacheInfo);
         }
 
         writer.EndMessage();

@@ -25,6 +25,7 @@ internal static class RtnlConstants
     public const ushort IfaLocal = 2;
     public const ushort IfaLabel = 3;
     public const ushort IfaBroadcast = 4;
+    public const ushort IfaCacheInfo = 6;
     public const ushort IfaFlags = 8;
 
     public const ushort RtaDst = 1;

@@ -57,6 +57,9 @@ public enum AddressFlags : uint
     /// <summary>IFA_F_DADFAILED.</summary>
     DadFailed = 0x08,
 
+    /// <summary>IFA_F_HOMEADDRESS (Mobile IPv6 home address; keepalived's <c>home</c>).</summary>
+    HomeAddress = 0x10,
+
     /// <summary>IFA_F_DEPRECATED.</summary>
     Deprecated = 0x20,
 
@@ -66,8 +69,14 @@ public enum AddressFlags : uint
     /// <summary>IFA_F_PERMANENT.</summary>
     Permanent = 0x80,
 
+    /// <summary>IFA_F_MANAGETEMPADDR (keepalived's <c>mngtmpaddr</c>).</summary>
+    ManageTempAddress = 0x100,
+
     /// <summary>IFA_F_NOPREFIXROUTE.</summary>
     NoPrefixRoute = 0x200,
+
+    /// <summary>IFA_F_MCAUTOJOIN (keepalived's <c>autojoin</c>).</summary>
+    MulticastAutoJoin = 0x400,
 }
 
 /// <summary>RFC 2863 operational state (IFLA_OPERSTATE).</summary>

@@ -60,7 +60,7 @@ public sealed class NetlinkEffectorActorSpecs : TestKit
     public void A_restarted_effector_puts_back_what_its_owners_hold()
     {
         var kernel = new RecordingKernelPort().WithLink("eth0");
-        var faulty = new ThrowingOnFrames(kernel);
+        var faulty = new CrashingKernelPort(kernel);
         var effector = Sys.ActorOf(NetlinkEffectorActor.Props(faulty, configured: [Vip1, Vip2]));
         effector.Tell(new AcquireAddresses(1, "VI_1", [Vip1, Vip2]));
         ExpectMsg<OpCompleted>(c => c.Result.IsOk);
@@ -69,38 +69,5 @@ public sealed class NetlinkEffectorActorSpecs : TestKit
         effector.Tell(new SendFrames(2, "eth0", [new byte[60]]));       // the port throws: the actor restarts
         AwaitAssert(() => Assert.Contains(Present(kernel), a => a.Key == Vip2.Key));
         Assert.Contains(Present(kernel), a => a.Key == Vip1.Key);      // held addresses are not "left behind"
-    }
-
-    /// <summary>A port whose frame sending throws once: an unexpected fault inside the effector.</summary>
-    private sealed class ThrowingOnFrames(RecordingKernelPort inner) : IKernelPort
-    {
-        private int _thrown;
-
-        public KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame) =>
-            Interlocked.Exchange(ref _thrown, 1) == 0 ? throw new InvalidOperationException("injected crash") : inner.SendFrame(interfaceName, frame);
-
-        public KernelResult AddAddress(InterfaceAddress address) => inner.AddAddress(address);
-
-        public KernelResult RemoveAddress(InterfaceAddress address) => inner.RemoveAddress(address);
-
-        public KernelResult AddRoute(RouteSpec route) => inner.AddRoute(route);
-
-        public KernelResult RemoveRoute(RouteSpec route) => inner.RemoveRoute(route);
-
-        public KernelResult AddRule(RuleSpec rule) => inner.AddRule(rule);
-
-        public KernelResult RemoveRule(RuleSpec rule) => inner.RemoveRule(rule);
-
-        public KernelResult CreateMacvlan(MacvlanSpec link) => inner.CreateMacvlan(link);
-
-        public KernelResult DeleteLink(string name) => inner.DeleteLink(name);
-
-        public KernelResult Links(out IReadOnlyList<LinkState> links) => inner.Links(out links);
-
-        public KernelResult Addresses(out IReadOnlyList<InterfaceAddress> addresses) => inner.Addresses(out addresses);
-
-        public IIpvsPort Ipvs => inner.Ipvs;
-
-        public IDisposable Subscribe(Action<KernelEvent> onEvent) => inner.Subscribe(onEvent);
     }
 }

@@ -1,9 +1,87 @@
+using KeepAlive.Actors.Notify;
 using KeepAlive.Actors.Scripts;
+using KeepAlive.Config;
+using KeepAlive.Config.Sources;
+using KeepAlive.Config.Syntax;
 
 namespace KeepAlive.Actors.Tests.Scripts;
 
 public class ScriptCommandLineTests
 {
+    /// <summary>A script line as written after its keyword, and the argv, user and group the real keepalived 2.2.7 gives
+    /// it (recorded by Tests/KeepAlive.Privileged.Tests/Scripts/KeepalivedScriptQuotingOracleTests.cs).</summary>
+    public sealed record LineCase(string Name, string Written, string[] Argv, string? User = null, string? Group = null)
+    {
+        public override string ToString() => Name;
+    }
+
+    public static readonly LineCase[] LineCases =
+    [
+        new("escaped double quotes inside double quotes group an argument", """
+            "/x \"a b\" c"
+            """, ["/x", "a b", "c"]),
+        new("single quotes keep double quotes for the second split", """
+            '/x "a b" c'
+            """, ["/x", "a b", "c"]),
+        new("double quotes keep single quotes for the second split", """
+            "/x 'a b' c"
+            """, ["/x", "a b", "c"]),
+        new("escaped backslashes are halved at each split", """
+            "/x a\\\\b c\\ d"
+            """, ["/x", @"a\b", "c d"]),
+        new("backslash t is a tab inside a word, a literal tab separates", "\"/x a\\\\tb\\tc 'p\tq'\"", ["/x", "a\tb", "c", "p\tq"]),
+        new("quoted empty arguments are kept", """
+            "/x '' y \"\""
+            """, ["/x", "", "y", ""]),
+        new("hex, octal and control escapes are decoded", """
+            "/x \x41\101 \cA x\\y"
+            """, ["/x", "AA", "\u0001", "xy"]),
+        new("adjacent quoted parts join into one word", """
+            "/x a"'b c'
+            """, ["/x", "ab", "c"]),
+        new("escaped hash inside double quotes is literal", """
+            "/x \#x y#z"
+            """, ["/x", "#x", "y#z"]),
+        new("unquoted words after the command are the user and group", "/x root wheel", ["/x"], "root", "wheel"),
+        new("an escaped blank outside quotes stays in the command", """
+            /x\ a
+            """, ["/x", "a"]),
+        new("doubly escaped quotes reach the script", """
+            "/x \\\"q\\\""
+            """, ["/x", "\"q\""]),
+        new("a single-quoted command takes a user after it", """
+            '/x "a b" c' root
+            """, ["/x", "a b", "c"], "root"),
+    ];
+
+    public static IEnumerable<object[]> AllLineCases() => LineCases.Select(c => new object[] { c });
+
+    [Theory]
+    [MemberData(nameof(AllLineCases))]
+    public void Notify_line_splits_twice_into_keepaliveds_argv(LineCase c)
+    {
+        var spec = ScriptCommandLine.ParseNotifyLine("notify_master " + c.Written, out var error);
+        Assert.Null(error);
+        Assert.NotNull(spec);
+        Assert.Equal(c.Argv, spec.Argv);
+        Assert.Equal((c.User, c.Group), (spec.User, spec.Group));
+    }
+
+    [Theory]
+    [MemberData(nameof(AllLineCases))]
+    public void Configured_notify_script_runs_with_keepaliveds_argv(LineCase c)
+    {
+        const string path = "/etc/keepalived/keepalived.conf";
+        var text = $"vrrp_instance VI_1 {{\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {{\n 10.0.0.1\n }}\n notify_master {c.Written}\n}}\n";
+        var loaded = ConfigLoader.Load(path, new InMemoryConfigSource().Add(path, text), new ConfigLoadOptions(new ReaderOptions()));
+        var problems = new List<string>();
+        var spec = NotifyPlanner.Script("VI_1", "notify_master", loaded.Config.VrrpInstances[0].NotifyMaster, problems);
+        Assert.Empty(problems);
+        Assert.NotNull(spec);
+        Assert.Equal(c.Argv, spec.Argv);
+        Assert.Equal((c.User, c.Group), (spec.User, spec.Group));
+    }
+
     [Theory]
     [InlineData("/bin/check", new[] { "/bin/check" })]
     [InlineData("  /bin/check   a\tb  ", new[] { "/bin/check", "a", "b" })]

@@ -143,4 +143,24 @@ public class SyncGroupPolicyTests
         Apply(Names[5], new VrrpInput.FaultChanged(now, false));
         Assert.All(machines.Values, m => Assert.Equal(VrrpState.Backup, m.State));
     }
+
+    [Fact]
+    public void A_member_that_restarts_as_backup_in_a_master_group_is_ordered_back_to_master_alone()
+    {
+        var group = Group(VrrpState.Master, "a", "b", "c");
+        (group, var orders) = SyncGroupPolicy.Step(group, new SyncInput.Changed("b", VrrpState.Backup, VrrpReason.Startup, false));
+        Assert.Equal(VrrpState.Master, group.State);
+        Assert.Equal([new SyncOrder("b", VrrpState.Master)], orders);
+        (_, orders) = SyncGroupPolicy.Step(group, new SyncInput.WantsMaster("b"));
+        Assert.Equal([new SyncOrder("b", VrrpState.Master)], orders);
+    }
+
+    [Fact]
+    public void A_member_that_loses_an_election_in_a_master_group_still_takes_the_group_to_backup()
+    {
+        var group = Group(VrrpState.Master, "a", "b", "c");
+        (group, var orders) = SyncGroupPolicy.Step(group, new SyncInput.Changed("b", VrrpState.Backup, VrrpReason.HigherPriorityAdvert, false));
+        Assert.Equal(VrrpState.Backup, group.State);
+        Assert.Equal(["a", "c"], orders.Select(o => o.Member));
+    }
 }

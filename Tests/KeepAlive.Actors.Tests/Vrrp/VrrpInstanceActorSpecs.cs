@@ -22,7 +22,8 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
 
     private static readonly InterfaceAddress Vip = new("eth0", IPAddress.Parse("10.0.0.100"), 24);
 
-    private Node Start(string name, int octet, int priority, IReadOnlyList<KeepAlive.Actors.Tracking.TrackedBinding>? tracked = null)
+    private Node Start(string name, int octet, int priority, IReadOnlyList<KeepAlive.Actors.Tracking.TrackedBinding>? tracked = null, KernelSet? masterSet = null,
+        IReadOnlySet<AddressKey>? notTracked = null)
     {
         var kernel = new RecordingKernelPort().WithLink("eth0");
         var address = IPAddress.Parse($"10.0.0.{octet}");
@@ -39,6 +40,8 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
             Destination = IPAddress.Parse("224.0.0.18"),
             VirtualAddresses = [Vip],
             Tracked = tracked ?? [],
+            MasterSet = masterSet,
+            NotTracked = notTracked ?? new HashSet<AddressKey>(),
         };
         var scheduler = Clock;
         var instance = Sys.ActorOf(VrrpInstanceActor.Props(setup, new VrrpInstanceLinks(io, effector), () => scheduler.Now.UtcTicks / 10), $"vrrp-{name}");
@@ -158,4 +161,48 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
         a.Kernel.SetLink("eth1", adminUp: true, carrier: true);
         AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
     }
+
+    [Fact]
+    public void A_vip_removed_behind_the_masters_back_sends_it_to_backup_and_back_after_skew_time_with_its_routes()
+    {
+        var route = new RouteSpec(IPAddress.Parse("192.168.77.0"), 24, IPAddress.Parse("10.0.0.254"), "eth0");
+        var a = Start("a", 1, 150, masterSet: new KernelSet([Vip], [route], []));
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
+        Clock.Advance(TimeSpan.FromMilliseconds(3_450));
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(a).State));
+        AwaitAssert(() => Assert.True(HasVip(a) && a.Kernel.Routes.Count == 1));
+        long sent = Sent(a);
+        long transitions = Status(a).Transitions;
+
+        a.Kernel.RemoveAddressBehindOurBack(Vip);
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
+        AwaitAssert(() => Assert.Empty(a.Kernel.Routes));               // everything MASTER held is released
+        AwaitAssert(() => Assert.Equal(sent + 1, Sent(a)));              // the priority-0 advert
+        // Skew_Time of priority 150 (414 ms), not the 3.4 s master-down interval.
+        Clock.Advance(TimeSpan.FromMilliseconds(400));
+        Assert.Equal(VrrpState.Backup, Status(a).State);
+        Clock.Advance(TimeSpan.FromMilliseconds(20));
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(a).State));
+        AwaitAssert(() => Assert.True(HasVip(a) && a.Kernel.Routes.Count == 1));
+        Assert.Equal(transitions + 2, Status(a).Transitions);
+    }
+
+    [Fact]
+    public void A_no_track_vip_removed_behind_the_masters_back_changes_nothing()
+    {
+        var a = Start("a", 1, 150, notTracked: new HashSet<AddressKey> { Vip.Key });
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
+        Clock.Advance(TimeSpan.FromMilliseconds(3_450));
+        AwaitAssert(() => Assert.True(HasVip(a)));
+        long transitions = Status(a).Transitions;
+
+        a.Kernel.RemoveAddressBehindOurBack(Vip);
+        a.Instance.Tell(new HeldAddressLost("VI_other", Vip));          // another owner's loss is not ours either
+        Clock.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(VrrpState.Master, Status(a).State);
+        Assert.Equal(transitions, Status(a).Transitions);
+        Assert.False(HasVip(a));                                        // keepalived leaves it gone
+    }
+
+    private long Sent(Node n) => n.Io.Ask<IoStatus>(GetIoStatus.Instance, TimeSpan.FromSeconds(3)).Result.Sent;
 }

@@ -74,6 +74,8 @@ public class DiagnosticCatalogueTests
         F("KA2020", "virtual_server 10.0.0.1 25 {\n protocol TCP\n real_server 10.0.0.2 25 {\n SMTP_CHECK {\n  host {\n connect_ip 10.0.0.3\n }\n }\n }\n}", 5, 3),
         F("KA2021", Vi(" virtual_ipaddress_excluded {\n 10.0.0.9\n 10.0.0.9\n }"), 9, 2),
         F("KA2022", "global_defs {\n notification_email {\n }\n}", 3, 2),
+        F("KA2023", Vi(" notify_master '/bin/check a"), 7, 2),
+        F("KA2024", Vi(" notify_master \"\""), 7, 2),
         F("KA2016", "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n version 3\n}", 1, 1),
         F("KA2017", Vi(" unicast_src_ip 10.0.0.5\n unicast_fault_no_peer"), 1, 1),
         F("KA2018", Vi(" smtp_alert maybe"), 7, 13),

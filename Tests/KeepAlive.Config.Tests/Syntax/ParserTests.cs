@@ -27,6 +27,17 @@ public class ParserTests
     }
 
     [Fact]
+    public void ScriptKeywords_KeepTheirLineAsKeepalivedsHandlerRereadsIt_OtherKeywordsDoNot()
+    {
+        // After definitions, comments and brace splitting, before word splitting (keepalived's buf_extern).
+        var root = Assert.Single(Parse("$Q=\"a b\"\nvrrp_instance A {\n priority 50 # c\n notify_master  '/x ${Q}'\tu # c\n notify_backup /y }").Tree.Roots);
+        Assert.Null(root.Children[0].Line);
+        Assert.Equal("notify_master  '/x \"a b\"'\tu", root.Children[1].Line);
+        Assert.IsType<SyntaxLineNode>(root.Children[1]);
+        Assert.Equal("notify_backup /y", root.Children[2].Line);
+    }
+
+    [Fact]
     public void UnknownKeywordWithABlock_ItsLinesAreReadInTheEnclosingBlock_AndItsBraceClosesThatBlock()
     {
         // keepalived process_stream: "Unexpected '{'", the lines go to the current block, and the '}' ends it.

@@ -98,6 +98,20 @@ public class RecordingKernelPortTests
     }
 
     [Fact]
+    public void Deleting_a_link_reports_its_addresses_removed_then_the_link_as_the_kernel_does()
+    {
+        var port = Port();
+        port.CreateMacvlan(new MacvlanSpec("vrrp.51", "eth0", [0, 0, 0x5e, 0, 1, 51]));
+        port.AddAddress(Vip with { Interface = "vrrp.51" });
+        var events = new List<KernelEvent>();
+        using var subscription = port.Subscribe(events.Add);
+        port.DeleteLink("vrrp.51");
+        Assert.Collection(events,
+            e => Assert.Equal(Vip.Key with { Interface = "vrrp.51" }, Assert.IsType<KernelEvent.AddressRemoved>(e).Address.Key),
+            e => Assert.Equal("vrrp.51", Assert.IsType<KernelEvent.LinkRemoved>(e).Name));
+    }
+
+    [Fact]
     public void Routes_and_rules_are_idempotent()
     {
         var port = Port();

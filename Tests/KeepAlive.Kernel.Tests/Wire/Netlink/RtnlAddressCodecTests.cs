@@ -41,6 +41,25 @@ public sealed class RtnlAddressCodecTests
     }
 
     [Fact]
+    public void Add_ipv6_deprecated_carries_ifa_cacheinfo_with_preferred_0_and_valid_forever_and_delete_does_not()
+    {
+        var deprecated = new AddressInfo(2, IPAddress.Parse("fd00::1"), 128) { Flags = AddressFlags.NoDad, PreferredLifetime = 0 };
+        var add = Build((ref NetlinkWriter w) => RtnlAddressCodec.WriteAdd(ref w, deprecated, 5));
+        Assert.Equal(
+            "5c000000" + "1400" + "0506" + "05000000" + "00000000" +
+            "0a800200" + "02000000" +
+            "14000200" + "fd000000000000000000000000000001" +
+            "14000100" + "fd000000000000000000000000000001" +
+            "08000800" + "02000000" +
+            "14000600" + "00000000" + "ffffffff" + "00000000" + "00000000",
+            Hex.Format(add));
+        var delete = Build((ref NetlinkWriter w) => RtnlAddressCodec.WriteDelete(ref w, deprecated, 6));
+        Assert.DoesNotContain("14000600", Hex.Format(delete), StringComparison.Ordinal);
+        var forever = Build((ref NetlinkWriter w) => RtnlAddressCodec.WriteAdd(ref w, deprecated with { PreferredLifetime = uint.MaxValue }, 7));
+        Assert.Equal(add.Length - 20, forever.Length);
+    }
+
+    [Fact]
     public void Delete_ipv4_with_broadcast()
     {
         var bytes = Build((ref NetlinkWriter w) => RtnlAddressCodec.WriteDelete(ref w, Broadcast4, 3));

@@ -1,0 +1,40 @@
+using System.Net.Sockets;
+using KeepAlive.Config.Model;
+
+namespace KeepAlive.Actors.Node;
+
+/// <summary>Deterministic, valid actor names from configuration keys (names are escaped, so any interface or
+/// script name is safe). Pure.</summary>
+public static class ActorNames
+{
+    public const string Effector = "effector";
+    public const string Notifier = "notify";
+    public const string Static = "static";
+    private static readonly System.Net.IPAddress StandardGroup4 = System.Net.IPAddress.Parse("224.0.0.18");
+    private static readonly System.Net.IPAddress StandardGroup6 = System.Net.IPAddress.Parse("ff02::12");
+
+    public static string Instance(VrrpInstanceKey key)
+    {
+        var name = $"vrrp-{Escape(key.Interface)}-{Family(key.Family)}-{key.Vrid}";
+        if (key.Unicast)
+            name += "-unicast";
+        // The standard VRRP groups are left out; another group or a unicast source is part of the identity.
+        if (key.Address is not null && (key.Unicast || !(key.Address.Equals(StandardGroup4) || key.Address.Equals(StandardGroup6))))
+            name += "-" + Escape(key.Address.ToString());
+        if (key.Vmac)
+            name += "-vmac";
+        return name;
+    }
+
+    public static string Io(string interfaceName, AddressFamily family, bool multicast) =>
+        $"io-{Escape(interfaceName)}-{Family(family)}-{(multicast ? "multicast" : "unicast")}";
+
+    public static string Tracker(TrackerKind kind, string name) => $"track-{kind.ToString().ToLowerInvariant()}-{Escape(name)}";
+
+    public static string Group(string name) => "sync-" + Escape(name);
+
+    private static string Family(AddressFamily family) => family == AddressFamily.InterNetworkV6 ? "v6" : "v4";
+
+    /// <summary>Percent-encodes everything but letters, digits and <c>-._~</c> (all valid in an actor name).</summary>
+    public static string Escape(string text) => Uri.EscapeDataString(text);
+}

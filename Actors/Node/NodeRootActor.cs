@@ -1,0 +1,268 @@
+using Akka.Actor;
+using Akka.Event;
+using KeepAlive.Actors.Effector;
+using KeepAlive.Actors.Plane;
+using KeepAlive.Actors.Sync;
+using KeepAlive.Actors.Tracking;
+using KeepAlive.Actors.Vrrp;
+using KeepAlive.Config.Model;
+using KeepAlive.Kernel.Ports;
+
+namespace KeepAlive.Actors.Node;
+
+/// <summary>What a node needs: its configuration, its kernel and sockets, its clock, and the factories of the actors
+/// that live in other parts of the product (script, file and process trackers; the notifier).</summary>
+public sealed record NodeSetup
+{
+    public required KeepAliveConfig Config { get; init; }
+
+    /// <summary>The kernel; only the effector will hold it.</summary>
+    public required IKernelPort Kernel { get; init; }
+
+    public required IVrrpSocketFactory Sockets { get; init; }
+
+    /// <summary>Monotonic microseconds (the machine's clock; virtual in tests).</summary>
+    public required Func<long> Clock { get; init; }
+
+    /// <summary>Props of a script, file or process tracker (interface trackers are built in); null when that kind
+    /// cannot be tracked here, which is reported and leaves the instances that track it unaffected by it.</summary>
+    public Func<TrackerPlan, IActorRef, TrackerSubscribers, Props?>? TrackerProps { get; init; }
+
+    /// <summary>Props of the node's notifier (notify scripts, FIFOs, mail) for this plan; null: none.</summary>
+    public Func<NodePlan, Props?>? NotifierProps { get; init; }
+}
+
+/// <summary>Asks the node for its children by name (answered with <see cref="NodeChildren"/> once it runs).</summary>
+public sealed record GetNodeChildren
+{
+    public static GetNodeChildren Instance { get; } = new();
+}
+
+/// <summary>The node's plan and its children, by child name.</summary>
+public sealed record NodeChildren(NodePlan Plan, IReadOnlyDictionary<string, IActorRef> Children);
+
+/// <summary>Stop the node as keepalived does on SIGTERM: every instance leaves (masters send priority 0 and release
+/// their addresses), then the effector's queue is drained; answered with <see cref="NodeStopped"/>.</summary>
+public sealed record StopNode
+{
+    public static StopNode Instance { get; } = new();
+}
+
+/// <summary>The answer to <see cref="StopNode"/>.</summary>
+public sealed record NodeStopped(int Instances);
+
+/// <summary>
+/// The root of one node. It creates the netlink effector first (which at its first start removes configured VIPs a
+/// killed predecessor left), asks it for the host's links and addresses, plans the node
+/// (<see cref="NodePlanner"/>), then creates the I/O actors, the notifier, the trackers, the sync groups and the
+/// instances, with deterministic names from config keys. Groups are created before their members because members
+/// join their group when they start.
+/// <para>Supervision, one-for-one, every child restarted on any exception, without limit (a VRRP node must never give
+/// up an instance): the effector keeps what each owner holds and converges the kernel to it after a restart; an I/O
+/// actor keeps its instances' registrations and reopens its socket; an instance comes back as BACKUP (it releases its
+/// addresses first: its machine starts afresh); a sync group asks its members for their states again; trackers
+/// re-run and report; the notifier loses the scripts it had queued (logged).</para>
+/// </summary>
+public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTimers
+{
+    private readonly NodeSetup _setup;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, IActorRef> _children = new(StringComparer.Ordinal);
+    private IActorRef _effector = ActorRefs.Nobody;
+    private NodePlan? _plan;
+
+    public NodeRootActor(NodeSetup setup)
+    {
+        _setup = setup;
+        Receive<HostFactsSnapshot>(OnHostFacts);
+        Receive<RetryHostFacts>(_ => _effector.Tell(GetHostFacts.Instance));
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    public IStash Stash { get; set; } = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(NodeSetup setup) => Akka.Actor.Props.Create(() => new NodeRootActor(setup));
+
+    private sealed record RetryHostFacts
+    {
+        public static RetryHostFacts Instance { get; } = new();
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, Timeout.InfiniteTimeSpan, ex =>
+    {
+        _log.Error(ex, "a child failed ({Error}); restarting it", ex.Message);
+        return Directive.Restart;
+    });
+
+    protected override void PreStart()
+    {
+        _effector = Spawn(ActorNames.Effector, NetlinkEffectorActor.Props(_setup.Kernel, null, NodePlanner.ConfiguredSet(_setup.Config)));
+        var statics = StaticPlane.For(_setup.Config);
+        if (statics.Set.Count > 0 || statics.Errors.Count > 0)
+            Spawn(ActorNames.Static, StaticPlaneActor.Props(statics, _effector));
+        _effector.Tell(GetHostFacts.Instance);
+    }
+
+    private void OnHostFacts(HostFactsSnapshot snapshot)
+    {
+        if (!snapshot.Result.IsOk)
+        {
+            _log.Error("cannot read the host's links and addresses: {Result}; retrying in a second", snapshot.Result);
+            Timers.StartSingleTimer("facts", RetryHostFacts.Instance, TimeSpan.FromSeconds(1));
+            return;
+        }
+        var plan = NodePlanner.Plan(_setup.Config, snapshot.Facts);
+        _plan = plan;
+        foreach (var problem in plan.Problems)
+            _log.Warning("{Problem}", problem);
+        if (plan.Vmacs.Count == 0)
+        {
+            StartChildren(plan);
+            return;
+        }
+        // The use_vmac links must exist before the I/O actors open their sockets on them.
+        var pending = new HashSet<long>();
+        foreach (var vmac in plan.Vmacs)
+        {
+            pending.Add(++_nextOp);
+            _effector.Tell(new EnsureMacvlan(_nextOp, vmac.Name, vmac));
+        }
+        Become(() =>
+        {
+            Receive<OpCompleted>(done =>
+            {
+                if (!done.Result.IsOk)
+                    _log.Error("creating a use_vmac link failed: {Result}; its instance cannot send adverts until it exists", done.Result);
+                pending.Remove(done.OpId);
+                if (pending.Count == 0)
+                    StartChildren(plan);
+            });
+            ReceiveAny(_ => Stash.Stash());
+        });
+    }
+
+    private void StartChildren(NodePlan plan)
+    {
+        foreach (var io in plan.Io)
+            Spawn(io.ChildName, VrrpIoActor.Props(_setup.Sockets, io.Spec));
+        var notifierProps = _setup.NotifierProps?.Invoke(plan);
+        var notifier = notifierProps is null ? null : Spawn(ActorNames.Notifier, notifierProps);
+        foreach (var tracker in plan.Trackers)
+        {
+            var subscribers = new TrackerSubscribers(tracker.Subscribers.Select(s => Self.Path / s).ToList());
+            var props = tracker.Kind == TrackerKind.Interface
+                ? InterfaceTrackerActor.Props(tracker.Name, _effector, subscribers)
+                : _setup.TrackerProps?.Invoke(tracker, _effector, subscribers);
+            if (props is null)
+                _log.Warning("{Kind} tracking ({Name}) is not available in this node; instances tracking it ignore it", tracker.Kind, tracker.Name);
+            else
+                Spawn(tracker.ChildName, props);
+        }
+        foreach (var group in plan.Groups)
+            Spawn(group.ChildName, SyncGroupActor.Props(group.Config.Name, group.Config.Members.ToList(), notifier));
+        foreach (var instance in plan.Instances)
+        {
+            var links = new VrrpInstanceLinks(
+                _children[instance.IoChild],
+                _effector,
+                instance.GroupChild is null ? null : _children.GetValueOrDefault(instance.GroupChild),
+                notifier,
+                instance.TrackerChildren.Where(_children.ContainsKey).Select(c => _children[c]).ToList());
+            Spawn(instance.ChildName, VrrpInstanceActor.Props(instance.Setup, links, _setup.Clock));
+        }
+        _log.Info("node started: {Instances} VRRP instances, {Groups} sync groups, {Io} sockets, {Trackers} trackers",
+            plan.Instances.Count, plan.Groups.Count, plan.Io.Count, plan.Trackers.Count);
+        Become(Running);
+        Stash.UnstashAll();
+    }
+
+    private long _nextOp;
+
+    private void Running()
+    {
+        Receive<GetNodeChildren>(_ => Sender.Tell(new NodeChildren(_plan!, new Dictionary<string, IActorRef>(_children, StringComparer.Ordinal))));
+        Receive<StopNode>(_ => Stopping(Sender));
+    }
+
+    private void Stopping(IActorRef requester)
+    {
+        var waiting = new HashSet<string>(_plan!.Instances.Select(i => i.Setup.Name), StringComparer.Ordinal);
+        foreach (var instance in _plan.Instances)
+            _children[instance.ChildName].Tell(StopInstance.Instance);
+        void Finish()
+        {
+            var notifier = _children.GetValueOrDefault(ActorNames.Notifier);
+            if (notifier is not null)
+            {
+                // keepalived waits for the STOP notify scripts (and the groups' STOP) before it exits.
+                notifier.Tell(new Notify.StopNotifier());
+                Become(() =>
+                {
+                    Receive<Notify.NotifierStopped>(n =>
+                    {
+                        if (n.AbandonedScripts + n.AbandonedMails > 0)
+                            _log.Warning("stopping: {Scripts} notify scripts and {Mails} mails abandoned after the stop wait", n.AbandonedScripts, n.AbandonedMails);
+                        DrainEffector();
+                    });
+                    ReceiveAny(_ => { });
+                });
+                return;
+            }
+            DrainEffector();
+        }
+        void DrainEffector()
+        {
+            var statics = _children.GetValueOrDefault(ActorNames.Static);
+            if (statics is not null)
+            {
+                // keepalived removes static rules, routes and addresses at exit (vrrp_terminate_phase2).
+                statics.Tell(ReleaseStaticPlane.Instance);
+                Become(() =>
+                {
+                    Receive<StaticPlaneReleased>(_ => RemoveLinks());
+                    ReceiveAny(_ => { });
+                });
+                return;
+            }
+            RemoveLinks();
+        }
+        void RemoveLinks()
+        {
+            foreach (var vmac in _plan.Vmacs)
+                _effector.Tell(new RemoveMacvlan(++_nextOp, vmac.Name, vmac.Name));
+            // Every instance has handed its release to the effector: a status request queued behind them is the
+            // barrier that says they are applied.
+            _effector.Tell(GetEffectorStatus.Instance);
+            Become(() =>
+            {
+                Receive<EffectorStatus>(_ => requester.Tell(new NodeStopped(_plan.Instances.Count)));
+                Receive<OpCompleted>(_ => { });
+                ReceiveAny(_ => { });
+            });
+        }
+        if (waiting.Count == 0)
+        {
+            Finish();
+            return;
+        }
+        Become(() =>
+        {
+            Receive<InstanceStopped>(s =>
+            {
+                waiting.Remove(s.Instance);
+                if (waiting.Count == 0)
+                    Finish();
+            });
+            ReceiveAny(_ => { });
+        });
+    }
+
+    private IActorRef Spawn(string name, Props props)
+    {
+        var child = Context.ActorOf(props, name);
+        _children[name] = child;
+        return child;
+    }
+}
