@@ -1,3 +1,4 @@
+using KeepAlive.Actors.Notify;
 using KeepAlive.Actors.Scripts;
 using KeepAlive.Config.Model;
 using KeepAlive.Kernel.Ports;
@@ -12,14 +13,15 @@ namespace KeepAlive.Actors.Tracking;
 /// <item>The command string is split into words by <see cref="ScriptCommandLine.Split"/>; an unsplittable one drops
 /// the script.</item>
 /// <item>The user is the block's <c>user USER [GROUP]</c>, else the global <c>script_user</c>, else
-/// <c>keepalived_script</c> if it exists, else who we are (get_default_script_user); a user or group that does not
-/// exist drops the script ("Unable to set uid/gid for script").</item>
+/// <c>keepalived_script</c> if it exists, else who we are — unless <c>enable_script_security</c> (get_default_script_user,
+/// the same rule as notify scripts: <see cref="NotifyScriptUser"/>); a user or group that does not exist drops the
+/// script ("Unable to set uid/gid for script").</item>
 /// <item>A file test (<c>script "&lt;/dev/tcp/127.0.0.1/80"</c>) is run through <c>/bin/sh -c</c> with keepalived's
 /// rendering of the words, as its <c>system()</c> path does; there, a shell exit of 126 or 127 (cannot execute, not
 /// found) counts as success ("Script errors aren't server errors").</item>
 /// </list>
 /// Pure apart from the user look-up behind <see cref="IScriptUsers"/>. Not reproduced: the PATH search of a bare
-/// command name and <c>enable_script_security</c>'s checks (the configuration test reports those).
+/// command name and <c>enable_script_security</c>'s file checks (the configuration test reports those).
 /// </summary>
 /// <param name="Name">The vrrp_script name.</param>
 /// <param name="Argv">What to run: argv[0] is the program.</param>
@@ -67,17 +69,8 @@ public sealed record ScriptTrackerSettings(
             error = $"vrrp_script {config.Name}: {words.Error} - removing";
             return null;
         }
-        ScriptIdentity? identity;
-        if (config.User is { } user)
-            identity = users.Resolve(user, config.Group, out error);
-        else if (globals.ScriptUser is { } scriptUser)
-            identity = users.Resolve(scriptUser, globals.ScriptGroup, out error);
-        else
-        {
-            identity = users.DefaultIdentity(out _);
-            error = null;
-        }
-        if (identity is null)
+        var defaults = new ScriptUserDefaults(globals.ScriptUser, globals.ScriptGroup, globals.EnableScriptSecurity);
+        if (NotifyScriptUser.Resolve(new ScriptSpec(words.Words, config.User, config.Group), defaults, users, out error) is not { } identity)
         {
             error = $"unable to set uid/gid for vrrp_script {config.Name}: {error} - removing";
             return null;

@@ -70,10 +70,14 @@ public class ScriptTrackerSettingsTests
     }
 
     [Fact]
-    public void The_default_is_keepalived_script_when_it_exists()
+    public void The_default_is_keepalived_script_when_it_exists_and_script_security_requires_it()
     {
         var settings = ScriptTrackerSettings.From(Script("/bin/true"), new GlobalDefs(), new Users { HasKeepalivedScript = true }, out _);
         Assert.Equal(new ScriptIdentity(991, 991), settings!.Identity);
+        var secure = new GlobalDefs { EnableScriptSecurity = true };
+        Assert.Equal(new ScriptIdentity(991, 991), ScriptTrackerSettings.From(Script("/bin/true"), secure, new Users { HasKeepalivedScript = true }, out _)!.Identity);
+        Assert.Null(ScriptTrackerSettings.From(Script("/bin/true"), secure, new Users(), out var error));
+        Assert.Contains("keepalived_script", error, StringComparison.Ordinal);
     }
 
     [Theory]
