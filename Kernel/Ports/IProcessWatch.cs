@@ -39,7 +39,8 @@ public interface IProcessWatch : IDisposable
     KernelResult Snapshot(out IReadOnlyList<ProcessEntry> processes);
 
     /// <summary>Starts delivering events to <paramref name="handler"/> (on a background thread, one at a time, in
-    /// order) until the returned handle is disposed. Disposing it waits for a running handler call to return (unless
+    /// order) until the returned handle is disposed. The first event is a <see cref="ProcessEvent.Resync"/>, sent once
+    /// nothing can be missed any more: a snapshot taken on it, with the events that follow, is complete. Disposing it waits for a running handler call to return (unless
     /// called from the handler itself). A handler that throws does not stop the stream. Kernel trouble never throws
     /// (it becomes a Resync or a fallback); only calling this after <see cref="IDisposable.Dispose"/> does
     /// (<see cref="ObjectDisposedException"/>).</summary>
