@@ -28,6 +28,10 @@ public sealed record NodeSetup
     /// cannot be tracked here, which is reported and leaves the instances that track it unaffected by it.</summary>
     public Func<TrackerPlan, IActorRef, TrackerSubscribers, Props?>? TrackerProps { get; init; }
 
+    /// <summary>The dispatcher of the VRRP instance and I/O actors (e.g. PreciseSchedulerSetup.VrrpDispatcher, which
+    /// must then be in the ActorSystem's config); null: Akka's default.</summary>
+    public string? VrrpDispatcher { get; init; }
+
     /// <summary>Props of the node's notifier (notify scripts, FIFOs, mail) for this plan; null: none.</summary>
     public Func<NodePlan, Props?>? NotifierProps { get; init; }
 }
@@ -146,7 +150,7 @@ public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTime
     private void StartChildren(NodePlan plan)
     {
         foreach (var io in plan.Io)
-            Spawn(io.ChildName, VrrpIoActor.Props(_setup.Sockets, io.Spec));
+            Spawn(io.ChildName, OnVrrpDispatcher(VrrpIoActor.Props(_setup.Sockets, io.Spec)));
         var notifierProps = _setup.NotifierProps?.Invoke(plan);
         var notifier = notifierProps is null ? null : Spawn(ActorNames.Notifier, notifierProps);
         foreach (var tracker in plan.Trackers)
@@ -170,7 +174,7 @@ public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTime
                 instance.GroupChild is null ? null : _children.GetValueOrDefault(instance.GroupChild),
                 notifier,
                 instance.TrackerChildren.Where(_children.ContainsKey).Select(c => _children[c]).ToList());
-            Spawn(instance.ChildName, VrrpInstanceActor.Props(instance.Setup, links, _setup.Clock));
+            Spawn(instance.ChildName, OnVrrpDispatcher(VrrpInstanceActor.Props(instance.Setup, links, _setup.Clock)));
         }
         _log.Info("node started: {Instances} VRRP instances, {Groups} sync groups, {Io} sockets, {Trackers} trackers",
             plan.Instances.Count, plan.Groups.Count, plan.Io.Count, plan.Trackers.Count);
@@ -258,6 +262,8 @@ public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTime
             ReceiveAny(_ => { });
         });
     }
+
+    private Props OnVrrpDispatcher(Props props) => _setup.VrrpDispatcher is { } d ? props.WithDispatcher(d) : props;
 
     private IActorRef Spawn(string name, Props props)
     {

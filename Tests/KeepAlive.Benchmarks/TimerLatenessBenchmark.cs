@@ -22,18 +22,7 @@ public static class TimerLatenessBenchmark
 
     private sealed record Variant(string Name, string Config, Func<IDeadlineWaiter>? Waiter, string? Dispatcher = null);
 
-    /// <summary>Two threads of our own for the timer actors, away from the .NET thread pool.</summary>
-    private const string DedicatedDispatcher = """
-        vrrp-dispatcher {
-          type = ForkJoinDispatcher
-          throughput = 100
-          dedicated-thread-pool {
-            thread-count = 2
-            deadlock-timeout = 1h
-            threadtype = background
-          }
-        }
-        """;
+
 
     public static int Run(string[] args)
     {
@@ -49,7 +38,7 @@ public static class TimerLatenessBenchmark
             variants.Add(new("precise + nanosleep", PreciseSchedulerSetup.AkkaConfig, () => new NanosleepDeadlineWaiter()));
             variants.Add(new("precise + timerfd", PreciseSchedulerSetup.AkkaConfig, () => new TimerFdDeadlineWaiter()));
             variants.Add(new("precise + timerfd + SCHED_RR 10", PreciseSchedulerSetup.AkkaConfig, () => new TimerFdDeadlineWaiter(10)));
-            variants.Add(new("precise + timerfd + RR + 2 own threads", PreciseSchedulerSetup.AkkaConfig + "\n" + DedicatedDispatcher, () => new TimerFdDeadlineWaiter(10), "vrrp-dispatcher"));
+            variants.Add(new("precise + timerfd + RR + 2 own threads", PreciseSchedulerSetup.AkkaConfig + "\n" + PreciseSchedulerSetup.VrrpDispatcherConfig, () => new TimerFdDeadlineWaiter(10), PreciseSchedulerSetup.VrrpDispatcher));
             Console.WriteLine($"SCHED_RR probe: {ProbeRealTime()}");
         }
         // timers SECONDS [FILTER]: only the variants whose name contains FILTER (and the Akka default, for reference).

@@ -161,4 +161,39 @@ public sealed class NodeFaultInjectionSpecs : TestKit
         Assert.Equal(["INSTANCE \"VI_1\" BACKUP 100", "INSTANCE \"VI_1\" MASTER 100"], lines.TakeLast(2));
         Assert.Contains(b.Fifo.Lines, l => l == "GROUP \"G\" MASTER 0\n");
     }
+
+    [Fact]
+    public void A_hung_check_script_is_killed_at_its_timeout_and_its_failure_moves_mastership()
+    {
+        const string Check = "vrrp_script chk {\n script \"/bin/chk\"\n interval 1\n timeout 2\n}\n";
+        var runners = new Dictionary<string, ScriptedScriptRunner>();
+        var users = new KeepAlive.Actors.Tests.Notify.FakeScriptUsers(new() { ["root"] = (0, 0) }, [], new(0, 0));
+        ScriptedScriptRunner Runner(int successes)
+        {
+            var runner = new ScriptedScriptRunner((delay, action) => Sys.Scheduler.Advanced.ScheduleOnce(delay, action));
+            runner.EnqueueExits(Enumerable.Repeat(0, successes).ToArray());
+            return runner;
+        }
+        LabNode Start(string name, int octet, int priority, int successes)
+        {
+            var runner = runners[name] = Runner(successes);
+            Lab.Customise = s => s with { TrackerProps = TrackerPropsFactory.For(s.Config.Globals, new TrackerPorts(runner, users)) };
+            return Lab.Start(name, octet, Check + Conf(Instance("VI_1", 51, priority, "10.0.0.100/32", "track_script {\n chk\n}")));
+        }
+        var a = Start("a", 1, 150, successes: 6);                           // the 7th check hangs
+        var b = Start("b", 2, 100, successes: 1000);
+        Start("c", 3, 50, successes: 1000);
+        Lab.Run(4.5);
+        Lab.ConvergeWithin(2);
+        Assert.Equal(VrrpState.Master, Lab.Instance(a, "VI_1").State);
+
+        double hung = Lab.RunUntil(() => runners["a"].Running == 1, 5, "a's check hangs");
+        double faulted = Lab.RunUntil(() => Lab.Instance(a, "VI_1").State == VrrpState.Fault, 3, "killed at 2 s, counted as a failure");
+        _output.WriteLine($"check hung {hung:0.00} s in, a FAULT {faulted:0.00} s later");
+        Assert.InRange(faulted, 1.9, 2.5);
+        Assert.Contains(runners["a"].Runs, r => r.Killed);
+        Converged(0);
+        Assert.Equal(VrrpState.Master, Lab.Instance(b, "VI_1").State);
+        Assert.All(runners.Values, r => Assert.True(r.Running <= 1));      // at most the current check; nothing piles up
+    }
 }

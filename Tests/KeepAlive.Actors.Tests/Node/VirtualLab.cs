@@ -82,6 +82,7 @@ public sealed class VirtualLab(ActorSystem system, ManualDeadlineWaiter clock, i
         var setup = Customise(new NodeSetup
         {
             Config = loaded,
+            VrrpDispatcher = KeepAlive.Actors.Timing.PreciseSchedulerSetup.VrrpDispatcher,     // as the service runs them
             NotifierProps = fifo is null ? null : nodePlan => KeepAlive.Actors.Notify.NotifierActor.Props(
                 KeepAlive.Actors.Notify.NotifyPlanner.From(loaded, new("lab", "root"), out _),
                 new KeepAlive.Actors.Notify.NotifierPorts(

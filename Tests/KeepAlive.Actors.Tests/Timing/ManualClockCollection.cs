@@ -20,6 +20,6 @@ public sealed class ManualClockCollection
     public static string Install(ManualDeadlineWaiter clock)
     {
         PreciseSchedulerSetup.WaiterFactory = () => clock;
-        return PreciseSchedulerSetup.AkkaConfig;
+        return PreciseSchedulerSetup.AkkaConfig + "\n" + PreciseSchedulerSetup.VrrpDispatcherConfig;
     }
 }
