@@ -60,6 +60,7 @@ public sealed class NodeTrackerSpecs() : TestKit(ManualClockCollection.Install(C
         var a = Lab.Start("a", 1, Trackers + Conf(Instance("VI_1", 51, 100, "10.0.0.100/32", Tracking)));
 
         Lab.RunUntil(() => Lab.Instance(a, "VI_1").EffectivePriority == 100 + 20 - 30, 2, "file 2 × 10, nginx not running −30");
+        Lab.RunUntil(() => runner.Runs.Count == 1, 1, "the first check starts with the tracker");
         Assert.Equal(["/etc/keepalived/chk.sh", "--quick"], runner.Runs[0].Request.Argv);
         processes.Start("/usr/sbin/nginx");
         Lab.RunUntil(() => Lab.Instance(a, "VI_1").EffectivePriority == 120, 2, "nginx running");
