@@ -105,6 +105,8 @@ public static class NodePlanner
                 Source = source,
                 Destination = multicast ? group : instance.UnicastPeers[0].Address,
                 UnicastPeers = instance.UnicastPeers.Select(p => p.Address).ToList(),
+                PeerChecks = instance.UnicastPeers.Select(p => new VrrpPeer(p.Address, p.MinTtl, p.MaxTtl)).ToList(),
+                CheckUnicastSource = instance.CheckUnicastSrc || config.Globals.CheckUnicastSrc,
                 VirtualAddresses = vips,
                 MasterSet = plane.MasterSet,
                 NotTracked = plane.NotTracked,
@@ -187,38 +189,33 @@ public static class NodePlanner
                 Add(TrackerKind.Interface, t.Name, t.Weight ?? 0, t.Reverse, false, Plan(TrackerKind.Interface, t.Name, TrackerNames.Interface(t.Name)));
             foreach (var t in scripts)
             {
-                var script = config.VrrpScripts.FirstOrDefault(s => s.Name == t.Name);
-                if (script is null)
-                {
-                    problems.Add($"{who}: track_script {t.Name} is not defined; ignored");
-                    continue;
-                }
-                Add(TrackerKind.Script, t.Name, t.Weight ?? script.Weight, t.Weight is null ? script.WeightReverse : t.Reverse, false,
-                    Plan(TrackerKind.Script, t.Name, TrackerNames.Script(t.Name)) with { Script = script });
+                if (Defined(config.VrrpScripts, s => s.Name, "track_script", t) is { } script)
+                    Add(TrackerKind.Script, t.Name, t.Weight ?? script.Weight, t.Weight is null ? script.WeightReverse : t.Reverse, false,
+                        Plan(TrackerKind.Script, t.Name, TrackerNames.Script(t.Name)) with { Script = script });
             }
             foreach (var t in files)
             {
-                var file = config.TrackFiles.FirstOrDefault(f => f.Name == t.Name);
-                if (file is null)
-                {
-                    problems.Add($"{who}: track_file {t.Name} is not defined; ignored");
+                if (Defined(config.TrackFiles, f => f.Name, "track_file", t) is not { } file)
                     continue;
-                }
                 int weight = t.Weight ?? file.Weight;
                 Add(TrackerKind.File, t.Name, weight, t.Weight is null ? file.WeightReverse : t.Reverse, weight == 1,
                     Plan(TrackerKind.File, t.Name, TrackerNames.File(t.Name)) with { File = file });
             }
             foreach (var t in processes)
             {
-                var process = config.TrackProcesses.FirstOrDefault(p => p.Name == t.Name);
-                if (process is null)
-                {
-                    problems.Add($"{who}: track_process {t.Name} is not defined; ignored");
-                    continue;
-                }
-                Add(TrackerKind.Process, t.Name, t.Weight ?? process.Weight, t.Weight is null ? process.WeightReverse : t.Reverse, false,
-                    Plan(TrackerKind.Process, t.Name, TrackerNames.Process(t.Name)) with { Process = process });
+                if (Defined(config.TrackProcesses, p => p.Name, "track_process", t) is { } process)
+                    Add(TrackerKind.Process, t.Name, t.Weight ?? process.Weight, t.Weight is null ? process.WeightReverse : t.Reverse, false,
+                        Plan(TrackerKind.Process, t.Name, TrackerNames.Process(t.Name)) with { Process = process });
             }
+        }
+
+        T? Defined<T>(IEnumerable<T> all, Func<T, string> nameOf, string keyword, TrackedObject tracked)
+            where T : class
+        {
+            var found = all.FirstOrDefault(x => nameOf(x) == tracked.Name);
+            if (found is null)
+                problems.Add($"{who}: {keyword} {tracked.Name} is not defined; ignored");
+            return found;
         }
 
         if (!instance.DontTrackPrimary)

@@ -50,6 +50,12 @@ public sealed record VrrpInstanceSetup
     /// <summary>Unicast peers (adverts go to each); empty for multicast.</summary>
     public IReadOnlyList<IPAddress> UnicastPeers { get; init; } = [];
 
+    /// <summary>The unicast peers with their TTL ranges, as the receive path checks them.</summary>
+    public IReadOnlyList<VrrpPeer> PeerChecks { get; init; } = [];
+
+    /// <summary>check_unicast_src: unicast adverts from anyone but a peer are dropped.</summary>
+    public bool CheckUnicastSource { get; init; }
+
     /// <summary>Why this instance cannot run (a missing interface or source address): it stays in FAULT.</summary>
     public string? ConfigFault { get; init; }
 
@@ -181,7 +187,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             ChecksumFlavour: _setup.ChecksumFlavour, ChecksumPolicy: VrrpChecksumPolicy.Detect, Authentication: _setup.Authentication);
         _syncGroup?.Tell(new Sync.JoinSyncGroup(_setup.Name));
         _io.Tell(new RegisterInstance(s.Vrid, context, new VrrpInstanceReceiveSettings(s.Vrid, (byte)s.Priority,
-            (int)(s.AdvertIntervalMicros / VrrpTimers.MicrosPerCentisecond), _vipBytes)));
+            (int)(s.AdvertIntervalMicros / VrrpTimers.MicrosPerCentisecond), _vipBytes), _setup.PeerChecks, _setup.CheckUnicastSource));
         foreach (var other in _masterSet.Addresses.Where(a => a.Interface != _setup.Interface))
             _log.Info("{Instance}: {Address} is not on {Interface}: no gratuitous ARP/NA is sent for it", _setup.Name, other, _setup.Interface);
         if (_setup.ConfigFault is not null)

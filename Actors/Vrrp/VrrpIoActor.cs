@@ -120,6 +120,8 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
         {
             result = VrrpInstanceCheck.Check(advert, packet, target.Registration.Check, out var notes);
             if (result == VrrpDiscard.None)
+                result = VrrpPeerCheck.Check(d.Source, d.Destination, d.TtlOrHopLimit, target.Registration.Peers ?? [], target.Registration.CheckUnicastSource);
+            if (result == VrrpDiscard.None)
             {
                 target.Instance.Tell(new AdvertIn(advert.Priority, advert.IntervalCentiseconds, d.Source.GetAddressBytes(), notes, advert.ChecksumFlavour));
                 return;

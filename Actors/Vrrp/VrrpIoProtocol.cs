@@ -4,7 +4,12 @@ using KeepAlive.Kernel.Wire.Vrrp;
 namespace KeepAlive.Actors.Vrrp;
 
 /// <summary>An instance joins its interface's I/O actor: adverts for <paramref name="Vrid"/> go to the sender.</summary>
-public sealed record RegisterInstance(byte Vrid, VrrpReceiveContext Context, VrrpInstanceReceiveSettings Check);
+/// <param name="Vrid">The VRID.</param>
+/// <param name="Context">Codec settings (version, authentication, checksum flavour...).</param>
+/// <param name="Check">The instance checks (interval, addresses).</param>
+/// <param name="Peers">Its unicast peers with their TTL ranges (empty: a multicast instance).</param>
+/// <param name="CheckUnicastSource">check_unicast_src: adverts from other sources are dropped.</param>
+public sealed record RegisterInstance(byte Vrid, VrrpReceiveContext Context, VrrpInstanceReceiveSettings Check, IReadOnlyList<VrrpPeer>? Peers = null, bool CheckUnicastSource = false);
 
 /// <summary>A valid advert for the instance (the codec and the instance checks passed).</summary>
 public sealed record AdvertIn(int Priority, int IntervalCentiseconds, byte[] Source, VrrpAdvertNotes Notes, VrrpChecksumFlavour ChecksumFlavour);

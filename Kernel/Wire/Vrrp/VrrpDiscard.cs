@@ -45,4 +45,16 @@ public enum VrrpDiscard
 
     /// <summary>A v2 advert from a non-owner whose address list differs from ours (V2-R1, keepalived).</summary>
     AddressMismatch,
+
+    // ---- unicast checks (keepalived-reference.md §3.4 items 11 and 14; VrrpPeerCheck)
+
+    /// <summary>A multicast advert for a unicast instance, or a unicast one for a multicast instance
+    /// ("Expected unicast packet but received multicast packet" and the reverse).</summary>
+    WrongDestinationKind,
+
+    /// <summary>With check_unicast_src: the source is not one of the unicast peers.</summary>
+    NotAPeer,
+
+    /// <summary>The TTL / hop limit is outside the peer's configured min_ttl..max_ttl.</summary>
+    PeerTtlOutOfRange,
 }

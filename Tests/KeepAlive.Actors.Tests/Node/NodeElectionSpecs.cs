@@ -116,4 +116,24 @@ public sealed class NodeElectionSpecs() : TestKit(ManualClockCollection.Install(
         Lab.ConvergeWithin(4);
         Assert.Equal(VrrpState.Master, Lab.Instance(a, "VI_1").State);
     }
+
+    [Fact]
+    public void Unicast_peers_elect_and_with_check_unicast_src_a_stranger_is_not_heard()
+    {
+        static string Unicast(int priority, int self, int peer) => Conf(Instance("VI_1", 51, priority, "10.0.0.100/32",
+            $"unicast_src_ip 10.0.0.{self}\n check_unicast_src\n unicast_peer {{\n 10.0.0.{peer}\n }}"));
+        var a = Lab.Start("a", 1, Unicast(100, 1, 2));
+        var b = Lab.Start("b", 2, Unicast(50, 2, 1));
+        Lab.Run(4);
+        Lab.ConvergeWithin(2);
+        Assert.Equal(VrrpState.Master, Lab.Instance(a, "VI_1").State);
+
+        // A third host that lists a as its peer, with a higher priority: a does not take it as a peer's advert.
+        var stranger = Lab.Start("x", 9, Unicast(200, 9, 1));
+        Lab.Run(8);                                                          // x is MASTER after 3.2 s, then 1 advert/s
+        Assert.Equal(VrrpState.Master, Lab.Instance(a, "VI_1").State);
+        var io = Lab.Io(a, "io-eth0-v4-unicast");
+        Assert.True(io.Discards.GetValueOrDefault(KeepAlive.Kernel.Wire.Vrrp.VrrpDiscard.NotAPeer) >= 3, string.Join(", ", io.Discards));
+        Assert.Equal(VrrpState.Master, Lab.Instance(stranger, "VI_1").State);   // it hears nobody either
+    }
 }

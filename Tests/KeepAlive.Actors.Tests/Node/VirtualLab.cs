@@ -147,6 +147,9 @@ public sealed class VirtualLab(ActorSystem system, ManualDeadlineWaiter clock, i
 
     public InstanceStatus Instance(LabNode node, string name) => Instances(node).Single(i => i.Name == name);
 
+    public IoStatus Io(LabNode node, string childName) =>
+        Child(node, childName).Ask<IoStatus>(GetIoStatus.Instance, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+
     public EffectorStatus Effector(LabNode node) =>
         Child(node, ActorNames.Effector).Ask<EffectorStatus>(GetEffectorStatus.Instance, TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
 

@@ -229,7 +229,7 @@ public sealed class EffectorPlaneTests : TestKit
             }
             """));
         Assert.Empty(plane.Errors);
-        var port = new CrashOnRequestPort(Port());
+        var port = new CrashingKernelPort(Port(), crashFirstSend: false);
         var effector = Sys.ActorOf(NetlinkEffectorActor.Props(port), "effector");
         var statics = Sys.ActorOf(StaticPlaneActor.Props(plane, effector), "static");
 
@@ -255,45 +255,5 @@ public sealed class EffectorPlaneTests : TestKit
         statics.Tell(ReleaseStaticPlane.Instance);
         Assert.True(ExpectMsg<StaticPlaneReleased>(TimeSpan.FromSeconds(5)).Result.IsOk);
         Assert.False(HasAddress(Dev, "10.9.7.1") || HasAddress(Dev, "fd00:97::1") || HasRoute("main", "10.97.0.0/16") || HasRule(1097));
-    }
-
-    /// <summary>The real port, except that sending a frame throws when asked: an unexpected fault in the effector.</summary>
-    private sealed class CrashOnRequestPort(LinuxKernelPort inner) : IKernelPort
-    {
-        public volatile bool CrashNext;
-        public volatile bool Crashed;
-
-        public KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame)
-        {
-            if (!CrashNext)
-                return inner.SendFrame(interfaceName, frame);
-            CrashNext = false;
-            Crashed = true;
-            throw new InvalidOperationException("the test crashes the effector");
-        }
-
-        public KernelResult AddAddress(InterfaceAddress address) => inner.AddAddress(address);
-
-        public KernelResult RemoveAddress(InterfaceAddress address) => inner.RemoveAddress(address);
-
-        public KernelResult AddRoute(RouteSpec route) => inner.AddRoute(route);
-
-        public KernelResult RemoveRoute(RouteSpec route) => inner.RemoveRoute(route);
-
-        public KernelResult AddRule(RuleSpec rule) => inner.AddRule(rule);
-
-        public KernelResult RemoveRule(RuleSpec rule) => inner.RemoveRule(rule);
-
-        public KernelResult CreateMacvlan(MacvlanSpec link) => inner.CreateMacvlan(link);
-
-        public KernelResult DeleteLink(string name) => inner.DeleteLink(name);
-
-        public KernelResult Links(out IReadOnlyList<LinkState> links) => inner.Links(out links);
-
-        public KernelResult Addresses(out IReadOnlyList<InterfaceAddress> addresses) => inner.Addresses(out addresses);
-
-        public IIpvsPort Ipvs => inner.Ipvs;
-
-        public IDisposable Subscribe(Action<KernelEvent> onEvent) => inner.Subscribe(onEvent);
     }
 }
