@@ -174,7 +174,11 @@ public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTime
                 instance.GroupChild is null ? null : _children.GetValueOrDefault(instance.GroupChild),
                 notifier,
                 instance.TrackerChildren.Where(_children.ContainsKey).Select(c => _children[c]).ToList());
-            Spawn(instance.ChildName, OnVrrpDispatcher(VrrpInstanceActor.Props(instance.Setup, links, _setup.Clock)));
+            // Only scripts that have a tracker here can give the first result the instance waits for.
+            var startAfter = plan.Trackers.Where(t => t.Kind == TrackerKind.Script && _children.ContainsKey(t.ChildName) && t.Subscribers.Contains(instance.ChildName))
+                .Select(t => t.Key).ToList();
+            var setup = instance.Setup with { StartAfter = startAfter };
+            Spawn(instance.ChildName, OnVrrpDispatcher(VrrpInstanceActor.Props(setup, links, _setup.Clock)));
         }
         _log.Info("node started: {Instances} VRRP instances, {Groups} sync groups, {Io} sockets, {Trackers} trackers",
             plan.Instances.Count, plan.Groups.Count, plan.Io.Count, plan.Trackers.Count);

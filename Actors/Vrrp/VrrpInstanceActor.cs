@@ -56,6 +56,10 @@ public sealed record VrrpInstanceSetup
     /// <summary>check_unicast_src: unicast adverts from anyone but a peer are dropped.</summary>
     public bool CheckUnicastSource { get; init; }
 
+    /// <summary>Trackers whose first report the instance waits for before it leaves INIT (keepalived holds an
+    /// instance in its initial state until every tracked vrrp_script has a first result: num_script_init).</summary>
+    public IReadOnlyList<string> StartAfter { get; init; } = [];
+
     /// <summary>Why this instance cannot run (a missing interface or source address): it stays in FAULT.</summary>
     public string? ConfigFault { get; init; }
 
@@ -192,10 +196,24 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
             _log.Info("{Instance}: {Address} is not on {Interface}: no gratuitous ARP/NA is sent for it", _setup.Name, other, _setup.Interface);
         if (_setup.ConfigFault is not null)
             _log.Error("{Instance}: {Fault}; staying in FAULT", _setup.Name, _setup.ConfigFault);
-        Step(new VrrpInput.Start(_clock(), Faulted: _setup.ConfigFault is not null));
+        _awaiting = new HashSet<string>(_setup.StartAfter, StringComparer.Ordinal);
+        if (_awaiting.Count == 0)
+            Step(new VrrpInput.Start(_clock(), Faulted: _setup.ConfigFault is not null));
+        else
+            _log.Info("{Instance}: waiting in INIT for the first result of {Trackers}", _setup.Name, string.Join(", ", _awaiting));
         // Trackers answer with what they know now; a restarted instance learns its faults and weights again.
         foreach (var tracker in _links.Trackers ?? [])
             tracker.Tell(Tracking.QueryTracked.Instance);
+    }
+
+    private HashSet<string> _awaiting = [];
+
+    /// <summary>Starts the machine once the last awaited tracker has reported, with the fault state they give.</summary>
+    private void StartWhenReported(string tracker)
+    {
+        if (_awaiting.Count == 0 || !_awaiting.Remove(tracker) || _awaiting.Count > 0)
+            return;
+        Step(new VrrpInput.Start(_clock(), Faulted: _trackers.Values.Any(t => t.Faulting) || _setup.ConfigFault is not null));
     }
 
     /// <summary>A restarted instance starts afresh as BACKUP: whatever it held as MASTER is released first.</summary>
@@ -250,6 +268,7 @@ public sealed class VrrpInstanceActor : ReceiveActor, IWithTimers
         }
         if (faulted != wasFaulted)
             Step(new VrrpInput.FaultChanged(now, faulted));
+        StartWhenReported(report.Tracker);
     }
 
     /// <summary>keepalived_netlink.c <c>netlink_if_address_filter</c>: a VIP or eVIP (not no_track) of a MASTER was

@@ -89,4 +89,20 @@ public sealed class NodeTrackerSpecs() : TestKit(ManualClockCollection.Install(C
         Assert.Contains(problems, p => p.StartsWith("script tracking is not available", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("process tracking is not available", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void An_instance_waits_in_init_for_the_first_result_of_its_scripts()
+    {
+        var runner = new ScriptedScriptRunner();
+        var users = new KeepAlive.Actors.Tests.Notify.FakeScriptUsers(new() { ["root"] = (0, 0) }, [], new(0, 0));
+        Lab.Customise = s => s with { TrackerProps = TrackerPropsFactory.For(s.Config.Globals, new TrackerPorts(runner, users)) };
+        var a = Lab.Start("a", 1, "vrrp_script chk {\n script \"/bin/chk\"\n interval 1\n timeout 10\n}\n"
+            + Conf(Instance("VI_1", 51, 100, "10.0.0.100/32", "track_script {\n chk\n}")));
+        Lab.Run(5);                                                        // the first check is still running
+        Assert.Equal(VrrpState.Initialize, Lab.Instance(a, "VI_1").State);
+        Assert.Empty(Vips(a));
+        runner.Runs[0].Exit(0);
+        Lab.RunUntil(() => Lab.Instance(a, "VI_1").State == VrrpState.Backup, 0.5, "leaves INIT at the first result");
+        Lab.RunUntil(() => Lab.Instance(a, "VI_1").State == VrrpState.Master, 4, "then elects as usual");
+    }
 }
