@@ -57,7 +57,7 @@ public static class ConfigTestCommand
         return result.HasErrors ? 4 : 0;
     }
 
-    private static ConfigLoadResult Load(ParsedOptions options, ICliEnvironment env, out string path)
+    internal static ConfigLoadResult Load(ParsedOptions options, ICliEnvironment env, out string path)
     {
         path = options.Value("use-file") ?? KeepAliveCli.DefaultConfigFile;
         if (!path.StartsWith('/'))

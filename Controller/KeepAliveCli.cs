@@ -64,8 +64,10 @@ public static class KeepAliveCli
             }
             if (parsed.Has("dump-json"))
                 return ConfigTestCommand.DumpJson(parsed, stdout, stderr, env);
-            stderr.WriteLine("keepalive: running the VRRP/LVS service is not supported yet in this build; " +
-                "use -t/--config-test to check a configuration (see README.md, 'What works today')");
+            if (parsed.Has("dont-fork") && !OperatingSystem.IsWindows())
+                return Service.ForegroundService.Run(parsed, stdout, stderr, env);
+            stderr.WriteLine("keepalive: detaching into the background is not supported yet in this build; run it with -n " +
+                "(--dont-fork, as under systemd), or use -t/--config-test to check a configuration");
             return UsageError;
         }
         return ConfigTestCommand.Run(parsed, stdout, stderr, env);

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using KeepAlive.Privileged.Tests.Kernel;
+using Xunit.Abstractions;
+
+namespace KeepAlive.Privileged.Tests.Interop;
+
+/// <summary>Our service (<c>keepalive -n</c>) and keepalived 2.2.7 on a veth pair between two of our namespaces:
+/// ours (priority 150) becomes MASTER and holds the VIP, keepalived stays BACKUP; on SIGTERM ours sends priority 0,
+/// releases the VIP and exits 0, and keepalived takes over in skew time.</summary>
+[Collection("privileged")]
+public sealed class KeepAliveServiceTests(ITestOutputHelper output) : IDisposable
+{
+    private VethNamespacePair? _pair;
+
+    private VethNamespacePair Pair => _pair ??= new VethNamespacePair();
+
+    public void Dispose() => _pair?.Dispose();
+
+    private static string Config(string iface, int priority) => $$"""
+        global_defs {
+            router_id ka-{{priority}}
+            vrrp_version 3
+        }
+        vrrp_instance VI_1 {
+            state BACKUP
+            interface {{iface}}
+            virtual_router_id 61
+            priority {{priority}}
+            advert_int 1
+            virtual_ipaddress {
+                10.7.0.100/24
+            }
+        }
+        """;
+
+    private bool HasVip(NetworkNamespace ns) => ns.Exec("ip", ["-4", "addr", "show"], TimeSpan.FromSeconds(5)).Output.Contains("10.7.0.100/24", StringComparison.Ordinal);
+
+    private static bool Eventually(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (condition())
+                return true;
+            Thread.Sleep(20);
+        }
+        return condition();
+    }
+
+    [SkippableFact]
+    public void Ours_is_master_over_keepalived_and_hands_over_with_priority_zero_on_sigterm()
+    {
+        Privilege.Require("keepalived", "ip", "dotnet");
+        using var peer = new KeepalivedProcess(Pair.B.Name, Config(VethNamespacePair.InterfaceB, 100));
+        using var ours = new KeepAliveProcess(Pair.A.Name, Config(VethNamespacePair.InterfaceA, 150));
+        var started = Stopwatch.StartNew();
+        Assert.True(Eventually(() => HasVip(Pair.A), TimeSpan.FromSeconds(15)), "ours never held the VIP:\n" + ours + "\n--- keepalived:\n" + peer);
+        output.WriteLine($"ours MASTER with the VIP {started.Elapsed.TotalSeconds:0.00} s after start (down timer 3 × 1 s + skew 0.41 s)");
+        Thread.Sleep(3000);                                                  // keepalived hears us and stays BACKUP
+        Assert.True(HasVip(Pair.A));
+        Assert.False(HasVip(Pair.B), "keepalived took the VIP while ours is MASTER:\n" + peer);
+
+        var handover = Stopwatch.StartNew();
+        Assert.True(ours.Terminate(TimeSpan.FromSeconds(20)), "ours did not exit on SIGTERM:\n" + ours);
+        Assert.Equal(0, ours.ExitCode);
+        Assert.False(HasVip(Pair.A), "ours left the VIP behind");
+        Assert.True(peer.WaitFor("Entering MASTER STATE", TimeSpan.FromSeconds(3)), "keepalived did not take over:\n" + peer);
+        output.WriteLine($"SIGTERM → keepalived MASTER: {handover.Elapsed.TotalMilliseconds:0} ms (skew for 100 at 1 s: 609 ms; without priority 0: 3.6 s)");
+        Assert.True(handover.Elapsed < TimeSpan.FromSeconds(3.4), "no priority-0 handover: " + handover.Elapsed);
+        Assert.True(Eventually(() => HasVip(Pair.B), TimeSpan.FromSeconds(2)));
+    }
+}
