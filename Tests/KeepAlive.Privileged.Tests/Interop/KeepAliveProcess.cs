@@ -59,6 +59,13 @@ public sealed class KeepAliveProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>SIGTERM to our process, without waiting.</summary>
+    public void SignalTerm() =>
+        Privilege.Run("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+
+    /// <summary>Waits for the process to exit.</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
     /// <summary>SIGTERM to our process (ip netns exec execs dotnet, so the pid is ours); true when it exited within
     /// <paramref name="timeout"/>.</summary>
     public bool Terminate(TimeSpan timeout)

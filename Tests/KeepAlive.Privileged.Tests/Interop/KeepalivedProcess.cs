@@ -63,6 +63,27 @@ public sealed class KeepalivedProcess : IDisposable
 
     public override string ToString() => string.Join('\n', Log.TakeLast(40));
 
+    /// <summary>SIGTERM to keepalived's own pid, without waiting (its VRRP child then sends priority 0).</summary>
+    public void SignalTerm() =>
+        Privilege.Run("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+
+    /// <summary>A hard failure as the lab makes it: the parent frozen (SIGSTOP), the VRRP child SIGKILLed (its pid from
+    /// the -r pid file: killing only the parent would make the child stop gracefully through PDEATHSIG), then the
+    /// parent SIGKILLed.</summary>
+    public void KillHard()
+    {
+        string pid = _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Privilege.Run("kill", ["-STOP", pid], TimeSpan.FromSeconds(5));
+        var childPidFile = Path.Combine(_dir, "v.pid");
+        if (File.Exists(childPidFile) && int.TryParse(File.ReadAllText(childPidFile).Trim(), out int child) && child > 1)
+            Privilege.Run("kill", ["-KILL", child.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+        Privilege.Run("kill", ["-KILL", pid], TimeSpan.FromSeconds(5));
+        _process.WaitForExit(5000);
+    }
+
+    /// <summary>How many log lines contain <paramref name="text"/>.</summary>
+    public int Count(string text) => Log.Count(l => l.Contains(text, StringComparison.Ordinal));
+
     private void Add(string? line)
     {
         if (line is null)
@@ -71,8 +92,13 @@ public sealed class KeepalivedProcess : IDisposable
             _log.Add(line);
     }
 
+    private bool _disposed;
+
     public void Dispose()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         try
         {
             if (!_process.HasExited)
