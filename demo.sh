@@ -31,5 +31,6 @@ else
   keepalive --dump-json --use-file "$samples/keepalived.conf" 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-print(json.dumps({"vrrp_instances": d["vrrp_instances"][:1], "virtual_servers": d["virtual_servers"][:1]}, indent=2))' | head -80
+text = json.dumps({"vrrp_instances": d["vrrp_instances"][:1], "virtual_servers": d["virtual_servers"][:1]}, indent=2)
+print("\n".join(text.splitlines()[:80]))'
 fi
