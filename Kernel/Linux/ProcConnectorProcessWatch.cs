@@ -31,8 +31,7 @@ public sealed class ProcConnectorProcessWatch : IProcessWatch
 
     private readonly ProcScanProcessWatch _scanner;
     private readonly int _receiveBufferBytes;
-    private readonly object _lock = new();
-    private readonly List<ProcessEventThread> _subscriptions = [];
+    private readonly ProcessEventThreadSet _subscriptions = new();
     private volatile bool _disposed;
     private int _overflows;
 
@@ -88,8 +87,7 @@ public sealed class ProcConnectorProcessWatch : IProcessWatch
                 Forget(thread!);
             });
         }
-        lock (_lock)
-            _subscriptions.Add(thread);
+        _subscriptions.Add(thread);
         thread.Start();
         return thread;
     }
@@ -98,18 +96,10 @@ public sealed class ProcConnectorProcessWatch : IProcessWatch
     public void Dispose()
     {
         _disposed = true;
-        ProcessEventThread[] threads;
-        lock (_lock)
-            threads = [.. _subscriptions];
-        foreach (var t in threads)
-            t.Dispose();
+        _subscriptions.DisposeAll();
     }
 
-    private void Forget(ProcessEventThread thread)
-    {
-        lock (_lock)
-            _subscriptions.Remove(thread);
-    }
+    private void Forget(ProcessEventThread thread) => _subscriptions.Forget(thread);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct SockaddrNl

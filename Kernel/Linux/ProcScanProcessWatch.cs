@@ -23,8 +23,7 @@ public sealed class ProcScanProcessWatch : IProcessWatch
 
     private const int StatBytes = 1024;
     private readonly string _root;
-    private readonly object _subscriptionsLock = new();
-    private readonly List<ProcessEventThread> _subscriptions = [];
+    private readonly ProcessEventThreadSet _subscriptions = new();
     private volatile bool _disposed;
 
     /// <param name="procRoot">Where procfs is mounted (tests may point elsewhere).</param>
@@ -108,8 +107,7 @@ public sealed class ProcScanProcessWatch : IProcessWatch
         ObjectDisposedException.ThrowIf(_disposed, this);
         ProcessEventThread? thread = null;
         thread = new ProcessEventThread("ka-procscan", handler, t => PollLoop(t, $"subscribed: scanning {_root} every {PollInterval.TotalMilliseconds} ms"), () => Forget(thread!));
-        lock (_subscriptionsLock)
-            _subscriptions.Add(thread);
+        _subscriptions.Add(thread);
         thread.Start();
         return thread;
     }
@@ -118,11 +116,7 @@ public sealed class ProcScanProcessWatch : IProcessWatch
     public void Dispose()
     {
         _disposed = true;
-        ProcessEventThread[] threads;
-        lock (_subscriptionsLock)
-            threads = [.. _subscriptions];
-        foreach (var t in threads)
-            t.Dispose();
+        _subscriptions.DisposeAll();
     }
 
     /// <summary>The scan loop, also the proc connector's fallback: baseline, Resync, then diffs every interval.</summary>
@@ -156,11 +150,7 @@ public sealed class ProcScanProcessWatch : IProcessWatch
         }
     }
 
-    private void Forget(ProcessEventThread thread)
-    {
-        lock (_subscriptionsLock)
-            _subscriptions.Remove(thread);
-    }
+    private void Forget(ProcessEventThread thread) => _subscriptions.Forget(thread);
 
     private const int ENOENT = 2;
     private const int EACCES = 13;
