@@ -58,7 +58,6 @@ public sealed record NodePlan(
     IReadOnlyList<TrackerPlan> Trackers,
     IReadOnlyList<GroupPlan> Groups,
     IReadOnlyList<InstancePlan> Instances,
-    Effector.KernelSet Configured,
     IReadOnlyList<string> Problems)
 {
     /// <summary>The use_vmac macvlans to create before the I/O actors open their sockets.</summary>

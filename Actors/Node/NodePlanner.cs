@@ -34,7 +34,6 @@ public static class NodePlanner
         var trackers = new Dictionary<string, (TrackerPlan Plan, List<string> Subscribers)>(StringComparer.Ordinal);
         var instances = new List<InstancePlan>();
         var usedNames = new HashSet<string>(StringComparer.Ordinal);
-        var configured = new List<KernelSet>();
         var vmacs = new List<MacvlanSpec>();
 
         foreach (var instance in config.VrrpInstances)
@@ -75,7 +74,6 @@ public static class NodePlanner
             }
 
             var vips = plane.VirtualAddresses;
-            configured.Add(plane.MasterSet);
             var group = instance.McastDestination ?? (instance.Family == AddressFamily.InterNetworkV6 ? config.Globals.McastGroup6 : config.Globals.McastGroup4);
             source ??= instance.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
             bool owner = instance.Priority == 255;
@@ -128,7 +126,6 @@ public static class NodePlanner
             trackers.Values.Select(t => t.Plan with { Subscribers = t.Subscribers.Distinct().ToList() }).ToList(),
             groups,
             instances,
-            Union(configured),
             problems)
         {
             Vmacs = vmacs.DistinctBy(v => v.Name).ToList(),
