@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using KeepAlive.Config.Model;
+using KeepAlive.Kernel.Wire.Vrrp;
 
 namespace KeepAlive.Actors.Node;
 
@@ -10,8 +11,6 @@ public static class ActorNames
     public const string Effector = "effector";
     public const string Notifier = "notify";
     public const string Static = "static";
-    private static readonly System.Net.IPAddress StandardGroup4 = System.Net.IPAddress.Parse("224.0.0.18");
-    private static readonly System.Net.IPAddress StandardGroup6 = System.Net.IPAddress.Parse("ff02::12");
 
     public static string Instance(VrrpInstanceKey key)
     {
@@ -19,7 +18,7 @@ public static class ActorNames
         if (key.Unicast)
             name += "-unicast";
         // The standard VRRP groups are left out; another group or a unicast source is part of the identity.
-        if (key.Address is not null && (key.Unicast || !(key.Address.Equals(StandardGroup4) || key.Address.Equals(StandardGroup6))))
+        if (key.Address is not null && (key.Unicast || !(key.Address.Equals(VrrpConstants.MulticastGroupV4) || key.Address.Equals(VrrpConstants.MulticastGroupV6))))
             name += "-" + Escape(key.Address.ToString());
         if (key.Vmac)
             name += "-vmac";

@@ -45,10 +45,10 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
     }
 
     /// <summary>The VRRP IPv4 multicast group, 224.0.0.18.</summary>
-    public static IPAddress IPv4Group { get; } = IPAddress.Parse("224.0.0.18");
+    public static IPAddress IPv4Group => KeepAlive.Kernel.Wire.Vrrp.VrrpConstants.MulticastGroupV4;
 
     /// <summary>The VRRP IPv6 multicast group, ff02::12.</summary>
-    public static IPAddress IPv6Group { get; } = IPAddress.Parse("ff02::12");
+    public static IPAddress IPv6Group => KeepAlive.Kernel.Wire.Vrrp.VrrpConstants.MulticastGroupV6;
 
     /// <summary>The interface the socket is bound to.</summary>
     public string InterfaceName { get; }
