@@ -35,6 +35,9 @@ public sealed class KeepAliveProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>SIGKILL (a crash: nothing is released), without waiting.</summary>
+    public void KillHard() => _process.Signal("KILL");
+
     /// <summary>SIGTERM, without waiting.</summary>
     public void SignalTerm() => _process.Signal("TERM");
 
