@@ -183,7 +183,7 @@ client_neighbour() { # VIP -> "VIP is at MAC (node)" from the client's ARP table
 
 timings() { # PHASE T0
   DEMO_PCAP=$TMP/lab.pcap DEMO_LAB=$REPO/demo/lab.env DEMO_MODEL1=$TMP/node1.json DEMO_MODEL2=$TMP/node2.json \
-    "$PY" demo/demo.py timings "$1" "$2" | tee -a "$TMP/timings.txt"
+    "$PY" -I -S demo/demo.py timings "$1" "$2" | tee -a "$TMP/timings.txt"
   [[ ${PIPESTATUS[0]} -eq 0 ]] || fail "no timings for $1 in the capture"
 }
 
@@ -205,7 +205,7 @@ ip netns exec "$NS_LB1" dotnet "$DLL" --dump-json -f demo/node1.conf >"$TMP/node
 ip netns exec "$NS_LB2" dotnet "$DLL" --dump-json -f demo/node2.conf >"$TMP/node2.json" 2>"$TMP/node2.err" & m2=$!
 wait "$m1" || fail "demo/node1.conf does not load: $(cat "$TMP/node1.err")"
 wait "$m2" || fail "demo/node2.conf does not load: $(cat "$TMP/node2.err")"
-read -r VIPS ADV VERSION P1 P2 < <("$PY" -c '
+read -r VIPS ADV VERSION P1 P2 < <("$PY" -I -S -c '
 import json, sys
 m1, m2 = (json.load(open(p)) for p in sys.argv[1:3])
 vips = sorted({a["address"] for i in m1["vrrp_instances"] for a in i["virtual_ip_addresses"]})
@@ -239,12 +239,10 @@ timings election "$T_ELECT"
 # 4. The client reaches the VIPs (answered by lb1, whose MAC the client learnt by ARP).
 echo
 say "client: one ICMP echo to each VIP"
-for vip in "${VIP_LIST[@]}"; do
-  ip netns exec "$NS_CLIENT" "$PY" demo/demo.py ping "$vip" 1 || fail "the client got no reply from $vip"
-done
+ip netns exec "$NS_CLIENT" "$PY" -I -S demo/demo.py ping "${VIP_LIST[@]}" || fail "the client got no reply from a VIP"
 client_neighbour "${VIP_LIST[0]}"
 # From now on the client sends an echo request to the first VIP every 20 ms: the capture shows where they go.
-ip netns exec "$NS_CLIENT" "$PY" demo/demo.py probe "${VIP_LIST[0]}" 0.02 60 >"$TMP/probe.out" 2>&1 &
+ip netns exec "$NS_CLIENT" "$PY" -I -S demo/demo.py probe "${VIP_LIST[0]}" 0.02 60 >"$TMP/probe.out" 2>&1 &
 STARTED+=("$!")
 wait_until 10 grep -q probing "$TMP/probe.out" || fail "the client's probe did not start: $(cat "$TMP/probe.out")"
 sleep 0.3

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Helpers of ../demo.sh (python3 standard library only).
 
-  demo.py ping ADDR [COUNT]            ICMP echo from this namespace (the lab has no ping binary); exit 0 if all answered
+  demo.py ping ADDR...                 one ICMP echo to each address (no ping binary needed); exit 0 if all answered
   demo.py probe ADDR INTERVAL SECONDS  one echo request every INTERVAL s for at most SECONDS (replies seen in the capture)
   demo.py timings PHASE T0             reads the capture and prints what happened after T0 (epoch seconds)
 
@@ -53,20 +53,20 @@ def _replies(sock, ident, wait):
                 out.append((seq, time.monotonic()))
 
 
-def ping(addr, count=1):
+def ping(addrs):
     ident = os.getpid() & 0xFFFF
     with socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP) as sock:
         answered = 0
-        for seq in range(1, count + 1):
+        for seq, addr in enumerate(addrs, start=1):
             sent = time.monotonic()
             _echo(sock, addr, ident, seq)
             got = [t for s, t in _replies(sock, ident, 1.0) if s == seq]
             if got:
                 answered += 1
-                print(f"    echo reply from {addr}: seq {seq}, {(got[0] - sent) * 1000:.2f} ms")
+                print(f"    echo reply from {addr} in {(got[0] - sent) * 1000:.2f} ms")
             else:
-                print(f"    no reply from {addr} within 1 s (seq {seq})")
-    return 0 if answered == count else 1
+                print(f"    no reply from {addr} within 1 s")
+    return 0 if answered == len(addrs) else 1
 
 
 def probe(addr, interval, seconds):
@@ -311,7 +311,7 @@ def timings(phase, t0):
 
 def main(argv):
     if len(argv) >= 2 and argv[0] == "ping":
-        return ping(argv[1], int(argv[2]) if len(argv) > 2 else 1)
+        return ping(argv[1:])
     if len(argv) == 4 and argv[0] == "probe":
         return probe(argv[1], float(argv[2]), float(argv[3]))
     if len(argv) == 3 and argv[0] == "timings":
