@@ -34,7 +34,10 @@ config_test() {
   # The samples name eth0; on a host without eth0, check a copy that names this host's first interface instead.
   local samples=Controller/samples iface
   if [ ! -e /sys/class/net/eth0 ]; then
-    iface=$(ls /sys/class/net | grep -v '^lo$' | head -n1 || true)
+    iface=
+    for f in /sys/class/net/*; do
+      if [[ ${f##*/} != lo ]]; then iface=${f##*/}; break; fi
+    done
     if [ -n "$iface" ]; then
       CT_TMP=$(mktemp -d); trap 'rm -rf "$CT_TMP"' EXIT
       for f in "$samples"/*.conf; do sed "s/eth0/$iface/g" "$f" > "$CT_TMP/$(basename "$f")"; done
@@ -182,8 +185,8 @@ client_neighbour() { # VIP -> "VIP is at MAC (node)" from the client's ARP table
 }
 
 timings() { # PHASE T0: the numbers, from the capture (a second look a moment later if the packets are not in yet)
-  local try out
-  for try in 1 2 3; do
+  local out _
+  for _ in 1 2 3; do
     if out=$(DEMO_PCAP=$TMP/lab.pcap DEMO_LAB=$REPO/demo/lab.env DEMO_MODEL1=$TMP/node1.json DEMO_MODEL2=$TMP/node2.json \
                "$PY" -I -S demo/demo.py timings "$1" "$2" 2>&1); then
       printf '%s\n' "$out" | tee -a "$TMP/timings.txt"
