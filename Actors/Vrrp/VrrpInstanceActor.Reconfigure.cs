@@ -10,6 +10,14 @@ namespace KeepAlive.Actors.Vrrp;
 /// <paramref name="Links"/> from now on and keep the runtime state (VRRP state, timers' phase, counters).</summary>
 public sealed record Reconfigure(VrrpInstanceSetup Setup, VrrpInstanceLinks Links);
 
+/// <summary>A reload removed this instance (keepalived <c>clear_diff_vrrp</c>): a MASTER sends priority 0 and
+/// releases what it holds; the notifier is told DELETED (FAULT without notify_deleted; nothing for an instance in FAULT)
+/// instead of STOP; the I/O actor forgets it. Answered with <see cref="InstanceStopped"/> once the release is queued.</summary>
+public sealed record RemoveInstance
+{
+    public static RemoveInstance Instance { get; } = new();
+}
+
 /// <summary>What an instance actor keeps across its restarts: the setup and links of the last reload (null: those of
 /// its Props).</summary>
 public sealed class VrrpInstanceMemory
@@ -43,6 +51,7 @@ public sealed partial class VrrpInstanceActor
         Receive<Reconfigure>(OnReconfigure);
         Receive<OpCompleted>(d => d.OpId == _replaceOp, OnReplaced);
         Receive<RetryReplace>(_ => OnRetryReplace());
+        Receive<RemoveInstance>(_ => OnRemove());
     }
 
     /// <summary>The receive registration of the current setup.</summary>
@@ -116,6 +125,21 @@ public sealed partial class VrrpInstanceActor
                 _effector.Tell(new SendFrames(++_nextOp, _setup.Interface, frames));
             }
         }
+    }
+
+    private void OnRemove()
+    {
+        var notifier = _links.Notifier;
+        bool wasFault = _state.State == VrrpState.Fault;
+        _links = _links with { Notifier = null };          // DELETED, not STOP
+        Step(new VrrpInput.Shutdown(_clock()));
+        if (_stale.Count > 0)
+            _effector.Tell(new ReleaseAddresses(++_nextOp, _setup.Name, _stale));
+        _stale = KernelSet.Empty;
+        notifier?.Tell(new Notify.InstanceDeleted(_setup.Name, wasFault, _state.EffectivePriority));
+        _io.Tell(new UnregisterInstance(_setup.Settings.Vrid, Self));
+        _log.Info("{Instance}: removed by the reload", _setup.Name);
+        Sender.Tell(new InstanceStopped(_setup.Name));
     }
 
     private bool Faulted => _trackers.Values.Any(t => t.Faulting) || _setup.ConfigFault is not null;
