@@ -1,4 +1,5 @@
 using System.Net;
+using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using KeepAlive.Actors.Node;
 using KeepAlive.Actors.Tests.Timing;
@@ -95,5 +96,130 @@ public sealed class NodeReloadSpecs : TestKit
             Assert.InRange(gap, 1 - Step - 1e-9, 1 + Step + 1e-9);
         }
         Assert.DoesNotContain(adverts.Keys, k => k.Source.Equals(b.Address));      // b stayed BACKUP, silent
+    }
+
+    private static IReadOnlyList<KernelOp> Since(LabNode node, int count) => node.Kernel.Log.Skip(count).ToList();
+
+    [Fact]
+    public void Adding_one_vip_and_removing_another_on_a_master_is_exactly_two_kernel_ops_and_garps_for_the_new_one()
+    {
+        const string Before = "10.0.0.100/32\n 10.0.0.110/32";
+        const string After = "10.0.0.100/32\n 10.0.0.120/32";
+        var (a, b) = TwoNodes(p => Config(p, Before));
+        var transitions = Transitions();
+        int opsA = a.Kernel.Log.Count, opsB = b.Kernel.Log.Count;
+        ConfigApplied? applied = null;
+        var adverts = Lab.RecordAdverts(5, t =>
+        {
+            if (Math.Abs(t - 2) < Step / 2)
+            {
+                applied = Lab.Reload(a, Config(150, After));
+                Lab.Reload(b, Config(100, After));
+            }
+        });
+        Assert.Equal(["vrrp-eth0-v4-51"], applied!.Reconfigured);
+        var ops = Since(a, opsA);
+        _output.WriteLine(string.Join("\n", ops));
+        Assert.Equal([(KernelOpKind.AddAddress, "10.0.0.120/32 dev eth0"), (KernelOpKind.RemoveAddress, "10.0.0.110/32 dev eth0")],
+            ops.Where(o => o.Kind != KernelOpKind.SendFrame).Select(o => (o.Kind, o.Target)));
+        var frames = a.Kernel.Frames.TakeLast(ops.Count(o => o.Kind == KernelOpKind.SendFrame)).ToList();
+        Assert.Equal(5, frames.Count);                                        // garp_master_repeat, for the new VIP only
+        Assert.All(frames, f => Assert.Equal(IPAddress.Parse("10.0.0.120").GetAddressBytes(), f.Frame[28..32]));
+        Assert.Empty(Since(b, opsB));                                         // a BACKUP holds nothing
+        Assert.False(transitions.HasMessages);
+        foreach (byte vrid in new byte[] { 51, 52, 53 })
+            Assert.InRange(MaxGap(adverts, a.Address, vrid), 1 - Step - 1e-9, 1 + Step + 1e-9);
+        Assert.Equal(["10.0.0.100/32 dev eth0", "10.0.0.101/32 dev eth0", "10.0.0.102/32 dev eth0", "10.0.0.120/32 dev eth0"],
+            Vips(a).Select(v => v.ToString()).Order());
+        Assert.Null(Lab.Violation());
+    }
+
+    [Fact]
+    public void Removing_a_master_instance_sends_priority_zero_and_the_peer_takes_over_in_skew_time()
+    {
+        var (a, b) = TwoNodes(p => Config(p));
+        var transitions = Transitions();
+        int sent = Lab.Network.Sent.Count;
+        var applied = Lab.Reload(a, Conf(Instance("VI_2", 52, 150, "10.0.0.101/32"), Instance("VI_3", 53, 150, "10.0.0.102/32"),
+            "vrrp_sync_group G {\n group {\n VI_2\n VI_3\n }\n}"));
+        Assert.Equal(["vrrp-eth0-v4-51"], applied.Stopped);
+        Assert.Contains("track-interface-eth0", applied.Reconfigured);    // one subscriber fewer
+        Assert.DoesNotContain(Vips(a), v => v.Address.ToString() == "10.0.0.100");   // released before the answer
+        Assert.Contains(Lab.Network.Sent.Skip(sent), d => d.Source.Equals(a.Address) && d.Payload.Span[1] == 51 && d.Payload.Span[2] == 0);
+        // Skew time of 100 at 1 s: 0.61 s, against 3.61 s of master-down without the priority-0 advert.
+        double took = Lab.RunUntil(() => Lab.Instance(b, "VI_1").State == VrrpState.Master, 1.5, "b takes VI_1 over");
+        _output.WriteLine($"b MASTER of VI_1 {took:0.00} s after the reload");
+        Assert.InRange(took, 0.55, 1.0);
+        transitions.ExpectMsg<InstanceStateChanged>(e => e.Instance == "VI_1" && e.To == VrrpState.Stopped);
+        transitions.ExpectMsg<InstanceStateChanged>(e => e.Instance == "VI_1" && e.To == VrrpState.Master);
+        Lab.Run(2);
+        Assert.False(transitions.HasMessages);                               // VI_2 and VI_3 untouched everywhere
+        Assert.All(Lab.Instances(a), s => Assert.Equal(VrrpState.Master, s.State));
+        Assert.DoesNotContain("vrrp-eth0-v4-51", Lab.Children(a).Children.Keys);
+        Assert.Null(Lab.Violation());
+    }
+
+    [Fact]
+    public void An_added_instance_starts_and_elects_and_the_others_are_untouched()
+    {
+        var (a, b) = TwoNodes(p => Config(p));
+        var transitions = Transitions();
+        string With4(int p) => Config(p, extra: Instance("VI_4", 54, p, "10.0.0.103/32"));
+        var applied = Lab.Reload(a, With4(150));
+        Assert.Equal(["vrrp-eth0-v4-54"], applied.Started);
+        Assert.Contains("track-interface-eth0", applied.Reconfigured);
+        Assert.Contains("vrrp-eth0-v4-51", applied.Unchanged);
+        Lab.Reload(b, With4(100));
+        Lab.RunUntil(() => Lab.Instance(a, "VI_4").State == VrrpState.Master, 4, "a's VI_4 elected");
+        Lab.ConvergeWithin(1);
+        var entered = new List<InstanceStateChanged>();
+        while (transitions.HasMessages)
+            entered.Add(transitions.ExpectMsg<InstanceStateChanged>());
+        Assert.All(entered, e => Assert.Equal("VI_4", e.Instance));
+        Assert.Equal(VrrpState.Backup, Lab.Instance(b, "VI_4").State);
+    }
+
+    [Fact]
+    public void A_renamed_instance_is_reconfigured_and_keeps_its_state_and_addresses()
+    {
+        var (a, b) = TwoNodes(p => Config(p));
+        var transitions = Transitions();
+        int opsA = a.Kernel.Log.Count;
+        string Renamed(int p) => Config(p).Replace("vrrp_instance VI_1 {", "vrrp_instance WEB {");
+        var applied = Lab.Reload(a, Renamed(150));
+        Lab.Reload(b, Renamed(100));
+        Assert.Equal(["vrrp-eth0-v4-51"], applied.Reconfigured);
+        Assert.Equal(VrrpState.Master, Lab.Instance(a, "WEB").State);
+        Assert.Empty(Since(a, opsA));                                         // same addresses: nothing removed and added again
+        Assert.Contains("WEB", Lab.Effector(a).Held.Keys);                    // the effector's owner follows the name
+        Assert.DoesNotContain("VI_1", Lab.Effector(a).Held.Keys);
+        Lab.Run(3);
+        Assert.False(transitions.HasMessages);
+        Assert.Null(Lab.Violation());
+    }
+
+    [Fact]
+    public void Moving_instances_into_and_out_of_a_sync_group_updates_its_members_without_a_restart()
+    {
+        var (a, b) = TwoNodes(p => Config(p));
+        var transitions = Transitions();
+        var before = Lab.Child(a, "vrrp-eth0-v4-51");
+        string Moved(int p) => Config(p).Replace(" VI_2\n VI_3\n", " VI_1\n VI_2\n");
+        var applied = Lab.Reload(a, Moved(150));
+        Lab.Reload(b, Moved(100));
+        Assert.Contains("sync-G", applied.Reconfigured);
+        Assert.Contains("vrrp-eth0-v4-51", applied.Reconfigured);
+        Assert.Contains("vrrp-eth0-v4-53", applied.Reconfigured);
+        Assert.Empty(applied.Started);
+        Assert.Same(before, Lab.Child(a, "vrrp-eth0-v4-51"));                 // the same actor
+        Lab.Run(3);
+        Assert.Equal(["VI_1", "VI_2"], Lab.Group(a, "G").Members.Keys.Order());
+        Assert.Equal(VrrpState.Master, Lab.Group(a, "G").State);
+        Assert.Equal(VrrpState.Backup, Lab.Group(b, "G").State);
+        Assert.False(transitions.HasMessages);
+        // The group now holds VI_1: a fault in VI_2 takes VI_1 to FAULT with it, and no longer VI_3.
+        Lab.Child(a, "vrrp-eth0-v4-52").Tell(new InstanceCommand(VrrpInputKind.Fault));
+        Lab.RunUntil(() => Lab.Instance(a, "VI_1").State == VrrpState.Fault, 1, "VI_1 follows its new group");
+        Assert.Equal(VrrpState.Master, Lab.Instance(a, "VI_3").State);       // no longer in the group
     }
 }
