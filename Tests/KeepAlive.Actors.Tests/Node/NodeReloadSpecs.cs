@@ -222,4 +222,113 @@ public sealed class NodeReloadSpecs : TestKit
         Lab.RunUntil(() => Lab.Instance(a, "VI_1").State == VrrpState.Fault, 1, "VI_1 follows its new group");
         Assert.Equal(VrrpState.Master, Lab.Instance(a, "VI_3").State);       // no longer in the group
     }
+
+    [Fact]
+    public void A_tracked_scripts_new_weight_applies_at_once_without_a_transition()
+    {
+        static string Check(int weight) => $"vrrp_script chk {{\n script \"/bin/chk\"\n interval 1\n weight {weight}\n}}\n";
+        static string Tracked(int priority, int weight) => Check(weight) + Conf(Instance("VI_1", 51, priority, "10.0.0.100/32", "track_script {\n chk\n}"));
+        var users = new KeepAlive.Actors.Tests.Notify.FakeScriptUsers(new() { ["root"] = (0, 0) }, [], new(0, 0));
+        var failing = new ScriptedScriptRunner((delay, action) => Sys.Scheduler.Advanced.ScheduleOnce(delay, action));
+        failing.EnqueueExits(Enumerable.Repeat(1, 1000).ToArray());         // a's check always fails
+        var passing = new ScriptedScriptRunner((delay, action) => Sys.Scheduler.Advanced.ScheduleOnce(delay, action));
+        passing.EnqueueExits(Enumerable.Repeat(0, 1000).ToArray());
+        LabNode Start(string name, int octet, int priority, ScriptedScriptRunner runner)
+        {
+            var ports = new TrackerPorts(runner, users);
+            Lab.Customise = s => s with
+            {
+                TrackerProps = TrackerPropsFactory.For(s.Config.Globals, ports),
+                TrackerPropsFor = c => TrackerPropsFactory.For(c.Globals, ports, reload: true),
+            };
+            return Lab.Start(name, octet, Tracked(priority, -20), prepare: null);
+        }
+        var a = Start("a", 1, 150, failing);
+        var b = Start("b", 2, 100, passing);
+        Lab.Run(4.5);
+        Lab.ConvergeWithin(2);
+        Assert.Equal(130, Lab.Instance(a, "VI_1").EffectivePriority);       // 150 - 20: still above 100
+        Assert.Equal(VrrpState.Master, Lab.Instance(a, "VI_1").State);
+        var transitions = Transitions();
+
+        var applied = Lab.Reload(a, Tracked(150, -30));
+        Assert.Contains("track-script-chk", applied.Started);                 // replaced: its definition changed
+        Assert.Contains("vrrp-eth0-v4-51", applied.Reconfigured);             // a new weight for it
+        Assert.Equal(120, Lab.Instance(a, "VI_1").EffectivePriority);       // at once, from the last result it knew
+        Assert.Equal(VrrpState.Master, Lab.Instance(a, "VI_1").State);
+        Lab.Reload(b, Tracked(100, -30));
+        Assert.Equal(100, Lab.Instance(b, "VI_1").EffectivePriority);       // a passing check adds nothing
+        Lab.Run(5);
+        Assert.Equal(120, Lab.Instance(a, "VI_1").EffectivePriority);       // the new tracker's results agree
+        Assert.False(transitions.HasMessages);
+        Assert.Null(Lab.Violation());
+    }
+
+    [Fact]
+    public void A_reload_sent_while_another_is_in_progress_waits_and_the_last_one_wins()
+    {
+        var (a, b) = TwoNodes(p => Config(p));
+        var first = a.Root.Ask<ConfigApplied>(new ApplyConfig(Load(Config(150, extra: Instance("VI_4", 54, 150, "10.0.0.103/32")))), TimeSpan.FromSeconds(20));
+        var second = a.Root.Ask<ConfigApplied>(new ApplyConfig(Load(Config(150))), TimeSpan.FromSeconds(20));
+        var stop = a.Root.Ask<NodeStopped>(StopNode.Instance, TimeSpan.FromSeconds(20));
+        var (one, two, stopped) = Answers(first, second, stop);
+        Assert.Equal(["vrrp-eth0-v4-54"], one.Started);
+        Assert.Equal(["vrrp-eth0-v4-54"], two.Stopped);
+        Assert.Equal(3, stopped.Instances);                                  // stopped as the last config says
+        Assert.Empty(Vips(a));
+        Lab.RunUntil(() => Lab.Instances(b).All(s => s.State == VrrpState.Master), 2, "b takes over everything");
+    }
+
+    private static (ConfigApplied, ConfigApplied, NodeStopped) Answers(Task<ConfigApplied> first, Task<ConfigApplied> second, Task<NodeStopped> stop)
+    {
+        Task.WaitAll([first, second, stop], TimeSpan.FromSeconds(30));
+        return (first.GetAwaiter().GetResult(), second.GetAwaiter().GetResult(), stop.GetAwaiter().GetResult());
+    }
+
+    [Fact]
+    public void A_failing_diff_op_is_rolled_back_and_retried_without_a_transition()
+    {
+        const string Before = "10.0.0.100/32\n 10.0.0.110/32";
+        const string After = "10.0.0.100/32\n 10.0.0.120/32";
+        var (a, b) = TwoNodes(p => Config(p, Before));
+        var transitions = Transitions();
+        a.Kernel.InjectFault(KernelOpKind.AddAddress, errno: 105, times: 2);  // ENOBUFS, twice
+        Lab.Reload(a, Config(150, After));
+        Lab.Reload(b, Config(100, After));
+        Lab.Run(0.1);
+        Lab.Effector(a);
+        // Rolled back: nothing added, nothing removed.
+        Assert.Equal(["10.0.0.100", "10.0.0.101", "10.0.0.102", "10.0.0.110"], Vips(a).Select(v => v.Address.ToString()).Order());
+        string[] expected = ["10.0.0.100", "10.0.0.101", "10.0.0.102", "10.0.0.120"];
+        double took = Lab.RunUntil(() => Lab.Effector(a) is not null && Vips(a).Select(v => v.Address.ToString()).Order().SequenceEqual(expected), 3, "the retry succeeds");
+        _output.WriteLine($"new VIP in place {took:0.00} s after the reload (two failures, retried every {VrrpInstanceActor.ReacquireAfter.TotalSeconds} s)");
+        Assert.InRange(took, 1.8, 2.5);
+        Assert.Equal(2, a.Kernel.Log.Count(o => o.Kind == KernelOpKind.AddAddress && o.Result.Errno == 105));
+        Assert.False(transitions.HasMessages);
+        Assert.Null(Lab.Violation());
+    }
+
+    [Fact]
+    public void Children_crashing_in_the_middle_of_a_reload_still_end_up_as_the_new_config_says()
+    {
+        const string After = "10.0.0.100/32\n 10.0.0.120/32";
+        var (a, b) = TwoNodes(p => Config(p));
+        string Next(int p) => Conf(Instance("VI_1", 51, p, After), Instance("VI_2", 52, p, "10.0.0.101/32"),
+            "vrrp_sync_group G {\n group {\n VI_2\n }\n}");            // VI_3 removed, VI_1 changed
+        Lab.Child(a, "vrrp-eth0-v4-53").Tell(Kill.Instance);                   // the one being removed
+        Lab.Child(a, "vrrp-eth0-v4-51").Tell(Kill.Instance);                   // the one being reconfigured
+        var applied = Lab.Reload(a, Next(150));
+        Lab.Reload(b, Next(100));
+        Assert.Equal(["vrrp-eth0-v4-53"], applied.Stopped);
+        // Restarted as BACKUP, VI_1 may have let b take over; 150 preempts 100 within a master-down interval.
+        Lab.RunUntil(() => Lab.Instance(a, "VI_1").State == VrrpState.Master, 2 * 3.61, "a masters VI_1 again");
+        Lab.ConvergeWithin(2);
+        // A crash after the reload brings the instance back with the reloaded setup, not the one it was created with.
+        Lab.Child(a, "vrrp-eth0-v4-51").Tell(Kill.Instance);
+        Lab.Run(0.2);
+        Lab.RunUntil(() => Lab.Instance(a, "VI_1").State == VrrpState.Master, 2 * 3.61, "a masters VI_1 again");
+        Lab.ConvergeWithin(2);
+        Assert.Equal(["10.0.0.100", "10.0.0.101", "10.0.0.120"], Vips(a).Select(v => v.Address.ToString()).Order());
+        Assert.Empty(Vips(b));
+    }
 }
