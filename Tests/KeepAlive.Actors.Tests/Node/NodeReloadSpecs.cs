@@ -331,4 +331,21 @@ public sealed class NodeReloadSpecs : TestKit
         Assert.Equal(["10.0.0.100", "10.0.0.101", "10.0.0.120"], Vips(a).Select(v => v.Address.ToString()).Order());
         Assert.Empty(Vips(b));
     }
+
+    [Fact]
+    public void A_removed_instance_notifies_fault_or_deleted_never_stop()
+    {
+        var lab = new VirtualLab(Sys, Clock) { WithNotifier = true };
+        const string Fifo = "global_defs {\n vrrp_notify_fifo /run/keepalive.fifo\n}\n";
+        var a = lab.Start("a", 1, Fifo + Conf(Instance("VI_1", 51, 150, "10.0.0.100/32"), Instance("VI_2", 52, 150, "10.0.0.101/32", "notify_deleted")));
+        lab.Run(4.5);
+        lab.ConvergeWithin(2);
+        lab.Reload(a, Fifo + Conf());
+        lab.Run(0.2);
+        var lines = a.Fifo!.Lines.Select(l => l.TrimEnd('\n')).ToList();
+        Assert.Contains("INSTANCE \"VI_1\" FAULT 150", lines);
+        Assert.Contains("INSTANCE \"VI_2\" DELETED 150", lines);
+        Assert.DoesNotContain(lines, l => l.Contains("STOP", StringComparison.Ordinal));
+        Assert.Empty(Vips(a));
+    }
 }
