@@ -87,11 +87,19 @@ public sealed partial class VrrpInstanceActor
             oldLinks.Io.Tell(new UnregisterInstance(old.Settings.Vrid, Self));
         if (change.RegistrationChanged || !oldLinks.Io.Equals(_io))
             _io.Tell(Registration());
-        if (_syncGroup is not null && (!Equals(oldLinks.SyncGroup, _syncGroup) || change.Renamed))
+
+        // Before any step: the machine may leave MASTER below (a new fault), and then releases the new set.
+        if (_state.State == VrrpState.Master && (!change.MasterSet.IsEmpty || change.Renamed))
         {
-            // A new group (or a new name in it) learns of the member and where it stands.
-            _syncGroup.Tell(new Sync.JoinSyncGroup(_setup.Name));
-            _syncGroup.Tell(new Sync.SyncInput.Changed(_setup.Name, _state.State, VrrpReason.Startup, Faulted));
+            _stale = change.MasterSet.Removed;
+            _replaceOp = ++_nextOp;
+            _effector.Tell(new ReplaceAddresses(_replaceOp, _setup.Name, _masterSet, change.Renamed ? old.Name : null));
+            var added = BuildGratuitous(_setup, change.MasterSet.Added);
+            if (added.Length > 0)
+            {
+                var frames = Enumerable.Repeat(added, Math.Max(1, _setup.Settings.GarpMasterRepeat)).SelectMany(f => f).ToList();
+                _effector.Tell(new SendFrames(++_nextOp, _setup.Interface, frames));
+            }
         }
 
         // Tracking: forget what is no longer tracked, weigh what is known with the new weights, ask the new trackers.
@@ -112,18 +120,11 @@ public sealed partial class VrrpInstanceActor
         }
         if (Faulted != wasFaulted)
             Step(new VrrpInput.FaultChanged(now, Faulted));
-
-        if (_state.State == VrrpState.Master && (!change.MasterSet.IsEmpty || change.Renamed))
+        if (_syncGroup is not null && (!Equals(oldLinks.SyncGroup, _syncGroup) || change.Renamed))
         {
-            _stale = change.MasterSet.Removed;
-            _replaceOp = ++_nextOp;
-            _effector.Tell(new ReplaceAddresses(_replaceOp, _setup.Name, _masterSet, change.Renamed ? old.Name : null));
-            var added = BuildGratuitous(_setup, change.MasterSet.Added);
-            if (added.Length > 0)
-            {
-                var frames = Enumerable.Repeat(added, Math.Max(1, _setup.Settings.GarpMasterRepeat)).SelectMany(f => f).ToList();
-                _effector.Tell(new SendFrames(++_nextOp, _setup.Interface, frames));
-            }
+            // A new group (or a new name in it) learns of the member and where it stands now.
+            _syncGroup.Tell(new Sync.JoinSyncGroup(_setup.Name));
+            _syncGroup.Tell(new Sync.SyncInput.Changed(_setup.Name, _state.State, VrrpReason.Startup, Faulted));
         }
     }
 

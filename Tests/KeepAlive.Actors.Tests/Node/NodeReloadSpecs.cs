@@ -348,4 +348,20 @@ public sealed class NodeReloadSpecs : TestKit
         Assert.DoesNotContain(lines, l => l.Contains("STOP", StringComparison.Ordinal));
         Assert.Empty(Vips(a));
     }
+
+    [Fact]
+    public void A_reload_that_changes_a_masters_vips_and_makes_it_fault_leaves_none_of_its_old_or_new_vips_behind()
+    {
+        const string Before = "10.0.0.100/32\n 10.0.0.110/32";
+        var (a, b) = TwoNodes(p => Config(p, Before));
+        string Next(int p) => Conf(Instance("VI_1", 51, p, "10.0.0.100/32\n 10.0.0.120/32", p == 150 ? "track_interface {\n eth9\n}" : ""),
+            Instance("VI_2", 52, p, "10.0.0.101/32"), Instance("VI_3", 53, p, "10.0.0.102/32"), "vrrp_sync_group G {\n group {\n VI_2\n VI_3\n }\n}");
+        Lab.Reload(a, Next(150));                                              // eth9 does not exist: VI_1 faults on a
+        Lab.Reload(b, Next(100));
+        Lab.RunUntil(() => Lab.Instance(b, "VI_1").State == VrrpState.Master, 2, "b takes VI_1 over");
+        Lab.ConvergeWithin(2);
+        Assert.Equal(VrrpState.Fault, Lab.Instance(a, "VI_1").State);
+        Assert.Equal(["10.0.0.101", "10.0.0.102"], Vips(a).Select(v => v.Address.ToString()).Order());
+        Assert.Equal(["10.0.0.100", "10.0.0.120"], Vips(b).Select(v => v.Address.ToString()).Order());
+    }
 }
