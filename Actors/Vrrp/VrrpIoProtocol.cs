@@ -25,3 +25,8 @@ public sealed record GetIoStatus
 
 /// <summary>Adverts received, sent and discarded per reason.</summary>
 public sealed record IoStatus(long Received, long Sent, long SendFailures, IReadOnlyDictionary<VrrpDiscard, long> Discards);
+
+/// <summary>The instance <paramref name="Instance"/> no longer uses this I/O actor (it stopped on reload, or moved to
+/// another one): adverts for <paramref name="Vrid"/> are no longer routed to it. A registration of another actor for
+/// the VRID stays.</summary>
+public sealed record UnregisterInstance(byte Vrid, Akka.Actor.IActorRef Instance);
