@@ -32,7 +32,7 @@ public static class DaemonCommand
             stderr.WriteLine($"keepalive: {error}");
             return KeepAliveCli.UsageError;
         }
-        var first = Load(options, env);
+        var first = ConfigLoad.For(options, env);
         foreach (var d in first.Diagnostics.Where(d => d.Severity != Severity.Info))
             stderr.WriteLine(ConfigTestCommand.Format(d, env.CurrentDirectory));
         if (first.ErrorCount > 0)
@@ -107,7 +107,7 @@ public static class DaemonCommand
                     kernel = new AddressMonitorKernelPort(kernel, line => log.Say(LogEventLevel.Information, line));
                 node = new NodeComposition(config.Config, kernel, env.HostFacts.ShortHostName, p => log.Say(LogEventLevel.Warning, p));
             }
-            var runtime = new DaemonRuntime(options, log, notifier, new LoggingSignalDumps(log), () => Load(options, env), node is not null,
+            var runtime = new DaemonRuntime(options, log, notifier, new LoggingSignalDumps(log), () => ConfigLoad.For(options, env), node is not null,
                 status => Ready(options, status, stdout, log));
             using var host = DaemonHost.Build(runtime, (Serilog.Core.Logger)log, node);
             host.Run();
@@ -136,12 +136,5 @@ public static class DaemonCommand
         }
         if (Detacher.ChildReady(stdout) is { } problem)
             log.Say(LogEventLevel.Warning, $"cannot detach stdio: {problem}");
-    }
-
-    /// <summary>The whole configuration pipeline for the daemon's file and options.</summary>
-    public static ConfigLoad Load(DaemonOptions options, ICliEnvironment env)
-    {
-        var r = ConfigTestCommand.Load(options.ConfigFile, options.ConfigId, options.AllConfig, options.Strict, env);
-        return new ConfigLoad(r.Config, r.Diagnostics, options.ConfigFile, r.Files.Length);
     }
 }

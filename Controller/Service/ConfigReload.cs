@@ -11,6 +11,13 @@ namespace KeepAlive.Controller.Service;
 public sealed record ConfigLoad(KeepAliveConfig Config, IReadOnlyList<Diagnostic> Diagnostics, string Path, int FileCount)
 {
     public int ErrorCount => Diagnostics.Count(d => d.Severity == Severity.Error);
+
+    /// <summary>The whole configuration pipeline for the daemon's file and options (its start and each reload).</summary>
+    public static ConfigLoad For(DaemonOptions options, ICliEnvironment env)
+    {
+        var r = ConfigTestCommand.Load(options.ConfigFile, options.ConfigId, options.AllConfig, options.Strict, env);
+        return new ConfigLoad(r.Config, r.Diagnostics, options.ConfigFile, r.Files.Length);
+    }
 }
 
 /// <summary>How a reload ended.</summary>
