@@ -9,6 +9,26 @@ public sealed class KeepAliveProcess : IDisposable
     public KeepAliveProcess(string namespaceName, string config) =>
         _process = new NamespacedProcess(namespaceName, "ka-self-", ["dotnet", Executable, "-n", "-f", "{dir}/keepalived.conf"], ("keepalived.conf", config));
 
+    /// <summary><c>keepalive OPTIONS -f {dir}/keepalived.conf</c> with <paramref name="environment"/> ("NAME=value")
+    /// added; <c>{dir}</c> in an option stands for its temporary directory.</summary>
+    public KeepAliveProcess(string namespaceName, string config, IEnumerable<string> options, params string[] environment) =>
+        _process = new NamespacedProcess(namespaceName, "ka-self-",
+            ["env", .. environment, "dotnet", Executable, .. options, "-f", "{dir}/keepalived.conf"], ("keepalived.conf", config));
+
+    /// <summary>Its temporary directory (configuration, pid file...).</summary>
+    public string Directory => _process.Directory;
+
+    public int Pid => _process.Pid;
+
+    /// <summary>How many output lines contain <paramref name="text"/>.</summary>
+    public int Count(string text) => _process.Count(text);
+
+    /// <summary>Waits until an output line contains <paramref name="text"/>.</summary>
+    public bool WaitFor(string text, TimeSpan timeout) => _process.WaitFor(text, timeout);
+
+    /// <summary>Sends a signal (kill(1) name) to the process.</summary>
+    public void Signal(string signal) => _process.Signal(signal);
+
     /// <summary>keepalive.dll of the same configuration (Debug/Release) as this test assembly, found from the
     /// repository root (the directory holding KeepAlive.sln); the test project builds it first.</summary>
     public static string Executable
