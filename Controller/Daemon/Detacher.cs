@@ -21,7 +21,7 @@ public static class Detacher
     /// <summary>The parent: starts the child and waits for it. Returns this process's exit code.</summary>
     public static int RunParent(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        var argv = SelfCommand.For([.. args, "--" + DaemonOptionsParser.DetachedChildOption]);
+        var argv = SelfCommand.For(["--" + DaemonOptionsParser.DetachedChildOption, .. args]);   // before any "--" of the user
         var psi = new ProcessStartInfo(argv[0])
         {
             RedirectStandardInput = true,

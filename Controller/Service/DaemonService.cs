@@ -69,7 +69,8 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry)
         {
             status = "running with no VRRP (-C: the checkers are a later issue of this build)";
         }
-        log.Say(LogEventLevel.Information, $"Startup complete: {status}");
+        var sinceStart = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
+        log.Say(LogEventLevel.Information, $"Startup complete {sinceStart.TotalMilliseconds:0} ms after the process started: {status}");
         runtime.Notifier.Notify(SystemdMessages.Ready, SystemdMessages.Status(status));
         runtime.OnReady(status);
     }

@@ -13,7 +13,10 @@ namespace KeepAlive.Privileged.Tests.Interop;
 [Collection("privileged")]
 public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Start = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Start = TimeSpan.FromSeconds(30);
+
+    /// <summary>Detaching starts .NET twice (the foreground process, then the daemon); on a loaded 2-core CI machine one start took 11 s.</summary>
+    private static readonly TimeSpan DetachedStart = TimeSpan.FromSeconds(60);
 
     private static string Config(string vip, int priority = 255) => $$"""
         global_defs {
@@ -72,12 +75,13 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         using var ns = Namespace("dm-notify", "10.7.3.1");
         using var notify = new NotifySocket();
         var clock = Stopwatch.StartNew();
-        using var daemon = new KeepAliveProcess(ns.Name, Config(vip), ["-n", "-l", "-G", "-p", "{dir}/k.pid"], "NOTIFY_SOCKET=" + notify.Path);
+        using var daemon = new KeepAliveProcess(ns.Name, Config(vip), ["-n", "-l", "-G", "-a", "-p", "{dir}/k.pid"], "NOTIFY_SOCKET=" + notify.Path);
         Assert.True(notify.WaitFor("READY=1", 1, Start), "no READY=1: " + notify + "\n" + daemon);
         output.WriteLine($"process start → READY=1: {clock.Elapsed.TotalMilliseconds:0} ms (dotnet keepalive.dll, Debug, JIT)");
         Assert.True(Eventually(() => HasAddress(ns.Name, vip), TimeSpan.FromSeconds(10)), "the VIP never came:\n" + daemon);
         output.WriteLine($"process start → VIP held: {clock.Elapsed.TotalMilliseconds:0} ms");
         Assert.Equal($"{daemon.Pid}\n", File.ReadAllText(Path.Combine(daemon.Directory, "k.pid")));
+        Assert.True(daemon.WaitFor($"Netlink reports address {vip}/24 added on eth0", TimeSpan.FromSeconds(10)), "-a did not log the VIP:\n" + daemon);
 
         // A configuration with errors: every diagnostic logged with file:line, the old configuration keeps running.
         File.WriteAllText(Path.Combine(daemon.Directory, "keepalived.conf"), Broken(vip));
@@ -126,7 +130,7 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         try
         {
             var clock = Stopwatch.StartNew();
-            Assert.True(parent.WaitForExit(Start), "the foreground process did not exit:\n" + parent);
+            Assert.True(parent.WaitForExit(DetachedStart), "the foreground process did not exit:\n" + parent);
             output.WriteLine($"start → the foreground process exits 0 with the daemon running: {clock.Elapsed.TotalMilliseconds:0} ms");
             Assert.Equal(0, parent.ExitCode);
             child = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
@@ -202,5 +206,30 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
             daemon.WaitForExit(5000);
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [SkippableFact]
+    public void Dry_run_prints_the_kernel_changes_and_applies_none_and_C_runs_no_vrrp()
+    {
+        Privilege.Require("ip", "dotnet");
+        const string vip = "10.7.6.100";
+        using var ns = Namespace("dm-dry", "10.7.6.1");
+        using (var dry = new KeepAliveProcess(ns.Name, Config(vip), ["-n", "-l", "-G", "--dry-run", "-p", "{dir}/k.pid"]))
+        {
+            Assert.True(dry.WaitFor($"dry-run: would add address {vip}/24 dev eth0", Start), "no dry-run line:\n" + dry);
+            Assert.False(HasAddress(ns.Name, vip), "--dry-run added the VIP");
+            dry.SignalTerm();
+            Assert.True(dry.WaitForExit(TimeSpan.FromSeconds(30)), dry.ToString());
+            Assert.Equal(0, dry.ExitCode);
+            Assert.True(dry.Count($"dry-run: would remove address {vip}/24 dev eth0") > 0, dry.ToString());
+        }
+        using var checkers = new KeepAliveProcess(ns.Name, Config(vip), ["-n", "-l", "-G", "-C", "-p", "{dir}/k.pid"]);
+        Assert.True(checkers.WaitFor("Startup complete", Start), checkers.ToString());
+        Assert.True(checkers.Count("starts no VRRP instance") > 0, checkers.ToString());
+        Thread.Sleep(1500);
+        Assert.False(HasAddress(ns.Name, vip), "-C ran VRRP");
+        checkers.SignalTerm();
+        Assert.True(checkers.WaitForExit(TimeSpan.FromSeconds(30)), checkers.ToString());
+        Assert.Equal(0, checkers.ExitCode);
     }
 }
