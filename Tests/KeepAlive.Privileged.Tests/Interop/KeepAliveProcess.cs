@@ -6,8 +6,17 @@ public sealed class KeepAliveProcess : IDisposable
 {
     private readonly NamespacedProcess _process;
 
-    public KeepAliveProcess(string namespaceName, string config) =>
+    /// <summary><c>keepalive -n -f CONF</c>, returned once the daemon reports that its node runs (its stdout line
+    /// "keepalive: running ...", at most <see cref="StartBound"/>): a test that then stops a peer measures a takeover,
+    /// not our start-up on a loaded machine.</summary>
+    public KeepAliveProcess(string namespaceName, string config)
+    {
         _process = new NamespacedProcess(namespaceName, "ka-self-", ["dotnet", Executable, "-n", "-f", "{dir}/keepalived.conf"], ("keepalived.conf", config));
+        _process.WaitFor("keepalive: running ", StartBound);
+    }
+
+    /// <summary>How long the first constructor waits for the daemon to run (two JIT starts under CI load took 8 s).</summary>
+    public static readonly TimeSpan StartBound = TimeSpan.FromSeconds(30);
 
     /// <summary><c>keepalive OPTIONS -f {dir}/keepalived.conf</c> with <paramref name="environment"/> ("NAME=value")
     /// added; <c>{dir}</c> in an option stands for its temporary directory.</summary>
