@@ -22,8 +22,8 @@ public sealed record DaemonOptions
     /// <summary>keepalived's default pid file without a namespace (RUNSTATEDIR/keepalived.pid).</summary>
     public const string DefaultPidFile = "/run/keepalived.pid";
 
-    /// <summary>The file <c>-g</c> without a value writes, as keepalived (relative: under the working directory, which
-    /// a detached daemon sets to /; keepalived's file is keepalived.log there too).</summary>
+    /// <summary>The file <c>-g</c> without a value writes (keepalived writes keepalived.log in its working directory,
+    /// which is / once detached; a fixed absolute path says where to look whatever the directory).</summary>
     public const string DefaultLogFile = "/tmp/keepalive.log";
 
     /// <summary>syslog's LOG_DAEMON facility number, keepalived's default.</summary>

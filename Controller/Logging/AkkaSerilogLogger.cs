@@ -9,8 +9,9 @@ namespace KeepAlive.Controller.Logging;
 /// <summary>
 /// Akka's logger (<c>akka.loggers</c>) writing every actor log event to Serilog with its text exactly as Akka formats
 /// it (an actor's <c>"({0}) Entering MASTER STATE"</c> arrives as <c>(VI_1) Entering MASTER STATE</c>; a message
-/// template renderer would quote string arguments), and the actor path as <c>SourceContext</c>. Written here rather
-/// than taken from Akka.Logger.Serilog (1.5.69 here, built against an older Akka than ours) for that exact text.
+/// template renderer would quote string arguments), and the actor path as <c>SourceContext</c>. Written here instead
+/// of taking Akka.Logger.Serilog (served here at 1.5.69, behind our Akka 1.5.74) so the text is exactly Akka's
+/// <c>LogMessage.ToString()</c>, which a test proves through the syslog sink.
 /// </summary>
 public sealed class AkkaSerilogLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {

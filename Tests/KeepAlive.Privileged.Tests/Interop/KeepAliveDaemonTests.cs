@@ -104,11 +104,13 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         Assert.Equal(2, notify.Count("RELOADING=1"));
         Assert.True(daemon.Count("Reload applied") + daemon.Count("Reload not applied") == 1, daemon.ToString());
 
-        // SIGUSR1 (DATA) and SIGUSR2 (STATS) reach the dump interface.
-        daemon.Signal("USR1");
-        daemon.Signal("USR2");
-        Assert.True(daemon.WaitFor("Data dump requested", TimeSpan.FromSeconds(10)), daemon.ToString());
-        Assert.True(daemon.WaitFor("Stats dump requested", TimeSpan.FromSeconds(10)), daemon.ToString());
+        // DATA, STATS, STATS_CLEAR and JSON (--signum numbers) reach the dump interface, and the daemon keeps running.
+        foreach (var (signal, function) in new[] { ("USR1", "Data"), ("USR2", "Stats"), ("63", "StatsClear"), ("36", "Json") })
+        {
+            daemon.Signal(signal);
+            Assert.True(daemon.WaitFor($"{function} dump requested", TimeSpan.FromSeconds(10)), daemon.ToString());
+        }
+        Assert.False(daemon.HasExited);
 
         daemon.SignalTerm();
         Assert.True(daemon.WaitForExit(TimeSpan.FromSeconds(30)), "no exit on SIGTERM:\n" + daemon);
