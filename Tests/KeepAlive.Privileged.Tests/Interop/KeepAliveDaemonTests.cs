@@ -75,12 +75,16 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         using var ns = Namespace("dm-notify", "10.7.3.1");
         using var notify = new NotifySocket();
         var clock = Stopwatch.StartNew();
-        using var daemon = new KeepAliveProcess(ns.Name, Config(vip), ["-n", "-l", "-G", "-a", "-p", "{dir}/k.pid"], "NOTIFY_SOCKET=" + notify.Path);
+        using var daemon = new KeepAliveProcess(ns.Name, Config(vip), ["-n", "-l", "-G", "-a", "-m", "-u", "027", "-p", "{dir}/k.pid"], "NOTIFY_SOCKET=" + notify.Path);
         Assert.True(notify.WaitFor("READY=1", 1, Start), "no READY=1: " + notify + "\n" + daemon);
         output.WriteLine($"process start → READY=1: {clock.Elapsed.TotalMilliseconds:0} ms (dotnet keepalive.dll, Debug, JIT)");
         Assert.True(Eventually(() => HasAddress(ns.Name, vip), TimeSpan.FromSeconds(10)), "the VIP never came:\n" + daemon);
         output.WriteLine($"process start → VIP held: {clock.Elapsed.TotalMilliseconds:0} ms");
         Assert.Equal($"{daemon.Pid}\n", File.ReadAllText(Path.Combine(daemon.Directory, "k.pid")));
+        Assert.Contains("Umask:\t0027", File.ReadAllText($"/proc/{daemon.Pid}/status"));           // -u 027
+        var core = File.ReadAllLines($"/proc/{daemon.Pid}/limits").Single(l => l.StartsWith("Max core file size", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(core[^2], core[^3]);                                                                  // -m: soft = hard
         Assert.True(daemon.WaitFor($"Netlink reports address {vip}/24 added on eth0", TimeSpan.FromSeconds(10)), "-a did not log the VIP:\n" + daemon);
 
         // A configuration with errors: every diagnostic logged with file:line, the old configuration keeps running.
