@@ -36,6 +36,8 @@ public sealed class NodeComposition : IDisposable
         var users = new LinuxScriptUsers();
         var files = new InotifyTrackedFileWatch();
         var fifos = _fifos;
+        var trackerPorts = new TrackerPorts(runner, users, files, _processes);
+        var host = new NotifyHost(hostName, Environment.UserName);
         Setup = new NodeSetup
         {
             Config = config,
@@ -43,10 +45,13 @@ public sealed class NodeComposition : IDisposable
             Sockets = new RawVrrpSocketFactory(),
             Clock = () => Stopwatch.GetTimestamp() * 1_000_000 / Stopwatch.Frequency,
             VrrpDispatcher = PreciseSchedulerSetup.VrrpDispatcher,
-            TrackerProps = TrackerPropsFactory.For(config.Globals, new TrackerPorts(runner, users, files, _processes), problem: problem),
+            TrackerProps = TrackerPropsFactory.For(config.Globals, trackerPorts, problem: problem),
             NotifierProps = nodePlan => NotifierActor.Props(
-                NotifyPlanner.From(config, new NotifyHost(hostName, Environment.UserName), out _),
+                NotifyPlanner.From(config, host, out _),
                 new NotifierPorts(runner, fifos, new MailKitMailSender(), users)),
+            // A reload brings its own notify plan and tracker settings (script_user...; init_file is not rewritten).
+            NotifyPlanFor = reloaded => NotifyPlanner.From(reloaded, host, out _),
+            TrackerPropsFor = reloaded => TrackerPropsFactory.For(reloaded.Globals, trackerPorts, reload: true, problem: problem),
         };
     }
 
