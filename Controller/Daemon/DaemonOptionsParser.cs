@@ -56,9 +56,11 @@ public static class DaemonOptionsParser
         if (p.Has("dont-respawn"))
             notes.Add("-R: one process here, no child to respawn: the service manager restarts it");
 
-        foreach (var (option, what) in new[] { ("dont-release-vrrp", "-V (leave VIPs at stop)"), ("release-vips", "-X (release VIPs not added by this run)"), ("dont-release-ipvs", "-I (leave IPVS at stop)") })
-            if (p.Has(option))
-                notes.Add($"{what}: parsed and handed to the node's composition; the node does not act on it yet in this build");
+        if (p.Has("release-vips"))
+            notes.Add("-X: already how this build works: every configured VIP is removed whenever its instance is not MASTER, "
+                + "also those this run did not add (a killed predecessor's are removed at start)");
+        if (p.Has("dont-release-ipvs"))
+            notes.Add("-I: this build does not configure IPVS yet (a later issue), so there is nothing to release");
 
         var childPids = new[] { "vrrp_pid", "checkers_pid", "bfd_pid" }
             .Select(p.Value).OfType<string>().Select(f => Absolute(f, currentDirectory)).Distinct(StringComparer.Ordinal).ToList();

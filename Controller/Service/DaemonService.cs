@@ -112,6 +112,13 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry)
         runtime.Log.Say(LogEventLevel.Information, "Stopping");
         if (_node.IsNobody())
             return;
+        if (runtime.Options.DontReleaseVrrp)
+        {
+            // keepalived -V (vrrp_terminate_phase2): no priority 0, nothing released, no STOP notifications; the
+            // addresses, routes and rules stay in the kernel for a successor to take over.
+            runtime.Log.Say(LogEventLevel.Information, "Stopping without releasing (-V): VIPs, routes and rules stay in place, no priority 0 is sent");
+            return;
+        }
         try
         {
             var stopped = await _node.Ask<NodeStopped>(StopNode.Instance, NodeTimeout, CancellationToken.None).ConfigureAwait(false);

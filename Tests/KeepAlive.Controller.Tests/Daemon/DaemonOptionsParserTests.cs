@@ -80,13 +80,20 @@ public class DaemonOptionsParserTests
     public void Subsystems_FromPAndC(string[] args, Subsystems expected) => Assert.Equal(expected, Ok(args).Subsystems);
 
     [Fact]
+    public void DontReleaseVrrp_IsCarried_WithoutANote()
+    {
+        var options = Ok("-V");
+        Assert.True(options.DontReleaseVrrp);
+        Assert.DoesNotContain(options.Notes, n => n.Contains("-V", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void CheckersOnly_SaysThatNoVrrpRuns() => Assert.Contains(Ok("-C").Notes, n => n.Contains("starts no VRRP", StringComparison.Ordinal));
 
     [Theory]
     [InlineData("-B", "BFD")]
     [InlineData("--all", "every subsystem")]
     [InlineData("-R", "no child to respawn")]
-    [InlineData("-V", "-V")]
     [InlineData("-X", "-X")]
     [InlineData("-I", "-I")]
     public void CompatibilityOptions_AreAccepted_WithANote(string option, string fragment) =>

@@ -133,6 +133,22 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"link up → node 0 holds all 50 VIPs again: {clock.ElapsedMilliseconds} ms");
     }
 
+    [SkippableFact]
+    public void With_V_a_stopped_master_leaves_its_vips_in_place()
+    {
+        Privilege.Require("ip", "dotnet");
+        _lab = new BridgeLab(1);
+        var vips = Vips(100, 2).ToList();
+        var d = new KeepAliveProcess(_lab.Nodes[0].Name, Config(Instance("VI_V", 68, 150, vips)), ["-n", "-l", "-G", "-V"]);
+        _daemons.Add(d);
+        Assert.True(Eventually(() => Holds(0, vips), TimeSpan.FromSeconds(30)), "never master\n" + Logs());
+        d.SignalTerm();
+        Assert.True(d.WaitForExit(TimeSpan.FromSeconds(20)), "did not stop\n" + Logs());
+        Assert.Equal(0, d.ExitCode);
+        Assert.True(Holds(0, vips), "-V released the VIPs\n" + Logs());
+        Assert.DoesNotContain(d.Log, l => l.Contains("Entering", StringComparison.Ordinal) && l.Contains("STOP", StringComparison.Ordinal));
+    }
+
     private static bool Eventually(Func<bool> condition, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
