@@ -38,6 +38,11 @@ public sealed class KeepalivedDumpGoldenSpecs() : TestKit(ManualClockCollection.
         lab.Run(4);
         var report = await NodeStatus.CollectAsync(Sys, node.Root, TimeSpan.FromSeconds(10));
         Assert.Empty(report.Missing);
+        // The same report carries the node's measurements: the scheduler's lateness and the effector's kernel calls.
+        Assert.True(report.TimerLateness is { } lateness && lateness.Count > 0, "the precise scheduler fired deadlines");
+        Assert.True(report.Effector!.OpDurations.TryGetValue("add_address", out var adds) && adds.Count >= 2, "both VIPs were added and timed");
+        Assert.Equal(2, report.SyncGroups.Single().Members.Length);
+        Assert.Equal(VrrpState.Master, report.SyncGroups.Single().State);
         return (report, config);
     }
 
