@@ -12,7 +12,7 @@ namespace KeepAlive.Controller.Tests.Status;
 /// documented in docs/metrics.md present), 404/405/HEAD, and hostile clients — slowloris, huge heads, garbage, too many
 /// connections, a failing or hanging report — none of which stops it from serving the next request. Time bounds are
 /// the configured limits plus generous slack for a loaded machine.</summary>
-public sealed class StatusHttpServerTests : IAsyncLifetime
+public sealed class StatusHttpServerTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly StatusHttpOptions Limits = new()
     {
@@ -238,6 +238,24 @@ public sealed class StatusHttpServerTests : IAsyncLifetime
             Assert.Contains(_log, l => l.Contains("the node is gone"));
         _report = _ => Task.FromResult(Reports.Full());
         Assert.Equal(200, Split(await Get("/status")).Code);
+    }
+
+    [Fact]
+    public async Task Two_hundred_sequential_scrapes_are_answered_and_timed()
+    {
+        var times = new List<double>();
+        int size = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            var (code, _, body) = Split(await Get(i % 2 == 0 ? "/metrics" : "/status"));
+            times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            Assert.Equal(200, code);
+            size = Math.Max(size, body.Length);
+        }
+        times.Sort();
+        output.WriteLine($"200 scrapes: median {times[100]:0.00} ms, p99 {times[197]:0.00} ms, max {times[^1]:0.00} ms; largest body {size} bytes");
+        Assert.True(times[100] < 2000, "a scrape takes well under the report timeout");
     }
 
     [Fact]
