@@ -71,6 +71,13 @@ public static class SyncGroupPolicy
             Order(group, VrrpState.Backup, orders, m => m.State == VrrpState.Fault);
             return (ClearWishes(group) with { State = VrrpState.Backup }, orders);
         }
+        if (input is SyncInput.Changed { To: VrrpState.Fault, OwnFault: false })
+        {
+            // A member reports the FAULT the group ordered while its own fault was clearing, but the group has left
+            // FAULT since (the orders crossed): bring it to the group's state, or it would stay in FAULT for good.
+            orders.Add(new SyncOrder(input.Member, group.State));
+            return (group, orders);
+        }
         if (input is SyncInput.Changed { To: VrrpState.Backup } change && group.State == VrrpState.Master
             && change.Reason is VrrpReason.HigherPriorityAdvert or VrrpReason.EqualPriorityHigherAddress)
         {

@@ -110,9 +110,9 @@ public static class VrrpMachine
         fx.Add(new VrrpEffect.LowerPriorityAdvertSeen(a.Priority));
         switch (settings.Profile)
         {
-            case VrrpProfile.Keepalived when !settings.LowerPriorityNoAdvert:
+            case VrrpProfile.Keepalived when !settings.LowerPriorityNoAdvert && !s.AnsweredLowerPriority:
                 fx.Add(new VrrpEffect.SendAdvert(s.EffectivePriority));
-                break;
+                return s with { AnsweredLowerPriority = true };
             case VrrpProfile.Rfc9568:
                 fx.Add(new VrrpEffect.SendAdvert(s.EffectivePriority));
                 return Start(s, VrrpTimer.Advert, settings.AdvertIntervalMicros, fx);
@@ -137,7 +137,7 @@ public static class VrrpMachine
                 return BecomeMaster(s, VrrpReason.MasterDown, settings, fx);          // V3-S4
             case VrrpTimer.Advert when s.State == VrrpState.Master:
                 fx.Add(new VrrpEffect.SendAdvert(s.EffectivePriority));                      // V3-S8
-                return Start(s, VrrpTimer.Advert, settings.AdvertIntervalMicros, fx);
+                return Start(s with { AnsweredLowerPriority = false }, VrrpTimer.Advert, settings.AdvertIntervalMicros, fx);
             case VrrpTimer.GarpDelay when s.State == VrrpState.Master:
                 fx.Add(new VrrpEffect.Announce(settings.GarpMasterRepeat));
                 return s;

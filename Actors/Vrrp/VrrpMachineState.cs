@@ -41,6 +41,11 @@ public sealed record VrrpMachineState(
     bool Faulted,
     int MasterPriority)
 {
+    /// <summary>A MASTER has answered a lower-priority advert since its last periodic advert (keepalived answers every
+    /// one; here at most one per advert interval, so a flood of forged lower-priority adverts is not amplified onto
+    /// the LAN while a real lower-priority master still hears us at once).</summary>
+    public bool AnsweredLowerPriority { get; init; }
+
     /// <summary>The state before <see cref="VrrpInput.Start"/>.</summary>
     public static VrrpMachineState Initial(VrrpSettings settings) =>
         new(VrrpState.Initialize, settings.Priority, settings.AdvertIntervalMicros, 0, 0, default, 1, false, -1);

@@ -145,6 +145,12 @@ public static class GlobalDefsBinder
             }
         });
         t.On("vrrp_strict", (d, n, c) => d.Value = d.Value with { VrrpStrict = true });
+        t.On("nftables", (d, n, c) => d.Value = d.Value with { NftablesTable = n.Arguments.Length > 0 ? n.Arguments[0].Text : "keepalived" });
+        t.On("nftables_priority", (d, n, c) =>
+        {
+            if (c.Values.TryInt(n, 0, int.MinValue, int.MaxValue, out var p, "-1 is used"))
+                d.Value = d.Value with { NftablesPriority = (int)p };
+        });
         t.OnBool("vrrp_skip_check_adv_addr", (d, b) => d.Value = d.Value with { SkipCheckAdvAddr = b });
         t.On("vrrp_check_unicast_src", (d, n, c) => d.Value = d.Value with { CheckUnicastSrc = true });
         t.On("vrrp_garp_master_delay", (d, n, c) =>

@@ -58,6 +58,13 @@ public sealed record GlobalDefs
     public IPAddress McastGroup4 { get; init; } = IPAddress.Parse("224.0.0.18");
     public IPAddress McastGroup6 { get; init; } = IPAddress.Parse("ff02::12");
     public bool VrrpStrict { get; init; }
+
+    /// <summary>nftables [TABLE]: the table of the accept-mode drop rules (null: not configured; keepalived then uses
+    /// "keepalived" as soon as an instance needs the firewall — no_accept or strict non-owner).</summary>
+    public string? NftablesTable { get; init; }
+
+    /// <summary>nftables_priority: the chains' hook priority (keepalived's default -1).</summary>
+    public int NftablesPriority { get; init; } = -1;
     public bool SkipCheckAdvAddr { get; init; }
     public bool CheckUnicastSrc { get; init; }
     public TimeSpan GarpMasterDelay { get; init; } = TimeSpan.FromSeconds(5);

@@ -52,5 +52,7 @@ public sealed class CrashingKernelPort(IKernelPort inner, bool crashFirstSend = 
 
     public IIpvsPort Ipvs => inner.Ipvs;
 
+    public IVipFirewall Firewall => inner.Firewall;
+
     public IDisposable Subscribe(Action<KernelEvent> onEvent) => inner.Subscribe(onEvent);
 }

@@ -43,6 +43,11 @@ public sealed class RecordingKernelPort : IKernelPort
 
     public IIpvsPort Ipvs => RecordingIpvs;
 
+    /// <summary>The in-memory nf_tables drop sets.</summary>
+    public InMemoryVipFirewall RecordingFirewall { get; } = new();
+
+    public IVipFirewall Firewall => RecordingFirewall;
+
     /// <summary>Every operation so far, in order.</summary>
     public IReadOnlyList<KernelOp> Log
     {

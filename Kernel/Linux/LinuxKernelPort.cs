@@ -222,6 +222,18 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
         }
     }
 
+    private NftablesVipFirewall? _firewall;
+
+    /// <summary>The accept-mode firewall in the port's namespace (its netfilter socket is opened on first use).</summary>
+    public IVipFirewall Firewall
+    {
+        get
+        {
+            lock (_gate)
+                return _firewall ??= _namespace.Run(NftablesVipFirewall.Open, NftablesVipFirewall.Unavailable);
+        }
+    }
+
     public KernelResult Links(out IReadOnlyList<LinkState> links)
     {
         lock (_gate)
@@ -247,6 +259,7 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
         }
         StopMonitor();
         _ipvs?.Dispose();
+        _firewall?.Dispose();
         _request.Dispose();
         _monitorSocket.Dispose();
         _namespace.Dispose();

@@ -20,6 +20,7 @@ public sealed class NetlinkSocket : IDisposable
 {
     public const int ProtocolRoute = 0;
     public const int ProtocolGeneric = 16;
+    public const int ProtocolNetfilter = 12;
     private const int AfNetlink = 16;
     private const int SolNetlink = 270;
     private const int NetlinkExtAck = 11;
@@ -94,6 +95,19 @@ public sealed class NetlinkSocket : IDisposable
     /// <summary>A fresh sequence number for the next request.</summary>
     public uint NextSequence() => ++_sequence == 0 ? ++_sequence : _sequence;
 
+    /// <summary>Reserves <paramref name="count"/> consecutive sequence numbers (for a batch) and returns the first.</summary>
+    public uint ReserveSequences(int count)
+    {
+        uint first = NextSequence();
+        if (unchecked(first + (uint)count) < first)
+        {
+            _sequence = 0;
+            first = NextSequence();
+        }
+        _sequence = unchecked(first + (uint)count - 1);
+        return first;
+    }
+
     /// <summary>
     /// Sends one request (its nlmsg_seq must come from <see cref="NextSequence"/>) and reads its answer: data
     /// messages go to <paramref name="onData"/>; the result is the kernel's errno (0 = success). EEXIST and the like
@@ -151,6 +165,51 @@ public sealed class NetlinkSocket : IDisposable
                 if (reader.Error != NetlinkDecodeError.None)
                     return Errno.Failure(Errno.EBADMSG, $"{doing}: malformed reply ({reader.Error})");
             }
+        }
+        finally
+        {
+            if (added)
+                _fd.DangerousRelease();
+        }
+    }
+
+    /// <summary>
+    /// Sends an nfnetlink batch whose <paramref name="acks"/> messages from sequence <paramref name="firstAcked"/> on
+    /// each asked for an ACK, and waits for all of them. The kernel applies a batch all or none: the first error it
+    /// reports is the result (the rest of that batch's answers are skipped as stale by later requests).
+    /// </summary>
+    public KernelResult RequestBatch(ReadOnlySpan<byte> batch, uint firstAcked, int acks, string doing)
+    {
+        bool added = false;
+        try
+        {
+            if (!TryAcquire(ref added, out int fd, out var closed))
+                return closed;
+            var sent = Send(fd, batch, doing);
+            if (!sent.IsOk)
+                return sent;
+            long deadline = Stopwatch.GetTimestamp() + (long)(RequestTimeout.TotalSeconds * Stopwatch.Frequency);
+            int answered = 0;
+            while (answered < acks)
+            {
+                var received = ReceiveOnce(fd, deadline, out int length, doing);
+                if (!received.IsOk)
+                    return received;
+                var reader = new NetlinkMessageReader(_receive.AsSpan(0, length));
+                while (reader.TryRead(out var message))
+                {
+                    if (unchecked(message.Sequence - firstAcked) >= (uint)acks || (message.PortId != PortId && message.PortId != 0) || !message.IsError)
+                        continue;
+                    if (message.TryGetError(out var error) != NetlinkDecodeError.None)
+                        return Errno.Failure(Errno.EBADMSG, $"{doing}: malformed NLMSG_ERROR");
+                    if (!error.IsAck)
+                        return KernelResult.Fail(error.Errno, $"{doing}: {error.Describe()}");
+                    answered++;
+                }
+                if (reader.Error != NetlinkDecodeError.None)
+                    return Errno.Failure(Errno.EBADMSG, $"{doing}: malformed reply ({reader.Error})");
+            }
+            return KernelResult.Ok;
         }
         finally
         {

@@ -35,6 +35,9 @@ public interface IKernelPort
     /// <summary>IPVS through generic netlink.</summary>
     IIpvsPort Ipvs { get; }
 
+    /// <summary>The accept-mode (vrrp_strict / no_accept) drop rules for VIPs, through nf_tables.</summary>
+    IVipFirewall Firewall { get; }
+
     /// <summary>Link and address changes, delivered on a thread of the port's choosing until the subscription is disposed.</summary>
     IDisposable Subscribe(Action<KernelEvent> onEvent);
 }

@@ -33,6 +33,31 @@ public class SyncGroupPolicyTests
     }
 
     [Fact]
+    public void Members_whose_faults_clear_at_once_do_not_leave_one_stuck_in_fault()
+    {
+        // Found end to end: both members track the same interface; on link up each clears its own fault at the same
+        // moment. The group, still seeing b's fault, orders a back to FAULT; then b clears and the group leaves FAULT —
+        // but a's forced FAULT arrives after that and must be corrected, or a stays in FAULT for good.
+        var group = Group(VrrpState.Backup, "a", "b");
+        (group, _) = SyncGroupPolicy.Step(group, new SyncInput.Changed("a", VrrpState.Fault, VrrpReason.FaultRaised, true));
+        (group, _) = SyncGroupPolicy.Step(group, new SyncInput.Changed("b", VrrpState.Fault, VrrpReason.FaultRaised, true));
+        Assert.Equal(VrrpState.Fault, group.State);
+
+        (group, var orders) = SyncGroupPolicy.Step(group, new SyncInput.Changed("a", VrrpState.Backup, VrrpReason.FaultCleared, false));
+        Assert.Equal([new SyncOrder("a", VrrpState.Fault)], orders);
+        (group, orders) = SyncGroupPolicy.Step(group, new SyncInput.Changed("b", VrrpState.Backup, VrrpReason.FaultCleared, false));
+        Assert.Equal(VrrpState.Backup, group.State);
+        Assert.Empty(orders);                                          // the group still believes a is BACKUP
+        (group, orders) = SyncGroupPolicy.Step(group, new SyncInput.Changed("a", VrrpState.Fault, VrrpReason.SyncGroup, false));
+        Assert.Equal([new SyncOrder("a", VrrpState.Backup)], orders);
+        (group, _) = SyncGroupPolicy.Step(group, new SyncInput.Changed("a", VrrpState.Backup, VrrpReason.SyncGroup, false));
+        (group, _) = SyncGroupPolicy.Step(group, new SyncInput.WantsMaster("a"));
+        (group, orders) = SyncGroupPolicy.Step(group, new SyncInput.WantsMaster("b"));
+        Assert.Equal(VrrpState.Master, group.State);
+        Assert.Equal(2, orders.Count);
+    }
+
+    [Fact]
     public void A_member_that_hears_a_master_withdraws_its_wish()
     {
         var group = Group(VrrpState.Backup, "a", "b");

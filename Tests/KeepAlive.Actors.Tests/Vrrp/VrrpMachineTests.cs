@@ -218,6 +218,22 @@ public class VrrpMachineTests
     }
 
     [Fact]
+    public void A_flood_of_lower_priority_adverts_is_answered_once_per_advert_interval()
+    {
+        var m = Master(V3());
+        int answers = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < 1000; i++)
+                answers += m.Advert(50).Count(e => e is VrrpEffect.SendAdvert);
+            Assert.Equal(round + 1, answers);
+            var periodic = m.Fire(VrrpTimer.Advert);
+            Assert.Contains(new VrrpEffect.SendAdvert(100), periodic);      // the periodic advert never depends on them
+        }
+        Assert.Equal(VrrpState.Master, m.State.State);
+    }
+
+    [Fact]
     public void V3_S13_The_owner_preempts_even_with_nopreempt()
     {
         var m = new VrrpMachineHarness(V3(priority: 255) with { Preempt = false, WantsMaster = true });

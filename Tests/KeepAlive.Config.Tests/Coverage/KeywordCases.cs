@@ -59,6 +59,8 @@ public static partial class KeywordCases
         Add("2.1", "vrrp_notify_fifo_script", G("vrrp_notify_fifo_script \"/usr/bin/reader -v\" nobody"),
             c => c.Globals.VrrpNotifyFifoScript!.Command == "/usr/bin/reader -v" && c.Globals.VrrpNotifyFifoScript.User == "nobody");
         Add("2.1", "vrrp_strict", G("vrrp_strict"), c => c.Globals.VrrpStrict);
+        Add("2.1", "nftables", G("nftables ka_vips"), c => c.Globals.NftablesTable == "ka_vips");
+        Add("2.1", "nftables_priority", G("nftables_priority -5"), c => c.Globals.NftablesPriority == -5);
         Add("2.1", "vrrp_skip_check_adv_addr", G("vrrp_skip_check_adv_addr"), c => c.Globals.SkipCheckAdvAddr);
         Add("2.1", "vrrp_check_unicast_src", G("vrrp_check_unicast_src"), c => c.Globals.CheckUnicastSrc);
         Add("2.1", "vrrp_garp_master_delay", G("vrrp_garp_master_delay 9"), c => c.Globals.GarpMasterDelay == TimeSpan.FromSeconds(9));

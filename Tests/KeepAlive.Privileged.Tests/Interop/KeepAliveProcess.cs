@@ -30,7 +30,13 @@ public sealed class KeepAliveProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The daemon's pid (<c>ip netns exec</c> execs it).</summary>
+    public int Pid => _process.Pid;
+
     public int ExitCode => _process.ExitCode;
+
+    /// <summary>SIGKILL (a crash: nothing is released), without waiting.</summary>
+    public void KillHard() => _process.Signal("KILL");
 
     /// <summary>SIGTERM, without waiting.</summary>
     public void SignalTerm() => _process.Signal("TERM");
