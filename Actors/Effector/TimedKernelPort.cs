@@ -57,6 +57,9 @@ public sealed class TimedKernelPort(IKernelPort inner, KernelOpDurations duratio
     /// <summary>IPVS calls are passed through untimed (the LVS actors hold their own timing).</summary>
     public IIpvsPort Ipvs => inner.Ipvs;
 
+    /// <summary>Firewall calls are passed through untimed.</summary>
+    public IVipFirewall Firewall => inner.Firewall;
+
     private KernelResult Time(string op, Func<KernelResult> call)
     {
         long start = Stopwatch.GetTimestamp();
