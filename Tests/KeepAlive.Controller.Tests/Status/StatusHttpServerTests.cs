@@ -63,6 +63,16 @@ public sealed class StatusHttpServerTests(Xunit.Abstractions.ITestOutputHelper o
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>GET /status until it is not 503 (connections still held), for at most 15 s.</summary>
+    private async Task<int> CodeOnceSlotsFree()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        int code;
+        while ((code = Split(await Get("/status")).Code) == 503 && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        return code;
+    }
+
     private Task<string> Get(string path, string method = "GET") => Raw(Encoding.ASCII.GetBytes($"{method} {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"));
 
     private static (int Code, Dictionary<string, string> Headers, string Body) Split(string response)
@@ -180,7 +190,9 @@ public sealed class StatusHttpServerTests(Xunit.Abstractions.ITestOutputHelper o
             await client.ConnectAsync(_server.LocalEndpoint);
             await client.GetStream().WriteAsync(bytes.Concat("\r\n\r\n"u8.ToArray()).ToArray());
         }
-        Assert.Equal(200, Split(await Get("/status")).Code);
+        // Those connections may still hold the 4 slots for a moment (503 meanwhile is the limit working): within the
+        // request timeout they are all answered or dropped and the server serves again.
+        Assert.Equal(200, await CodeOnceSlotsFree());
     }
 
     [Fact]
@@ -219,8 +231,7 @@ public sealed class StatusHttpServerTests(Xunit.Abstractions.ITestOutputHelper o
         {
             held.ForEach(c => c.Dispose());
         }
-        await Task.Delay(Limits.RequestTimeout * 2);
-        Assert.Equal(200, Split(await Get("/status")).Code);                          // the slots come back
+        Assert.Equal(200, await CodeOnceSlotsFree());                                 // the slots come back
     }
 
     [Fact]
