@@ -62,11 +62,15 @@ public static class ConfigTestCommand
         path = options.Value("use-file") ?? KeepAliveCli.DefaultConfigFile;
         if (!path.StartsWith('/'))
             path = Path.GetFullPath(Path.Combine(env.CurrentDirectory, path));
+        return Load(path, options.Value("config-id"), options.Has("all-config"), options.Has("strict"), env);
+    }
+
+    /// <summary>The whole pipeline for an absolute <paramref name="path"/> (the daemon's start and each reload).</summary>
+    internal static ConfigLoadResult Load(string path, string? configId, bool allConfig, bool strict, ICliEnvironment env)
+    {
         var host = env.HostFacts;
-        var reader = new ReaderOptions(
-            ConfigId: options.Value("config-id") ?? host.ShortHostName,
-            RequireAllFiles: options.Has("all-config"));
-        return ConfigLoader.Load(path, env.ConfigSource, new ConfigLoadOptions(reader, host, options.Has("strict")));
+        var reader = new ReaderOptions(ConfigId: configId ?? host.ShortHostName, RequireAllFiles: allConfig);
+        return ConfigLoader.Load(path, env.ConfigSource, new ConfigLoadOptions(reader, host, strict));
     }
 
     /// <summary>Compiler-style line, with paths under the current directory shown relative to it.</summary>

@@ -16,6 +16,8 @@ public static class KeepAliveCli
     /// <summary>keepalived's exit code for a program error (KEEPALIVED_EXIT_PROGRAM_ERROR, 70).</summary>
     public const int InternalError = 70;
 
+    /// <summary>Runs the command line; <paramref name="args"/> are kept as given so the daemon can run itself again
+    /// with them (detaching, entering a network namespace).</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, ICliEnvironment env)
     {
         var parsed = OptionParser.Parse(args);
@@ -64,11 +66,12 @@ public static class KeepAliveCli
             }
             if (parsed.Has("dump-json"))
                 return ConfigTestCommand.DumpJson(parsed, stdout, stderr, env);
-            if (parsed.Has("dont-fork") && !OperatingSystem.IsWindows())
-                return Service.ForegroundService.Run(parsed, stdout, stderr, env);
-            stderr.WriteLine("keepalive: detaching into the background is not supported yet in this build; run it with -n " +
-                "(--dont-fork, as under systemd), or use -t/--config-test to check a configuration");
-            return UsageError;
+            if (OperatingSystem.IsWindows())
+            {
+                stderr.WriteLine("keepalive: the daemon runs on Linux only; -t/--config-test works everywhere");
+                return UsageError;
+            }
+            return Daemon.DaemonCommand.Run(parsed, args, stdout, stderr, env);
         }
         return ConfigTestCommand.Run(parsed, stdout, stderr, env);
     }

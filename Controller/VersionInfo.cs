@@ -3,7 +3,10 @@ namespace KeepAlive.Controller;
 /// <summary>What <c>-v</c> prints.</summary>
 public static class VersionInfo
 {
+    /// <summary>The version number alone.</summary>
+    public static string Short => typeof(VersionInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
     public static string Text =>
         $"KeepAlive {typeof(VersionInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"} (configuration language of keepalived 2.2.7)\n" +
-        "Implemented: configuration test (-t), --dump-json, --signum. VRRP and LVS services: not yet.";
+        "Implemented: the VRRP daemon (keepalived's options, syslog, pid file, systemd notify, SIGHUP reload), the configuration test (-t), --dump-json, --signum. LVS checkers: not yet.";
 }

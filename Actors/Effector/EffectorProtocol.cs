@@ -93,3 +93,12 @@ public sealed record GetHostFacts
 
 /// <summary>The kernel's links and addresses (empty lists and the error when they could not be read).</summary>
 public sealed record HostFactsSnapshot(KernelResult Result, KeepAlive.Actors.Node.HostFacts Facts);
+
+/// <summary>Make <paramref name="Owner"/> hold exactly <paramref name="Set"/> (a reload changed a MASTER's VIPs,
+/// eVIPs, routes or rules): what it does not hold yet is added (addresses, routes, rules), then what it holds and the
+/// set no longer has is removed (rules, routes, addresses); what it holds in both is never touched. All or nothing:
+/// when an addition fails, the additions of this op are removed again and nothing is removed, so the owner still holds
+/// exactly what it held before. <paramref name="PreviousOwner"/>: the owner's name before the reload (a renamed
+/// instance); what it held becomes <paramref name="Owner"/>'s first. The sender becomes the holder told of lost
+/// addresses. Answered with <see cref="OpCompleted"/>.</summary>
+public sealed record ReplaceAddresses(long OpId, string Owner, KernelSet Set, string? PreviousOwner = null);

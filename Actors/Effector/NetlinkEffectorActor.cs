@@ -31,6 +31,7 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         _configured = configured;
         Receive<AcquireAddresses>(Acquire);
         Receive<ReleaseAddresses>(Release);
+        Receive<ReplaceAddresses>(Replace);
         Receive<EnsureMacvlan>(Ensure);
         Receive<RemoveMacvlan>(RemoveLink);
         Receive<SendFrames>(Send);
@@ -143,10 +144,44 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         Sender.Tell(new OpCompleted(op.OpId, KernelResult.Ok));
     }
 
-    /// <summary>Adds addresses, then routes, then rules; records what was not held before; stops at the first failure.</summary>
-    private KernelResult Add(AcquireAddresses op, Holding holding, KernelSetUndo added)
+    private void Replace(ReplaceAddresses op)
     {
-        foreach (var address in op.Set.Addresses)
+        if (op.PreviousOwner is { } previous && previous != op.Owner && _memory.Held.Remove(previous, out var before))
+        {
+            var target = _memory.For(op.Owner);
+            target.Add(before.ToSet());
+            target.Links.AddRange(before.Links.Where(l => !target.Links.Any(t => t.Name == l.Name)));
+        }
+        var holding = _memory.For(op.Owner);
+        var change = KernelSetChange.Between(holding.ToSet(), op.Set);
+        var added = new KernelSetUndo();
+        var r = Add(change.Added, holding, added);
+        if (!r.IsOk)
+        {
+            added.Undo(_kernel, op.Owner, _memory);
+            _memory.Prune();
+            _failed++;
+            _log.Warning("{Owner}: replacing its set with {Set} failed ({Result}); the {Count} objects added by this op were removed again and it keeps what it held",
+                op.Owner, op.Set, r, added.Count);
+            Sender.Tell(new OpCompleted(op.OpId, r));
+            return;
+        }
+        var first = Remove(op.Owner, change.Removed);
+        holding.Add(change.Added);
+        holding.Remove(change.Removed);
+        holding.Holder = Sender;
+        _memory.Prune();
+        Count(first);
+        Sender.Tell(new OpCompleted(op.OpId, first));
+    }
+
+    /// <summary>Adds addresses, then routes, then rules; records what was not held before; stops at the first failure.</summary>
+    private KernelResult Add(AcquireAddresses op, Holding holding, KernelSetUndo added) => Add(op.Set, holding, added);
+
+    /// <summary>Adds addresses, then routes, then rules; records what was not held before; stops at the first failure.</summary>
+    private KernelResult Add(KernelSet set, Holding holding, KernelSetUndo added)
+    {
+        foreach (var address in set.Addresses)
         {
             var r = _kernel.AddAddress(address);
             if (!r.IsOk)
@@ -154,7 +189,7 @@ public sealed class NetlinkEffectorActor : ReceiveActor
             if (!holding.Holds(address))
                 added.Addresses.Add(address);
         }
-        foreach (var route in op.Set.Routes)
+        foreach (var route in set.Routes)
         {
             var r = _kernel.AddRoute(route);
             if (!r.IsOk)
@@ -162,7 +197,7 @@ public sealed class NetlinkEffectorActor : ReceiveActor
             if (!holding.Routes.Contains(route))
                 added.Routes.Add(route);
         }
-        foreach (var rule in op.Set.Rules)
+        foreach (var rule in set.Rules)
         {
             var r = _kernel.AddRule(rule);
             if (!r.IsOk)
@@ -175,19 +210,7 @@ public sealed class NetlinkEffectorActor : ReceiveActor
 
     private void Release(ReleaseAddresses op)
     {
-        var first = KernelResult.Ok;
-        void Note(KernelResult r)
-        {
-            if (!r.IsOk && first.IsOk)
-                first = r;
-        }
-
-        foreach (var rule in Enumerable.Reverse(op.Set.Rules).Where(r => !_memory.HeldByOther(op.Owner, r)))
-            Note(_kernel.RemoveRule(rule));
-        foreach (var route in Enumerable.Reverse(op.Set.Routes).Where(r => !_memory.HeldByOther(op.Owner, r)))
-            Note(_kernel.RemoveRoute(route));
-        foreach (var address in Enumerable.Reverse(op.Set.Addresses).Where(a => !_memory.HeldByOther(op.Owner, a)))
-            Note(_kernel.RemoveAddress(address));
+        var first = Remove(op.Owner, op.Set);
         if (_memory.Held.TryGetValue(op.Owner, out var held))
         {
             held.Remove(op.Set);
@@ -195,6 +218,25 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         }
         Count(first);
         Sender.Tell(new OpCompleted(op.OpId, first));
+    }
+
+    /// <summary>Removes rules, routes, then addresses (what another owner holds stays); the first failure, or Ok.</summary>
+    private KernelResult Remove(string owner, KernelSet set)
+    {
+        var first = KernelResult.Ok;
+        void Note(KernelResult r)
+        {
+            if (!r.IsOk && first.IsOk)
+                first = r;
+        }
+
+        foreach (var rule in Enumerable.Reverse(set.Rules).Where(r => !_memory.HeldByOther(owner, r)))
+            Note(_kernel.RemoveRule(rule));
+        foreach (var route in Enumerable.Reverse(set.Routes).Where(r => !_memory.HeldByOther(owner, r)))
+            Note(_kernel.RemoveRoute(route));
+        foreach (var address in Enumerable.Reverse(set.Addresses).Where(a => !_memory.HeldByOther(owner, a)))
+            Note(_kernel.RemoveAddress(address));
+        return first;
     }
 
     private void Ensure(EnsureMacvlan op)

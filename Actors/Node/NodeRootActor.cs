@@ -34,6 +34,14 @@ public sealed record NodeSetup
 
     /// <summary>Props of the node's notifier (notify scripts, FIFOs, mail) for this plan; null: none.</summary>
     public Func<NodePlan, Props?>? NotifierProps { get; init; }
+
+    /// <summary>The notifier's plan for a configuration applied by a reload (the running notifier is told it); null:
+    /// the notifier keeps the plan it started with.</summary>
+    public Func<KeepAliveConfig, Notify.NotifyPlan>? NotifyPlanFor { get; init; }
+
+    /// <summary>The tracker factory for a configuration applied by a reload (script_user and the like may have
+    /// changed; init_file must not overwrite); null: <see cref="TrackerProps"/>.</summary>
+    public Func<KeepAliveConfig, Func<TrackerPlan, IActorRef, TrackerSubscribers, Props?>?>? TrackerPropsFor { get; init; }
 }
 
 /// <summary>Asks the node for its children by name (answered with <see cref="NodeChildren"/> once it runs).</summary>
@@ -67,17 +75,21 @@ public sealed record NodeStopped(int Instances);
 /// addresses first: its machine starts afresh); a sync group asks its members for their states again; trackers
 /// re-run and report; the notifier loses the scripts it had queued (logged).</para>
 /// </summary>
-public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTimers
+public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
     private readonly NodeSetup _setup;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> _children = new(StringComparer.Ordinal);
     private IActorRef _effector = ActorRefs.Nobody;
     private NodePlan? _plan;
+    private KeepAliveConfig _config;
+    private Func<TrackerPlan, IActorRef, TrackerSubscribers, Props?>? _trackerProps;
 
     public NodeRootActor(NodeSetup setup)
     {
         _setup = setup;
+        _config = setup.Config;
+        _trackerProps = setup.TrackerProps;
         Receive<HostFactsSnapshot>(OnHostFacts);
         Receive<RetryHostFacts>(_ => _effector.Tell(GetHostFacts.Instance));
         ReceiveAny(_ => Stash.Stash());
@@ -150,36 +162,16 @@ public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTime
     private void StartChildren(NodePlan plan)
     {
         foreach (var io in plan.Io)
-            Spawn(io.ChildName, OnVrrpDispatcher(VrrpIoActor.Props(_setup.Sockets, io.Spec)));
+            SpawnIo(io);
         var notifierProps = _setup.NotifierProps?.Invoke(plan);
-        var notifier = notifierProps is null ? null : Spawn(ActorNames.Notifier, notifierProps);
+        if (notifierProps is not null)
+            Spawn(ActorNames.Notifier, notifierProps);
         foreach (var tracker in plan.Trackers)
-        {
-            var subscribers = new TrackerSubscribers(tracker.Subscribers.Select(s => Self.Path / s).ToList());
-            var props = tracker.Kind == TrackerKind.Interface
-                ? InterfaceTrackerActor.Props(tracker.Name, _effector, subscribers)
-                : _setup.TrackerProps?.Invoke(tracker, _effector, subscribers);
-            if (props is null)
-                _log.Warning("{Kind} tracking ({Name}) is not available in this node; instances tracking it ignore it", tracker.Kind, tracker.Name);
-            else
-                Spawn(tracker.ChildName, props);
-        }
+            SpawnTracker(tracker);
         foreach (var group in plan.Groups)
-            Spawn(group.ChildName, SyncGroupActor.Props(group.Config.Name, group.Config.Members.ToList(), notifier));
+            SpawnGroup(group);
         foreach (var instance in plan.Instances)
-        {
-            var links = new VrrpInstanceLinks(
-                _children[instance.IoChild],
-                _effector,
-                instance.GroupChild is null ? null : _children.GetValueOrDefault(instance.GroupChild),
-                notifier,
-                instance.TrackerChildren.Where(_children.ContainsKey).Select(c => _children[c]).ToList());
-            // Only scripts that have a tracker here can give the first result the instance waits for.
-            var startAfter = plan.Trackers.Where(t => t.Kind == TrackerKind.Script && _children.ContainsKey(t.ChildName) && t.Subscribers.Contains(instance.ChildName))
-                .Select(t => t.Key).ToList();
-            var setup = instance.Setup with { StartAfter = startAfter };
-            Spawn(instance.ChildName, OnVrrpDispatcher(VrrpInstanceActor.Props(setup, links, _setup.Clock)));
-        }
+            SpawnInstance(instance, plan);
         _log.Info("node started: {Instances} VRRP instances, {Groups} sync groups, {Io} sockets, {Trackers} trackers",
             plan.Instances.Count, plan.Groups.Count, plan.Io.Count, plan.Trackers.Count);
         Become(Running);
@@ -192,6 +184,8 @@ public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTime
     {
         Receive<GetNodeChildren>(_ => Sender.Tell(new NodeChildren(_plan!, new Dictionary<string, IActorRef>(_children, StringComparer.Ordinal))));
         Receive<StopNode>(_ => Stopping(Sender));
+        Receive<ApplyConfig>(a => BeginReload(a.Config, Sender));
+        Receive<Terminated>(_ => { });                     // a child a reload stopped, after its phase gave up waiting
     }
 
     private void Stopping(IActorRef requester)
@@ -265,6 +259,42 @@ public sealed class NodeRootActor : ReceiveActor, IWithUnboundedStash, IWithTime
             });
             ReceiveAny(_ => { });
         });
+    }
+
+    private void SpawnIo(IoPlan io) => Spawn(io.ChildName, OnVrrpDispatcher(VrrpIoActor.Props(_setup.Sockets, io.Spec)));
+
+    private TrackerSubscribers Subscribers(TrackerPlan tracker) => new(tracker.Subscribers.Select(s => Self.Path / s).ToList());
+
+    private void SpawnTracker(TrackerPlan tracker)
+    {
+        var subscribers = Subscribers(tracker);
+        var props = tracker.Kind == TrackerKind.Interface
+            ? InterfaceTrackerActor.Props(tracker.Name, _effector, subscribers)
+            : _trackerProps?.Invoke(tracker, _effector, subscribers);
+        if (props is null)
+            _log.Warning("{Kind} tracking ({Name}) is not available in this node; instances tracking it ignore it", tracker.Kind, tracker.Name);
+        else
+            Spawn(tracker.ChildName, props);
+    }
+
+    private void SpawnGroup(GroupPlan group) =>
+        Spawn(group.ChildName, SyncGroupActor.Props(group.Config.Name, group.Config.Members.ToList(), _children.GetValueOrDefault(ActorNames.Notifier)));
+
+    /// <summary>The actors an instance talks to, as the children are now.</summary>
+    private VrrpInstanceLinks Links(InstancePlan instance) => new(
+        _children[instance.IoChild],
+        _effector,
+        instance.GroupChild is null ? null : _children.GetValueOrDefault(instance.GroupChild),
+        _children.GetValueOrDefault(ActorNames.Notifier),
+        instance.TrackerChildren.Where(_children.ContainsKey).Select(c => _children[c]).ToList());
+
+    private void SpawnInstance(InstancePlan instance, NodePlan plan)
+    {
+        // Only scripts that have a tracker here can give the first result the instance waits for.
+        var startAfter = plan.Trackers.Where(t => t.Kind == TrackerKind.Script && _children.ContainsKey(t.ChildName) && t.Subscribers.Contains(instance.ChildName))
+            .Select(t => t.Key).ToList();
+        var setup = instance.Setup with { StartAfter = startAfter };
+        Spawn(instance.ChildName, OnVrrpDispatcher(VrrpInstanceActor.Props(setup, Links(instance), _setup.Clock)));
     }
 
     private Props OnVrrpDispatcher(Props props) => _setup.VrrpDispatcher is { } d ? props.WithDispatcher(d) : props;

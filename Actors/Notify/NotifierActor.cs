@@ -26,7 +26,7 @@ namespace KeepAlive.Actors.Notify;
 /// </summary>
 public sealed class NotifierActor : ReceiveActor, IWithTimers
 {
-    private readonly NotifyPlan _plan;
+    private readonly NotifyPlan _initialPlan;
     private readonly NotifierPorts _ports;
     private readonly NotifierSettings _settings;
     private readonly NotifierMemory _memory;
@@ -34,7 +34,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
 
     public NotifierActor(NotifyPlan plan, NotifierPorts ports, NotifierSettings settings, NotifierMemory memory)
     {
-        _plan = plan;
+        _initialPlan = plan;
         _ports = ports;
         _settings = settings;
         _memory = memory;
@@ -51,6 +51,12 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
         Receive<MasterReceivedLowerPriority>(m => Apply(new NotifyEvent.MasterRxLowerPriority(m.Instance, Priority(m.Priority))));
         Receive<InstancePriorityChanged>(p => Apply(new NotifyEvent.PriorityChanged(p.Instance, p.Master, Priority(p.Priority))));
         Receive<StopNotifier>(OnStop);
+        Receive<UpdateNotifyPlan>(OnPlan);
+        Receive<InstanceDeleted>(d =>
+        {
+            if (!d.WasFault || Plan.Instance(d.Instance).NotifyDeleted)
+                Apply(new NotifyEvent.InstanceEntered(d.Instance, NotifyState.Deleted, Priority(d.Priority), false));
+        });
         Receive<ScriptFinished>(OnScriptFinished);
         Receive<ScriptOverdue>(OnScriptOverdue);
         Receive<MailFinished>(OnMailFinished);
@@ -87,7 +93,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
         if (!_memory.Started)
         {
             _memory.Started = true;
-            foreach (var script in _plan.AllScripts())
+            foreach (var script in Plan.AllScripts())
                 Identity(script);
             return;
         }
@@ -114,9 +120,22 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
             mail.Cancel();
     }
 
+    /// <summary>The plan in force: the last reload's, else the one it was created with.</summary>
+    private NotifyPlan Plan => _memory.Plan ?? _initialPlan;
+
+    /// <summary>A reload: the new plan applies to the next events; queued and running scripts go on; the new plan's
+    /// scripts' users are resolved now, as at start.</summary>
+    private void OnPlan(UpdateNotifyPlan update)
+    {
+        _memory.Plan = update.Plan;
+        foreach (var script in update.Plan.AllScripts())
+            Identity(script);
+        _log.Info("notify plan reloaded: {0} instances, {1} groups", update.Plan.Instances.Count, update.Plan.Groups.Count);
+    }
+
     private void Apply(NotifyEvent e)
     {
-        (_memory.Policy, var decision) = NotifyPolicy.Step(_plan, _memory.Policy, e);
+        (_memory.Policy, var decision) = NotifyPolicy.Step(Plan, _memory.Policy, e);
         // keepalived's order: scripts, FIFO, mail.
         foreach (var job in decision.Scripts)
             Enqueue(job);
@@ -247,7 +266,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
 
     private void SendMail(AlertMail mail)
     {
-        if (_plan.Mail is not { } plan)
+        if (Plan.Mail is not { } plan)
             return;
         var id = ++_memory.NextId;
         var cancel = new CancellationTokenSource();
@@ -334,7 +353,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
     {
         if (_memory.Identities.TryGetValue(script, out var known))
             return known;
-        var identity = NotifyScriptUser.Resolve(script, _plan.ScriptUsers, _ports.Users, out var error);
+        var identity = NotifyScriptUser.Resolve(script, Plan.ScriptUsers, _ports.Users, out var error);
         if (identity is null)
             _log.Error("notify script {0} will not run: {1}", script.Display, error);
         return _memory.Identities[script] = (identity, error);

@@ -12,6 +12,9 @@ public sealed class NotifierMemory
 {
     internal NotifyPolicyState Policy { get; set; } = NotifyPolicyState.Empty;
 
+    /// <summary>The plan of the last reload (null: the plan the notifier was created with).</summary>
+    internal NotifyPlan? Plan { get; set; }
+
     internal Dictionary<NotifyOwner, Queue<ScriptJob>> Queues { get; } = [];
 
     internal Dictionary<NotifyOwner, RunningScript> Running { get; } = [];

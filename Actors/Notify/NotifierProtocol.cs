@@ -90,3 +90,14 @@ public sealed record NotifierSettings
 /// <param name="Mail">Sends smtp_alert mail.</param>
 /// <param name="Users">Resolves script users.</param>
 public sealed record NotifierPorts(IScriptRunner Runner, IReadOnlyList<INotifyFifo> Fifos, IMailSender Mail, IScriptUsers Users);
+
+/// <summary>A reload: notify with <paramref name="Plan"/> from now on (the notifier, its queues and running scripts
+/// stay).</summary>
+public sealed record UpdateNotifyPlan(NotifyPlan Plan);
+
+/// <summary>A reload removed the instance (told by the instance as it leaves, before the notifier gets the new plan):
+/// keepalived <c>clear_diff_vrrp</c> notifies DELETED with <c>notify_deleted</c>, else FAULT unless it was in FAULT.</summary>
+/// <param name="Instance">Its name.</param>
+/// <param name="WasFault">It was in FAULT.</param>
+/// <param name="Priority">Its effective priority.</param>
+public sealed record InstanceDeleted(string Instance, bool WasFault, int Priority);

@@ -39,13 +39,18 @@ public sealed record StateScripts(
 /// <param name="SmtpAlert">Mail on transitions (instance smtp_alert, else global smtp_alert_vrrp, else smtp_alert).</param>
 /// <param name="NotifyPriorityChanges">FIFO lines on effective priority changes (instance, else its group, else
 /// vrrp_notify_priority_changes).</param>
+/// <param name="NotifyDeleted"><c>notify_deleted</c> is set: a reload that removes the instance reports DELETED (else
+/// FAULT, and nothing when it was in FAULT).</param>
+/// <param name="Deleted">The <c>notify_deleted</c> script, if it names one.</param>
 public sealed record InstanceNotifyPlan(
     string Name,
     string? SyncGroup,
     StateScripts Scripts,
     ScriptSpec? MasterRxLowerPri = null,
     bool SmtpAlert = false,
-    bool NotifyPriorityChanges = false)
+    bool NotifyPriorityChanges = false,
+    bool NotifyDeleted = false,
+    ScriptSpec? Deleted = null)
 {
     /// <summary>An instance the configuration does not name: FIFO lines only.</summary>
     public static InstanceNotifyPlan Unknown(string name) => new(name, null, StateScripts.None);
@@ -125,7 +130,7 @@ public sealed class NotifyPlan
     {
         foreach (var i in Instances)
         {
-            foreach (var s in Each(i.Scripts).Append(i.MasterRxLowerPri))
+            foreach (var s in Each(i.Scripts).Append(i.MasterRxLowerPri).Append(i.Deleted))
             {
                 if (s is not null)
                     yield return s;

@@ -67,7 +67,9 @@ public static class NotifyPlanner
                 Scripts(vi.Name, vi.NotifyMaster, vi.NotifyBackup, vi.NotifyFault, vi.NotifyStop, vi.Notify, issues),
                 Script(vi.Name, "notify_master_rx_lower_pri", vi.NotifyMasterRxLowerPri, issues),
                 vi.SmtpAlert ?? g.SmtpAlertVrrp ?? g.SmtpAlert ?? false,
-                vi.NotifyPriorityChanges ?? sg?.NotifyPriorityChanges ?? g.VrrpNotifyPriorityChanges));
+                vi.NotifyPriorityChanges ?? sg?.NotifyPriorityChanges ?? g.VrrpNotifyPriorityChanges,
+                vi.NotifyDeletedSet,
+                Script(vi.Name, "notify_deleted", vi.NotifyDeleted, issues)));
         }
 
         var fifos = new List<string>();

@@ -15,7 +15,8 @@ public abstract record NotifyEvent
 {
     /// <summary>An instance entered a state (send_instance_notifies).</summary>
     /// <param name="Instance">Its name.</param>
-    /// <param name="State">MASTER, BACKUP, FAULT or STOP.</param>
+    /// <param name="State">MASTER, BACKUP, FAULT, STOP, or DELETED (removed by a reload: reported as FAULT unless
+    /// notify_deleted).</param>
     /// <param name="Priority">Its effective priority.</param>
     /// <param name="ForcedByGroup">Its sync group ordered the transition.</param>
     public sealed record InstanceEntered(string Instance, NotifyState State, int Priority, bool ForcedByGroup) : NotifyEvent;
@@ -114,12 +115,12 @@ public static class NotifyPolicy
         NotifyState? groupState = p.SyncGroup is { } g && !e.ForcedByGroup && e.State != NotifyState.Stop
             ? state.Groups.GetValueOrDefault(g).State
             : null;
-        if (NotifyArguments.InstanceReportedState(e.State, notifyDeleted: false, memo.NotifiesSent, groupState) is not { } reported)
+        if (NotifyArguments.InstanceReportedState(e.State, p.NotifyDeleted, memo.NotifiesSent, groupState) is not { } reported)
             return (state, NotifyDecision.None);
 
         var owner = new NotifyOwner(NotifyTarget.Instance, e.Instance);
         var scripts = new List<ScriptJob>(2);
-        if (p.Scripts.For(reported) is { } script)
+        if ((reported == NotifyState.Deleted ? p.Deleted : p.Scripts.For(reported)) is { } script)
             scripts.Add(new ScriptJob(owner, script, NotifyArguments.ForStateScript(script), reported == NotifyState.Stop));
         if (p.Scripts.Generic is { } generic)
             scripts.Add(new ScriptJob(owner, generic, NotifyArguments.ForGenericScript(generic, NotifyTarget.Instance, e.Instance, reported, e.Priority), reported == NotifyState.Stop));

@@ -12,6 +12,10 @@ public sealed record ReleaseStaticPlane
     public static ReleaseStaticPlane Instance { get; } = new();
 }
 
+/// <summary>A reload changed static_ipaddress, static_routes or static_rules: hold <paramref name="Plane"/> from now on
+/// (only the difference is added and removed; what both have is untouched).</summary>
+public sealed record ReplaceStaticPlane(StaticPlane Plane);
+
 /// <summary>The static set is gone (or why not).</summary>
 public sealed record StaticPlaneReleased(KernelResult Result);
 
@@ -27,15 +31,17 @@ public sealed record StaticPlaneReleased(KernelResult Result);
 /// </summary>
 public sealed class StaticPlaneActor : ReceiveActor
 {
-    private readonly StaticPlane _plane;
+    private readonly StaticPlaneHolder _holder;
+    private StaticPlane _plane;
     private readonly IActorRef _effector;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private long _nextOp;
     private (long OpId, IActorRef ReplyTo)? _releasing;
 
-    public StaticPlaneActor(StaticPlane plane, IActorRef effector)
+    public StaticPlaneActor(StaticPlane plane, IActorRef effector, StaticPlaneHolder holder)
     {
-        _plane = plane;
+        _holder = holder;
+        _plane = holder.Plane ?? plane;
         _effector = effector;
         Receive<HeldAddressLost>(OnLost);
         Receive<ReleaseStaticPlane>(_ =>
@@ -43,10 +49,22 @@ public sealed class StaticPlaneActor : ReceiveActor
             _releasing = (++_nextOp, Sender);
             _effector.Tell(new ReleaseAddresses(_nextOp, StaticPlane.Owner, _plane.Set));
         });
+        Receive<ReplaceStaticPlane>(r =>
+        {
+            _plane = r.Plane;
+            _holder.Plane = r.Plane;
+            foreach (var error in _plane.Errors)
+                _log.Error("{0}", error);
+            _effector.Tell(new ReplaceAddresses(++_nextOp, StaticPlane.Owner, _plane.Set));
+        });
         Receive<OpCompleted>(OnCompleted);
     }
 
-    public static Props Props(StaticPlane plane, IActorRef effector) => Akka.Actor.Props.Create(() => new StaticPlaneActor(plane, effector));
+    public static Props Props(StaticPlane plane, IActorRef effector)
+    {
+        var holder = new StaticPlaneHolder();
+        return Akka.Actor.Props.Create(() => new StaticPlaneActor(plane, effector, holder));
+    }
 
     protected override void PreStart()
     {
@@ -77,4 +95,10 @@ public sealed class StaticPlaneActor : ReceiveActor
             _releasing = null;
         }
     }
+}
+
+/// <summary>The static plane of the last reload, kept across the actor's restarts (null: the one of its Props).</summary>
+public sealed class StaticPlaneHolder
+{
+    internal StaticPlane? Plane { get; set; }
 }

@@ -7,6 +7,10 @@ namespace KeepAlive.Actors.Sync;
 /// <summary>A member introduces itself (the sender is the member's instance actor).</summary>
 public sealed record JoinSyncGroup(string Member);
 
+/// <summary>A reload changed the group's members (an instance moved in or out, or was renamed): the group stays, with
+/// what it knows of the members it keeps.</summary>
+public sealed record SetSyncGroupMembers(IReadOnlyList<string> Members);
+
 /// <summary>Asks the group for its state.</summary>
 public sealed record GetSyncGroupStatus
 {
@@ -29,15 +33,18 @@ public sealed class SyncGroupActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef? _notifier;
     private readonly Dictionary<string, IActorRef> _members;
+    private readonly SyncGroupMembers _known;
     private SyncGroupState _state;
 
     public SyncGroupActor(string name, IReadOnlyCollection<string> members, IActorRef? notifier, SyncGroupMembers known)
     {
         _members = known.Refs;
+        _known = known;
         _name = name;
         _notifier = notifier;
-        _state = SyncGroupState.Of(members);
+        _state = SyncGroupState.Of(known.Names ?? members);
         Receive<JoinSyncGroup>(j => _members[j.Member] = Sender);
+        Receive<SetSyncGroupMembers>(OnMembers);
         Receive<SyncInput>(Apply);
         // After a restart the group knows nothing: its members tell it where they stand.
         Receive<InstanceStatus>(s => Apply(new SyncInput.Changed(s.Name, s.State, VrrpReason.Startup, s.OwnFault)));
@@ -58,6 +65,15 @@ public sealed class SyncGroupActor : ReceiveActor
         _log.Warning("VRRP_Group({Group}) restarted after {Error}; asking its members where they stand", _name, reason.Message);
         foreach (var member in _members.Values)
             member.Tell(GetInstanceStatus.Instance);
+    }
+
+    private void OnMembers(SetSyncGroupMembers set)
+    {
+        _known.Names = set.Members.ToList();
+        _state = _state.WithMembers(set.Members);
+        foreach (var gone in _members.Keys.Where(m => !_state.Members.ContainsKey(m)).ToList())
+            _members.Remove(gone);
+        _log.Info("VRRP_Group({Group}) members now {Members}", _name, string.Join(", ", set.Members));
     }
 
     private void Apply(SyncInput input)
@@ -83,4 +99,7 @@ public sealed class SyncGroupActor : ReceiveActor
 public sealed class SyncGroupMembers
 {
     internal Dictionary<string, IActorRef> Refs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The members set by the last reload (null: those of the Props).</summary>
+    internal IReadOnlyList<string>? Names { get; set; }
 }

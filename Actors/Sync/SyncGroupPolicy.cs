@@ -14,6 +14,16 @@ public sealed record SyncGroupState(VrrpState State, ImmutableDictionary<string,
 {
     public static SyncGroupState Of(IEnumerable<string> members) =>
         new(VrrpState.Backup, members.ToImmutableDictionary(m => m, _ => new SyncMember(VrrpState.Initialize, false, false), StringComparer.Ordinal));
+
+    /// <summary>The group after a reload changed its members: those it keeps keep what it knows of them, new ones
+    /// are in Initialize until they report, gone ones are forgotten; the group's own state is kept (keepalived keeps a
+    /// group's state across a reload and re-derives it from its members' next reports).</summary>
+    public SyncGroupState WithMembers(IEnumerable<string> members) =>
+        this with
+        {
+            Members = members.Distinct(StringComparer.Ordinal).ToImmutableDictionary(m => m,
+                m => Members.TryGetValue(m, out var known) ? known : new SyncMember(VrrpState.Initialize, false, false), StringComparer.Ordinal),
+        };
 }
 
 /// <summary>What a member tells its group.</summary>

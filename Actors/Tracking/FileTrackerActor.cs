@@ -52,6 +52,7 @@ public sealed class FileTrackerActor : ReceiveActor
         _key = TrackerNames.File(settings.Name);
         Receive<Observed>(o => ReferenceEquals(o.Ticket, _ticket), o => OnReading(o.Reading));
         Receive<Observed>(_ => { });
+        Receive<UpdateSubscribers>(u => _subscribers.Replace(u.Paths));
         Receive<QueryTracked>(_ =>
         {
             if (_status is { } status)

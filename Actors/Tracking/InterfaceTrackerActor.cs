@@ -32,6 +32,7 @@ public sealed class InterfaceTrackerActor : ReceiveActor
         Receive<KernelEvent.LinkChanged>(e => e.Link.Name == _interface, e => Set(e.Link.IsUp));
         Receive<KernelEvent.LinkRemoved>(e => e.Name == _interface, _ => Set(false));
         Receive<KernelEvent>(_ => { });
+        Receive<UpdateSubscribers>(u => _subscribers.Replace(u.Paths));
         Receive<QueryTracked>(_ =>
         {
             if (_up is { } up)

@@ -59,6 +59,7 @@ public sealed class ProcessTrackerActor : ReceiveActor, IWithTimers
             d => _log.Error(d.Failure, "track_process {0}: cannot watch processes - not tracked", _name));
         Receive<DelayDue>(OnDelay);
         Receive<RetrySnapshot>(_ => RequestSnapshot());
+        Receive<UpdateSubscribers>(u => _subscribers.Replace(u.Paths));
         Receive<QueryTracked>(_ =>
         {
             if (_counter.Synced)

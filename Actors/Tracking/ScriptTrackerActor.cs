@@ -39,6 +39,7 @@ public sealed class ScriptTrackerActor : ReceiveActor, IWithTimers
         _key = TrackerNames.Script(settings.Name);
         Receive<RunDue>(_ => StartRun());
         Receive<RunFinished>(OnFinished);
+        Receive<UpdateSubscribers>(u => _subscribers.Replace(u.Paths));
         Receive<QueryTracked>(_ =>
         {
             if (Status is { } up)

@@ -13,6 +13,10 @@ namespace KeepAlive.Actors.Tracking;
 /// <param name="Value">For a track_file: the number it holds (0 when unreadable).</param>
 public sealed record TrackedStatus(string Tracker, bool Up, long Value = 0);
 
+/// <summary>A reload changed who tracks this object (the tracker's own settings are the same): its reports go to
+/// <paramref name="Paths"/> from now on. New subscribers ask with <see cref="QueryTracked"/>.</summary>
+public sealed record UpdateSubscribers(IReadOnlyList<ActorPath> Paths);
+
 /// <summary>Asks a tracker for its current <see cref="TrackedStatus"/>; answered to the sender only when known
 /// (a script that has not run yet answers after its first result, to its subscribers).</summary>
 public sealed record QueryTracked
@@ -22,10 +26,17 @@ public sealed record QueryTracked
 
 /// <summary>Where a tracker sends its reports: the instance and sync-group actors that track it, by path (their
 /// names are deterministic, so a tracker can be created before them and needs no reference that a restart would
-/// invalidate).</summary>
-public sealed record TrackerSubscribers(IReadOnlyList<ActorPath> Paths)
+/// invalidate). The tracker that owns it replaces the paths on <see cref="UpdateSubscribers"/> (a reload); the same
+/// object is in the tracker's Props, so a restarted tracker keeps the new list. Touched only by its tracker.</summary>
+public sealed class TrackerSubscribers(IReadOnlyList<ActorPath> paths)
 {
-    public static TrackerSubscribers None { get; } = new([]);
+    /// <summary>A new empty list (not shared: a list may be replaced).</summary>
+    public static TrackerSubscribers None => new([]);
+
+    public IReadOnlyList<ActorPath> Paths { get; private set; } = paths;
+
+    /// <summary>The subscribers from now on.</summary>
+    public void Replace(IReadOnlyList<ActorPath> paths) => Paths = paths;
 
     public void Tell(ActorSystem system, TrackedStatus status, IActorRef sender)
     {

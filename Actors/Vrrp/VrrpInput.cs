@@ -29,4 +29,9 @@ public abstract record VrrpInput(long Now)
 
     /// <summary>SIGTERM: leave (a MASTER sends priority 0 and releases its addresses).</summary>
     public sealed record Shutdown(long Now) : VrrpInput(Now);
+
+    /// <summary>A reload gave the instance new settings (the step's settings) in place of <paramref name="Previous"/>,
+    /// and <paramref name="EffectivePriority"/> computed from the new configured priority and tracking weights: the
+    /// state is kept (keepalived <c>restore_vrrp_state</c>); only the timers whose length changed are re-armed.</summary>
+    public sealed record Reconfigured(long Now, int EffectivePriority, VrrpSettings Previous) : VrrpInput(Now);
 }

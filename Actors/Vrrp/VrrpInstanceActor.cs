@@ -126,23 +126,25 @@ public sealed record InstanceStatus(string Name, VrrpState State, int EffectiveP
 /// </summary>
 public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 {
-    private readonly VrrpInstanceSetup _setup;
-    private readonly IActorRef _io;
+    private VrrpInstanceSetup _setup;
+    private IActorRef _io;
     private readonly IActorRef _effector;
-    private readonly IActorRef? _syncGroup;
-    private readonly VrrpInstanceLinks _links;
+    private IActorRef? _syncGroup;
+    private VrrpInstanceLinks _links;
     private readonly Func<long> _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly byte[] _vipBytes;
-    private readonly byte[][] _gratuitous;
-    private readonly KernelSet _masterSet;
+    private byte[] _vipBytes;
+    private byte[][] _gratuitous;
+    private KernelSet _masterSet;
     private readonly byte[] _advert = new byte[1500];
     private VrrpMachineState _state;
     private long _nextOp;
     private long _transitions;
 
-    public VrrpInstanceActor(VrrpInstanceSetup setup, VrrpInstanceLinks links, Func<long> clock)
+    public VrrpInstanceActor(VrrpInstanceSetup setup, VrrpInstanceLinks links, Func<long> clock, VrrpInstanceMemory? memory = null)
     {
+        _memory = memory ?? new VrrpInstanceMemory();
+        (setup, links) = _memory.Current ?? (setup, links);     // a restart after a reload runs the reloaded setup
         _setup = setup;
         _links = links;
         _io = links.Io;
@@ -166,6 +168,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             Step(new VrrpInput.Shutdown(_clock()));
             Sender.Tell(new InstanceStopped(_setup.Name));
         });
+        ReceiveReconfigure();
         Receive<OpCompleted>(OnOpCompleted);
         Receive<HeldAddressLost>(OnAddressLost);
         Receive<Reacquire>(_ =>
@@ -184,20 +187,18 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(VrrpInstanceSetup setup, VrrpInstanceLinks links, Func<long> clock) =>
-        Akka.Actor.Props.Create(() => new VrrpInstanceActor(setup, links, clock));
+    public static Props Props(VrrpInstanceSetup setup, VrrpInstanceLinks links, Func<long> clock)
+    {
+        var memory = new VrrpInstanceMemory();
+        return Akka.Actor.Props.Create(() => new VrrpInstanceActor(setup, links, clock, memory));
+    }
 
     private sealed record Tick(VrrpTimer Timer, long Generation);
 
     protected override void PreStart()
     {
-        var s = _setup.Settings;
-        bool unicast = _setup.UnicastPeers.Count > 0;
-        var context = new VrrpReceiveContext((byte)s.Version, _setup.Source, unicast ? _setup.Source : _setup.Destination, 255, CheckTtl: !unicast,
-            ChecksumFlavour: _setup.ChecksumFlavour, ChecksumPolicy: VrrpChecksumPolicy.Detect, Authentication: _setup.Authentication);
         _syncGroup?.Tell(new Sync.JoinSyncGroup(_setup.Name));
-        _io.Tell(new RegisterInstance(s.Vrid, context, new VrrpInstanceReceiveSettings(s.Vrid, (byte)s.Priority,
-            (int)(s.AdvertIntervalMicros / VrrpTimers.MicrosPerCentisecond), _vipBytes), _setup.PeerChecks, _setup.CheckUnicastSource));
+        _io.Tell(Registration());
         foreach (var other in _masterSet.Addresses.Where(a => a.Interface != _setup.Interface))
             _log.Info("{Instance}: {Address} is not on {Interface}: no gratuitous ARP/NA is sent for it", _setup.Name, other, _setup.Interface);
         if (_setup.ConfigFault is not null)
@@ -232,6 +233,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private void OnTracked(Tracking.TrackedStatus status)
     {
+        _known[status.Tracker] = status;
         foreach (var binding in _setup.Tracked)
         {
             if (binding.Tracker == status.Tracker)

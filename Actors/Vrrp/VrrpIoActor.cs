@@ -36,6 +36,11 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
         _instances = registrations.Instances;
         _discards = registrations.Discards;
         Receive<RegisterInstance>(r => _instances[r.Vrid] = (Sender, r));
+        Receive<UnregisterInstance>(u =>
+        {
+            if (_instances.TryGetValue(u.Vrid, out var held) && held.Instance.Equals(u.Instance))
+                _instances.Remove(u.Vrid);
+        });
         Receive<OpenSocket>(_ => Open());
         Receive<Datagram>(d => Route(d.Value));
         Receive<SendAdvertBytes>(Send);

@@ -52,3 +52,8 @@ public sealed record ClearIoStats
 {
     public static ClearIoStats Instance { get; } = new();
 }
+
+/// <summary>The instance <paramref name="Instance"/> no longer uses this I/O actor (it stopped on reload, or moved to
+/// another one): adverts for <paramref name="Vrid"/> are no longer routed to it. A registration of another actor for
+/// the VRID stays.</summary>
+public sealed record UnregisterInstance(byte Vrid, Akka.Actor.IActorRef Instance);

@@ -21,6 +21,7 @@ public static class VrrpMachine
             VrrpInput.ForceState f => OnForce(state, f, settings, effects),
             VrrpInput.AddressLost l => OnAddressLost(state, l, settings, effects),
             VrrpInput.Shutdown s => OnShutdown(state, s, effects),
+            VrrpInput.Reconfigured r => OnReconfigured(state, r, settings, effects),
             _ => state,
         };
         return (next, effects);
@@ -217,6 +218,42 @@ public static class VrrpMachine
         else
             s = CancelAll(s, fx);                                                               // V3-S3
         return Transition(s, VrrpState.Stopped, VrrpReason.Shutdown, fx);
+    }
+
+    /// <summary>A reload (keepalived <c>restore_vrrp_state</c>: a matched instance keeps its state). No transition is
+    /// ever made here: a lower priority on a MASTER shows in its next advert and the peers decide (V3-S11 on their
+    /// side); a BACKUP's pending master-down expiry moves by the change of the master-down interval. A MASTER whose
+    /// advert interval changed sends an advert with it at once and keeps that cadence; otherwise its advert timer
+    /// keeps its phase. garp_master_refresh is re-armed when it changed.</summary>
+    private static VrrpMachineState OnReconfigured(VrrpMachineState s, VrrpInput.Reconfigured r, VrrpSettings settings, List<VrrpEffect> fx)
+    {
+        var old = r.Previous;
+        int priority = settings.IsOwner ? 255 : Math.Clamp(r.EffectivePriority, EffectivePriority.Min, EffectivePriority.Max);
+        bool intervalChanged = settings.AdvertIntervalMicros != old.AdvertIntervalMicros;
+        switch (s.State)
+        {
+            case VrrpState.Master:
+                s = s with { EffectivePriority = priority, MasterAdverIntervalMicros = settings.AdvertIntervalMicros };
+                if (intervalChanged)
+                {
+                    fx.Add(new VrrpEffect.SendAdvert(priority));
+                    s = Start(s, VrrpTimer.Advert, settings.AdvertIntervalMicros, fx);
+                }
+                if (settings.GarpRefreshMicros != old.GarpRefreshMicros)
+                    s = settings.GarpRefreshMicros > 0 ? Start(s, VrrpTimer.GarpRefresh, settings.GarpRefreshMicros, fx) : Cancel(s, VrrpTimer.GarpRefresh, fx);
+                return s;
+            case VrrpState.Backup:
+                // v2 (and a v3 backup that still uses its own interval) waits on its configured interval.
+                long before = s.MasterAdverIntervalMicros;
+                long interval = settings.Version == 2 || before == old.AdvertIntervalMicros ? settings.AdvertIntervalMicros : before;
+                long shift = Down(priority, interval, settings) - VrrpTimers.MasterDownMicros(old.Version, s.EffectivePriority, before, old.DownTimerAdverts);
+                s = s with { EffectivePriority = priority, MasterAdverIntervalMicros = interval };
+                if (shift == 0 || s.Timers.MasterDown == 0)
+                    return s;
+                return StartDown(s, r.Now, Math.Max(0, s.MasterDownDeadline + shift - r.Now), fx);
+            default:
+                return s with { EffectivePriority = priority };
+        }
     }
 
     // ------------------------------------------------------------------ transitions

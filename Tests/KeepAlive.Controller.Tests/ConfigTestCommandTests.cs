@@ -124,9 +124,31 @@ public class ConfigTestCommandTests
     [Fact]
     public void LaterIssuesOptions_AreRefusedByName()
     {
-        var (code, _, err) = new FakeEnvironment().Run("-P");
+        var (code, _, err) = new FakeEnvironment().Run("-x");
         Assert.Equal(1, code);
-        Assert.Contains("-P, --vrrp: the VRRP service is not supported yet", err);
+        Assert.Contains("-x, --snmp: SNMP is recognised, not supported yet", err);
+    }
+
+    [Theory]
+    [InlineData("-S", "bogus", "invalid log facility 'bogus'")]
+    [InlineData("-u", "0999", "invalid umask '0999'")]
+    [InlineData("-M", null, "core_pattern")]
+    public void DaemonOptionErrors_AreReported_BeforeAnythingStarts(string option, string? value, string fragment)
+    {
+        var (code, _, err) = new FakeEnvironment().Run(value is null ? [option] : [option, value, "-n"]);
+        Assert.Equal(1, code);
+        Assert.Contains(fragment, err);
+    }
+
+    [Fact]
+    public void TheDaemon_RefusesAConfigurationWithErrors_WithEveryDiagnostic()
+    {
+        var env = new FakeEnvironment();
+        env.Files.Add("/etc/keepalived/keepalived.conf", Clean.Replace("virtual_router_id 51", "virtual_router_id 300"));
+        var (code, _, err) = env.Run("-n", "-G");
+        Assert.Equal(1, code);
+        Assert.Contains("/etc/keepalived/keepalived.conf:3:", err);
+        Assert.Contains("error(s): not starting", err);
     }
 
     [Fact]

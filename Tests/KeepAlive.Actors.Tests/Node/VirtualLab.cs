@@ -90,6 +90,7 @@ public sealed class VirtualLab(ActorSystem system, ManualDeadlineWaiter clock, i
                     [fifo],
                     new KeepAlive.Actors.Tests.Notify.RecordingMailSender(),
                     new KeepAlive.Actors.Tests.Notify.FakeScriptUsers(new() { ["root"] = (0, 0) }, [], new(0, 0)))),
+            NotifyPlanFor = fifo is null ? null : c => KeepAlive.Actors.Notify.NotifyPlanner.From(c, new("lab", "root"), out _),
             Kernel = kernel,
             Sockets = sockets,
             Clock = () => clock.GetTimestamp() * 1_000_000 / Stopwatch.Frequency,
@@ -130,6 +131,49 @@ public sealed class VirtualLab(ActorSystem system, ManualDeadlineWaiter clock, i
             _networkTime.Advance(step);
             Thread.Sleep(2);
         }
+    }
+
+    /// <summary>SIGHUP with <paramref name="config"/> (already valid): the node's answer.</summary>
+    public ConfigApplied Reload(LabNode node, string config) =>
+        node.Root.Ask<ConfigApplied>(new ApplyConfig(Load(config)), TimeSpan.FromSeconds(20)).GetAwaiter().GetResult();
+
+    /// <summary>Lets <paramref name="seconds"/> of virtual time pass in <paramref name="stepMs"/> steps and returns,
+    /// per advert source and VRID, the virtual times (seconds from now, at step resolution) at which adverts left.
+    /// <paramref name="after"/> runs after each step with the virtual time reached.</summary>
+    public IReadOnlyDictionary<(IPAddress Source, byte Vrid), List<double>> RecordAdverts(double seconds, Action<double>? after = null, int stepMs = 50)
+    {
+        var times = new Dictionary<(IPAddress, byte), List<double>>();
+        int seen = Network.Sent.Count;
+        for (double t = 0; t < seconds * 1000; t += stepMs)
+        {
+            Run(stepMs / 1000.0, stepMs);
+            var sent = Quiet();
+            for (int i = seen; i < sent.Count; i++)
+            {
+                var key = (sent[i].Source, sent[i].Payload.Span[1]);
+                if (!times.TryGetValue(key, out var list))
+                    times[key] = list = [];
+                list.Add((t + stepMs) / 1000.0);
+            }
+            seen = sent.Count;
+            after?.Invoke((t + stepMs) / 1000.0);
+        }
+        return times;
+    }
+
+    /// <summary>The network's log once nothing has been sent for a few milliseconds (the timers settled, but the
+    /// actors may still be handing an advert on: under load it would be counted a step late).</summary>
+    private IReadOnlyList<VrrpDatagram> Quiet()
+    {
+        var sent = Network.Sent;
+        for (int still = 0, polls = 0; still < 3 && polls < 100; polls++)
+        {
+            Thread.Sleep(3);
+            var now = Network.Sent;
+            still = now.Count == sent.Count ? still + 1 : 0;
+            sent = now;
+        }
+        return sent;
     }
 
     public NodeChildren Children(LabNode node) =>

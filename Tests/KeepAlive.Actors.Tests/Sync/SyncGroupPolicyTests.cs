@@ -189,3 +189,20 @@ public class SyncGroupPolicyTests
         Assert.Equal(["a", "c"], orders.Select(o => o.Member));
     }
 }
+
+/// <summary>A reload changing a group's members.</summary>
+public sealed class SyncGroupMembershipTests
+{
+    [Fact]
+    public void Kept_members_keep_their_state_new_ones_start_unknown_gone_ones_are_forgotten()
+    {
+        var group = SyncGroupState.Of(["A", "B"]) with { State = KeepAlive.Actors.Vrrp.VrrpState.Master };
+        (group, _) = SyncGroupPolicy.Step(group, new SyncInput.Changed("A", KeepAlive.Actors.Vrrp.VrrpState.Master, KeepAlive.Actors.Vrrp.VrrpReason.SyncGroup, false));
+        var next = group.WithMembers(["A", "C", "C"]);
+        Assert.Equal(["A", "C"], next.Members.Keys.Order());
+        Assert.Equal(KeepAlive.Actors.Vrrp.VrrpState.Master, next.Members["A"].State);
+        Assert.Equal(KeepAlive.Actors.Vrrp.VrrpState.Initialize, next.Members["C"].State);
+        Assert.Equal(KeepAlive.Actors.Vrrp.VrrpState.Master, next.State);
+        Assert.Empty(group.WithMembers([]).Members);
+    }
+}

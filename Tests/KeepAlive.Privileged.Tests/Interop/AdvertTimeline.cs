@@ -15,10 +15,10 @@ public sealed class AdvertTimeline : IDisposable
     private readonly List<(double At, int Priority)> _adverts = [];
     private readonly ManualResetEventSlim _listening = new();
 
-    private AdvertTimeline(string namespaceName, string ifName, IPAddress from)
+    private AdvertTimeline(string namespaceName, string ifName, IPAddress from, int? vrid)
     {
         var psi = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "netns", "exec", namespaceName, "tcpdump", "-i", ifName, "-n", "-tt", "-l", "-B", "8192", $"ip proto 112 and src {from}" })
+        foreach (var arg in new[] { "netns", "exec", namespaceName, "tcpdump", "-i", ifName, "-n", "-tt", "-l", "-B", "8192", $"ip proto 112 and src {from}" + (vrid is { } v ? $" and ip[21] = {v}" : "") })
             psi.ArgumentList.Add(arg);
         _process = new Process { StartInfo = psi };
         _process.OutputDataReceived += (_, e) => Parse(e.Data);
@@ -32,9 +32,10 @@ public sealed class AdvertTimeline : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static AdvertTimeline Start(string namespaceName, string ifName, IPAddress from)
+    /// <summary>Starts capturing the adverts <paramref name="from"/> sends (of one VRID when given).</summary>
+    public static AdvertTimeline Start(string namespaceName, string ifName, IPAddress from, int? vrid = null)
     {
-        var timeline = new AdvertTimeline(namespaceName, ifName, from);
+        var timeline = new AdvertTimeline(namespaceName, ifName, from, vrid);
         if (!timeline._listening.Wait(TimeSpan.FromSeconds(10)))
         {
             timeline.Dispose();

@@ -6,8 +6,37 @@ public sealed class KeepAliveProcess : IDisposable
 {
     private readonly NamespacedProcess _process;
 
-    public KeepAliveProcess(string namespaceName, string config) =>
+    /// <summary><c>keepalive -n -f CONF</c>, returned once the daemon reports that its node runs (its stdout line
+    /// "keepalive: running ...", at most <see cref="StartBound"/>): a test that then stops a peer measures a takeover,
+    /// not our start-up on a loaded machine.</summary>
+    public KeepAliveProcess(string namespaceName, string config)
+    {
         _process = new NamespacedProcess(namespaceName, "ka-self-", ["dotnet", Executable, "-n", "-f", "{dir}/keepalived.conf"], ("keepalived.conf", config));
+        _process.WaitFor("keepalive: running ", StartBound);
+    }
+
+    /// <summary>How long the first constructor waits for the daemon to run (two JIT starts under CI load took 8 s).</summary>
+    public static readonly TimeSpan StartBound = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>keepalive OPTIONS -f {dir}/keepalived.conf</c> with <paramref name="environment"/> ("NAME=value")
+    /// added; <c>{dir}</c> in an option stands for its temporary directory.</summary>
+    public KeepAliveProcess(string namespaceName, string config, IEnumerable<string> options, params string[] environment) =>
+        _process = new NamespacedProcess(namespaceName, "ka-self-",
+            ["env", .. environment, "dotnet", Executable, .. options, "-f", "{dir}/keepalived.conf"], ("keepalived.conf", config));
+
+    /// <summary>Its temporary directory (configuration, pid file...).</summary>
+    public string Directory => _process.Directory;
+
+    public int Pid => _process.Pid;
+
+    /// <summary>How many output lines contain <paramref name="text"/>.</summary>
+    public int Count(string text) => _process.Count(text);
+
+    /// <summary>Waits until an output line contains <paramref name="text"/>.</summary>
+    public bool WaitFor(string text, TimeSpan timeout) => _process.WaitFor(text, timeout);
+
+    /// <summary>Sends a signal (kill(1) name) to the process.</summary>
+    public void Signal(string signal) => _process.Signal(signal);
 
     /// <summary>keepalive.dll of the same configuration (Debug/Release) as this test assembly, found from the
     /// repository root (the directory holding KeepAlive.sln); the test project builds it first.</summary>
@@ -41,7 +70,27 @@ public sealed class KeepAliveProcess : IDisposable
     /// <summary>SIGTERM, without waiting.</summary>
     public void SignalTerm() => _process.Signal("TERM");
 
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+    /// <summary>Waits for the exit, then for the last output lines: a timed wait may return before the asynchronous
+    /// readers have delivered what the process printed just before it exited (a full run of the suite caught it), so
+    /// the log must stay unchanged for 200 ms (at most 3 s).</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+            return false;
+        var settle = System.Diagnostics.Stopwatch.StartNew();
+        int count = _process.Log.Count;
+        var stable = System.Diagnostics.Stopwatch.StartNew();
+        while (stable.ElapsedMilliseconds < 200 && settle.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            Thread.Sleep(20);
+            if (_process.Log.Count != count)
+            {
+                count = _process.Log.Count;
+                stable.Restart();
+            }
+        }
+        return true;
+    }
 
     public override string ToString() => _process.ToString();
 

@@ -1,0 +1,86 @@
+using KeepAlive.Kernel.Ports;
+using KeepAlive.Kernel.Wire.Ipvs;
+
+namespace KeepAlive.Controller.Daemon;
+
+/// <summary>
+/// <c>--dry-run</c>: the real kernel for what is read (links, addresses, their changes, IPVS tables), every change
+/// printed instead of applied and answered as done. What still happens for real: reading the kernel, the VRRP
+/// sockets (adverts are sent and received), scripts and notifications.
+/// </summary>
+public sealed class DryRunKernelPort(IKernelPort real, Action<string> print) : IKernelPort
+{
+    public IIpvsPort Ipvs { get; } = new DryRunIpvsPort(real.Ipvs, print);
+
+    public KernelResult AddAddress(InterfaceAddress address) => Print($"add address {address.Address}/{address.PrefixLength} dev {address.Interface}");
+
+    public KernelResult RemoveAddress(InterfaceAddress address) => Print($"remove address {address.Address}/{address.PrefixLength} dev {address.Interface}");
+
+    public KernelResult AddRoute(RouteSpec route) => Print($"add route {route}");
+
+    public KernelResult RemoveRoute(RouteSpec route) => Print($"remove route {route}");
+
+    public KernelResult AddRule(RuleSpec rule) => Print($"add rule {rule}");
+
+    public KernelResult RemoveRule(RuleSpec rule) => Print($"remove rule {rule}");
+
+    public KernelResult CreateMacvlan(MacvlanSpec link) => Print($"create macvlan {link}");
+
+    public KernelResult DeleteLink(string name) => Print($"delete link {name}");
+
+    public KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame) => Print($"send a {frame.Length}-byte frame on {interfaceName}");
+
+    public KernelResult Links(out IReadOnlyList<LinkState> links) => real.Links(out links);
+
+    public KernelResult Addresses(out IReadOnlyList<InterfaceAddress> addresses) => real.Addresses(out addresses);
+
+    public IDisposable Subscribe(Action<KernelEvent> onEvent) => real.Subscribe(onEvent);
+
+    private KernelResult Print(string what)
+    {
+        print("dry-run: would " + what);
+        return KernelResult.Ok;
+    }
+}
+
+/// <summary>The IPVS half of <see cref="DryRunKernelPort"/>.</summary>
+public sealed class DryRunIpvsPort(IIpvsPort real, Action<string> print) : IIpvsPort
+{
+    public KernelResult Info(out IpvsInfo? info) => real.Info(out info);
+
+    public KernelResult AddService(IpvsService service) => Print($"add IPVS service {service}");
+
+    public KernelResult EditService(IpvsService service) => Print($"edit IPVS service {service}");
+
+    public KernelResult DeleteService(IpvsService service) => Print($"delete IPVS service {service}");
+
+    public KernelResult Flush() => Print("flush IPVS");
+
+    public KernelResult AddDestination(IpvsService service, IpvsDestination destination) => Print($"add IPVS destination {destination} to {service}");
+
+    public KernelResult EditDestination(IpvsService service, IpvsDestination destination) => Print($"edit IPVS destination {destination} of {service}");
+
+    public KernelResult DeleteDestination(IpvsService service, IpvsDestination destination) => Print($"delete IPVS destination {destination} of {service}");
+
+    public KernelResult Services(out IReadOnlyList<IpvsServiceEntry> services) => real.Services(out services);
+
+    public KernelResult Destinations(IpvsService service, out IReadOnlyList<IpvsDestinationEntry> destinations) => real.Destinations(service, out destinations);
+
+    public KernelResult Timeouts(out IpvsTimeouts? timeouts) => real.Timeouts(out timeouts);
+
+    public KernelResult SetTimeouts(IpvsTimeouts timeouts) => Print($"set IPVS timeouts {timeouts}");
+
+    public KernelResult Zero(IpvsService? service) => Print($"zero IPVS counters of {(service is null ? "every service" : service.ToString())}");
+
+    public KernelResult StartDaemon(IpvsDaemon daemon) => Print($"start the IPVS sync daemon {daemon}");
+
+    public KernelResult StopDaemon(IpvsSyncState state) => Print($"stop the IPVS sync daemon {state}");
+
+    public KernelResult Daemons(out IReadOnlyList<IpvsDaemon> daemons) => real.Daemons(out daemons);
+
+    private KernelResult Print(string what)
+    {
+        print("dry-run: would " + what);
+        return KernelResult.Ok;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Runtime.InteropServices;
+using Akka.Actor;
+using Akka.Hosting;
+using KeepAlive.Actors.Node;
+using KeepAlive.Controller.Daemon;
+using KeepAlive.Controller.Logging;
+using Microsoft.Extensions.Hosting;
+using Serilog.Events;
+
+namespace KeepAlive.Controller.Service;
+
+/// <summary>What the daemon's hosted service is given by the composition root.</summary>
+/// <param name="Options">The command line.</param>
+/// <param name="Log">The daemon's log.</param>
+/// <param name="Notifier">systemd readiness.</param>
+/// <param name="Dumps">Where dump signals go.</param>
+/// <param name="Load">Reads and validates the configuration again (reload).</param>
+/// <param name="HasNode">False with <c>-C</c>: no node runs.</param>
+/// <param name="OnReady">Called once the node runs (the detached child closes its stdio there).</param>
+public sealed record DaemonRuntime(
+    DaemonOptions Options,
+    Serilog.ILogger Log,
+    SystemdNotifier Notifier,
+    ISignalDumps Dumps,
+    Func<ConfigLoad> Load,
+    bool HasNode,
+    Action<string> OnReady);
+
+/// <summary>
+/// The daemon once the actor system runs: readiness when the node answers <see cref="GetNodeChildren"/> (READY=1 to
+/// systemd), SIGHUP reloads (RELOADING=1, then READY=1), the dump signals go to <see cref="ISignalDumps"/>, and the
+/// host's stop (SIGTERM/SIGINT) stops the node first (STOPPING=1; masters send priority 0 and release their
+/// addresses) before the actor system ends.
+/// </summary>
+public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry) : IHostedService, IDisposable
+{
+    /// <summary>How long the node has to start, and to stop.</summary>
+    public static readonly TimeSpan NodeTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a reload waits for the node's ConfigApplied.</summary>
+    public static readonly TimeSpan ReloadTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly List<PosixSignalRegistration> _signals = [];
+    private readonly SemaphoreSlim _reloads = new(1, 1);
+    private IActorRef _node = ActorRefs.Nobody;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var log = runtime.Log;
+        _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
+        {
+            c.Cancel = true;
+            _ = Task.Run(ReloadAsync);
+        }));
+        foreach (var function in Enum.GetValues<SignalFunction>())
+            _signals.Add(PosixSignalRegistration.Create((PosixSignal)SignalNames.NumberOf(function), c =>
+            {
+                c.Cancel = true;
+                _ = Task.Run(() => runtime.Dumps.Write(function));
+            }));
+        string status;
+        if (runtime.HasNode)
+        {
+            _node = registry.Get<NodeRootActor>();
+            var children = await _node.Ask<NodeChildren>(GetNodeChildren.Instance, NodeTimeout, cancellationToken).ConfigureAwait(false);
+            status = $"running {children.Plan.Instances.Count} VRRP instance(s) from {runtime.Options.ConfigFile}";
+        }
+        else
+        {
+            status = "running with no VRRP (-C: the checkers are a later issue of this build)";
+        }
+        var sinceStart = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
+        log.Say(LogEventLevel.Information, $"Startup complete {sinceStart.TotalMilliseconds:0} ms after the process started: {status}");
+        runtime.Notifier.Notify(SystemdMessages.Ready, SystemdMessages.Status(status));
+        runtime.OnReady(status);
+    }
+
+    private async Task ReloadAsync()
+    {
+        await _reloads.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            runtime.Notifier.Notify(SystemdMessages.Reloading(SystemdNotifier.MonotonicMicroseconds), SystemdMessages.Status("reloading"));
+            ReloadOutcome outcome;
+            if (runtime.HasNode)
+            {
+                var reload = new ConfigReload(runtime.Load, a => _node.Ask<ConfigApplied>(a, ReloadTimeout), runtime.Log, ReloadTimeout);
+                outcome = await reload.RunAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                var loaded = runtime.Load();
+                outcome = loaded.ErrorCount > 0 ? ReloadOutcome.Refused : ReloadOutcome.NotApplied;
+                runtime.Log.Say(LogEventLevel.Information, $"Reload: {loaded.Path} checked ({loaded.ErrorCount} error(s)); nothing to apply with -C");
+            }
+            runtime.Notifier.Notify(SystemdMessages.Ready, SystemdMessages.Status($"reload {outcome.ToString().ToLowerInvariant()}"));
+        }
+        catch (Exception e)
+        {
+            runtime.Log.Say(LogEventLevel.Error, $"Reload failed: {e.GetType().Name}: {e.Message}; the running configuration is unchanged");
+            runtime.Notifier.Notify(SystemdMessages.Ready);
+        }
+        finally
+        {
+            _reloads.Release();
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        runtime.Notifier.Notify(SystemdMessages.Stopping, SystemdMessages.Status("stopping"));
+        runtime.Log.Say(LogEventLevel.Information, "Stopping");
+        if (_node.IsNobody())
+            return;
+        try
+        {
+            var stopped = await _node.Ask<NodeStopped>(StopNode.Instance, NodeTimeout, CancellationToken.None).ConfigureAwait(false);
+            runtime.Log.Say(LogEventLevel.Information, $"Stopped {stopped.Instances} VRRP instance(s): priority 0 sent by every master, addresses released");
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            runtime.Log.Say(LogEventLevel.Error, $"The node did not stop within {NodeTimeout.TotalSeconds:0} s; exiting anyway");
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in _signals)
+            s.Dispose();
+        _reloads.Dispose();
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Akka.Actor;
+using KeepAlive.Actors.Node;
+using KeepAlive.Actors.Notify;
+using KeepAlive.Actors.Timing;
+using KeepAlive.Config.Model;
+using KeepAlive.Kernel.Linux;
+using KeepAlive.Kernel.Mail;
+using KeepAlive.Kernel.Ports;
+
+namespace KeepAlive.Controller.Service;
+
+/// <summary>
+/// The node's real parts for one configuration: the kernel port (as given: real, dry-run or monitored), raw VRRP
+/// sockets, timerfd deadlines with <c>vrrp_rt_priority</c>, the Linux script runner, inotify file watch,
+/// proc-connector process watch, notify FIFOs and MailKit. Disposes what it opened.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class NodeComposition : IDisposable
+{
+    private readonly ProcConnectorProcessWatch _processes = new();
+    private readonly List<INotifyFifo> _fifos = [];
+
+    public NodeComposition(KeepAliveConfig config, IKernelPort kernel, string hostName, Action<string> problem)
+    {
+        foreach (var f in new[] { config.Globals.NotifyFifo, config.Globals.VrrpNotifyFifo }.OfType<FifoConfig>().DistinctBy(f => f.Path))
+        {
+            var fifo = NotifyFifoWriter.Open(f.Path, out var opened);
+            if (opened.Outcome != FifoWriteOutcome.Written)
+                problem($"notify FIFO {f.Path}: {opened.Message}");
+            _fifos.Add(fifo);
+        }
+        int rtPriority = config.Globals.VrrpRtPriority ?? 0;
+        PreciseSchedulerSetup.WaiterFactory = () => new TimerFdDeadlineWaiter(rtPriority);
+        var runner = new ProcessScriptRunner();
+        var users = new LinuxScriptUsers();
+        var files = new InotifyTrackedFileWatch();
+        var fifos = _fifos;
+        Setup = new NodeSetup
+        {
+            Config = config,
+            Kernel = kernel,
+            Sockets = new RawVrrpSocketFactory(),
+            Clock = () => Stopwatch.GetTimestamp() * 1_000_000 / Stopwatch.Frequency,
+            VrrpDispatcher = PreciseSchedulerSetup.VrrpDispatcher,
+            TrackerProps = TrackerPropsFactory.For(config.Globals, new TrackerPorts(runner, users, files, _processes), problem: problem),
+            NotifierProps = nodePlan => NotifierActor.Props(
+                NotifyPlanner.From(config, new NotifyHost(hostName, Environment.UserName), out _),
+                new NotifierPorts(runner, fifos, new MailKitMailSender(), users)),
+        };
+    }
+
+    /// <summary>The HOCON of the actor system: the precise scheduler, the VRRP dispatcher, no CLR shutdown hook (the
+    /// host stops the system after the node has released what it holds).</summary>
+    public static string AkkaConfig(bool detail) => string.Join('\n',
+        PreciseSchedulerSetup.AkkaConfig,
+        PreciseSchedulerSetup.VrrpDispatcherConfig,
+        $"akka.loglevel = {(detail ? "DEBUG" : "INFO")}",
+        "akka.stdout-loglevel = OFF",
+        "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off",
+        "akka.log-dead-letters = off");
+
+    public NodeSetup Setup { get; }
+
+    public Props RootProps => NodeRootActor.Props(Setup);
+
+    public void Dispose()
+    {
+        _processes.Dispose();
+        foreach (var fifo in _fifos)
+            fifo.Dispose();
+    }
+}
