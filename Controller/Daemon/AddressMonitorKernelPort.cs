@@ -10,6 +10,8 @@ public sealed class AddressMonitorKernelPort(IKernelPort inner, Action<string> l
 {
     public IIpvsPort Ipvs => inner.Ipvs;
 
+    public IVipFirewall Firewall => inner.Firewall;
+
     /// <summary>The log line of an event, or null for events that are not address changes.</summary>
     public static string? Describe(KernelEvent e) => e switch
     {

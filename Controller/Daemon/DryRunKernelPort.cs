@@ -12,6 +12,8 @@ public sealed class DryRunKernelPort(IKernelPort real, Action<string> print) : I
 {
     public IIpvsPort Ipvs { get; } = new DryRunIpvsPort(real.Ipvs, print);
 
+    public IVipFirewall Firewall { get; } = new DryRunVipFirewall(print);
+
     public KernelResult AddAddress(InterfaceAddress address) => Print($"add address {address.Address}/{address.PrefixLength} dev {address.Interface}");
 
     public KernelResult RemoveAddress(InterfaceAddress address) => Print($"remove address {address.Address}/{address.PrefixLength} dev {address.Interface}");
@@ -81,6 +83,32 @@ public sealed class DryRunIpvsPort(IIpvsPort real, Action<string> print) : IIpvs
     private KernelResult Print(string what)
     {
         print("dry-run: would " + what);
+        return KernelResult.Ok;
+    }
+}
+
+/// <summary>The accept-mode firewall under <c>--dry-run</c>: every change printed, none applied.</summary>
+public sealed class DryRunVipFirewall(Action<string> print) : IVipFirewall
+{
+    private readonly HashSet<System.Net.IPAddress> _blocked = new();
+
+    public IReadOnlyCollection<System.Net.IPAddress> Blocked => _blocked.ToList();
+
+    public KernelResult Apply(VipFirewallSettings settings, IReadOnlyCollection<System.Net.IPAddress> block, IReadOnlyCollection<System.Net.IPAddress> unblock)
+    {
+        if (block.Count > 0)
+            print($"nftables {settings.Table}: drop traffic to {string.Join(", ", block)}");
+        if (unblock.Count > 0)
+            print($"nftables {settings.Table}: accept traffic to {string.Join(", ", unblock)}");
+        _blocked.UnionWith(block);
+        _blocked.ExceptWith(unblock);
+        return KernelResult.Ok;
+    }
+
+    public KernelResult Remove(VipFirewallSettings settings)
+    {
+        print($"nftables: delete table {settings.Table}");
+        _blocked.Clear();
         return KernelResult.Ok;
     }
 }

@@ -59,8 +59,6 @@ public sealed class KeepAliveProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>The daemon's pid (<c>ip netns exec</c> execs it).</summary>
-    public int Pid => _process.Pid;
 
     public int ExitCode => _process.ExitCode;
 
