@@ -12,6 +12,9 @@ public sealed class EffectorMemory
 
     internal HashSet<IActorRef> EventSubscribers { get; } = [];
 
+    /// <summary>How long each kernel call took, by operation (kept across restarts: the metric is a counter).</summary>
+    internal KernelOpDurations OpDurations { get; } = new();
+
     /// <summary>The owner's holding, created empty if it has none.</summary>
     internal Holding For(string owner)
     {

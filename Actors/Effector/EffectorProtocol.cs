@@ -63,6 +63,10 @@ public sealed record EffectorStatus(IReadOnlyDictionary<string, IReadOnlyList<In
 
     /// <summary>The macvlans held per owner.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<MacvlanSpec>> Links { get; init; } = new Dictionary<string, IReadOnlyList<MacvlanSpec>>();
+
+    /// <summary>How long the kernel calls took, by operation (add_address, send_frame...), since the first start.</summary>
+    public IReadOnlyDictionary<string, KeepAlive.Actors.Status.HistogramSnapshot> OpDurations { get; init; } =
+        new Dictionary<string, KeepAlive.Actors.Status.HistogramSnapshot>();
 }
 
 /// <summary>The sender receives every <see cref="KernelEvent"/> (link and address changes) from now on; the

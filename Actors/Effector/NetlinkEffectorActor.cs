@@ -26,7 +26,7 @@ public sealed class NetlinkEffectorActor : ReceiveActor
 
     public NetlinkEffectorActor(IKernelPort kernel, EffectorMemory memory, KernelSet configured)
     {
-        _kernel = kernel;
+        _kernel = new TimedKernelPort(kernel, memory.OpDurations);     // every kernel call is timed (metrics)
         _memory = memory;
         _configured = configured;
         Receive<AcquireAddresses>(Acquire);
@@ -320,6 +320,7 @@ public sealed class NetlinkEffectorActor : ReceiveActor
                 .ToDictionary(x => x.Key, x => (IReadOnlyList<InterfaceAddress>)x.Value.Addresses.ToList(), StringComparer.Ordinal), _applied, _failed)
         {
             Sets = _memory.Held.ToDictionary(x => x.Key, x => x.Value.ToSet(), StringComparer.Ordinal),
+            OpDurations = _memory.OpDurations.Snapshot(),
             Links = _memory.Held.Where(h => h.Value.Links.Count > 0)
                 .ToDictionary(x => x.Key, x => (IReadOnlyList<MacvlanSpec>)x.Value.Links.ToList(), StringComparer.Ordinal),
         };

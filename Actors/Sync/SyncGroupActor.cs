@@ -85,7 +85,7 @@ public sealed class SyncGroupActor : ReceiveActor
             var changed = new SyncGroupStateChanged(_name, before, _state.State);
             Context.System.EventStream.Publish(changed);
             _notifier?.Tell(changed);
-            _log.Info("VRRP_Group({Group}) syncing instances to {State} ({Trigger} from {Member})", _name, _state.State, input.GetType().Name, input.Member);
+            _log.Info("{Line} ({Trigger} from {Member})", KeepalivedLogText.Syncing(_name, _state.State) ?? $"VRRP_Group({_name}) {_state.State}", input.GetType().Name, input.Member);
         }
         foreach (var order in orders)
         {

@@ -81,6 +81,10 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
         TimeSpan.FromSeconds((double)Interlocked.Read(ref _maxLateTicks) / Stopwatch.Frequency),
         Interlocked.Read(ref _lateOverMillisecond));
 
+    /// <summary>The lateness of every fired deadline (the timer thread's own view, before any mailbox hop), for the
+    /// keepalive_timer_lateness_seconds histogram. Lock-free: one increment per firing.</summary>
+    public KeepAlive.Actors.Status.LatencyHistogram Lateness { get; } = new();
+
     /// <inheritdoc />
     protected override DateTimeOffset TimeNow => DateTimeOffset.UtcNow;
 
@@ -241,6 +245,7 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
     private void Record(long lateTicks)
     {
         Interlocked.Increment(ref _fired);
+        Lateness.ObserveTicks(lateTicks);
         if (lateTicks > Interlocked.Read(ref _maxLateTicks))
             Interlocked.Exchange(ref _maxLateTicks, lateTicks);
         if (lateTicks > Stopwatch.Frequency / 1000)

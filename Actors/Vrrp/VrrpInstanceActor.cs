@@ -155,7 +155,12 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         _vipBytes = setup.VirtualAddresses.SelectMany(a => a.Address.GetAddressBytes()).ToArray();
         _masterSet = setup.MasterSet ?? KernelSet.Of(setup.VirtualAddresses);
         _gratuitous = BuildGratuitous(setup, _masterSet);
-        Receive<AdvertIn>(a => Step(new VrrpInput.AdvertReceived(_clock(), a.Priority, a.IntervalCentiseconds, a.Source)));
+        _observations = new InstanceObservations(setup.Source);
+        Receive<AdvertIn>(a =>
+        {
+            _observations.Heard(a, _clock(), Wall);
+            Step(new VrrpInput.AdvertReceived(_clock(), a.Priority, a.IntervalCentiseconds, a.Source));
+        });
         Receive<Tick>(t => Step(new VrrpInput.TimerFired(_clock(), t.Timer, t.Generation)));
         Receive<InstanceCommand>(OnCommand);
         Receive<StopInstance>(_ =>
@@ -177,6 +182,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<Tracking.TrackerReport>(OnTracker);
         Receive<Tracking.TrackedStatus>(OnTracked);
         Receive<GetInstanceStatus>(_ => Sender.Tell(new InstanceStatus(_setup.Name, _state.State, _state.EffectivePriority, _state.MasterPriority, _transitions, _state.Faulted)));
+        ReceiveReportQueries();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -307,6 +313,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     private void Step(VrrpInput input)
     {
         (_state, var effects) = VrrpMachine.Step(_state, input, _setup.Settings);
+        _observations.Stepped(input, _state, effects, Wall);
         foreach (var effect in effects)
             Perform(effect);
     }
@@ -337,6 +344,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             case VrrpEffect.Transition t:
                 _transitions++;
                 _log.Info("{Instance} (VRID {Vrid} {Family}) {From} -> {To}: {Reason}", _setup.Name, _setup.Settings.Vrid, _setup.Source.AddressFamily, t.From, t.To, t.Reason);
+                LogKeepalivedLine(t);
                 var changed = new InstanceStateChanged(_setup.Name, _setup.Settings.Vrid, _setup.Source.AddressFamily, t.From, t.To, t.Reason, _state.EffectivePriority);
                 Context.System.EventStream.Publish(changed);
                 _links.Notifier?.Tell(changed);

@@ -20,6 +20,7 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<byte, (IActorRef Instance, RegisterInstance Registration)> _instances;
     private readonly Dictionary<VrrpDiscard, long> _discards;
+    private readonly IoRegistrations _registrations;
     private IVrrpSocket? _socket;
     private Thread? _receiver;
     private volatile bool _stopping;
@@ -31,6 +32,7 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
     {
         _factory = factory;
         _spec = spec;
+        _registrations = registrations;
         _instances = registrations.Instances;
         _discards = registrations.Discards;
         Receive<RegisterInstance>(r => _instances[r.Vrid] = (Sender, r));
@@ -42,7 +44,8 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
         Receive<OpenSocket>(_ => Open());
         Receive<Datagram>(d => Route(d.Value));
         Receive<SendAdvertBytes>(Send);
-        Receive<GetIoStatus>(_ => Sender.Tell(new IoStatus(_received, _sent, _sendFailures, new Dictionary<VrrpDiscard, long>(_discards))));
+        Receive<GetIoStatus>(_ => Sender.Tell(Status(registrations)));
+        Receive<ClearIoStats>(_ => registrations.DiscardsByVridSinceClear.Clear());
     }
 
     /// <summary>An I/O actor that opens its sockets with <paramref name="factory"/>.</summary>
@@ -110,6 +113,18 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
         }
     }
 
+    private IoStatus Status(IoRegistrations r) =>
+        new(_received, _sent, _sendFailures, new Dictionary<VrrpDiscard, long>(_discards))
+        {
+            DiscardsByVrid = Copy(r.DiscardsByVrid),
+            DiscardsByVridSinceClear = Copy(r.DiscardsByVridSinceClear),
+            Interface = _spec.Interface,
+            Family = _spec.Family,
+        };
+
+    private static Dictionary<byte, IReadOnlyDictionary<VrrpDiscard, long>> Copy(Dictionary<byte, Dictionary<VrrpDiscard, long>> byVrid) =>
+        byVrid.ToDictionary(v => v.Key, v => (IReadOnlyDictionary<VrrpDiscard, long>)new Dictionary<VrrpDiscard, long>(v.Value));
+
     private void Route(VrrpDatagram d)
     {
         _received++;
@@ -119,6 +134,7 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
             Count(VrrpDiscard.UnknownVrid);
             return;
         }
+        byte vrid = packet[1];
         var context = target.Registration.Context with { Source = d.Source, Destination = d.Destination, TtlOrHopLimit = d.TtlOrHopLimit };
         var result = VrrpCodec.TryDecode(packet, context, out var advert);
         if (result == VrrpDiscard.None)
@@ -128,14 +144,23 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
                 result = VrrpPeerCheck.Check(d.Source, d.Destination, d.TtlOrHopLimit, target.Registration.Peers ?? [], target.Registration.CheckUnicastSource);
             if (result == VrrpDiscard.None)
             {
-                target.Instance.Tell(new AdvertIn(advert.Priority, advert.IntervalCentiseconds, d.Source.GetAddressBytes(), notes, advert.ChecksumFlavour));
+                target.Instance.Tell(new AdvertIn(advert.Priority, advert.IntervalCentiseconds, d.Source.GetAddressBytes(), notes, advert.ChecksumFlavour, d.TtlOrHopLimit));
                 return;
             }
         }
         Count(result);
+        CountFor(_registrations.DiscardsByVrid, vrid, result);
+        CountFor(_registrations.DiscardsByVridSinceClear, vrid, result);
     }
 
     private void Count(VrrpDiscard reason) => _discards[reason] = _discards.GetValueOrDefault(reason) + 1;
+
+    private static void CountFor(Dictionary<byte, Dictionary<VrrpDiscard, long>> byVrid, byte vrid, VrrpDiscard reason)
+    {
+        if (!byVrid.TryGetValue(vrid, out var counts))
+            byVrid[vrid] = counts = new Dictionary<VrrpDiscard, long>();
+        counts[reason] = counts.GetValueOrDefault(reason) + 1;
+    }
 
     private void Send(SendAdvertBytes s)
     {
@@ -162,4 +187,10 @@ public sealed class IoRegistrations
     internal Dictionary<byte, (IActorRef Instance, RegisterInstance Registration)> Instances { get; } = new();
 
     internal Dictionary<VrrpDiscard, long> Discards { get; } = new();
+
+    /// <summary>Discards per VRID of a registered instance (bounded by the 255 VRIDs and the reasons).</summary>
+    internal Dictionary<byte, Dictionary<VrrpDiscard, long>> DiscardsByVrid { get; } = new();
+
+    /// <summary>The same since the last STATS_CLEAR.</summary>
+    internal Dictionary<byte, Dictionary<VrrpDiscard, long>> DiscardsByVridSinceClear { get; } = new();
 }

@@ -12,7 +12,13 @@ namespace KeepAlive.Actors.Vrrp;
 public sealed record RegisterInstance(byte Vrid, VrrpReceiveContext Context, VrrpInstanceReceiveSettings Check, IReadOnlyList<VrrpPeer>? Peers = null, bool CheckUnicastSource = false);
 
 /// <summary>A valid advert for the instance (the codec and the instance checks passed).</summary>
-public sealed record AdvertIn(int Priority, int IntervalCentiseconds, byte[] Source, VrrpAdvertNotes Notes, VrrpChecksumFlavour ChecksumFlavour);
+/// <param name="Priority">Advertised priority.</param>
+/// <param name="IntervalCentiseconds">Advertised interval.</param>
+/// <param name="Source">Source address bytes (network order).</param>
+/// <param name="Notes">What the checks noticed without discarding it.</param>
+/// <param name="ChecksumFlavour">The checksum flavour the advert was accepted with.</param>
+/// <param name="TtlOrHopLimit">Its IPv4 TTL or IPv6 hop limit (-1: not known).</param>
+public sealed record AdvertIn(int Priority, int IntervalCentiseconds, byte[] Source, VrrpAdvertNotes Notes, VrrpChecksumFlavour ChecksumFlavour, int TtlOrHopLimit = -1);
 
 /// <summary>Send these advert bytes.</summary>
 public sealed record SendAdvertBytes(byte[] Payload, IPAddress Source, IPAddress Destination);
@@ -24,7 +30,28 @@ public sealed record GetIoStatus
 }
 
 /// <summary>Adverts received, sent and discarded per reason.</summary>
-public sealed record IoStatus(long Received, long Sent, long SendFailures, IReadOnlyDictionary<VrrpDiscard, long> Discards);
+public sealed record IoStatus(long Received, long Sent, long SendFailures, IReadOnlyDictionary<VrrpDiscard, long> Discards)
+{
+    /// <summary>The discards whose VRID has a registered instance, per VRID, since the actor's first start.</summary>
+    public IReadOnlyDictionary<byte, IReadOnlyDictionary<VrrpDiscard, long>> DiscardsByVrid { get; init; } =
+        new Dictionary<byte, IReadOnlyDictionary<VrrpDiscard, long>>();
+
+    /// <summary>The same since the last <see cref="ClearIoStats"/> (keepalived's STATS_CLEAR).</summary>
+    public IReadOnlyDictionary<byte, IReadOnlyDictionary<VrrpDiscard, long>> DiscardsByVridSinceClear { get; init; } =
+        new Dictionary<byte, IReadOnlyDictionary<VrrpDiscard, long>>();
+
+    /// <summary>The socket's interface.</summary>
+    public string Interface { get; init; } = "";
+
+    /// <summary>The socket's family.</summary>
+    public System.Net.Sockets.AddressFamily Family { get; init; }
+}
+
+/// <summary>STATS_CLEAR: zero the per-VRID discard counters kept for keepalived's stats (totals stay).</summary>
+public sealed record ClearIoStats
+{
+    public static ClearIoStats Instance { get; } = new();
+}
 
 /// <summary>The instance <paramref name="Instance"/> no longer uses this I/O actor (it stopped on reload, or moved to
 /// another one): adverts for <paramref name="Vrid"/> are no longer routed to it. A registration of another actor for

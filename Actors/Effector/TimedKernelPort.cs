@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using KeepAlive.Actors.Status;
+using KeepAlive.Kernel.Ports;
+
+namespace KeepAlive.Actors.Effector;
+
+/// <summary>
+/// The effector's kernel port with every call timed into <see cref="KernelOpDurations"/> by operation (the
+/// keepalive_kernel_op_duration_seconds histogram). A decorator, so that every call the effector makes is measured
+/// without touching its logic; the histograms are lock-free and outlive the effector's restarts when the same
+/// <see cref="KernelOpDurations"/> is handed to each incarnation.
+/// </summary>
+public sealed class TimedKernelPort(IKernelPort inner, KernelOpDurations durations) : IKernelPort
+{
+    public KernelResult AddAddress(InterfaceAddress address) => Time("add_address", () => inner.AddAddress(address));
+
+    public KernelResult RemoveAddress(InterfaceAddress address) => Time("remove_address", () => inner.RemoveAddress(address));
+
+    public KernelResult AddRoute(RouteSpec route) => Time("add_route", () => inner.AddRoute(route));
+
+    public KernelResult RemoveRoute(RouteSpec route) => Time("remove_route", () => inner.RemoveRoute(route));
+
+    public KernelResult AddRule(RuleSpec rule) => Time("add_rule", () => inner.AddRule(rule));
+
+    public KernelResult RemoveRule(RuleSpec rule) => Time("remove_rule", () => inner.RemoveRule(rule));
+
+    public KernelResult CreateMacvlan(MacvlanSpec link) => Time("create_macvlan", () => inner.CreateMacvlan(link));
+
+    public KernelResult DeleteLink(string name) => Time("delete_link", () => inner.DeleteLink(name));
+
+    public KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var r = inner.SendFrame(interfaceName, frame);
+        durations.For("send_frame").ObserveSince(start);
+        return r;
+    }
+
+    public KernelResult Links(out IReadOnlyList<LinkState> links)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var r = inner.Links(out links);
+        durations.For("links").ObserveSince(start);
+        return r;
+    }
+
+    public KernelResult Addresses(out IReadOnlyList<InterfaceAddress> addresses)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var r = inner.Addresses(out addresses);
+        durations.For("addresses").ObserveSince(start);
+        return r;
+    }
+
+    public IDisposable Subscribe(Action<KernelEvent> onEvent) => inner.Subscribe(onEvent);
+
+    /// <summary>IPVS calls are passed through untimed (the LVS actors hold their own timing).</summary>
+    public IIpvsPort Ipvs => inner.Ipvs;
+
+    /// <summary>Firewall calls are passed through untimed.</summary>
+    public IVipFirewall Firewall => inner.Firewall;
+
+    private KernelResult Time(string op, Func<KernelResult> call)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var r = call();
+        durations.For(op).ObserveSince(start);
+        return r;
+    }
+}
+
+/// <summary>One duration histogram per kernel operation name, created on first use (a fixed, small set of names).</summary>
+public sealed class KernelOpDurations
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LatencyHistogram> _byOp = new(StringComparer.Ordinal);
+
+    /// <summary>The histogram of <paramref name="op"/>.</summary>
+    public LatencyHistogram For(string op) => _byOp.GetOrAdd(op, _ => new LatencyHistogram());
+
+    /// <summary>Every operation's histogram now, by name.</summary>
+    public IReadOnlyDictionary<string, HistogramSnapshot> Snapshot() =>
+        _byOp.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value.Snapshot(), StringComparer.Ordinal);
+}

@@ -1,0 +1,68 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
+using KeepAlive.Actors.Vrrp;
+using KeepAlive.Kernel.Wire.Vrrp;
+
+namespace KeepAlive.Actors.Status;
+
+/// <summary>One VRRP socket's counters.</summary>
+/// <param name="Child">Its actor name.</param>
+/// <param name="Interface">Its interface.</param>
+/// <param name="Family">Its family.</param>
+/// <param name="Multicast">Multicast or unicast.</param>
+/// <param name="Received">Datagrams received.</param>
+/// <param name="Sent">Adverts sent.</param>
+/// <param name="SendFailures">Adverts the socket refused.</param>
+/// <param name="Discards">Datagrams dropped, by reason, since its first start.</param>
+public sealed record IoReport(string Child, string Interface, AddressFamily Family, bool Multicast, long Received, long Sent, long SendFailures,
+    ImmutableSortedDictionary<VrrpDiscard, long> Discards);
+
+/// <summary>One vrrp_sync_group.</summary>
+/// <param name="Name">The group's name.</param>
+/// <param name="State">Its state.</param>
+/// <param name="Members">Its members' names, in configuration order.</param>
+public sealed record SyncGroupReport(string Name, VrrpState State, ImmutableArray<string> Members);
+
+/// <summary>The effector's counters.</summary>
+/// <param name="Applied">Kernel operations that succeeded.</param>
+/// <param name="Failed">Kernel operations that failed.</param>
+/// <param name="HeldAddresses">Addresses held, by owner.</param>
+/// <param name="OpDurations">Kernel call durations, by operation.</param>
+public sealed record EffectorReport(long Applied, long Failed, ImmutableSortedDictionary<string, int> HeldAddresses,
+    ImmutableSortedDictionary<string, HistogramSnapshot> OpDurations);
+
+/// <summary>One real server of a virtual server (filled in by the LVS actors).</summary>
+public sealed record RealServerReport(IPAddress Address, int Port, bool Healthy, int Weight);
+
+/// <summary>One virtual server and its real servers (filled in by the LVS actors; empty until they exist).</summary>
+public sealed record VirtualServerReport(string Name, IPAddress? Address, int Port, string Protocol, ImmutableArray<RealServerReport> RealServers);
+
+/// <summary>
+/// A node's status at one moment, gathered by <see cref="NodeStatusActor"/>: every instance's report (with its I/O
+/// actor's discards for its VRID folded into keepalived's counters), the sockets, sync groups, the effector, the
+/// timer lateness, and the children that did not answer in time. Immutable; the formatters read only this.
+/// </summary>
+public sealed record NodeStatusReport
+{
+    /// <summary>When it was gathered (UTC).</summary>
+    public required DateTimeOffset At { get; init; }
+
+    public ImmutableArray<InstanceReport> Instances { get; init; } = [];
+
+    public ImmutableArray<IoReport> Io { get; init; } = [];
+
+    public ImmutableArray<SyncGroupReport> SyncGroups { get; init; } = [];
+
+    /// <summary>Null when the effector did not answer.</summary>
+    public EffectorReport? Effector { get; init; }
+
+    /// <summary>Empty until the LVS actors report.</summary>
+    public ImmutableArray<VirtualServerReport> VirtualServers { get; init; } = [];
+
+    /// <summary>The precise scheduler's lateness of fired deadlines; null when the system runs another scheduler.</summary>
+    public HistogramSnapshot? TimerLateness { get; init; }
+
+    /// <summary>Children (by actor name, or "node") that did not answer before the deadline.</summary>
+    public ImmutableArray<string> Missing { get; init; } = [];
+}

@@ -1,0 +1,111 @@
+using System.Collections.Immutable;
+using System.Net;
+
+namespace KeepAlive.Actors.Vrrp;
+
+/// <summary>
+/// What an instance actor has seen, for its report: keepalived's counters (since start and since STATS_CLEAR), the
+/// last transition, the last advert of each router heard and who the master is. Owned by the actor (single-threaded);
+/// fed with each machine step and each advert, it decides nothing. Peers are bounded: a flood of spoofed sources
+/// keeps only the <see cref="MaxPeers"/> most recent.
+/// </summary>
+public sealed class InstanceObservations(IPAddress ownAddress)
+{
+    /// <summary>The most routers remembered.</summary>
+    public const int MaxPeers = 16;
+
+    private readonly Counters _sinceClear = new();
+    private readonly Counters _lifetime = new();
+    private readonly Dictionary<IPAddress, PeerAdvert> _peers = new();
+    private IPAddress? _lastHeard;
+
+    /// <summary>The last transition, if any.</summary>
+    public TransitionRecord? LastTransition { get; private set; }
+
+    /// <summary>Who is MASTER as far as we know.</summary>
+    public IPAddress? MasterAddress { get; private set; }
+
+    /// <summary>keepalived's counters since the last <see cref="Clear"/>.</summary>
+    public VrrpInstanceStats Stats => _sinceClear.ToStats();
+
+    /// <summary>The counters since the actor started.</summary>
+    public VrrpInstanceStats Totals => _lifetime.ToStats();
+
+    /// <summary>The last advert of each router, newest first.</summary>
+    public ImmutableArray<PeerAdvert> Peers => [.. _peers.Values.OrderByDescending(p => p.AtMonotonicMicros).ThenBy(p => p.Address.ToString(), StringComparer.Ordinal)];
+
+    /// <summary>A valid advert arrived (before the machine sees it).</summary>
+    public void Heard(AdvertIn advert, long nowMicros, DateTimeOffset wall)
+    {
+        var address = new IPAddress(advert.Source);
+        _lastHeard = address;
+        _peers[address] = new PeerAdvert(address, advert.Priority, advert.IntervalCentiseconds, advert.ChecksumFlavour, advert.TtlOrHopLimit, wall, nowMicros);
+        if (_peers.Count > MaxPeers)
+            _peers.Remove(_peers.Values.MinBy(p => p.AtMonotonicMicros)!.Address);
+        Both(c => c.AdvertRcvd++);
+        if (advert.Priority == 0)
+            Both(c => c.PriZeroRcvd++);
+    }
+
+    /// <summary>One machine step happened: count what it sent and changed, and follow the master.</summary>
+    public void Stepped(VrrpInput input, VrrpMachineState after, IReadOnlyList<VrrpEffect> effects, DateTimeOffset wall)
+    {
+        bool acceptedMaster = false;
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case VrrpEffect.SendAdvert send:
+                    Both(c => c.AdvertSent++);
+                    if (send.Priority == 0)
+                        Both(c => c.PriZeroSent++);
+                    break;
+                case VrrpEffect.Transition t:
+                    LastTransition = new TransitionRecord(t.From, t.To, t.Reason, wall, input.Now);
+                    if (t.To == VrrpState.Master)
+                        Both(c => c.BecomeMaster++);
+                    if (t.From == VrrpState.Master && t.To is VrrpState.Backup or VrrpState.Fault)
+                        Both(c => c.ReleaseMaster++);
+                    break;
+                case VrrpEffect.StartTimer { Timer: VrrpTimer.MasterDown }:
+                    acceptedMaster = true;
+                    break;
+            }
+        }
+        if (after.State == VrrpState.Master)
+            MasterAddress = ownAddress;
+        else if (after.State != VrrpState.Backup)
+            MasterAddress = null;
+        else if (input is VrrpInput.AdvertReceived a && acceptedMaster)
+            MasterAddress = a.Priority == 0 ? null : _lastHeard;       // a priority-0 advert: the master is leaving
+        else if (effects.Any(e => e is VrrpEffect.Transition))
+            MasterAddress = null;                                        // just entered BACKUP: not heard anyone yet
+    }
+
+    /// <summary>STATS_CLEAR.</summary>
+    public void Clear() => _sinceClear.Reset();
+
+    private void Both(Action<Counters> change)
+    {
+        change(_sinceClear);
+        change(_lifetime);
+    }
+
+    private sealed class Counters
+    {
+        public long AdvertRcvd;
+        public long AdvertSent;
+        public long BecomeMaster;
+        public long ReleaseMaster;
+        public long PriZeroRcvd;
+        public long PriZeroSent;
+
+        public void Reset() => AdvertRcvd = AdvertSent = BecomeMaster = ReleaseMaster = PriZeroRcvd = PriZeroSent = 0;
+
+        public VrrpInstanceStats ToStats() => VrrpInstanceStats.Zero with
+        {
+            AdvertRcvd = AdvertRcvd, AdvertSent = AdvertSent, BecomeMaster = BecomeMaster, ReleaseMaster = ReleaseMaster,
+            PriZeroRcvd = PriZeroRcvd, PriZeroSent = PriZeroSent,
+        };
+    }
+}
