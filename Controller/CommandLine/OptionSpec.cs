@@ -59,7 +59,7 @@ public sealed record OptionSpec(char Short, string Long, OptionArgument Argument
         new('\0', "dump-json", OptionArgument.None, "KeepAlive: print the bound configuration model as JSON (with -t: after the test)"),
         new('\0', "strict", OptionArgument.None, "KeepAlive: treat every warning as an error (refuse values keepalived would silently replace)"),
         new('\0', "dry-run", OptionArgument.None, "KeepAlive: print kernel operations instead of applying them"),
-        new('\0', "http", OptionArgument.Required, "KeepAlive: serve GET /status (JSON) and /metrics (Prometheus) on ADDR:PORT, e.g. 127.0.0.1:9650 (a non-loopback address is allowed, with a warning)", "the status endpoint (Controller/Status/StatusHttpServer) is not wired into the service yet"),
+        new('\0', "http", OptionArgument.Required, "KeepAlive: serve GET /status (JSON) and /metrics (Prometheus) on ADDR:PORT, e.g. 127.0.0.1:9650 (a non-loopback address is allowed, with a warning)"),
     ];
 
     public override string ToString() => Short != '\0' ? $"-{Short}, --{Long}" : $"--{Long}";

@@ -108,7 +108,7 @@ public static class DaemonCommand
                 node = new NodeComposition(config.Config, kernel, env.HostFacts.ShortHostName, p => log.Say(LogEventLevel.Warning, p));
             }
             var runtime = new DaemonRuntime(options, log, notifier, new LoggingSignalDumps(log), () => ConfigLoad.For(options, env), node is not null,
-                status => Ready(options, status, stdout, log));
+                status => Ready(options, status, stdout, log)) { Config = config.Config };
             using var host = DaemonHost.Build(runtime, (Serilog.Core.Logger)log, node);
             host.Run();
             log.Say(LogEventLevel.Information, "Stopped KeepAlive");

@@ -104,6 +104,9 @@ public sealed record DaemonOptions
     /// <summary><c>--dry-run</c>: print kernel changes instead of applying them.</summary>
     public bool DryRun { get; init; }
 
+    /// <summary><c>--http ADDR:PORT</c>: where GET /status and /metrics are served; null: not served.</summary>
+    public System.Net.IPEndPoint? Http { get; init; }
+
     /// <summary>What was accepted only to be compatible, to be logged at start (e.g. <c>-R</c>, <c>-B</c>).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }

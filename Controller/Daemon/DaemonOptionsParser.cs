@@ -44,6 +44,14 @@ public static class DaemonOptionsParser
         if (ns is not null && (ns.Contains('/') || ns is "." or ".."))
             return Fail($"-s, --namespace: '{ns}' is not a network namespace name (a name under /run/netns, without '/')");
 
+        System.Net.IPEndPoint? http = null;
+        if (p.Value("http") is { } httpText)
+        {
+            if (!Status.StatusEndpoint.TryParse(httpText, out var endpoint, out var httpError))
+                return Fail($"--http: {httpError}");
+            http = endpoint;
+        }
+
         bool vrrp = p.Has("vrrp"), check = p.Has("check");
         var subsystems = vrrp == check ? Subsystems.All : vrrp ? Subsystems.VrrpOnly : Subsystems.CheckersOnly;
         if (subsystems == Subsystems.CheckersOnly)
@@ -98,6 +106,7 @@ public static class DaemonOptionsParser
             Strict = p.Has("strict"),
             DumpConf = p.Has("dump-conf"),
             DryRun = p.Has("dry-run"),
+            Http = http,
             Notes = notes,
         };
         return (options, null);

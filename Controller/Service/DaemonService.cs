@@ -24,7 +24,11 @@ public sealed record DaemonRuntime(
     ISignalDumps Dumps,
     Func<ConfigLoad> Load,
     bool HasNode,
-    Action<string> OnReady);
+    Action<string> OnReady)
+{
+    /// <summary>The configuration the node starts with (the dump files describe the running configuration).</summary>
+    public KeepAlive.Config.Model.KeepAliveConfig? Config { get; init; }
+}
 
 /// <summary>
 /// The daemon once the actor system runs: readiness when the node answers <see cref="GetNodeChildren"/> (READY=1 to
@@ -32,7 +36,7 @@ public sealed record DaemonRuntime(
 /// host's stop (SIGTERM/SIGINT) stops the node first (STOPPING=1; masters send priority 0 and release their
 /// addresses) before the actor system ends.
 /// </summary>
-public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry) : IHostedService, IDisposable
+public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry, ActorSystem system) : IHostedService, IDisposable
 {
     /// <summary>How long the node has to start, and to stop.</summary>
     public static readonly TimeSpan NodeTimeout = TimeSpan.FromSeconds(30);
@@ -43,6 +47,12 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry)
     private readonly List<PosixSignalRegistration> _signals = [];
     private readonly SemaphoreSlim _reloads = new(1, 1);
     private IActorRef _node = ActorRefs.Nobody;
+    private ISignalDumps _dumps = runtime.Dumps;
+    private KeepAlive.Config.Model.KeepAliveConfig? _config = runtime.Config;
+    private Status.StatusHttpServer? _http;
+
+    /// <summary>How long a status request (HTTP or dump) waits for the node's children.</summary>
+    public static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(2);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -56,7 +66,7 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry)
             _signals.Add(PosixSignalRegistration.Create((PosixSignal)SignalNames.NumberOf(function), c =>
             {
                 c.Cancel = true;
-                _ = Task.Run(() => runtime.Dumps.Write(function));
+                _ = Task.Run(() => _dumps.Write(function));
             }));
         string status;
         if (runtime.HasNode)
@@ -64,6 +74,21 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry)
             _node = registry.Get<NodeRootActor>();
             var children = await _node.Ask<NodeChildren>(GetNodeChildren.Instance, NodeTimeout, cancellationToken).ConfigureAwait(false);
             status = $"running {children.Plan.Instances.Count} VRRP instance(s) from {runtime.Options.ConfigFile}";
+            if (_config is not null && !OperatingSystem.IsWindows())
+                _dumps = new Status.NodeSignalDumps(system, () => _node, () => _config, log, StatusTimeout);
+            if (runtime.Options.Http is { } endpoint)
+            {
+                try
+                {
+                    _http = Status.StatusHttpServer.Start(endpoint, ct => KeepAlive.Actors.Status.NodeStatus.CollectAsync(system, _node, StatusTimeout, ct),
+                        log: line => log.Say(LogEventLevel.Warning, line));
+                    log.Say(LogEventLevel.Information, $"Serving GET /status and /metrics on http://{_http.LocalEndpoint}");
+                }
+                catch (System.Net.Sockets.SocketException e)
+                {
+                    log.Say(LogEventLevel.Error, $"--http {endpoint}: cannot listen ({e.Message}); running without the status endpoint");
+                }
+            }
         }
         else
         {
@@ -84,7 +109,7 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry)
             ReloadOutcome outcome;
             if (runtime.HasNode)
             {
-                var reload = new ConfigReload(runtime.Load, a => _node.Ask<ConfigApplied>(a, ReloadTimeout), runtime.Log, ReloadTimeout);
+                var reload = new ConfigReload(runtime.Load, ApplyAsync, runtime.Log, ReloadTimeout);
                 outcome = await reload.RunAsync().ConfigureAwait(false);
             }
             else
@@ -106,8 +131,17 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry)
         }
     }
 
+    private async Task<ConfigApplied> ApplyAsync(ApplyConfig apply)
+    {
+        var applied = await _node.Ask<ConfigApplied>(apply, ReloadTimeout).ConfigureAwait(false);
+        _config = apply.Config;
+        return applied;
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_http is not null)
+            await _http.DisposeAsync().ConfigureAwait(false);
         runtime.Notifier.Notify(SystemdMessages.Stopping, SystemdMessages.Status("stopping"));
         runtime.Log.Say(LogEventLevel.Information, "Stopping");
         if (_node.IsNobody())

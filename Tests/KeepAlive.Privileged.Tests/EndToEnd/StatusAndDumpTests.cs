@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Text.Json;
+using KeepAlive.Privileged.Tests.Interop;
+using Xunit.Abstractions;
+
+namespace KeepAlive.Privileged.Tests.EndToEnd;
+
+/// <summary>
+/// The running daemon's observability, in a namespace of ours: <c>--http</c> serves /status (the instance as MASTER,
+/// with its priority and explanation) and /metrics (Prometheus text with the documented state gauge); SIGUSR1, SIGUSR2
+/// and the JSON signal write keepalived's keepalived.data / .stats / .json into $TMPDIR.
+/// </summary>
+[Collection("privileged")]
+public sealed class StatusAndDumpTests(ITestOutputHelper output) : IDisposable
+{
+    private BridgeLab? _lab;
+
+    public void Dispose() => _lab?.Dispose();
+
+    private const string Config = """
+        global_defs {
+            router_id status-test
+            vrrp_version 3
+        }
+        vrrp_instance VI_S {
+            state BACKUP
+            interface lan0
+            virtual_router_id 91
+            priority 150
+            advert_int 0.1
+            virtual_ipaddress {
+                10.8.0.191/24
+            }
+        }
+        """;
+
+    [SkippableFact]
+    public void The_status_endpoint_and_the_signal_dumps_describe_the_running_instance()
+    {
+        Privilege.Require("ip", "dotnet", "python3");
+        _lab = new BridgeLab(1);
+        using var daemon = new KeepAliveProcess(_lab.Nodes[0].Name, Config, ["-n", "-l", "-G", "--http", "127.0.0.1:9650"], "TMPDIR={dir}");
+        Assert.True(Eventually(() => _lab.Addresses(0).Contains("10.8.0.191/24"), TimeSpan.FromSeconds(30)), "never master\n" + daemon);
+
+        var status = Get("/status");
+        output.WriteLine(status);
+        using var json = JsonDocument.Parse(status);
+        var instance = json.RootElement.GetProperty("instances").EnumerateArray().Single();
+        Assert.Equal("VI_S", instance.GetProperty("name").GetString());
+        Assert.Equal("MASTER", instance.GetProperty("state").GetString(), ignoreCase: true);
+        Assert.Equal(150, instance.GetProperty("effective_priority").GetInt32());
+        Assert.False(string.IsNullOrEmpty(instance.GetProperty("explanation").GetString()));
+
+        var metrics = Get("/metrics");
+        Assert.Contains("# TYPE keepalive_vrrp_state gauge", metrics);
+        Assert.Contains(metrics.Split('\n'), l => l.StartsWith("keepalive_vrrp_state{", StringComparison.Ordinal) && l.Contains("instance=\"VI_S\"", StringComparison.Ordinal) && l.EndsWith(" 2", StringComparison.Ordinal));
+
+        foreach (var (signal, file, text) in new[] { ("USR1", "keepalived.data", "VRRP Instance = VI_S"), ("USR2", "keepalived.stats", "VRRP Instance: VI_S"), ("36", "keepalived.json", "\"iname\":\"VI_S\"") })
+        {
+            var path = Path.Combine(daemon.Directory, file);
+            daemon.Signal(signal);
+            Assert.True(Eventually(() => File.Exists(path) && File.ReadAllText(path).Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(10)),
+                $"SIGNAL {signal}: {file} not written with '{text}'\n{(File.Exists(path) ? File.ReadAllText(path) : "(no file)")}\n{daemon}");
+        }
+    }
+
+    private string Get(string path)
+    {
+        var (code, text) = _lab!.Nodes[0].Exec("python3", ["-c", $"import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:9650{path}', timeout=10).read().decode())"], TimeSpan.FromSeconds(20));
+        Assert.True(code == 0, $"GET {path}: {text}");
+        return text;
+    }
+
+    private static bool Eventually(Func<bool> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (condition())
+                return true;
+            Thread.Sleep(50);
+        }
+        return condition();
+    }
+}
