@@ -164,7 +164,7 @@ holds() { [[ $(vip_count "$1") -eq $2 ]]; }
 master_is() { local other=lb2; [[ $1 == lb2 ]] && other=lb1; holds "$1" "$NVIPS" && holds "$other" 0; }
 
 start_node() { # NODE CONF: our daemon in its namespace, in a session of its own (a ^C reaches only demo.sh)
-  setsid ip netns exec "$(node_ns "$1")" dotnet "$DLL" -n -l -D -f "$REPO/demo/$2" </dev/null >>"$TMP/$1.log" 2>&1 &
+  setsid ip netns exec "$(node_ns "$1")" dotnet "$DLL" -n -l -D -p "$TMP/$1.pid" -f "$REPO/demo/$2" </dev/null >>"$TMP/$1.log" 2>&1 &
   DAEMON[$1]=$!
   STARTED+=("$!")
 }

@@ -35,6 +35,11 @@ public sealed class EffectorMemory
 
     internal bool HeldByOther(string owner, RouteSpec route) => Held.Any(h => h.Key != owner && h.Value.Routes.Contains(route));
 
+    /// <summary>The accept-mode firewall has been needed in this run (its tables are removed at stop).</summary>
+    public bool FirewallUsed { get; set; }
+
+    internal bool HeldByOther(string owner, System.Net.IPAddress blocked) => Held.Any(h => h.Key != owner && h.Value.Blocked.Contains(blocked));
+
     internal bool HeldByOther(string owner, RuleSpec rule) => Held.Any(h => h.Key != owner && h.Value.Rules.Contains(rule));
 }
 
@@ -49,14 +54,17 @@ internal sealed class Holding
 
     public List<MacvlanSpec> Links { get; } = [];
 
+    /// <summary>Addresses the accept-mode firewall blocks for this owner.</summary>
+    public List<System.Net.IPAddress> Blocked { get; } = [];
+
     /// <summary>The sender of the owner's last acquire.</summary>
     public IActorRef? Holder { get; set; }
 
-    public bool IsEmpty => Addresses.Count == 0 && Routes.Count == 0 && Rules.Count == 0 && Links.Count == 0;
+    public bool IsEmpty => Addresses.Count == 0 && Routes.Count == 0 && Rules.Count == 0 && Links.Count == 0 && Blocked.Count == 0;
 
     public bool Holds(InterfaceAddress address) => Addresses.Any(a => a.Key == address.Key);
 
-    public KernelSet ToSet() => new(Addresses.ToList(), Routes.ToList(), Rules.ToList());
+    public KernelSet ToSet() => new(Addresses.ToList(), Routes.ToList(), Rules.ToList()) { Blocked = Blocked.ToList() };
 
     public void Add(KernelSet set)
     {
@@ -66,6 +74,8 @@ internal sealed class Holding
             Routes.Add(r);
         foreach (var r in set.Rules.Where(r => !Rules.Contains(r)))
             Rules.Add(r);
+        foreach (var b in set.Blocked.Where(b => !Blocked.Contains(b)))
+            Blocked.Add(b);
     }
 
     public void Remove(KernelSet set)
@@ -73,6 +83,7 @@ internal sealed class Holding
         Addresses.RemoveAll(h => set.Addresses.Any(a => a.Key == h.Key));
         Routes.RemoveAll(set.Routes.Contains);
         Rules.RemoveAll(set.Rules.Contains);
+        Blocked.RemoveAll(set.Blocked.Contains);
     }
 
     /// <summary>Forgets what lived on a deleted link.</summary>

@@ -2,6 +2,12 @@ using KeepAlive.Kernel.Ports;
 
 namespace KeepAlive.Actors.Effector;
 
+/// <summary>At node stop: delete the accept-mode firewall's nftables tables (keepalived nft_end). No answer.</summary>
+public sealed record RemoveFirewallTables
+{
+    public static RemoveFirewallTables Instance { get; } = new();
+}
+
 /// <summary>Add every object of <paramref name="Set"/> for <paramref name="Owner"/> (an instance's VIPs, eVIPs,
 /// virtual routes and rules; or "static"): addresses, then routes, then rules; all or none. Idempotent: what the
 /// owner already holds is added again if it went missing. The sender is the owner's actor: it is told

@@ -1,3 +1,4 @@
+using System.Net;
 using KeepAlive.Kernel.Ports;
 
 namespace KeepAlive.Actors.Effector;
@@ -12,6 +13,11 @@ namespace KeepAlive.Actors.Effector;
 /// <param name="Rules">Rules (virtual_rules or static_rules).</param>
 public sealed record KernelSet(IReadOnlyList<InterfaceAddress> Addresses, IReadOnlyList<RouteSpec> Routes, IReadOnlyList<RuleSpec> Rules)
 {
+    /// <summary>Addresses the accept-mode firewall drops traffic to while they are held (no_accept, or vrrp_strict on
+    /// a non-owner: keepalived's nftables <c>vips</c> sets): blocked before the addresses are added, unblocked after
+    /// they are removed.</summary>
+    public IReadOnlyList<IPAddress> Blocked { get; init; } = [];
+
     /// <summary>Nothing.</summary>
     public static KernelSet Empty { get; } = new([], [], []);
 
@@ -19,7 +25,9 @@ public sealed record KernelSet(IReadOnlyList<InterfaceAddress> Addresses, IReadO
     public static KernelSet Of(IReadOnlyList<InterfaceAddress> addresses) => new(addresses, [], []);
 
     /// <summary>How many kernel objects the set has.</summary>
-    public int Count => Addresses.Count + Routes.Count + Rules.Count;
+    public int Count => Addresses.Count + Routes.Count + Rules.Count + Blocked.Count;
 
-    public override string ToString() => $"{Addresses.Count} addresses, {Routes.Count} routes, {Rules.Count} rules";
+    public override string ToString() => Blocked.Count == 0
+        ? $"{Addresses.Count} addresses, {Routes.Count} routes, {Rules.Count} rules"
+        : $"{Addresses.Count} addresses, {Routes.Count} routes, {Rules.Count} rules, {Blocked.Count} blocked";
 }

@@ -27,10 +27,10 @@ public sealed record KernelSetChange(KernelSet Added, KernelSet Removed)
             new KernelSet(
                 @new.Addresses.Where(a => !oldKeys.Contains(a.Key)).DistinctBy(a => a.Key).ToList(),
                 @new.Routes.Except(old.Routes).ToList(),
-                @new.Rules.Except(old.Rules).ToList()),
+                @new.Rules.Except(old.Rules).ToList()) { Blocked = @new.Blocked.Except(old.Blocked).ToList() },
             new KernelSet(
                 old.Addresses.Where(a => !newKeys.Contains(a.Key)).DistinctBy(a => a.Key).ToList(),
                 old.Routes.Except(@new.Routes).ToList(),
-                old.Rules.Except(@new.Rules).ToList()));
+                old.Rules.Except(@new.Rules).ToList()) { Blocked = old.Blocked.Except(@new.Blocked).ToList() });
     }
 }

@@ -20,12 +20,15 @@ public sealed class NetlinkEffectorActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly EffectorMemory _memory;
     private readonly KernelSet _configured;
+    private readonly VipFirewallSettings _firewall;
     private IDisposable? _events;
     private long _applied;
     private long _failed;
 
-    public NetlinkEffectorActor(IKernelPort kernel, EffectorMemory memory, KernelSet configured)
+    public NetlinkEffectorActor(IKernelPort kernel, EffectorMemory memory, KernelSet configured, (VipFirewallSettings Settings, bool Needed) firewall = default)
     {
+        _firewall = firewall.Settings ?? new VipFirewallSettings();
+        memory.FirewallUsed |= firewall.Needed;
         _kernel = new TimedKernelPort(kernel, memory.OpDurations);     // every kernel call is timed (metrics)
         _memory = memory;
         _configured = configured;
@@ -53,6 +56,11 @@ public sealed class NetlinkEffectorActor : ReceiveActor
             Sender.Tell(new LinksSnapshot(r, r.IsOk ? links : []));
         });
         Receive<GetEffectorStatus>(_ => Sender.Tell(Status()));
+        Receive<RemoveFirewallTables>(_ =>
+        {
+            if (_memory.FirewallUsed)
+                Log("node", "removed the nftables tables", _firewall.Table, _kernel.Firewall.Remove(_firewall));
+        });
     }
 
     /// <summary>The effector; <paramref name="configured"/> are the VIPs that a killed predecessor may have left.</summary>
@@ -61,10 +69,10 @@ public sealed class NetlinkEffectorActor : ReceiveActor
 
     /// <summary>The effector; <paramref name="configured"/> is everything instances may hold (VIPs, eVIPs, virtual
     /// routes and rules) that a killed predecessor may have left: removed at the first start.</summary>
-    public static Props Props(IKernelPort kernel, EffectorMemory? memory, KernelSet configured)
+    public static Props Props(IKernelPort kernel, EffectorMemory? memory, KernelSet configured, (VipFirewallSettings Settings, bool Needed) firewall = default)
     {
         var m = memory ?? new EffectorMemory();
-        return Akka.Actor.Props.Create(() => new NetlinkEffectorActor(kernel, m, configured));
+        return Akka.Actor.Props.Create(() => new NetlinkEffectorActor(kernel, m, configured, firewall));
     }
 
     protected override void PostStop() => _events?.Dispose();
@@ -93,6 +101,8 @@ public sealed class NetlinkEffectorActor : ReceiveActor
     /// stay (keepalived vrrp_restore_interfaces_startup: rules, routes, then addresses).</summary>
     private void RemoveLeftovers()
     {
+        if (_memory.FirewallUsed)
+            Log("startup", "removed a previous run's nftables tables", _firewall.Table, _kernel.Firewall.Remove(_firewall));
         foreach (var rule in _configured.Rules)
             Log("startup", "removed the leftover rule", rule, _kernel.RemoveRule(rule));
         foreach (var route in _configured.Routes)
@@ -120,6 +130,8 @@ public sealed class NetlinkEffectorActor : ReceiveActor
                 Log(owner, "ensured route", route, _kernel.AddRoute(route));
             foreach (var rule in holding.Rules)
                 Log(owner, "ensured rule", rule, _kernel.AddRule(rule));
+            if (holding.Blocked.Count > 0)
+                Log(owner, "ensured the firewall drop of", string.Join(", ", holding.Blocked), _kernel.Firewall.Apply(_firewall, holding.Blocked, []));
         }
     }
 
@@ -131,7 +143,7 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         if (!r.IsOk)
         {
             // All or nothing: undo this op's additions (in reverse) before answering.
-            added.Undo(_kernel, op.Owner, _memory);
+            added.Undo(_kernel, op.Owner, _memory, _firewall);
             _memory.Prune();
             _failed++;
             _log.Warning("{Owner}: acquiring {Set} failed ({Result}); the {Count} objects added by this op were removed again", op.Owner, op.Set, r, added.Count);
@@ -158,7 +170,7 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         var r = Add(change.Added, holding, added);
         if (!r.IsOk)
         {
-            added.Undo(_kernel, op.Owner, _memory);
+            added.Undo(_kernel, op.Owner, _memory, _firewall);
             _memory.Prune();
             _failed++;
             _log.Warning("{Owner}: replacing its set with {Set} failed ({Result}); the {Count} objects added by this op were removed again and it keeps what it held",
@@ -181,6 +193,17 @@ public sealed class NetlinkEffectorActor : ReceiveActor
     /// <summary>Adds addresses, then routes, then rules; records what was not held before; stops at the first failure.</summary>
     private KernelResult Add(KernelSet set, Holding holding, KernelSetUndo added)
     {
+        // The drop rules go in before the addresses (keepalived vrrp_state_become_master: accept mode first), so a
+        // non-accepting master never answers for a VIP, not even for a moment.
+        var block = set.Blocked.Where(b => !holding.Blocked.Contains(b)).ToList();
+        if (block.Count > 0)
+        {
+            _memory.FirewallUsed = true;
+            var blocked = _kernel.Firewall.Apply(_firewall, block, []);
+            if (!blocked.IsOk)
+                return blocked;
+            added.Blocked.AddRange(block);
+        }
         foreach (var address in set.Addresses)
         {
             var r = _kernel.AddAddress(address);
@@ -236,6 +259,9 @@ public sealed class NetlinkEffectorActor : ReceiveActor
             Note(_kernel.RemoveRoute(route));
         foreach (var address in Enumerable.Reverse(set.Addresses).Where(a => !_memory.HeldByOther(owner, a)))
             Note(_kernel.RemoveAddress(address));
+        var unblock = set.Blocked.Where(b => !_memory.HeldByOther(owner, b)).ToList();
+        if (unblock.Count > 0)
+            Note(_kernel.Firewall.Apply(_firewall, [], unblock));
         return first;
     }
 

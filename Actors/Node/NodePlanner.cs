@@ -137,6 +137,15 @@ public static class NodePlanner
     public static KernelSet ConfiguredSet(KeepAliveConfig config) =>
         Union(config.VrrpInstances.Select(i => InstancePlane.For(i with { Interface = i.Interface ?? config.Globals.DefaultInterface }, config.Globals.VmacPrefix).MasterSet));
 
+    /// <summary>The accept-mode firewall's table (keepalived: <c>nftables [TABLE]</c>, else "keepalived") and whether
+    /// any instance needs it now (no_accept, or strict non-owner).</summary>
+    public static (Kernel.Ports.VipFirewallSettings Settings, bool Needed) Firewall(KeepAliveConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return (new Kernel.Ports.VipFirewallSettings(config.Globals.NftablesTable ?? Kernel.Ports.VipFirewallSettings.DefaultTable, config.Globals.NftablesPriority),
+            config.VrrpInstances.Any(InstancePlane.NeedsFirewall));
+    }
+
     private static KernelSet Union(IEnumerable<KernelSet> sets)
     {
         var list = sets.ToList();

@@ -114,7 +114,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
 
     protected override void PreStart()
     {
-        _effector = Spawn(ActorNames.Effector, NetlinkEffectorActor.Props(_setup.Kernel, null, NodePlanner.ConfiguredSet(_setup.Config)));
+        _effector = Spawn(ActorNames.Effector, NetlinkEffectorActor.Props(_setup.Kernel, null, NodePlanner.ConfiguredSet(_setup.Config), NodePlanner.Firewall(_setup.Config)));
         var statics = StaticPlane.For(_setup.Config);
         if (statics.Set.Count > 0 || statics.Errors.Count > 0)
             Spawn(ActorNames.Static, StaticPlaneActor.Props(statics, _effector));
@@ -234,6 +234,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
         {
             foreach (var vmac in _plan.Vmacs)
                 _effector.Tell(new RemoveMacvlan(++_nextOp, vmac.Name, vmac.Name));
+            _effector.Tell(RemoveFirewallTables.Instance);
             // Every instance has handed its release to the effector: a status request queued behind them is the
             // barrier that says they are applied.
             _effector.Tell(GetEffectorStatus.Instance);

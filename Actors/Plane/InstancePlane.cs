@@ -65,7 +65,15 @@ public sealed record InstancePlane(
         var routes = KernelSpecs.Collect(instance.VirtualRoutes.Select(r => KernelSpecs.Route(r, tableNames)), errors);
         var rules = KernelSpecs.Collect(instance.VirtualRules.Select(r => KernelSpecs.Rule(r, tableNames)), errors);
         return new InstancePlane(configured, advertInterface, addressInterface, vmac, vips,
-            new KernelSet([.. vips, .. evips], routes, rules), notTracked, errors.Select(e => $"({instance.Name}) {e}").ToList());
+            new KernelSet([.. vips, .. evips], routes, rules) { Blocked = NeedsFirewall(instance) ? [.. vips.Concat(evips).Select(a => a.Address).Distinct()] : [] }, notTracked, errors.Select(e => $"({instance.Name}) {e}").ToList());
+    }
+
+    /// <summary>A master that does not accept traffic to its VIPs (no_accept, or vrrp_strict on a non-owner) has them
+    /// dropped by the firewall (keepalived vrrp_handle_accept_mode; the owner, priority 255, always accepts).</summary>
+    public static bool NeedsFirewall(VrrpInstanceConfig instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return instance.Accept == false && instance.Priority != 255;
     }
 
     /// <summary>keepalived's VMAC name: the configured one, else <c>{prefix}.{VRID}</c> cut to 15 characters by

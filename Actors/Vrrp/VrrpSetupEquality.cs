@@ -50,7 +50,7 @@ public static class VrrpSetupEquality
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        return a.Addresses.SequenceEqual(b.Addresses) && a.Routes.SequenceEqual(b.Routes) && a.Rules.SequenceEqual(b.Rules);
+        return a.Addresses.SequenceEqual(b.Addresses) && a.Routes.SequenceEqual(b.Routes) && a.Rules.SequenceEqual(b.Rules) && a.Blocked.SequenceEqual(b.Blocked);
     }
 
     private static readonly byte[] NoAddress = [];

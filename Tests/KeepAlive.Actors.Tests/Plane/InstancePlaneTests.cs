@@ -110,4 +110,19 @@ public sealed class InstancePlaneTests
         Assert.Equal(expected, name);
         Assert.True(name.Length <= InstancePlane.MaxInterfaceName);
     }
+
+    [Theory]
+    [InlineData("interface eth0\npriority 100\nno_accept", true)]
+    [InlineData("interface eth0\npriority 100\naccept", false)]
+    [InlineData("interface eth0\npriority 100", false)]
+    [InlineData("interface eth0\npriority 255\nno_accept", false)]
+    [InlineData("interface eth0\npriority 100\nstrict_mode on", true)]
+    [InlineData("interface eth0\npriority 255\nstrict_mode on", false)]
+    public void A_non_accepting_non_owner_blocks_its_vips_and_evips(string body, bool blocks)
+    {
+        var instance = PlaneConfig.Instance(body + "\nvirtual_ipaddress {\n10.0.0.100/24\n10.0.0.101/24\n}\nvirtual_ipaddress_excluded {\n10.0.0.102/24\n}");
+        var plane = InstancePlane.For(instance);
+        Assert.Equal(blocks, InstancePlane.NeedsFirewall(instance));
+        Assert.Equal(blocks ? ["10.0.0.100", "10.0.0.101", "10.0.0.102"] : [], plane.MasterSet.Blocked.Select(a => a.ToString()));
+    }
 }

@@ -139,7 +139,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         Privilege.Require("ip", "dotnet");
         _lab = new BridgeLab(1);
         var vips = Vips(100, 2).ToList();
-        var d = new KeepAliveProcess(_lab.Nodes[0].Name, Config(Instance("VI_V", 68, 150, vips)), ["-n", "-l", "-G", "-V"]);
+        var d = new KeepAliveProcess(_lab.Nodes[0].Name, Config(Instance("VI_V", 68, 150, vips)), ["-n", "-l", "-G", "-V", "-p", "{dir}/keepalive.pid"]);
         _daemons.Add(d);
         Assert.True(Eventually(() => Holds(0, vips), TimeSpan.FromSeconds(30)), "never master\n" + Logs());
         d.SignalTerm();

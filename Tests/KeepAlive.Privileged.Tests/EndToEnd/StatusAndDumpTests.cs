@@ -39,7 +39,7 @@ public sealed class StatusAndDumpTests(ITestOutputHelper output) : IDisposable
     {
         Privilege.Require("ip", "dotnet", "python3");
         _lab = new BridgeLab(1);
-        using var daemon = new KeepAliveProcess(_lab.Nodes[0].Name, Config, ["-n", "-l", "-G", "--http", "127.0.0.1:9650"], "TMPDIR={dir}");
+        using var daemon = new KeepAliveProcess(_lab.Nodes[0].Name, Config, ["-n", "-l", "-G", "-p", "{dir}/keepalive.pid", "--http", "127.0.0.1:9650"], "TMPDIR={dir}");
         Assert.True(Eventually(() => _lab.Addresses(0).Contains("10.8.0.191/24"), TimeSpan.FromSeconds(30)), "never master\n" + daemon);
 
         var status = Get("/status");

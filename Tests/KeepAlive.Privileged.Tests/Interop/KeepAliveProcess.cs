@@ -6,12 +6,12 @@ public sealed class KeepAliveProcess : IDisposable
 {
     private readonly NamespacedProcess _process;
 
-    /// <summary><c>keepalive -n -l -G -f CONF</c> (log to the console, not the host's syslog), returned once the daemon reports that its node runs (its stdout line
+    /// <summary><c>keepalive -n -l -G -p PID -f CONF</c> (log to the console, not the host's syslog; its own pid file, so daemons of several tests and runs never meet), returned once the daemon reports that its node runs (its stdout line
     /// "keepalive: running ...", at most <see cref="StartBound"/>): a test that then stops a peer measures a takeover,
     /// not our start-up on a loaded machine.</summary>
     public KeepAliveProcess(string namespaceName, string config)
     {
-        _process = new NamespacedProcess(namespaceName, "ka-self-", ["dotnet", Executable, "-n", "-l", "-G", "-f", "{dir}/keepalived.conf"], ("keepalived.conf", config));
+        _process = new NamespacedProcess(namespaceName, "ka-self-", ["dotnet", Executable, "-n", "-l", "-G", "-p", "{dir}/keepalive.pid", "-f", "{dir}/keepalived.conf"], ("keepalived.conf", config));
         _process.WaitFor("keepalive: running ", StartBound);
     }
 
