@@ -27,6 +27,15 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
     private long _received;
     private long _sent;
     private long _sendFailures;
+    private readonly DiscardLog _discardLog = new();
+
+    /// <summary>How often a flood of discarded adverts is summed up in the log.</summary>
+    public static readonly TimeSpan DiscardSummaryPeriod = TimeSpan.FromSeconds(60);
+
+    private sealed record SummariseDiscards
+    {
+        public static SummariseDiscards Instance { get; } = new();
+    }
 
     public VrrpIoActor(IVrrpSocketFactory factory, VrrpSocketSpec spec, IoRegistrations registrations)
     {
@@ -46,6 +55,13 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
         Receive<SendAdvertBytes>(Send);
         Receive<GetIoStatus>(_ => Sender.Tell(Status(registrations)));
         Receive<ClearIoStats>(_ => registrations.DiscardsByVridSinceClear.Clear());
+        Receive<SummariseDiscards>(_ =>
+        {
+            if (_discardLog.Summarise(Where, DiscardSummaryPeriod) is { } line)
+                _log.Warning("{Line}", line);
+            if (_discardLog.SummaryDue)
+                Timers.StartSingleTimer("discards", SummariseDiscards.Instance, DiscardSummaryPeriod);
+        });
     }
 
     /// <summary>An I/O actor that opens its sockets with <paramref name="factory"/>.</summary>
@@ -149,9 +165,15 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
             }
         }
         Count(result);
+        if (_discardLog.Discarded(result, d.Source.ToString(), Where) is { } first)
+            _log.Warning("{Line}", first);
+        if (_discardLog.SummaryDue && !Timers.IsTimerActive("discards"))
+            Timers.StartSingleTimer("discards", SummariseDiscards.Instance, DiscardSummaryPeriod);
         CountFor(_registrations.DiscardsByVrid, vrid, result);
         CountFor(_registrations.DiscardsByVridSinceClear, vrid, result);
     }
+
+    private string Where => $"VRRP socket {_spec.Interface} {(_spec.Family == System.Net.Sockets.AddressFamily.InterNetwork ? "IPv4" : "IPv6")}";
 
     private void Count(VrrpDiscard reason) => _discards[reason] = _discards.GetValueOrDefault(reason) + 1;
 

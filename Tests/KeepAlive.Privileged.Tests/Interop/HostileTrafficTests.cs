@@ -56,6 +56,7 @@ public sealed class HostileTrafficTests(ITestOutputHelper output) : IDisposable
         using var towardB = Pair.InA(() => OpenPacketSocket(VethNamespacePair.InterfaceA));
         using var towardA = Pair.InB(() => OpenPacketSocket(VethNamespacePair.InterfaceB));
         var random = new Random(62);
+        int logBefore = master.Log.Count;
         var timeline = AdvertTimeline.Start(Pair.B.Name, VethNamespacePair.InterfaceB, VethNamespacePair.IPv4A);
         foreach (var kind in Enum.GetValues<HostileKind>().Where(k => k != HostileKind.LowerPriority))
         {
@@ -70,6 +71,9 @@ public sealed class HostileTrafficTests(ITestOutputHelper output) : IDisposable
         Assert.True(gap < MasterDown, $"the master went silent for {gap * 1000:0} ms under attack");
         Assert.All(adverts, a => Assert.Equal(150, a.Priority));
         Assert.False(master.HasExited || backup.HasExited, "a daemon exited under attack");
+        int lines = master.Log.Count - logBefore;
+        output.WriteLine($"master's log lines for {Enum.GetValues<HostileKind>().Length - 1} × 150 forged frames: {lines}");
+        Assert.True(lines < 30, $"{lines} log lines for the attack (one per reason, then summaries, expected):\n{master}");
     }
 
     [SkippableFact]
