@@ -89,6 +89,14 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         }
         _memory.Started = true;
         RemoveLeftovers();
+        // The first takeover must be as quick as the next: frame sockets open, address code warm.
+        var interfaces = _configured.Addresses.Select(a => a.Interface).Distinct(StringComparer.Ordinal).ToList();
+        if (interfaces.Count > 0)
+        {
+            var prepared = _kernel.Prepare(interfaces);
+            if (!prepared.IsOk)
+                _log.Info("warming up the kernel path for {Interfaces}: {Result}", string.Join(", ", interfaces), prepared);
+        }
     }
 
     protected override void PostRestart(Exception reason)

@@ -12,6 +12,8 @@ namespace KeepAlive.Actors.Effector;
 /// </summary>
 public sealed class TimedKernelPort(IKernelPort inner, KernelOpDurations durations) : IKernelPort
 {
+    public KernelResult Prepare(IReadOnlyCollection<string> interfaces) => inner.Prepare(interfaces);
+
     public KernelResult AddAddress(InterfaceAddress address) => Time("add_address", () => inner.AddAddress(address));
 
     public KernelResult RemoveAddress(InterfaceAddress address) => Time("remove_address", () => inner.RemoveAddress(address));

@@ -12,6 +12,8 @@ public sealed class AddressMonitorKernelPort(IKernelPort inner, Action<string> l
 
     public IVipFirewall Firewall => inner.Firewall;
 
+    public KernelResult Prepare(IReadOnlyCollection<string> interfaces) => inner.Prepare(interfaces);
+
     /// <summary>The log line of an event, or null for events that are not address changes.</summary>
     public static string? Describe(KernelEvent e) => e switch
     {

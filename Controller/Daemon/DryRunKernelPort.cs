@@ -14,6 +14,9 @@ public sealed class DryRunKernelPort(IKernelPort real, Action<string> print) : I
 
     public IVipFirewall Firewall { get; } = new DryRunVipFirewall(print);
 
+    /// <summary>Warming up changes nothing in the kernel (its probe is refused by design), so it runs for real.</summary>
+    public KernelResult Prepare(IReadOnlyCollection<string> interfaces) => real.Prepare(interfaces);
+
     public KernelResult AddAddress(InterfaceAddress address) => Print($"add address {address.Address}/{address.PrefixLength} dev {address.Interface}");
 
     public KernelResult RemoveAddress(InterfaceAddress address) => Print($"remove address {address.Address}/{address.PrefixLength} dev {address.Interface}");

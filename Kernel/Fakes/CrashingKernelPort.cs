@@ -54,5 +54,7 @@ public sealed class CrashingKernelPort(IKernelPort inner, bool crashFirstSend = 
 
     public IVipFirewall Firewall => inner.Firewall;
 
+    public KernelResult Prepare(IReadOnlyCollection<string> interfaces) => inner.Prepare(interfaces);
+
     public IDisposable Subscribe(Action<KernelEvent> onEvent) => inner.Subscribe(onEvent);
 }

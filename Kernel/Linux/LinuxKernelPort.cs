@@ -173,23 +173,55 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
         }
     }
 
-    public KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame)
+    /// <summary>Opens the frame socket of each interface and sends an address add and delete for interface index 0,
+    /// which the kernel refuses (ENODEV) without changing anything: the first takeover then finds its code and
+    /// sockets ready (measured: 50 cold adds 145 ms, warm 1.2 ms; a socket's first frame 6.6 ms, then 0.05 ms).</summary>
+    public KernelResult Prepare(IReadOnlyCollection<string> interfaces)
     {
-        PacketSocket? socket;
+        ArgumentNullException.ThrowIfNull(interfaces);
+        var first = KernelResult.Ok;
+        foreach (var name in interfaces)
+        {
+            var r = PacketSocketFor(name, out _);
+            if (!r.IsOk && first.IsOk)
+                first = r;
+        }
         lock (_gate)
         {
-            if (_disposed)
-                return Errno.Failure(Errno.EBADF, "kernel port is closed");
-            if (!_packets.TryGetValue(interfaceName, out socket))
+            foreach (var probe in new[] { System.Net.IPAddress.Parse("192.0.2.1"), System.Net.IPAddress.Parse("2001:db8::1") })
             {
-                var opened = _namespace.Run(() => (PacketSocket.Open(interfaceName, out var s), s), failure => (failure, (PacketSocket?)null));
-                if (!opened.Item1.IsOk)
-                    return opened.Item1;
-                socket = opened.Item2!;
-                _packets[interfaceName] = socket;
+                var info = ToWire(new InterfaceAddress("warm-up", probe, probe.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128), 0);
+                Do((ref NetlinkWriter w, uint seq) => RtnlAddressCodec.WriteAdd(ref w, info, seq), "warm-up add (refused by design)");
+                Do((ref NetlinkWriter w, uint seq) => RtnlAddressCodec.WriteDelete(ref w, info, seq), "warm-up delete (refused by design)");
             }
         }
-        var sent = socket.Send(frame);
+        return first;
+    }
+
+    private KernelResult PacketSocketFor(string interfaceName, out PacketSocket? socket)
+    {
+        lock (_gate)
+        {
+            socket = null;
+            if (_disposed)
+                return Errno.Failure(Errno.EBADF, "kernel port is closed");
+            if (_packets.TryGetValue(interfaceName, out socket))
+                return KernelResult.Ok;
+            var opened = _namespace.Run(() => (PacketSocket.Open(interfaceName, out var s), s), failure => (failure, (PacketSocket?)null));
+            if (!opened.Item1.IsOk)
+                return opened.Item1;
+            socket = opened.Item2!;
+            _packets[interfaceName] = socket;
+            return KernelResult.Ok;
+        }
+    }
+
+    public KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame)
+    {
+        var r = PacketSocketFor(interfaceName, out var socket);
+        if (!r.IsOk)
+            return r;
+        var sent = socket!.Send(frame);
         if (sent.Errno is Errno.ENODEV or ENXIO or Errno.EBADF)
         {
             lock (_gate)

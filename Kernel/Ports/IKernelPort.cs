@@ -26,6 +26,11 @@ public interface IKernelPort
     /// <summary>Sends a whole Ethernet frame (gratuitous ARP, unsolicited NA) on <paramref name="interfaceName"/>.</summary>
     KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame);
 
+    /// <summary>Warms up what the first takeover needs so it is as fast as the next (the frame sockets of
+    /// <paramref name="interfaces"/> opened, the address path run once against the kernel without changing anything).
+    /// Nothing to do by default.</summary>
+    KernelResult Prepare(IReadOnlyCollection<string> interfaces) => KernelResult.Ok;
+
     /// <summary>The links the kernel has now.</summary>
     KernelResult Links(out IReadOnlyList<LinkState> links);
 

@@ -46,6 +46,18 @@ public sealed class LinuxKernelPortTests(ITestOutputHelper output) : IDisposable
             .ToList();
 
     [SkippableFact]
+    public void Prepare_opens_the_frame_sockets_and_changes_no_address()
+    {
+        Privilege.Require("ip");
+        var port = Port();
+        var before = IpJson("addr", "show").ToString();
+        Assert.True(port.Prepare([Dev]).IsOk);
+        Assert.Equal(before, IpJson("addr", "show").ToString());
+        Assert.False(port.Prepare(["no-such0"]).IsOk);
+        Assert.True(port.SendFrame(Dev, new byte[60]).IsOk);
+    }
+
+    [SkippableFact]
     public void Vip_add_and_remove_are_real_and_idempotent()
     {
         Privilege.Require("ip");
