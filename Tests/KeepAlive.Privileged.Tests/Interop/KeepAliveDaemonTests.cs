@@ -75,7 +75,7 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         using var ns = Namespace("dm-notify", "10.7.3.1");
         using var notify = new NotifySocket();
         var clock = Stopwatch.StartNew();
-        using var daemon = new KeepAliveProcess(ns.Name, Config(vip), ["-n", "-l", "-G", "-a", "-m", "-u", "027", "-p", "{dir}/k.pid"], "NOTIFY_SOCKET=" + notify.Path);
+        using var daemon = new KeepAliveProcess(ns.Name, Config(vip), ["-n", "-l", "-G", "-a", "-m", "-u", "027", "-p", "{dir}/k.pid"], "NOTIFY_SOCKET=" + notify.Path, "TMPDIR={dir}");
         Assert.True(notify.WaitFor("READY=1", 1, Start), "no READY=1: " + notify + "\n" + daemon);
         output.WriteLine($"process start → READY=1: {clock.Elapsed.TotalMilliseconds:0} ms (dotnet keepalive.dll, Debug, JIT)");
         Assert.True(Eventually(() => HasAddress(ns.Name, vip), TimeSpan.FromSeconds(10)), "the VIP never came:\n" + daemon);
@@ -110,11 +110,13 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         Assert.True(daemon.WaitFor("Reload applied", TimeSpan.FromSeconds(10)), daemon.ToString());
         Assert.Equal(0, daemon.Count("Reload not applied"));
 
-        // DATA, STATS, STATS_CLEAR and JSON (--signum numbers) reach the dump interface, and the daemon keeps running.
-        foreach (var (signal, function) in new[] { ("USR1", "Data"), ("USR2", "Stats"), ("63", "StatsClear"), ("36", "Json") })
+        // DATA, STATS, STATS_CLEAR and JSON (--signum numbers) write keepalived's files into $TMPDIR, and the daemon
+        // keeps running.
+        foreach (var (signal, function, file) in new[] { ("USR1", "Data", "keepalived.data"), ("USR2", "Stats", "keepalived.stats"), ("63", "StatsClear", "keepalived.stats"), ("36", "Json", "keepalived.json") })
         {
             daemon.Signal(signal);
-            Assert.True(daemon.WaitFor($"{function} dump requested", TimeSpan.FromSeconds(10)), daemon.ToString());
+            Assert.True(daemon.WaitFor($"{function} dump (", TimeSpan.FromSeconds(10)), daemon.ToString());
+            Assert.True(File.Exists(Path.Combine(daemon.Directory, file)), $"{file} not in $TMPDIR:\n{daemon}");
         }
         Assert.False(daemon.HasExited);
 
