@@ -41,7 +41,7 @@ public sealed class AcceptModeTests(ITestOutputHelper output) : IDisposable
         var daemon = new KeepAliveProcess(_lab.Nodes[0].Name, Config);
         try
         {
-            Assert.True(Eventually(() => _lab.Addresses(0).Contains("10.8.0.192/24"), TimeSpan.FromSeconds(30)), "never master\n" + daemon);
+            Assert.True(Poll.Until(() => _lab.Addresses(0).Contains("10.8.0.192/24"), TimeSpan.FromSeconds(30)), "never master\n" + daemon);
             var table = Nft("list", "table", "ip", "keepalived");
             output.WriteLine(table);
             Assert.Contains("10.8.0.192", table);
@@ -66,17 +66,5 @@ public sealed class AcceptModeTests(ITestOutputHelper output) : IDisposable
         var (code, text) = _lab!.Nodes[0].Exec("nft", args, TimeSpan.FromSeconds(10));
         Assert.True(code == 0, $"nft {string.Join(' ', args)}: {text}");
         return text;
-    }
-
-    private static bool Eventually(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (condition())
-                return true;
-            Thread.Sleep(50);
-        }
-        return condition();
     }
 }

@@ -63,20 +63,20 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         var n0 = Start(0, Config(Instance("VI_3", 64, 150, vips)));
         var n1 = Start(1, Config(Instance("VI_3", 64, 120, vips)));
         var n2 = Start(2, Config(Instance("VI_3", 64, 100, vips)));
-        Assert.True(Eventually(() => Holds(0, vips), TimeSpan.FromSeconds(20)), "the highest priority never held the VIPs\n" + Logs());
+        Assert.True(Poll.Until(() => Holds(0, vips), TimeSpan.FromSeconds(20)), "the highest priority never held the VIPs\n" + Logs());
         Thread.Sleep(1000);
         Assert.True(Holds(0, vips) && HoldsNone(1, vips) && HoldsNone(2, vips), "more than one master\n" + Logs());
 
         var clock = Stopwatch.StartNew();
         n0.KillHard();
-        Assert.True(Eventually(() => Holds(1, vips), TimeSpan.FromSeconds(5)), "priority 120 did not take over from a killed master\n" + Logs());
+        Assert.True(Poll.Until(() => Holds(1, vips), TimeSpan.FromSeconds(5)), "priority 120 did not take over from a killed master\n" + Logs());
         output.WriteLine($"kill -9 of the master → priority 120 holds the VIPs: {clock.ElapsedMilliseconds} ms (master-down 353 ms; the VIPs the dead master left are the kernel's, it was killed)");
         Thread.Sleep(1000);
         Assert.True(HoldsNone(2, vips), "priority 100 also became master\n" + Logs());
 
         clock.Restart();
         n1.SignalTerm();
-        Assert.True(Eventually(() => Holds(2, vips), TimeSpan.FromSeconds(5)), "priority 100 did not take over on SIGTERM\n" + Logs());
+        Assert.True(Poll.Until(() => Holds(2, vips), TimeSpan.FromSeconds(5)), "priority 100 did not take over on SIGTERM\n" + Logs());
         output.WriteLine($"SIGTERM of the new master → priority 100 holds the VIPs: {clock.ElapsedMilliseconds} ms (skew 61 ms)");
         Assert.True(n1.WaitForExit(TimeSpan.FromSeconds(20)), "SIGTERM did not stop the daemon\n" + Logs());
         Assert.Equal(0, n1.ExitCode);
@@ -92,15 +92,15 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         _lab = new BridgeLab(2);
         var vips = Vips(100, 2).ToList();
         Start(1, Config(Instance("VI_P", 67, 100, vips)));
-        Assert.True(Eventually(() => Holds(1, vips), TimeSpan.FromSeconds(20)), "the only node never became master\n" + Logs());
+        Assert.True(Poll.Until(() => Holds(1, vips), TimeSpan.FromSeconds(20)), "the only node never became master\n" + Logs());
         var higher = Start(0, Config(Instance("VI_P", 67, 150, vips, nopreempt)));
         if (!nopreempt)
         {
-            Assert.True(Eventually(() => Holds(0, vips), TimeSpan.FromSeconds(20)), "the higher priority did not preempt\n" + Logs());
-            Assert.True(Eventually(() => HoldsNone(1, vips), TimeSpan.FromSeconds(2)), "the preempted master kept its VIPs\n" + Logs());
+            Assert.True(Poll.Until(() => Holds(0, vips), TimeSpan.FromSeconds(20)), "the higher priority did not preempt\n" + Logs());
+            Assert.True(Poll.Until(() => HoldsNone(1, vips), TimeSpan.FromSeconds(2)), "the preempted master kept its VIPs\n" + Logs());
             return;
         }
-        Assert.True(Eventually(() => higher.Log.Any(l => l.Contains("running", StringComparison.Ordinal)), TimeSpan.FromSeconds(20)), "the daemon did not start\n" + Logs());
+        Assert.True(Poll.Until(() => higher.Log.Any(l => l.Contains("running", StringComparison.Ordinal)), TimeSpan.FromSeconds(20)), "the daemon did not start\n" + Logs());
         Thread.Sleep(3000);                                   // 30 adverts: plenty of time to preempt if it would
         Assert.True(Holds(1, vips) && HoldsNone(0, vips), "nopreempt preempted\n" + Logs());
     }
@@ -116,20 +116,20 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         string group = "vrrp_sync_group G50 {\n    group {\n        VI_A\n        VI_B\n    }\n}";
         Start(0, Config(group, Instance("VI_A", 65, 150, first), Instance("VI_B", 66, 150, second)));
         Start(1, Config(group, Instance("VI_A", 65, 100, first), Instance("VI_B", 66, 100, second)));
-        Assert.True(Eventually(() => Holds(0, all), TimeSpan.FromSeconds(20)), "node 0 never held the 50 VIPs\n" + Logs());
+        Assert.True(Poll.Until(() => Holds(0, all), TimeSpan.FromSeconds(20)), "node 0 never held the 50 VIPs\n" + Logs());
         Thread.Sleep(1000);
         Assert.True(HoldsNone(1, all), "node 1 holds VIPs while node 0 is master\n" + Logs());
 
         var clock = Stopwatch.StartNew();
         _lab.SetLink(0, up: false);
-        Assert.True(Eventually(() => Holds(1, all), TimeSpan.FromSeconds(5)), "node 1 did not take all 50 VIPs\n" + Logs());
+        Assert.True(Poll.Until(() => Holds(1, all), TimeSpan.FromSeconds(5)), "node 1 did not take all 50 VIPs\n" + Logs());
         output.WriteLine($"link down on the master → the backup holds all 50 VIPs: {clock.ElapsedMilliseconds} ms (master-down 361 ms)");
-        Assert.True(Eventually(() => HoldsNone(0, all), TimeSpan.FromSeconds(2)), "the faulted master kept VIPs\n" + Logs());
+        Assert.True(Poll.Until(() => HoldsNone(0, all), TimeSpan.FromSeconds(2)), "the faulted master kept VIPs\n" + Logs());
 
         clock.Restart();
         _lab.SetLink(0, up: true);
-        Assert.True(Eventually(() => Holds(0, all), TimeSpan.FromSeconds(10)), "node 0 did not take the group back\n" + Logs());
-        Assert.True(Eventually(() => HoldsNone(1, all), TimeSpan.FromSeconds(2)), "node 1 kept VIPs after the preemption\n" + Logs());
+        Assert.True(Poll.Until(() => Holds(0, all), TimeSpan.FromSeconds(10)), "node 0 did not take the group back\n" + Logs());
+        Assert.True(Poll.Until(() => HoldsNone(1, all), TimeSpan.FromSeconds(2)), "node 1 kept VIPs after the preemption\n" + Logs());
         output.WriteLine($"link up → node 0 holds all 50 VIPs again: {clock.ElapsedMilliseconds} ms");
     }
 
@@ -141,23 +141,11 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         var vips = Vips(100, 2).ToList();
         var d = new KeepAliveProcess(_lab.Nodes[0].Name, Config(Instance("VI_V", 68, 150, vips)), ["-n", "-l", "-G", "-V", "-p", "{dir}/keepalive.pid"]);
         _daemons.Add(d);
-        Assert.True(Eventually(() => Holds(0, vips), TimeSpan.FromSeconds(30)), "never master\n" + Logs());
+        Assert.True(Poll.Until(() => Holds(0, vips), TimeSpan.FromSeconds(30)), "never master\n" + Logs());
         d.SignalTerm();
         Assert.True(d.WaitForExit(TimeSpan.FromSeconds(20)), "did not stop\n" + Logs());
         Assert.Equal(0, d.ExitCode);
         Assert.True(Holds(0, vips), "-V released the VIPs\n" + Logs());
         Assert.DoesNotContain(d.Log, l => l.Contains("Entering", StringComparison.Ordinal) && l.Contains("STOP", StringComparison.Ordinal));
-    }
-
-    private static bool Eventually(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (condition())
-                return true;
-            Thread.Sleep(20);
-        }
-        return condition();
     }
 }

@@ -60,7 +60,7 @@ public sealed class ReloadTests(ITestOutputHelper output) : IDisposable
         var master = Start(0, Config(150, before));
         var backup = Start(1, Config(100, before));
         var all = before.Append("10.8.0.120/24").ToList();
-        Assert.True(Eventually(() => _lab.Addresses(0).IsSupersetOf(all), TimeSpan.FromSeconds(20)), "the master never held its VIPs\n" + Logs());
+        Assert.True(Poll.Until(() => _lab.Addresses(0).IsSupersetOf(all), TimeSpan.FromSeconds(20)), "the master never held its VIPs\n" + Logs());
         Thread.Sleep(1500);
         int masterEntering = master.Count("Entering"), backupEntering = backup.Count("Entering");
         var timeline = AdvertTimeline.Start(_lab.Nodes[1].Name, BridgeLab.Interface, System.Net.IPAddress.Parse(BridgeLab.Address(0)), vrid: 82);
@@ -99,7 +99,7 @@ public sealed class ReloadTests(ITestOutputHelper output) : IDisposable
         _lab = new BridgeLab(1);
         string[] vips = ["10.8.0.110/24"];
         var master = Start(0, Config(150, vips));
-        Assert.True(Eventually(() => _lab.Addresses(0).Contains("10.8.0.110/24"), TimeSpan.FromSeconds(20)), "no VIP\n" + Logs());
+        Assert.True(Poll.Until(() => _lab.Addresses(0).Contains("10.8.0.110/24"), TimeSpan.FromSeconds(20)), "no VIP\n" + Logs());
         int entering = master.Count("Entering");
         File.WriteAllText(Path.Combine(master.Directory, "keepalived.conf"), "vrrp_instance BROKEN {\n    virtual_router_id 999\n");
         master.Signal("HUP");
@@ -118,16 +118,4 @@ public sealed class ReloadTests(ITestOutputHelper output) : IDisposable
     }
 
     private string Logs() => string.Join("\n", _daemons.Select((d, i) => $"--- daemon {i}:\n{d}"));
-
-    private static bool Eventually(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (condition())
-                return true;
-            Thread.Sleep(20);
-        }
-        return condition();
-    }
 }

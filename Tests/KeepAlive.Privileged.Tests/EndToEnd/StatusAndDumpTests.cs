@@ -40,7 +40,7 @@ public sealed class StatusAndDumpTests(ITestOutputHelper output) : IDisposable
         Privilege.Require("ip", "dotnet", "python3");
         _lab = new BridgeLab(1);
         using var daemon = new KeepAliveProcess(_lab.Nodes[0].Name, Config, ["-n", "-l", "-G", "-p", "{dir}/keepalive.pid", "--http", "127.0.0.1:9650"], "TMPDIR={dir}");
-        Assert.True(Eventually(() => _lab.Addresses(0).Contains("10.8.0.191/24"), TimeSpan.FromSeconds(30)), "never master\n" + daemon);
+        Assert.True(Poll.Until(() => _lab.Addresses(0).Contains("10.8.0.191/24"), TimeSpan.FromSeconds(30)), "never master\n" + daemon);
 
         var status = Get("/status");
         output.WriteLine(status);
@@ -59,7 +59,7 @@ public sealed class StatusAndDumpTests(ITestOutputHelper output) : IDisposable
         {
             var path = Path.Combine(daemon.Directory, file);
             daemon.Signal(signal);
-            Assert.True(Eventually(() => File.Exists(path) && File.ReadAllText(path).Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(10)),
+            Assert.True(Poll.Until(() => File.Exists(path) && File.ReadAllText(path).Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(10)),
                 $"SIGNAL {signal}: {file} not written with '{text}'\n{(File.Exists(path) ? File.ReadAllText(path) : "(no file)")}\n{daemon}");
         }
     }
@@ -69,17 +69,5 @@ public sealed class StatusAndDumpTests(ITestOutputHelper output) : IDisposable
         var (code, text) = _lab!.Nodes[0].Exec("python3", ["-c", $"import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:9650{path}', timeout=10).read().decode())"], TimeSpan.FromSeconds(20));
         Assert.True(code == 0, $"GET {path}: {text}");
         return text;
-    }
-
-    private static bool Eventually(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (condition())
-                return true;
-            Thread.Sleep(50);
-        }
-        return condition();
     }
 }

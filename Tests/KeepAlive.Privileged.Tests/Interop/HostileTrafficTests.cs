@@ -111,7 +111,7 @@ public sealed class HostileTrafficTests(ITestOutputHelper output) : IDisposable
 
     private void AwaitElection(KeepAliveProcess master, KeepAliveProcess backup)
     {
-        Assert.True(Eventually(() => HasVip(Pair.A), TimeSpan.FromSeconds(20)), "the master never held the VIP:\n" + master + "\n--- backup:\n" + backup);
+        Assert.True(Poll.Until(() => HasVip(Pair.A), TimeSpan.FromSeconds(20)), "the master never held the VIP:\n" + master + "\n--- backup:\n" + backup);
         Thread.Sleep(1000);
         Assert.True(HasVip(Pair.A) && !HasVip(Pair.B), "the election did not settle:\n" + master + "\n--- backup:\n" + backup);
     }
@@ -171,17 +171,5 @@ public sealed class HostileTrafficTests(ITestOutputHelper output) : IDisposable
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
-
-    private static bool Eventually(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (condition())
-                return true;
-            Thread.Sleep(50);
-        }
-        return condition();
     }
 }

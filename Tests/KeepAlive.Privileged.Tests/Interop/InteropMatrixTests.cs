@@ -84,7 +84,7 @@ public sealed class InteropMatrixTests(ITestOutputHelper output) : IDisposable
         var (master, backup) = oursHigher ? (Pair.A, Pair.B) : (Pair.B, Pair.A);
         string logs() => $"\n--- ours:\n{ours}\n--- keepalived:\n{string.Join('\n', keepalived.Log.TakeLast(40))}";
 
-        Assert.True(Eventually(() => HasVip(master, c), TimeSpan.FromSeconds(20)), $"{c}: the higher priority never held the VIP{logs()}");
+        Assert.True(Poll.Until(() => HasVip(master, c), TimeSpan.FromSeconds(20)), $"{c}: the higher priority never held the VIP{logs()}");
         Thread.Sleep(3000);                                   // three adverts: the lower one stays BACKUP
         Assert.True(HasVip(master, c), $"{c}: the master lost the VIP{logs()}");
         Assert.False(HasVip(backup, c), $"{c}: the lower priority took the VIP while the higher is MASTER{logs()}");
@@ -94,7 +94,7 @@ public sealed class InteropMatrixTests(ITestOutputHelper output) : IDisposable
             ours.SignalTerm();
         else
             keepalived.SignalTerm();
-        Assert.True(Eventually(() => HasVip(backup, c), TimeSpan.FromSeconds(6)), $"{c}: no takeover after SIGTERM{logs()}");
+        Assert.True(Poll.Until(() => HasVip(backup, c), TimeSpan.FromSeconds(6)), $"{c}: no takeover after SIGTERM{logs()}");
         var took = clock.Elapsed;
         output.WriteLine($"{c}, {(oursHigher ? "ours → keepalived" : "keepalived → ours")}: SIGTERM → VIP on the peer in {took.TotalMilliseconds:0} ms");
         Assert.True(took < NoPriorityZero, $"{c}: takeover took {took.TotalMilliseconds:0} ms: the priority-0 advert was not understood{logs()}");
@@ -108,16 +108,4 @@ public sealed class InteropMatrixTests(ITestOutputHelper output) : IDisposable
 
     private static bool HasVip(NetworkNamespace ns, Case c) =>
         ns.Exec("ip", [c.IPv6 ? "-6" : "-4", "addr", "show"], TimeSpan.FromSeconds(5)).Output.Contains(c.Vip, StringComparison.Ordinal);
-
-    private static bool Eventually(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (condition())
-                return true;
-            Thread.Sleep(20);
-        }
-        return condition();
-    }
 }

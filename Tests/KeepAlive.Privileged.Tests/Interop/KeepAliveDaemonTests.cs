@@ -55,17 +55,6 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         return r.Output.Contains(address + "/24", StringComparison.Ordinal);
     }
 
-    private static bool Eventually(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (condition())
-                return true;
-            Thread.Sleep(20);
-        }
-        return condition();
-    }
 
     [SkippableFact]
     public void Notifies_systemd_reloads_on_sighup_keeps_the_old_config_when_refused_and_stops_on_sigterm()
@@ -78,7 +67,7 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         using var daemon = new KeepAliveProcess(ns.Name, Config(vip), ["-n", "-l", "-G", "-a", "-m", "-u", "027", "-p", "{dir}/k.pid"], "NOTIFY_SOCKET=" + notify.Path, "TMPDIR={dir}");
         Assert.True(notify.WaitFor("READY=1", 1, Start), "no READY=1: " + notify + "\n" + daemon);
         output.WriteLine($"process start → READY=1: {clock.Elapsed.TotalMilliseconds:0} ms (dotnet keepalive.dll, Debug, JIT)");
-        Assert.True(Eventually(() => HasAddress(ns.Name, vip), TimeSpan.FromSeconds(10)), "the VIP never came:\n" + daemon);
+        Assert.True(Poll.Until(() => HasAddress(ns.Name, vip), TimeSpan.FromSeconds(10)), "the VIP never came:\n" + daemon);
         output.WriteLine($"process start → VIP held: {clock.Elapsed.TotalMilliseconds:0} ms");
         Assert.Equal($"{daemon.Pid}\n", File.ReadAllText(Path.Combine(daemon.Directory, "k.pid")));
         Assert.Contains("Umask:\t0027", File.ReadAllText($"/proc/{daemon.Pid}/status"));           // -u 027
@@ -151,7 +140,7 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
             Assert.Equal(child.ToString(CultureInfo.InvariantCulture), fields[3]);     // session id: setsid()
             Assert.Equal("/", new DirectoryInfo($"/proc/{child}/cwd").LinkTarget);
             Assert.Equal("/dev/null", new FileInfo($"/proc/{child}/fd/1").LinkTarget);
-            Assert.True(Eventually(() => HasAddress(ns.Name, vip), TimeSpan.FromSeconds(10)), "the detached daemon never held the VIP");
+            Assert.True(Poll.Until(() => HasAddress(ns.Name, vip), TimeSpan.FromSeconds(10)), "the detached daemon never held the VIP");
 
             using (var second = new KeepAliveProcess(ns.Name, Config(vip), ["-n", "-G", "-p", pidFile]))
             {
@@ -168,7 +157,7 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
             }
 
             Privilege.Run("kill", ["-TERM", child.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
-            Assert.True(Eventually(() => !Directory.Exists($"/proc/{child}"), TimeSpan.FromSeconds(30)), "the daemon did not stop on SIGTERM");
+            Assert.True(Poll.Until(() => !Directory.Exists($"/proc/{child}"), TimeSpan.FromSeconds(30)), "the daemon did not stop on SIGTERM");
             Assert.False(HasAddress(ns.Name, vip), "the VIP was left behind");
             Assert.False(File.Exists(pidFile), "the pid file was left behind");
         }
@@ -199,7 +188,7 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         string Log() { lock (log) return string.Join('\n', log); }
         try
         {
-            Assert.True(Eventually(() => HasAddress(ns.Name, vip), Start), "no VIP in the namespace:\n" + Log());
+            Assert.True(Poll.Until(() => HasAddress(ns.Name, vip), Start), "no VIP in the namespace:\n" + Log());
             Assert.False(HasAddress(null, vip), "the VIP is in the test's own namespace");
             Assert.Contains($"in network namespace {ns.Name}", Log());
             var mine = new FileInfo("/proc/self/ns/net").LinkTarget;

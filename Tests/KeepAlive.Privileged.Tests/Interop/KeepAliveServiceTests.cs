@@ -40,17 +40,6 @@ public sealed class KeepAliveServiceTests(ITestOutputHelper output) : IDisposabl
 
     private bool HasVip(NetworkNamespace ns) => ns.Exec("ip", ["-4", "addr", "show"], TimeSpan.FromSeconds(5)).Output.Contains("10.7.0.100/24", StringComparison.Ordinal);
 
-    private static bool Eventually(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (condition())
-                return true;
-            Thread.Sleep(20);
-        }
-        return condition();
-    }
 
     [SkippableFact]
     public void Ours_is_master_over_keepalived_and_hands_over_with_priority_zero_on_sigterm()
@@ -59,7 +48,7 @@ public sealed class KeepAliveServiceTests(ITestOutputHelper output) : IDisposabl
         using var peer = new KeepalivedProcess(Pair.B.Name, Config(VethNamespacePair.InterfaceB, 100));
         using var ours = new KeepAliveProcess(Pair.A.Name, Config(VethNamespacePair.InterfaceA, 150));
         var started = Stopwatch.StartNew();
-        Assert.True(Eventually(() => HasVip(Pair.A), TimeSpan.FromSeconds(15)), "ours never held the VIP:\n" + ours + "\n--- keepalived:\n" + peer);
+        Assert.True(Poll.Until(() => HasVip(Pair.A), TimeSpan.FromSeconds(15)), "ours never held the VIP:\n" + ours + "\n--- keepalived:\n" + peer);
         output.WriteLine($"ours MASTER with the VIP {started.Elapsed.TotalSeconds:0.00} s after start (down timer 3 × 1 s + skew 0.41 s)");
         Thread.Sleep(3000);                                                  // keepalived hears us and stays BACKUP
         Assert.True(HasVip(Pair.A));
@@ -68,7 +57,7 @@ public sealed class KeepAliveServiceTests(ITestOutputHelper output) : IDisposabl
         int mastersBefore = peer.Count("Entering MASTER STATE");     // it may have been MASTER before ours started
         var handover = Stopwatch.StartNew();
         ours.SignalTerm();
-        Assert.True(Eventually(() => HasVip(Pair.B), TimeSpan.FromSeconds(3)), "keepalived did not take over:\n" + peer + "\n--- ours:\n" + ours);
+        Assert.True(Poll.Until(() => HasVip(Pair.B), TimeSpan.FromSeconds(3)), "keepalived did not take over:\n" + peer + "\n--- ours:\n" + ours);
         var took = handover.Elapsed;
         output.WriteLine($"SIGTERM → keepalived holds the VIP: {took.TotalMilliseconds:0} ms (skew for 100 at 1 s: 609 ms; without priority 0: 3.6 s)");
         Assert.True(ours.WaitForExit(TimeSpan.FromSeconds(20)), "ours did not exit on SIGTERM:\n" + ours);
@@ -88,7 +77,7 @@ public sealed class KeepAliveServiceTests(ITestOutputHelper output) : IDisposabl
         var peer = new KeepalivedProcess(Pair.B.Name, Config(VethNamespacePair.InterfaceB, 150));
         try
         {
-            Assert.True(Eventually(() => HasVip(Pair.B), TimeSpan.FromSeconds(15)), "keepalived never held the VIP:\n" + peer);
+            Assert.True(Poll.Until(() => HasVip(Pair.B), TimeSpan.FromSeconds(15)), "keepalived never held the VIP:\n" + peer);
             Thread.Sleep(2000);
             Assert.False(HasVip(Pair.A), "ours took the VIP while keepalived is MASTER:\n" + ours);
             var failover = Stopwatch.StartNew();
@@ -96,7 +85,7 @@ public sealed class KeepAliveServiceTests(ITestOutputHelper output) : IDisposabl
                 peer.KillHard();
             else
                 peer.SignalTerm();
-            Assert.True(Eventually(() => HasVip(Pair.A), TimeSpan.FromSeconds(6)), "ours did not take over:\n" + ours);
+            Assert.True(Poll.Until(() => HasVip(Pair.A), TimeSpan.FromSeconds(6)), "ours did not take over:\n" + ours);
             output.WriteLine($"keepalived {(hard ? "killed" : "stopped (SIGTERM)")} → ours holds the VIP: {failover.Elapsed.TotalMilliseconds:0} ms " +
                 $"({(hard ? "master-down 3 × 1 s + skew 0.61 s" : "skew 0.61 s after its priority-0 advert")})");
             Assert.InRange(failover.Elapsed, hard ? TimeSpan.FromSeconds(2.5) : TimeSpan.FromMilliseconds(550), hard ? TimeSpan.FromSeconds(4.5) : NoPriorityZero);
