@@ -17,8 +17,9 @@ public sealed class DiscardLog
     /// <summary>True while a summary is due (the owner keeps its timer running).</summary>
     public bool SummaryDue { get; private set; }
 
-    /// <summary>Records a discard; returns the line to log now, or null.</summary>
-    public string? Discarded(VrrpDiscard reason, string source, string where)
+    /// <summary>Records a discard; returns the line to log now, or null. Nothing is formatted unless a line is due (a
+    /// flood of bad packets must not cost a string each).</summary>
+    public string? Discarded(VrrpDiscard reason, System.Net.IPAddress source, string where)
     {
         if (reason is VrrpDiscard.None or VrrpDiscard.UnknownVrid)
             return null;

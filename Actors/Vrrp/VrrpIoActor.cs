@@ -28,6 +28,7 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
     private long _sent;
     private long _sendFailures;
     private readonly DiscardLog _discardLog = new();
+    private readonly string _where;
 
     /// <summary>How often a flood of discarded adverts is summed up in the log.</summary>
     public static readonly TimeSpan DiscardSummaryPeriod = TimeSpan.FromSeconds(60);
@@ -41,6 +42,7 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
     {
         _factory = factory;
         _spec = spec;
+        _where = $"VRRP socket {spec.Interface} {(spec.Family == System.Net.Sockets.AddressFamily.InterNetwork ? "IPv4" : "IPv6")}";
         _registrations = registrations;
         _instances = registrations.Instances;
         _discards = registrations.Discards;
@@ -57,7 +59,7 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
         Receive<ClearIoStats>(_ => registrations.DiscardsByVridSinceClear.Clear());
         Receive<SummariseDiscards>(_ =>
         {
-            if (_discardLog.Summarise(Where, DiscardSummaryPeriod) is { } line)
+            if (_discardLog.Summarise(_where, DiscardSummaryPeriod) is { } line)
                 _log.Warning("{Line}", line);
             if (_discardLog.SummaryDue)
                 Timers.StartSingleTimer("discards", SummariseDiscards.Instance, DiscardSummaryPeriod);
@@ -165,7 +167,7 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
             }
         }
         Count(result);
-        if (_discardLog.Discarded(result, d.Source.ToString(), Where) is { } first)
+        if (_discardLog.Discarded(result, d.Source, _where) is { } first)
             _log.Warning("{Line}", first);
         if (_discardLog.SummaryDue && !Timers.IsTimerActive("discards"))
             Timers.StartSingleTimer("discards", SummariseDiscards.Instance, DiscardSummaryPeriod);
@@ -173,7 +175,6 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
         CountFor(_registrations.DiscardsByVridSinceClear, vrid, result);
     }
 
-    private string Where => $"VRRP socket {_spec.Interface} {(_spec.Family == System.Net.Sockets.AddressFamily.InterNetwork ? "IPv4" : "IPv6")}";
 
     private void Count(VrrpDiscard reason) => _discards[reason] = _discards.GetValueOrDefault(reason) + 1;
 

@@ -7,6 +7,7 @@ namespace KeepAlive.Actors.Tests.Vrrp;
 public sealed class DiscardLogTests
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(60);
+    private static readonly System.Net.IPAddress Source = System.Net.IPAddress.Parse("10.0.0.9");
 
     [Fact]
     public void A_flood_logs_the_first_of_each_reason_then_one_summary_per_period()
@@ -15,7 +16,7 @@ public sealed class DiscardLogTests
         var lines = new List<string>();
         for (int i = 0; i < 10_000; i++)
         {
-            if (log.Discarded(i % 2 == 0 ? VrrpDiscard.BadTtl : VrrpDiscard.BadChecksum, "10.0.0.9", "eth0") is { } line)
+            if (log.Discarded(i % 2 == 0 ? VrrpDiscard.BadTtl : VrrpDiscard.BadChecksum, Source, "eth0") is { } line)
                 lines.Add(line);
         }
         Assert.Equal(2, lines.Count);
@@ -31,10 +32,10 @@ public sealed class DiscardLogTests
     public void A_quiet_period_ends_the_episode_and_the_next_discard_is_logged_at_once()
     {
         var log = new DiscardLog();
-        Assert.NotNull(log.Discarded(VrrpDiscard.BadTtl, "a", "eth0"));
+        Assert.NotNull(log.Discarded(VrrpDiscard.BadTtl, Source, "eth0"));
         Assert.Null(log.Summarise("eth0", Period));
         Assert.False(log.SummaryDue);
-        Assert.NotNull(log.Discarded(VrrpDiscard.BadTtl, "a", "eth0"));
+        Assert.NotNull(log.Discarded(VrrpDiscard.BadTtl, Source, "eth0"));
     }
 
     [Theory]
@@ -44,7 +45,7 @@ public sealed class DiscardLogTests
     {
         var log = new DiscardLog();
         for (int i = 0; i < 100; i++)
-            Assert.Null(log.Discarded(reason, "a", "eth0"));
+            Assert.Null(log.Discarded(reason, Source, "eth0"));
         Assert.False(log.SummaryDue);
     }
 }
