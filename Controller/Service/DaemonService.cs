@@ -34,9 +34,11 @@ public sealed record DaemonRuntime(
 /// The daemon once the actor system runs: readiness when the node answers <see cref="GetNodeChildren"/> (READY=1 to
 /// systemd), SIGHUP reloads (RELOADING=1, then READY=1), the dump signals go to <see cref="ISignalDumps"/>, and the
 /// host's stop (SIGTERM/SIGINT) stops the node first (STOPPING=1; masters send priority 0 and release their
-/// addresses) before the actor system ends.
+/// addresses) before the actor system ends. SIGTERM and SIGINT start the node's stop from the signal handler itself,
+/// before the host's stop sequence runs: the priority-0 adverts leave within a millisecond or so of the signal instead
+/// of after the host's machinery (about 10 ms measured, more on a cold path).
 /// </summary>
-public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry, ActorSystem system) : IHostedService, IDisposable
+public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry, ActorSystem system, IHostApplicationLifetime lifetime) : IHostedService, IDisposable
 {
     /// <summary>How long the node has to start, and to stop.</summary>
     public static readonly TimeSpan NodeTimeout = TimeSpan.FromSeconds(30);
@@ -50,6 +52,8 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
     private ISignalDumps _dumps = runtime.Dumps;
     private KeepAlive.Config.Model.KeepAliveConfig? _config = runtime.Config;
     private Status.StatusHttpServer? _http;
+    private readonly Lock _stopping = new();
+    private Task<NodeStopped>? _nodeStop;
 
     /// <summary>How long a status request (HTTP or dump) waits for the node's children.</summary>
     public static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(2);
@@ -62,6 +66,13 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
             c.Cancel = true;
             _ = Task.Run(ReloadAsync);
         }));
+        foreach (var stopSignal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT })
+            _signals.Add(PosixSignalRegistration.Create(stopSignal, c =>
+            {
+                c.Cancel = true;
+                BeginNodeStop();
+                lifetime.StopApplication();
+            }));
         foreach (var function in Enum.GetValues<SignalFunction>())
             _signals.Add(PosixSignalRegistration.Create((PosixSignal)SignalNames.NumberOf(function), c =>
             {
@@ -138,15 +149,28 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
         return applied;
     }
 
+    /// <summary>Sends StopNode once (from the stop signal's handler, or from <see cref="StopAsync"/> when the host
+    /// stops for another reason); null when there is no node to stop or -V keeps everything in place.</summary>
+    private Task<NodeStopped>? BeginNodeStop()
+    {
+        lock (_stopping)
+        {
+            if (_nodeStop is null && !_node.IsNobody() && !runtime.Options.DontReleaseVrrp)
+                _nodeStop = _node.Ask<NodeStopped>(StopNode.Instance, NodeTimeout, CancellationToken.None);
+            return _nodeStop;
+        }
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        var nodeStop = BeginNodeStop();
         if (_http is not null)
             await _http.DisposeAsync().ConfigureAwait(false);
         runtime.Notifier.Notify(SystemdMessages.Stopping, SystemdMessages.Status("stopping"));
         runtime.Log.Say(LogEventLevel.Information, "Stopping");
         if (_node.IsNobody())
             return;
-        if (runtime.Options.DontReleaseVrrp)
+        if (nodeStop is null)
         {
             // keepalived -V (vrrp_terminate_phase2): no priority 0, nothing released, no STOP notifications; the
             // addresses, routes and rules stay in the kernel for a successor to take over.
@@ -155,7 +179,7 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
         }
         try
         {
-            var stopped = await _node.Ask<NodeStopped>(StopNode.Instance, NodeTimeout, CancellationToken.None).ConfigureAwait(false);
+            var stopped = await nodeStop.ConfigureAwait(false);
             runtime.Log.Say(LogEventLevel.Information, $"Stopped {stopped.Instances} VRRP instance(s): priority 0 sent by every master, addresses released");
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)

@@ -29,6 +29,16 @@ if (args.Length > 1 && args[0] == "profile-read")
     }
     return 0;
 }
+if (args.Length > 0 && args[0] == "addresses")
+{
+    // Kernel time of VIP adds/removes through LinuxKernelPort (AddressOpsBenchmark.cs; root, in a namespace of your own).
+    return AddressOpsBenchmark.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "takeover")
+{
+    // The actors' share of a takeover, two nodes on an in-memory LAN (TakeoverBenchmark.cs).
+    return TakeoverBenchmark.Run(args[1..]);
+}
 if (args.Length > 0 && args[0] == "timers")
 {
     // Timer lateness of Akka's scheduler and PreciseScheduler with each waiter (TimerLatenessBenchmark.cs).
