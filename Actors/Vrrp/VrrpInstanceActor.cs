@@ -161,7 +161,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             _observations.Heard(a, _clock(), Wall);
             Step(new VrrpInput.AdvertReceived(_clock(), a.Priority, a.IntervalCentiseconds, a.Source));
         });
-        Receive<Tick>(t => Step(new VrrpInput.TimerFired(_clock(), t.Timer, t.Generation)));
+        Receive<Tick>(OnTick);
         Receive<InstanceCommand>(OnCommand);
         Receive<StopInstance>(_ =>
         {
@@ -194,6 +194,31 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     }
 
     private sealed record Tick(VrrpTimer Timer, long Generation);
+
+    /// <summary>The master-down timer, re-armed by every advert a backup hears, is armed lazily (see
+    /// <see cref="LazyDeadline"/>): about one scheduled tick per Master_Down_Interval instead of one per advert.</summary>
+    private readonly LazyDeadline _masterDown = new();
+
+    private void OnTick(Tick t)
+    {
+        long now = _clock();
+        if (t.Timer != VrrpTimer.MasterDown)
+        {
+            Step(new VrrpInput.TimerFired(now, t.Timer, t.Generation));
+            return;
+        }
+        switch (_masterDown.Fired(now))
+        {
+            case LazyTickOutcome.Due:
+                Step(new VrrpInput.TimerFired(now, VrrpTimer.MasterDown, _masterDown.Generation));
+                break;
+            case LazyTickOutcome.Rearm:
+                Timers.StartSingleTimer(VrrpTimer.MasterDown, new Tick(VrrpTimer.MasterDown, _masterDown.Generation), Micros(_masterDown.Remaining));
+                break;
+        }
+    }
+
+    private static TimeSpan Micros(long micros) => TimeSpan.FromTicks(Math.Max(1, micros) * 10);
 
     protected override void PreStart()
     {
@@ -325,10 +350,16 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             case VrrpEffect.SendAdvert send:
                 SendAdvert(send.Priority);
                 break;
+            case VrrpEffect.StartTimer { Timer: VrrpTimer.MasterDown } down:
+                if (_masterDown.Arm(_clock(), down.DelayMicros, down.Generation))
+                    Timers.StartSingleTimer(VrrpTimer.MasterDown, new Tick(VrrpTimer.MasterDown, down.Generation), Micros(down.DelayMicros));
+                break;
             case VrrpEffect.StartTimer start:
-                Timers.StartSingleTimer(start.Timer, new Tick(start.Timer, start.Generation), TimeSpan.FromTicks(Math.Max(1, start.DelayMicros) * 10));
+                Timers.StartSingleTimer(start.Timer, new Tick(start.Timer, start.Generation), Micros(start.DelayMicros));
                 break;
             case VrrpEffect.CancelTimer cancel:
+                if (cancel.Timer == VrrpTimer.MasterDown)
+                    _masterDown.Cancel();
                 Timers.Cancel(cancel.Timer);
                 break;
             case VrrpEffect.AcquireAddresses:

@@ -1,0 +1,77 @@
+namespace KeepAlive.Actors.Vrrp;
+
+/// <summary>What to do when a lazily armed timer's scheduled tick arrives.</summary>
+public enum LazyTickOutcome
+{
+    /// <summary>The deadline is due: hand the tick (with <see cref="LazyDeadline.Generation"/>) to the machine.</summary>
+    Due,
+
+    /// <summary>The deadline moved later since the tick was scheduled: schedule again for <see cref="LazyDeadline.Remaining"/>.</summary>
+    Rearm,
+
+    /// <summary>Nothing is wanted any more (cancelled): drop the tick.</summary>
+    Drop,
+}
+
+/// <summary>
+/// A timer that is pushed back far more often than it fires — the master-down timer, re-armed by every advert a
+/// backup hears (3.6 adverts per Master_Down_Interval at priority 100) — armed lazily: pushing the deadline later
+/// only records it; the tick already scheduled (for the earlier deadline) comes, sees the deadline moved and is
+/// scheduled again for the rest. A deadline moved earlier (priority 0 heard: Skew_Time) is scheduled at once. So a
+/// backup schedules about one tick per Master_Down_Interval instead of one per advert, and the tick for the real
+/// expiry is scheduled for the exact deadline, as precise as before. Pure: times are microseconds of a monotonic
+/// clock passed in.
+/// </summary>
+public sealed class LazyDeadline
+{
+    /// <summary>A tick arriving this close before the deadline counts as due (less than a scheduler's resolution).</summary>
+    public const long DueSlackMicros = 20;
+
+    private long? _wanted;
+    private long _scheduledFor = long.MaxValue;
+
+    /// <summary>The machine's generation of the armed timer (the tick carries it).</summary>
+    public long Generation { get; private set; }
+
+    /// <summary>After <see cref="LazyTickOutcome.Rearm"/>: the delay to schedule.</summary>
+    public long Remaining { get; private set; }
+
+    /// <summary>True while a tick is scheduled (it may come early and be re-armed, or be dropped).</summary>
+    public bool TickPending => _scheduledFor != long.MaxValue;
+
+    /// <summary>Arms the timer for <paramref name="now"/> + <paramref name="delayMicros"/>. Returns true when a tick
+    /// must be scheduled now for <paramref name="delayMicros"/> (none pending, or the pending one is too late).</summary>
+    public bool Arm(long now, long delayMicros, long generation)
+    {
+        long due = now + Math.Max(0, delayMicros);
+        _wanted = due;
+        Generation = generation;
+        if (_scheduledFor <= due)
+            return false;
+        _scheduledFor = due;
+        return true;
+    }
+
+    /// <summary>Nothing is wanted any more; the caller cancels the scheduled tick (or lets <see cref="Fired"/> drop it).</summary>
+    public void Cancel()
+    {
+        _wanted = null;
+        _scheduledFor = long.MaxValue;
+    }
+
+    /// <summary>The scheduled tick arrived at <paramref name="now"/>.</summary>
+    public LazyTickOutcome Fired(long now)
+    {
+        _scheduledFor = long.MaxValue;
+        if (_wanted is not { } wanted)
+            return LazyTickOutcome.Drop;
+        if (wanted - now > DueSlackMicros)
+        {
+            Remaining = wanted - now;
+            _scheduledFor = wanted;
+            return LazyTickOutcome.Rearm;
+        }
+        _wanted = null;
+        return LazyTickOutcome.Due;
+    }
+}

@@ -1,0 +1,127 @@
+using KeepAlive.Actors.Vrrp;
+
+namespace KeepAlive.Actors.Tests.Vrrp;
+
+/// <summary>The lazily armed master-down timer: pushed later it schedules nothing, its early tick re-arms for the
+/// rest, pulled earlier it schedules at once, cancelled its tick is dropped, and the expiry is always delivered at
+/// the last deadline asked for with the last generation.</summary>
+public sealed class LazyDeadlineTests
+{
+    [Fact]
+    public void The_first_arm_schedules()
+    {
+        var d = new LazyDeadline();
+        Assert.True(d.Arm(now: 1_000, delayMicros: 360_000, generation: 1));
+        Assert.True(d.TickPending);
+    }
+
+    [Fact]
+    public void Pushing_later_schedules_nothing_and_the_early_tick_rearms_for_the_rest()
+    {
+        var d = new LazyDeadline();
+        Assert.True(d.Arm(0, 360_000, 1));
+        Assert.False(d.Arm(100_000, 360_000, 2));                 // an advert: deadline 460 ms
+        Assert.False(d.Arm(200_000, 360_000, 3));                 // another: 560 ms
+        Assert.Equal(LazyTickOutcome.Rearm, d.Fired(360_000));
+        Assert.Equal(200_000, d.Remaining);
+        Assert.Equal(LazyTickOutcome.Due, d.Fired(560_000));
+        Assert.Equal(3, d.Generation);
+        Assert.False(d.TickPending);
+    }
+
+    [Fact]
+    public void Pulling_earlier_schedules_at_once()
+    {
+        var d = new LazyDeadline();
+        Assert.True(d.Arm(0, 360_000, 1));
+        Assert.True(d.Arm(50_000, 61_000, 2));                    // priority 0 heard: Skew_Time
+        Assert.Equal(LazyTickOutcome.Due, d.Fired(111_000));
+        Assert.Equal(2, d.Generation);
+    }
+
+    [Fact]
+    public void A_tick_after_cancel_is_dropped_and_a_new_arm_schedules_again()
+    {
+        var d = new LazyDeadline();
+        d.Arm(0, 360_000, 1);
+        d.Cancel();
+        Assert.False(d.TickPending);
+        Assert.Equal(LazyTickOutcome.Drop, d.Fired(360_000));
+        Assert.True(d.Arm(400_000, 360_000, 2));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(LazyDeadline.DueSlackMicros)]
+    public void A_tick_within_the_slack_before_the_deadline_is_due(long early)
+    {
+        var d = new LazyDeadline();
+        d.Arm(0, 1_000, 7);
+        Assert.Equal(LazyTickOutcome.Due, d.Fired(1_000 - early));
+    }
+
+    [Fact]
+    public void A_late_tick_is_due_and_a_second_tick_without_a_new_arm_is_dropped()
+    {
+        var d = new LazyDeadline();
+        d.Arm(0, 1_000, 1);
+        Assert.Equal(LazyTickOutcome.Due, d.Fired(9_000));
+        Assert.Equal(LazyTickOutcome.Drop, d.Fired(10_000));
+    }
+
+    [Fact]
+    public void Negative_delays_count_as_zero()
+    {
+        var d = new LazyDeadline();
+        Assert.True(d.Arm(5_000, -10, 1));
+        Assert.Equal(LazyTickOutcome.Due, d.Fired(5_000));
+    }
+
+    [Fact]
+    public void Random_arm_sequences_always_expire_at_the_last_deadline_with_the_last_generation()
+    {
+        var random = new Random(11);
+        for (int run = 0; run < 500; run++)
+        {
+            var d = new LazyDeadline();
+            long now = 0, scheduledAt = long.MaxValue, wanted = 0, generation = 0;
+            int arms = random.Next(1, 20);
+            for (int i = 0; i < arms; i++)
+            {
+                // Time passes, but never past a pending tick (the scheduler would have delivered it).
+                long step = random.Next(0, 120_000);
+                if (now + step >= scheduledAt)
+                {
+                    now = scheduledAt;
+                    var outcome = d.Fired(now);
+                    scheduledAt = outcome == LazyTickOutcome.Rearm ? now + d.Remaining : long.MaxValue;
+                    if (outcome == LazyTickOutcome.Due)
+                        Assert.True(now >= wanted - LazyDeadline.DueSlackMicros);
+                    continue;
+                }
+                now += step;
+                long delay = random.Next(0, 400_000);
+                generation++;
+                wanted = now + delay;
+                if (d.Arm(now, delay, generation))
+                    scheduledAt = now + delay;
+                Assert.True(scheduledAt <= wanted, "a tick is always pending no later than the deadline");
+            }
+            // No more arms: the ticks run out to exactly the last deadline.
+            while (scheduledAt != long.MaxValue)
+            {
+                now = scheduledAt;
+                var outcome = d.Fired(now);
+                if (outcome == LazyTickOutcome.Due)
+                {
+                    Assert.Equal(wanted, now);
+                    Assert.Equal(generation, d.Generation);
+                    break;
+                }
+                Assert.Equal(LazyTickOutcome.Rearm, outcome);
+                scheduledAt = now + d.Remaining;
+            }
+        }
+    }
+}
