@@ -199,8 +199,9 @@ public static class IpvsMapping
 
     /// <summary>A granularity as a prefix length: a solid IPv4 netmask (255.255.255.0) or a prefix length (1..128 for
     /// IPv6, 1..32 for IPv4).</summary>
-    internal static byte? Prefix(string granularity, AddressFamily family)
+    public static byte? Prefix(string granularity, AddressFamily family)
     {
+        ArgumentNullException.ThrowIfNull(granularity);
         var max = family == AddressFamily.InterNetworkV6 ? 128 : 32;
         if (granularity.Contains('.', StringComparison.Ordinal))
         {

@@ -11,9 +11,13 @@ internal static class LvsConfig
 {
     private const string Path = "/etc/keepalived/keepalived.conf";
 
-    public static KeepAliveConfig Load(string text) =>
-        ConfigLoader.Load(Path, new InMemoryConfigSource().Add(Path, text),
-            new ConfigLoadOptions(new ReaderOptions(RandomSeed: 1), StaticHostFacts.WithInterfaces("lo", "eth0"))).Config;
+    public static KeepAliveConfig Load(string text)
+    {
+        var result = ConfigLoader.Load(Path, new InMemoryConfigSource().Add(Path, text),
+            new ConfigLoadOptions(new ReaderOptions(RandomSeed: 1), StaticHostFacts.WithInterfaces("lo", "eth0")));
+        Assert.False(result.HasErrors, string.Join('\n', result.Diagnostics));
+        return result.Config;
+    }
 
     public static VirtualServerConfig VirtualServer(string text) => Assert.Single(Load(text).VirtualServers);
 }
