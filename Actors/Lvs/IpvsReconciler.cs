@@ -126,14 +126,16 @@ public static class IpvsReconciler
         return s.PersistenceTimeout is null ? max : Math.Min(s.NetmaskPrefixLength ?? max, max);
     }
 
-    private static IEnumerable<IpvsDestination> Distinct(IReadOnlyList<IpvsDestination>? destinations)
+    private static List<IpvsDestination> Distinct(IReadOnlyList<IpvsDestination>? destinations)
     {
         var seen = new HashSet<IpvsDestinationKey>();
+        var result = new List<IpvsDestination>();
         foreach (var d in destinations ?? [])
         {
             if (d?.Address is not null && seen.Add(IpvsDestinationKey.Of(d)))
-                yield return d;
+                result.Add(d);
         }
+        return result;
     }
 
     private static List<IpvsServiceState> Validate(IEnumerable<IpvsServiceState> desired, List<IpvsRejection> rejected)
