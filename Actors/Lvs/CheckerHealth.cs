@@ -64,6 +64,13 @@ public readonly record struct CheckerEdge(CheckerEdgeKind Kind, string Reason);
 /// <param name="NextCheckIn">When to probe again: delay_before_retry while retrying, delay_loop otherwise.</param>
 public readonly record struct CheckerStep(CheckerHealth Next, CheckerEdge? Edge, TimeSpan NextCheckIn)
 {
+    /// <summary>The monotonic time (µs) of the next probe, given the time (µs) this result arrived.</summary>
+    public long DueAt(long nowMicroseconds)
+    {
+        var delay = NextCheckIn.Ticks / TimeSpan.TicksPerMicrosecond;
+        return nowMicroseconds > long.MaxValue - delay ? long.MaxValue : nowMicroseconds + delay;
+    }
+
     /// <summary>True while failures are being retried (the checker is still up).</summary>
     public bool Retrying => Next.RetryIteration > 0 && Next.Up;
 }

@@ -24,13 +24,16 @@ namespace KeepAlive.Actors.Lvs;
 /// </summary>
 public static class QuorumPolicy
 {
-    /// <summary>The state at start-up and the notifications keepalived raises then.</summary>
-    public static (VirtualServerState State, ImmutableArray<LvsEvent> Events) Start(VirtualServerSpec spec)
+    /// <summary>The state at start-up and the notifications keepalived raises then. With global_defs
+    /// <c>rs_init_notifies</c>, notify_up for every real server that starts alive comes first (init_service_rs).</summary>
+    public static (VirtualServerState State, ImmutableArray<LvsEvent> Events) Start(VirtualServerSpec spec, bool rsInitNotifies = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var servers = spec.RealServers.ToImmutableDictionary(rs => rs.Key, rs => new RealServerLive(rs.StartsUp, rs.Weight));
         var state = new VirtualServerState(servers, QuorumUp: false, SorryActive: false, Suspended: spec.HaSuspend);
         var events = ImmutableArray.CreateBuilder<LvsEvent>();
+        if (rsInitNotifies)
+            events.AddRange(spec.RealServers.Where(rs => rs.StartsUp).Select(rs => new LvsEvent.RealServerUp(rs.Key)));
         state = Evaluate(spec, state, init: true, events);
         return (state, events.ToImmutable());
     }

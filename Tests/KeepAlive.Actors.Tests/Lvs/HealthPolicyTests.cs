@@ -104,6 +104,31 @@ public class HealthPolicyTests
     }
 
     [Theory]
+    // check_http.c: nb_get_retry is a deprecated alias of retry; retry/delay_before_retry/alpha are inherited
+    // checker → real_server → virtual_server (check_data.c check_check_config); HTTP_GET's own default gap is 3 s.
+    [InlineData("HTTP_GET {\nnb_get_retry 4\nurl {\npath /\n}\n}", "", 4, 3, false)]
+    [InlineData("HTTP_GET {\nretry 2\nurl {\npath /\n}\n}", "", 2, 3, false)]
+    [InlineData("TCP_CHECK {\n}", "retry 5\ndelay_before_retry 7\nalpha", 5, 7, true)]
+    [InlineData("TCP_CHECK {\nretry 0\n}", "retry 5", 0, 1, false)]
+    [InlineData("TCP_CHECK {\n}", "", 1, 1, false)]
+    public void Retry_settings_as_the_config_gives_them(string checker, string rsOptions, long retry, int delayBeforeRetry, bool alpha)
+    {
+        var vs = LvsConfig.VirtualServer($"virtual_server 192.168.1.1 80 {{\nprotocol TCP\nreal_server 10.0.0.1 80 {{\n{rsOptions}\n{checker}\n}}\n}}\n");
+        var settings = CheckerSettings.From(Assert.Single(Assert.Single(vs.RealServers).Checkers).Common);
+        Assert.Equal((retry, TimeSpan.FromSeconds(delayBeforeRetry), alpha), (settings.Retry, settings.DelayBeforeRetry, settings.Alpha));
+    }
+
+    [Fact]
+    public void The_next_probe_is_due_in_monotonic_microseconds()
+    {
+        var policy = new HealthPolicy(new CheckerSettings(1, Loop, BeforeRetry, Alpha: false));
+        var up = policy.Apply(policy.Initial, CheckResult.Pass());
+        Assert.Equal(1_000_000 + 60_000_000, up.DueAt(1_000_000));
+        Assert.Equal(1_000_000 + 3_000_000, policy.Apply(up.Next, CheckResult.Fail("x")).DueAt(1_000_000));
+        Assert.Equal(long.MaxValue, up.DueAt(long.MaxValue - 5));
+    }
+
+    [Theory]
     // checker states ('U' up, 'D' down) → real server up (keepalived num_failed_checkers == 0)
     [InlineData("", true)]      // no checker: always up
     [InlineData("U", true)]

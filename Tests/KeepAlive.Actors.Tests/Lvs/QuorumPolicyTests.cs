@@ -129,6 +129,14 @@ public class QuorumPolicyTests
     }
 
     [Fact]
+    public void Rs_init_notifies_reports_every_server_starting_alive_before_the_quorum()
+    {
+        var spec = Spec("A1 B1 C1", 1, 0, alpha: "B");
+        Assert.Equal("A+ C+ Q+i", Events(QuorumPolicy.Start(spec, rsInitNotifies: true).Events));
+        Assert.Equal("Q+i", Events(QuorumPolicy.Start(spec).Events));
+    }
+
+    [Fact]
     public void Huge_weights_saturate_and_clamp()
     {
         var spec = Spec("A2147483647 B2147483647 C2147483647", uint.MaxValue, 0);
