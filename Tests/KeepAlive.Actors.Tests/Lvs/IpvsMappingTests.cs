@@ -224,6 +224,72 @@ public class IpvsMappingTests
         Assert.Equal(0, edit.Destination.Weight);
     }
 
+    [Fact]
+    public void A_reload_changing_one_weight_is_exactly_one_op()
+    {
+        static string Conf(int weight) => $$"""
+            virtual_server_group G {
+                10.0.0.1-4 80
+            }
+            virtual_server group G {
+                protocol TCP
+                lb_kind DR
+                real_server 10.1.0.1 80 {
+                }
+                real_server 10.1.0.2 80 {
+                    weight {{weight}}
+                }
+            }
+            virtual_server 192.168.1.1 443 {
+                protocol TCP
+                real_server 10.1.0.3 443 {
+                }
+            }
+            """;
+        static List<IpvsServiceState> Tables(string text)
+        {
+            var config = LvsConfig.Load(text);
+            var tables = new List<IpvsServiceState>();
+            foreach (var vs in config.VirtualServers)
+            {
+                var spec = VirtualServerSpec.From(vs);
+                var services = IpvsMapping.Services(vs, config.VirtualServerGroups).Services;
+                tables.AddRange(IpvsMapping.Table(vs, services, QuorumPolicy.Desired(spec, QuorumPolicy.Start(spec).State)));
+            }
+            return tables;
+        }
+        var before = Tables(Conf(1));
+        Assert.Equal(5, before.Count);
+        var owned = before.Select(t => t.Key).ToHashSet();
+        Assert.Empty(IpvsReconciler.Reconcile(Tables(Conf(1)), before, owned).Ops);
+        // One real server of a group of 4 services: one edit per service it is laid on, nothing else.
+        var ops = IpvsReconciler.Reconcile(Tables(Conf(3)), before, owned).Ops;
+        Assert.Equal(4, ops.Count);
+        Assert.All(ops, op => Assert.Equal(3, Assert.IsType<IpvsOp.EditDestination>(op).Destination.Weight));
+    }
+
+    [Fact]
+    public void A_large_table_with_one_change_is_one_op()
+    {
+        // The size of the slow-reload config in keepalived-reference.md §6.2: 2,277 services, 37,205 destinations.
+        var rng = new Random(7);
+        var desired = new List<IpvsServiceState>();
+        var left = 37205;
+        for (var i = 0; i < 2277; i++)
+        {
+            var service = IpvsReconcilerTests.Svc($"10.{i / 250}.{i % 250}.1", 80);
+            var count = i == 2276 ? left : Math.Min(left, 16 + rng.Next(2));
+            left -= count;
+            desired.Add(new IpvsServiceState(service, Enumerable.Range(0, count).Select(j => IpvsReconcilerTests.Dst($"172.16.{j / 250}.{j % 250 + 1}")).ToList()));
+        }
+        Assert.Equal(37205, desired.Sum(d => d.Destinations.Count));
+        var owned = desired.Select(d => d.Key).ToHashSet();
+        var changed = desired.ToList();
+        changed[1000] = changed[1000] with { Destinations = changed[1000].Destinations.Select((d, j) => j == 5 ? d with { Weight = 9 } : d).ToList() };
+        var op = Assert.Single(IpvsReconciler.Reconcile(changed, desired, owned).Ops);
+        Assert.Equal(9, Assert.IsType<IpvsOp.EditDestination>(op).Destination.Weight);
+    }
+
     private static VirtualServerConfig VirtualServer(VirtualServerKey key) => new() { Key = key, Protocol = LvsProtocol.Tcp };
 
     private static VirtualServerGroupEntry Range(string first, string last, int port = 80) => new(IPAddress.Parse(first), IPAddress.Parse(last), port, null, null, default);
