@@ -88,6 +88,7 @@ public sealed class DryRunIpvsPort(IIpvsPort real, Action<string> print) : IIpvs
 public sealed class DryRunVipFirewall(Action<string> print) : IVipFirewall
 {
     private readonly HashSet<System.Net.IPAddress> _blocked = new();
+    private readonly Dictionary<string, VmacFirewallLink> _vmacs = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<System.Net.IPAddress> Blocked => _blocked.ToList();
 
@@ -106,6 +107,30 @@ public sealed class DryRunVipFirewall(Action<string> print) : IVipFirewall
     {
         print($"nftables: delete table {settings.Table}");
         _blocked.Clear();
+        _vmacs.Clear();
+        return KernelResult.Ok;
+    }
+
+    public IReadOnlyCollection<VmacFirewallLink> Vmacs => _vmacs.Values.ToList();
+
+    public KernelResult AddVmac(VipFirewallSettings settings, VmacFirewallLink link)
+    {
+        print($"nftables {settings.Table}: move the multicast reports of {link.Name} to its base interface");
+        _vmacs[link.Name] = link;
+        return KernelResult.Ok;
+    }
+
+    public KernelResult RemoveVmac(VipFirewallSettings settings, string name)
+    {
+        if (_vmacs.Remove(name))
+            print($"nftables {settings.Table}: forget {name}");
+        return KernelResult.Ok;
+    }
+
+    public KernelResult Move(VipFirewallSettings from, VipFirewallSettings to)
+    {
+        if (from != to)
+            print($"nftables: rebuild table {from.Table} (priority {from.Priority}) as {to.Table} (priority {to.Priority})");
         return KernelResult.Ok;
     }
 }
