@@ -49,8 +49,8 @@ public sealed record EnsureMacvlan(long OpId, string Owner, MacvlanSpec Link)
 
 /// <summary>A reload's firewall settings (<c>nftables</c> table, <c>nftables_priority</c>) and whether an instance
 /// needs the firewall now. A changed table is rebuilt under the new settings before the old one is deleted; if that
-/// fails the running settings stay. No answer.</summary>
-public sealed record ChangeFirewall(VipFirewallSettings Settings, bool Needed);
+/// fails the running settings stay. Answered with <see cref="OpCompleted"/> (the move's result).</summary>
+public sealed record ChangeFirewall(long OpId, VipFirewallSettings Settings, bool Needed);
 
 /// <summary>Delete the link (idempotent) and forget it, with what any owner held on it.</summary>
 public sealed record RemoveMacvlan(long OpId, string Owner, string Name);

@@ -383,12 +383,16 @@ public sealed class NetlinkEffectorActor : ReceiveActor
     private void ChangeFirewall(ChangeFirewall change)
     {
         _memory.FirewallUsed |= change.Needed;
-        if (change.Settings == _firewall)
-            return;
-        var moved = _memory.FirewallUsed ? _kernel.Firewall.Move(_firewall, change.Settings) : KernelResult.Ok;
-        Log("node", $"moved the nftables table {_firewall.Table} (priority {_firewall.Priority}) to", $"{change.Settings.Table} (priority {change.Settings.Priority})", moved);
-        if (moved.IsOk)
-            _firewall = _memory.FirewallSettings = change.Settings;
+        var moved = KernelResult.Ok;
+        if (change.Settings != _firewall)
+        {
+            if (_memory.FirewallUsed)
+                moved = _kernel.Firewall.Move(_firewall, change.Settings);
+            Log("node", $"moved the nftables table {_firewall.Table} (priority {_firewall.Priority}) to", $"{change.Settings.Table} (priority {change.Settings.Priority})", moved);
+            if (moved.IsOk)
+                _firewall = _memory.FirewallSettings = change.Settings;
+        }
+        Sender.Tell(new OpCompleted(change.OpId, moved));
     }
 
     private void Log(string owner, string action, object what, KernelResult result)

@@ -102,9 +102,9 @@ public sealed partial class NodeRootActor
             notifier.Tell(new Notify.UpdateNotifyPlan(planFor(reload.Config)));
         // The firewall first: the new links' entries and the VIPs the instances block next go into the new table.
         var (firewall, needed) = NodePlanner.Firewall(reload.Config);
-        _effector.Tell(new ChangeFirewall(firewall, needed));
+        var ops = new HashSet<long> { ++_nextOp };
+        _effector.Tell(new ChangeFirewall(_nextOp, firewall, needed));
         var reports = NodePlanner.VmacReports(reload.Config);
-        var ops = new HashSet<long>();
         foreach (var vmac in reload.CreateVmacs)
         {
             ops.Add(++_nextOp);
@@ -238,7 +238,7 @@ public sealed partial class NodeRootActor
                 if (!ops.Remove(done.OpId))
                     return;
                 if (!done.Result.IsOk)
-                    _log.Error("reload: a use_vmac link op failed: {Result}", done.Result);
+                    _log.Error("reload: a kernel op (use_vmac link, firewall table) failed: {Result}", done.Result);
                 Check();
             });
             Receive<ReloadPhaseExpired>(e => e.Phase == phase, _ =>

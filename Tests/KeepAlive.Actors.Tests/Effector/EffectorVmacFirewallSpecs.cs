@@ -59,7 +59,8 @@ public sealed class EffectorVmacFirewallSpecs : TestKit
         effector.Tell(new AcquireAddresses(1, "VI_1", Set(A)));
         Assert.True(ExpectMsg<OpCompleted>().Result.IsOk);
         var renamed = new VipFirewallSettings("ka_new", -5);
-        effector.Tell(new ChangeFirewall(renamed, true));
+        effector.Tell(new ChangeFirewall(9, renamed, true));
+        Assert.True(ExpectMsg<OpCompleted>().Result.IsOk);
         effector.Tell(new ReleaseAddresses(2, "VI_1", Set(A)));
         Assert.True(ExpectMsg<OpCompleted>().Result.IsOk);
         Assert.Equal(["ka_new"], kernel.RecordingFirewall.Tables.Keys);
@@ -73,7 +74,8 @@ public sealed class EffectorVmacFirewallSpecs : TestKit
         effector.Tell(new AcquireAddresses(1, "VI_1", Set(A)));
         ExpectMsg<OpCompleted>();
         kernel.RecordingFirewall.FailNext();
-        effector.Tell(new ChangeFirewall(new VipFirewallSettings("ka_new"), true));
+        effector.Tell(new ChangeFirewall(9, new VipFirewallSettings("ka_new"), true));
+        Assert.Equal(105, ExpectMsg<OpCompleted>().Result.Errno);
         effector.Tell(new ReleaseAddresses(2, "VI_1", Set(A)));
         Assert.True(ExpectMsg<OpCompleted>().Result.IsOk);
         Assert.Equal(["block ka_spec 10.0.0.100", "fail move ka_spec -> ka_new", "unblock ka_spec 10.0.0.100"], kernel.RecordingFirewall.Log);
@@ -85,7 +87,8 @@ public sealed class EffectorVmacFirewallSpecs : TestKit
         var (effector, kernel) = Effector();
         effector.Tell(new AcquireAddresses(1, "VI_1", Set(A)));
         ExpectMsg<OpCompleted>();
-        effector.Tell(new ChangeFirewall(Settings, true));
+        effector.Tell(new ChangeFirewall(9, Settings, true));
+        Assert.True(ExpectMsg<OpCompleted>().Result.IsOk);
         effector.Tell(new ReleaseAddresses(2, "VI_1", Set(A)));
         ExpectMsg<OpCompleted>();
         Assert.Equal(["block ka_spec 10.0.0.100", "unblock ka_spec 10.0.0.100"], kernel.RecordingFirewall.Log);
