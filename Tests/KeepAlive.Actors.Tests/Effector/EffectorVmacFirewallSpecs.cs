@@ -52,45 +52,45 @@ public sealed class EffectorVmacFirewallSpecs : TestKit
         Assert.Empty(kernel.RecordingFirewall.Log);
     }
 
-    [Fact]
-    public void A_reload_s_new_table_gets_the_blocked_vips_and_later_blocks()
+    /// <summary>Blocks the VIP, changes the settings to <paramref name="to"/> (the move failing when told), releases
+    /// the VIP: the move's errno and the firewall's log.</summary>
+    private (int MoveErrno, IReadOnlyList<string> Log, IReadOnlyCollection<string> Tables) BlockChangeRelease(VipFirewallSettings to, bool failMove = false)
     {
         var (effector, kernel) = Effector();
         effector.Tell(new AcquireAddresses(1, "VI_1", Set(A)));
         Assert.True(ExpectMsg<OpCompleted>().Result.IsOk);
-        var renamed = new VipFirewallSettings("ka_new", -5);
-        effector.Tell(new ChangeFirewall(9, renamed, true));
-        Assert.True(ExpectMsg<OpCompleted>().Result.IsOk);
+        if (failMove)
+            kernel.RecordingFirewall.FailNext();
+        effector.Tell(new ChangeFirewall(9, to, true));
+        int errno = ExpectMsg<OpCompleted>(m => m.OpId == 9).Result.Errno;
         effector.Tell(new ReleaseAddresses(2, "VI_1", Set(A)));
         Assert.True(ExpectMsg<OpCompleted>().Result.IsOk);
-        Assert.Equal(["ka_new"], kernel.RecordingFirewall.Tables.Keys);
-        Assert.Equal(["block ka_spec 10.0.0.100", "move ka_spec/-1 -> ka_new/-5", "unblock ka_new 10.0.0.100"], kernel.RecordingFirewall.Log);
+        return (errno, kernel.RecordingFirewall.Log, kernel.RecordingFirewall.Tables.Keys.ToList());
+    }
+
+    [Fact]
+    public void A_reload_s_new_table_gets_the_blocked_vips_and_later_blocks()
+    {
+        var (errno, log, tables) = BlockChangeRelease(new VipFirewallSettings("ka_new", -5));
+        Assert.Equal(0, errno);
+        Assert.Equal(["ka_new"], tables);
+        Assert.Equal(["block ka_spec 10.0.0.100", "move ka_spec/-1 -> ka_new/-5", "unblock ka_new 10.0.0.100"], log);
     }
 
     [Fact]
     public void A_failed_move_keeps_the_running_table_in_use()
     {
-        var (effector, kernel) = Effector();
-        effector.Tell(new AcquireAddresses(1, "VI_1", Set(A)));
-        ExpectMsg<OpCompleted>();
-        kernel.RecordingFirewall.FailNext();
-        effector.Tell(new ChangeFirewall(9, new VipFirewallSettings("ka_new"), true));
-        Assert.Equal(105, ExpectMsg<OpCompleted>().Result.Errno);
-        effector.Tell(new ReleaseAddresses(2, "VI_1", Set(A)));
-        Assert.True(ExpectMsg<OpCompleted>().Result.IsOk);
-        Assert.Equal(["block ka_spec 10.0.0.100", "fail move ka_spec -> ka_new", "unblock ka_spec 10.0.0.100"], kernel.RecordingFirewall.Log);
+        var (errno, log, tables) = BlockChangeRelease(new VipFirewallSettings("ka_new"), failMove: true);
+        Assert.Equal(105, errno);
+        Assert.Equal(["ka_spec"], tables);
+        Assert.Equal(["block ka_spec 10.0.0.100", "fail move ka_spec -> ka_new", "unblock ka_spec 10.0.0.100"], log);
     }
 
     [Fact]
     public void Unchanged_settings_move_nothing()
     {
-        var (effector, kernel) = Effector();
-        effector.Tell(new AcquireAddresses(1, "VI_1", Set(A)));
-        ExpectMsg<OpCompleted>();
-        effector.Tell(new ChangeFirewall(9, Settings, true));
-        Assert.True(ExpectMsg<OpCompleted>().Result.IsOk);
-        effector.Tell(new ReleaseAddresses(2, "VI_1", Set(A)));
-        ExpectMsg<OpCompleted>();
-        Assert.Equal(["block ka_spec 10.0.0.100", "unblock ka_spec 10.0.0.100"], kernel.RecordingFirewall.Log);
+        var (errno, log, _) = BlockChangeRelease(Settings);
+        Assert.Equal(0, errno);
+        Assert.Equal(["block ka_spec 10.0.0.100", "unblock ka_spec 10.0.0.100"], log);
     }
 }

@@ -14,32 +14,16 @@ namespace KeepAlive.Privileged.Tests.Kernel;
 /// old one is gone.
 /// </summary>
 [Collection("privileged")]
-public sealed class NftablesVmacFirewallTests(ITestOutputHelper output) : IDisposable
+public sealed class NftablesVmacFirewallTests(ITestOutputHelper output) : NftablesNamespaceTest(output)
 {
     private const string Vmac = "vrrp.7";
     private static readonly IPAddress Vip4 = IPAddress.Parse("10.7.0.100");
     private static readonly VipFirewallSettings Settings = new("ka_vmac");
-    private VethNamespacePair? _pair;
-    private readonly List<NftablesVipFirewall> _firewalls = [];
 
-    private VethNamespacePair Pair
+    protected override void Prepare(VethNamespacePair pair)
     {
-        get
-        {
-            if (_pair is not null)
-                return _pair;
-            _pair = new VethNamespacePair();
-            Run("ip", "addr", "add", $"{Vip4}/32", "dev", VethNamespacePair.InterfaceA);
-            Run("ip", "link", "add", Vmac, "link", VethNamespacePair.InterfaceA, "type", "macvlan", "mode", "private");
-            return _pair;
-        }
-    }
-
-    public void Dispose()
-    {
-        foreach (var f in _firewalls)
-            f.Dispose();
-        _pair?.Dispose();
+        Run(pair.A, "ip", "addr", "add", $"{Vip4}/32", "dev", VethNamespacePair.InterfaceA);
+        Run(pair.A, "ip", "link", "add", Vmac, "link", VethNamespacePair.InterfaceA, "type", "macvlan", "mode", "private");
     }
 
     [SkippableFact]
@@ -52,7 +36,7 @@ public sealed class NftablesVmacFirewallTests(ITestOutputHelper output) : IDispo
         Check(firewall.AddVmac(Settings, link));                       // idempotent
 
         var text = Nft("list", "ruleset");
-        output.WriteLine(text);
+        Output.WriteLine(text);
         Assert.Contains("ip protocol igmp meta oifkind \"macvlan\" dup to ip daddr device oif map @vmac_map counter packets 0 bytes 0 drop", text);
         Assert.Contains("icmpv6 type mld2-listener-report meta oifkind \"macvlan\" dup to ip6 daddr device oif map @vmac_map counter packets 0 bytes 0 drop", text);
         Assert.Contains("icmpv6 type nd-router-solicit meta oifkind \"macvlan\" oif @vmac_set counter packets 0 bytes 0 drop", text);
@@ -107,7 +91,7 @@ public sealed class NftablesVmacFirewallTests(ITestOutputHelper output) : IDispo
         var renamed = new VipFirewallSettings("ka_vmac2", -5);
         Check(firewall.Move(Settings, renamed));
         var text = Nft("list", "ruleset");
-        output.WriteLine(text);
+        Output.WriteLine(text);
         Assert.DoesNotContain("table ip ka_vmac\n", text + "\n");
         Assert.Contains("hook input priority filter - 5", text);
         var ruleset = Json();
@@ -135,24 +119,11 @@ public sealed class NftablesVmacFirewallTests(ITestOutputHelper output) : IDispo
         Assert.False(Reachable(Vip4));
     }
 
-    private NftablesVipFirewall Open()
-    {
-        var firewall = Pair.InA(NftablesVipFirewall.Open);
-        _firewalls.Add(firewall);
-        return firewall;
-    }
-
     private int VmacIndex()
     {
         var (code, text) = Pair.A.Exec("ip", ["-j", "link", "show", Vmac], TimeSpan.FromSeconds(10));
         Assert.True(code == 0, text);
         return JsonDocument.Parse(text).RootElement[0].GetProperty("ifindex").GetInt32();
-    }
-
-    private bool Reachable(IPAddress address)
-    {
-        var (code, _) = Pair.B.Exec("ping", ["-c", "1", "-W", "1", "-n", address.ToString()], TimeSpan.FromSeconds(10));
-        return code == 0;
     }
 
     private JsonElement Json() => JsonDocument.Parse(Nft("-j", "list", "ruleset")).RootElement.GetProperty("nftables");
@@ -175,19 +146,4 @@ public sealed class NftablesVmacFirewallTests(ITestOutputHelper output) : IDispo
             .Where(i => i.TryGetProperty("rule", out var r) && r.GetProperty("family").GetString() == family && r.GetProperty("chain").GetString() == chain)
             .Select(i => i.GetProperty("rule").GetRawText())
             .ToList();
-
-    private string Nft(params string[] args)
-    {
-        var (code, text) = Pair.A.Exec("nft", args, TimeSpan.FromSeconds(10));
-        Assert.True(code == 0, $"nft {string.Join(' ', args)}: {text}");
-        return text;
-    }
-
-    private void Run(string file, params string[] args)
-    {
-        var (code, text) = _pair!.A.Exec(file, args, TimeSpan.FromSeconds(10));
-        Assert.True(code == 0, $"{file} {string.Join(' ', args)}: {text}");
-    }
-
-    private static void Check(KernelResult result) => Assert.True(result.IsOk, result.ToString());
 }

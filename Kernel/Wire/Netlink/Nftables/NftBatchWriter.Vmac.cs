@@ -45,10 +45,7 @@ public ref partial struct NftBatchWriter
     /// </summary>
     public void AddVmacReportMoveRule(byte family, string table, string chain, string map)
     {
-        Open(MsgNewRule, family, FlagCreate | FlagAppend);
-        _writer.WriteString(RuleTable, table);
-        _writer.WriteString(RuleChain, chain);
-        var expressions = _writer.BeginNest(RuleExpressions, setNestedFlag: true);
+        var expressions = OpenRule(family, table, chain);
         if (family == FamilyIPv4)
         {
             Payload(BaseNetworkHeader, 9, 1);                       // ip protocol
@@ -66,23 +63,18 @@ public ref partial struct NftBatchWriter
         _writer.WriteBe32(DupDeviceRegister, Register2);
         EndExpression(dup);
         CountAndDrop();
-        _writer.EndNest(expressions);
-        Close();
+        CloseRule(expressions);
     }
 
     /// <summary><c>add rule ip6 TABLE CHAIN icmpv6 type nd-router-solicit meta oifkind "macvlan" oif @SET counter
     /// drop</c>.</summary>
     public void AddVmacRouterSolicitDropRule(string table, string chain, string set)
     {
-        Open(MsgNewRule, FamilyIPv6, FlagCreate | FlagAppend);
-        _writer.WriteString(RuleTable, table);
-        _writer.WriteString(RuleChain, chain);
-        var expressions = _writer.BeginNest(RuleExpressions, setNestedFlag: true);
+        var expressions = OpenRule(FamilyIPv6, table, chain);
         Icmpv6Type(Icmpv6RouterSolicit);
         FromVmac(set, mapToBase: false);
         CountAndDrop();
-        _writer.EndNest(expressions);
-        Close();
+        CloseRule(expressions);
     }
 
     /// <summary>Adds (<paramref name="add"/>) or deletes one VMAC of an interface set, or of a map with its base

@@ -87,10 +87,7 @@ public ref partial struct NftBatchWriter
     /// <summary><c>add rule FAMILY TABLE CHAIN ip[6] daddr|saddr @SET drop</c>.</summary>
     public void AddAddressDropRule(byte family, string table, string chain, string set, bool matchDestination)
     {
-        Open(MsgNewRule, family, FlagCreate | FlagAppend);
-        _writer.WriteString(RuleTable, table);
-        _writer.WriteString(RuleChain, chain);
-        var expressions = _writer.BeginNest(RuleExpressions, setNestedFlag: true);
+        var expressions = OpenRule(family, table, chain);
         bool v4 = family == FamilyIPv4;
         uint offset = v4 ? (matchDestination ? 16u : 12u) : (matchDestination ? 24u : 8u);
         Payload(BaseNetworkHeader, offset, v4 ? 4u : 16u);
@@ -99,22 +96,17 @@ public ref partial struct NftBatchWriter
         _writer.WriteBe32(LookupSourceRegister, Register1);
         EndExpression(lookup);
         Verdict(VerdictDrop);
-        _writer.EndNest(expressions);
-        Close();
+        CloseRule(expressions);
     }
 
     /// <summary><c>add rule ip6 TABLE CHAIN meta l4proto ipv6-icmp icmpv6 type TYPE accept</c> (neighbour discovery
     /// must still reach and leave a VIP that is otherwise dropped).</summary>
     public void AddIcmpv6AcceptRule(string table, string chain, byte icmpType)
     {
-        Open(MsgNewRule, FamilyIPv6, FlagCreate | FlagAppend);
-        _writer.WriteString(RuleTable, table);
-        _writer.WriteString(RuleChain, chain);
-        var expressions = _writer.BeginNest(RuleExpressions, setNestedFlag: true);
+        var expressions = OpenRule(FamilyIPv6, table, chain);
         Icmpv6Type(icmpType);
         Verdict(VerdictAccept);
-        _writer.EndNest(expressions);
-        Close();
+        CloseRule(expressions);
     }
 
     /// <summary>Adds (<paramref name="add"/>) or deletes set elements: <c>add|delete element FAMILY TABLE SET { … }</c>.
@@ -164,6 +156,21 @@ public ref partial struct NftBatchWriter
     }
 
     private void Close() => _writer.EndMessage();
+
+    /// <summary>Opens <c>add rule FAMILY TABLE CHAIN</c> (appended) up to its expression list.</summary>
+    private NestToken OpenRule(byte family, string table, string chain)
+    {
+        Open(MsgNewRule, family, FlagCreate | FlagAppend);
+        _writer.WriteString(RuleTable, table);
+        _writer.WriteString(RuleChain, chain);
+        return _writer.BeginNest(RuleExpressions, setNestedFlag: true);
+    }
+
+    private void CloseRule(NestToken expressions)
+    {
+        _writer.EndNest(expressions);
+        Close();
+    }
 
     private (NestToken Element, NestToken Data) Expression(string name)
     {
