@@ -42,6 +42,26 @@ public sealed class EffectorVmacFirewallSpecs : TestKit
     }
 
     [Fact]
+    public void A_restarted_effector_that_creates_a_lost_vmac_again_hands_the_firewall_its_new_index()
+    {
+        var kernel = new RecordingKernelPort().WithLink("lo").WithLink("eth0");
+        var crashing = new CrashingKernelPort(kernel, crashFirstSend: false);
+        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(crashing, null, KernelSet.Empty, (Settings, false)));
+        effector.Tell(new EnsureMacvlan(1, "vrrp.7", Vmac) { Firewall = new VmacFamilies(false, true) });
+        ExpectMsg<OpCompleted>();
+        kernel.DeleteLink("vrrp.7");                                     // behind its back
+        crashing.CrashNext = true;
+        effector.Tell(new SendFrames(2, "eth0", [new byte[60]]));        // the effector crashes and is restarted
+        AwaitAssert(() =>
+        {
+            kernel.Links(out var links);
+            var index = Assert.Single(links, l => l.Name == "vrrp.7").Index;
+            Assert.Equal(index, Assert.Single(kernel.RecordingFirewall.Vmacs).Index);
+            Assert.NotEqual(3, index);
+        }, TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
     public void A_vmac_without_reports_to_move_is_not_handed_to_the_firewall()
     {
         var (effector, kernel) = Effector();
