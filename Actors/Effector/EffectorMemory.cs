@@ -38,6 +38,9 @@ public sealed class EffectorMemory
     /// <summary>The accept-mode firewall has been needed in this run (its tables are removed at stop).</summary>
     public bool FirewallUsed { get; set; }
 
+    /// <summary>The firewall settings in use (a reload may change them; a restarted effector keeps them).</summary>
+    public VipFirewallSettings? FirewallSettings { get; set; }
+
     internal bool HeldByOther(string owner, System.Net.IPAddress blocked) => Held.Any(h => h.Key != owner && h.Value.Blocked.Contains(blocked));
 
     internal bool HeldByOther(string owner, RuleSpec rule) => Held.Any(h => h.Key != owner && h.Value.Rules.Contains(rule));

@@ -40,7 +40,17 @@ public sealed record ReleaseAddresses(long OpId, string Owner, KernelSet Set)
 
 /// <summary>Create the macvlan (use_vmac) if it is not there; idempotent. Remembered for <paramref name="Owner"/>: a
 /// restarted effector creates it again if it is missing.</summary>
-public sealed record EnsureMacvlan(long OpId, string Owner, MacvlanSpec Link);
+public sealed record EnsureMacvlan(long OpId, string Owner, MacvlanSpec Link)
+{
+    /// <summary>The families whose multicast reports the firewall moves from the link to its base (keepalived 2.2.7
+    /// <c>firewall_add_vmac</c>), or null for none. A firewall failure is logged; the op's result is the link's.</summary>
+    public VmacFamilies? Firewall { get; init; }
+}
+
+/// <summary>A reload's firewall settings (<c>nftables</c> table, <c>nftables_priority</c>) and whether an instance
+/// needs the firewall now. A changed table is rebuilt under the new settings before the old one is deleted; if that
+/// fails the running settings stay. Answered with <see cref="OpCompleted"/> (the move's result).</summary>
+public sealed record ChangeFirewall(long OpId, VipFirewallSettings Settings, bool Needed);
 
 /// <summary>Delete the link (idempotent) and forget it, with what any owner held on it.</summary>
 public sealed record RemoveMacvlan(long OpId, string Owner, string Name);

@@ -20,14 +20,14 @@ public sealed class NetlinkEffectorActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly EffectorMemory _memory;
     private readonly KernelSet _configured;
-    private readonly VipFirewallSettings _firewall;
+    private VipFirewallSettings _firewall;
     private IDisposable? _events;
     private long _applied;
     private long _failed;
 
     public NetlinkEffectorActor(IKernelPort kernel, EffectorMemory memory, KernelSet configured, (VipFirewallSettings Settings, bool Needed) firewall = default)
     {
-        _firewall = firewall.Settings ?? new VipFirewallSettings();
+        _firewall = memory.FirewallSettings ??= firewall.Settings ?? new VipFirewallSettings();
         memory.FirewallUsed |= firewall.Needed;
         _kernel = new TimedKernelPort(kernel, memory.OpDurations);     // every kernel call is timed (metrics)
         _memory = memory;
@@ -56,6 +56,7 @@ public sealed class NetlinkEffectorActor : ReceiveActor
             Sender.Tell(new LinksSnapshot(r, r.IsOk ? links : []));
         });
         Receive<GetEffectorStatus>(_ => Sender.Tell(Status()));
+        Receive<ChangeFirewall>(ChangeFirewall);
         Receive<RemoveFirewallTables>(_ =>
         {
             if (_memory.FirewallUsed)
@@ -128,6 +129,11 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         {
             foreach (var link in holding.Links)
                 Log(owner, "ensured", link, _kernel.CreateMacvlan(link));
+        }
+        foreach (var known in _kernel.Firewall.Vmacs.ToList())      // a link created again has a new index
+        {
+            if (_memory.Held.Values.SelectMany(h => h.Links).FirstOrDefault(l => l.Name == known.Name) is { } vmac)
+                Log("node", "refreshed the firewall entries of", vmac.Name, VmacFirewall.Add(_kernel, _firewall, vmac, known.Families));
         }
         var havePresent = _kernel.Addresses(out var present).IsOk;
         foreach (var (owner, holding) in _memory.Held)
@@ -281,6 +287,11 @@ public sealed class NetlinkEffectorActor : ReceiveActor
             var holding = _memory.For(op.Owner);
             holding.Links.RemoveAll(l => l.Name == op.Link.Name);
             holding.Links.Add(op.Link);
+            if (op.Firewall is { } families)
+            {
+                _memory.FirewallUsed = true;
+                Log(op.Owner, "moved to its base interface the multicast reports of", op.Link.Name, VmacFirewall.Add(_kernel, _firewall, op.Link, families));
+            }
         }
         else
         {
@@ -292,6 +303,8 @@ public sealed class NetlinkEffectorActor : ReceiveActor
 
     private void RemoveLink(RemoveMacvlan op)
     {
+        if (_kernel.Firewall.Vmacs.Any(v => v.Name == op.Name))
+            Log(op.Owner, "took out of the firewall", op.Name, _kernel.Firewall.RemoveVmac(_firewall, op.Name));
         var r = _kernel.DeleteLink(op.Name);
         if (r.IsOk)
         {
@@ -365,6 +378,21 @@ public sealed class NetlinkEffectorActor : ReceiveActor
             _applied++;
         else
             _failed++;
+    }
+
+    private void ChangeFirewall(ChangeFirewall change)
+    {
+        _memory.FirewallUsed |= change.Needed;
+        var moved = KernelResult.Ok;
+        if (change.Settings != _firewall)
+        {
+            if (_memory.FirewallUsed)
+                moved = _kernel.Firewall.Move(_firewall, change.Settings);
+            Log("node", $"moved the nftables table {_firewall.Table} (priority {_firewall.Priority}) to", $"{change.Settings.Table} (priority {change.Settings.Priority})", moved);
+            if (moved.IsOk)
+                _firewall = _memory.FirewallSettings = change.Settings;
+        }
+        Sender.Tell(new OpCompleted(change.OpId, moved));
     }
 
     private void Log(string owner, string action, object what, KernelResult result)

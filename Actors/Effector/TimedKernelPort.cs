@@ -10,57 +10,49 @@ namespace KeepAlive.Actors.Effector;
 /// without touching its logic; the histograms are lock-free and outlive the effector's restarts when the same
 /// <see cref="KernelOpDurations"/> is handed to each incarnation.
 /// </summary>
-public sealed class TimedKernelPort(IKernelPort inner, KernelOpDurations durations) : IKernelPort
+public sealed class TimedKernelPort(IKernelPort inner, KernelOpDurations durations) : DelegatingKernelPort(inner)
 {
-    public KernelResult Prepare(IReadOnlyCollection<string> interfaces) => inner.Prepare(interfaces);
+    public override KernelResult AddAddress(InterfaceAddress address) => Time("add_address", () => Inner.AddAddress(address));
 
-    public KernelResult AddAddress(InterfaceAddress address) => Time("add_address", () => inner.AddAddress(address));
+    public override KernelResult RemoveAddress(InterfaceAddress address) => Time("remove_address", () => Inner.RemoveAddress(address));
 
-    public KernelResult RemoveAddress(InterfaceAddress address) => Time("remove_address", () => inner.RemoveAddress(address));
+    public override KernelResult AddRoute(RouteSpec route) => Time("add_route", () => Inner.AddRoute(route));
 
-    public KernelResult AddRoute(RouteSpec route) => Time("add_route", () => inner.AddRoute(route));
+    public override KernelResult RemoveRoute(RouteSpec route) => Time("remove_route", () => Inner.RemoveRoute(route));
 
-    public KernelResult RemoveRoute(RouteSpec route) => Time("remove_route", () => inner.RemoveRoute(route));
+    public override KernelResult AddRule(RuleSpec rule) => Time("add_rule", () => Inner.AddRule(rule));
 
-    public KernelResult AddRule(RuleSpec rule) => Time("add_rule", () => inner.AddRule(rule));
+    public override KernelResult RemoveRule(RuleSpec rule) => Time("remove_rule", () => Inner.RemoveRule(rule));
 
-    public KernelResult RemoveRule(RuleSpec rule) => Time("remove_rule", () => inner.RemoveRule(rule));
+    public override KernelResult CreateMacvlan(MacvlanSpec link) => Time("create_macvlan", () => Inner.CreateMacvlan(link));
 
-    public KernelResult CreateMacvlan(MacvlanSpec link) => Time("create_macvlan", () => inner.CreateMacvlan(link));
+    public override KernelResult DeleteLink(string name) => Time("delete_link", () => Inner.DeleteLink(name));
 
-    public KernelResult DeleteLink(string name) => Time("delete_link", () => inner.DeleteLink(name));
-
-    public KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame)
+    public override KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame)
     {
         long start = Stopwatch.GetTimestamp();
-        var r = inner.SendFrame(interfaceName, frame);
+        var r = Inner.SendFrame(interfaceName, frame);
         durations.For("send_frame").ObserveSince(start);
         return r;
     }
 
-    public KernelResult Links(out IReadOnlyList<LinkState> links)
+    public override KernelResult Links(out IReadOnlyList<LinkState> links)
     {
         long start = Stopwatch.GetTimestamp();
-        var r = inner.Links(out links);
+        var r = Inner.Links(out links);
         durations.For("links").ObserveSince(start);
         return r;
     }
 
-    public KernelResult Addresses(out IReadOnlyList<InterfaceAddress> addresses)
+    public override KernelResult Addresses(out IReadOnlyList<InterfaceAddress> addresses)
     {
         long start = Stopwatch.GetTimestamp();
-        var r = inner.Addresses(out addresses);
+        var r = Inner.Addresses(out addresses);
         durations.For("addresses").ObserveSince(start);
         return r;
     }
 
-    public IDisposable Subscribe(Action<KernelEvent> onEvent) => inner.Subscribe(onEvent);
-
-    /// <summary>IPVS calls are passed through untimed (the LVS actors hold their own timing).</summary>
-    public IIpvsPort Ipvs => inner.Ipvs;
-
-    /// <summary>Firewall calls are passed through untimed.</summary>
-    public IVipFirewall Firewall => inner.Firewall;
+    // Prepare, Subscribe, Ipvs (the LVS actors hold their own timing) and Firewall are passed through untimed.
 
     private KernelResult Time(string op, Func<KernelResult> call)
     {

@@ -138,12 +138,32 @@ public static class NodePlanner
         Union(config.VrrpInstances.Select(i => InstancePlane.For(i with { Interface = i.Interface ?? config.Globals.DefaultInterface }, config.Globals.VmacPrefix).MasterSet));
 
     /// <summary>The accept-mode firewall's table (keepalived: <c>nftables [TABLE]</c>, else "keepalived") and whether
-    /// any instance needs it now (no_accept, or strict non-owner).</summary>
+    /// any instance needs it now: no_accept, or strict non-owner, or use_vmac (keepalived 2.2.7 vrrp.c
+    /// <c>vrrp_complete_instance</c>: "use_vmac or no_accept/strict specified ... using nftables").</summary>
     public static (Kernel.Ports.VipFirewallSettings Settings, bool Needed) Firewall(KeepAliveConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         return (new Kernel.Ports.VipFirewallSettings(config.Globals.NftablesTable ?? Kernel.Ports.VipFirewallSettings.DefaultTable, config.Globals.NftablesPriority),
-            config.VrrpInstances.Any(InstancePlane.NeedsFirewall));
+            config.VrrpInstances.Any(i => InstancePlane.NeedsFirewall(i) || i.UseVmac is not null));
+    }
+
+    /// <summary>Per use_vmac link, the families whose multicast reports the firewall moves to its base (keepalived
+    /// 2.2.7 vrrp_vmac.c <c>firewall_add_vmac</c>): the instance's, and the other one when it has eVIPs of it; a link
+    /// shared by several instances gets all their families.</summary>
+    public static IReadOnlyDictionary<string, VmacFamilies> VmacReports(KeepAliveConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var reports = new Dictionary<string, VmacFamilies>(StringComparer.Ordinal);
+        foreach (var instance in config.VrrpInstances.Where(i => i.UseVmac is not null))
+        {
+            if (InstancePlane.For(instance with { Interface = instance.Interface ?? config.Globals.DefaultInterface }, config.Globals.VmacPrefix).Vmac is not { } vmac)
+                continue;
+            bool v6 = instance.Family == AddressFamily.InterNetworkV6;
+            bool other = instance.ExcludedIpAddresses.Any(a => a.Address.AddressFamily != instance.Family);
+            var families = new VmacFamilies(!v6 || other, v6 || other);
+            reports[vmac.Name] = reports.TryGetValue(vmac.Name, out var known) ? known.Or(families) : families;
+        }
+        return reports;
     }
 
     private static KernelSet Union(IEnumerable<KernelSet> sets)

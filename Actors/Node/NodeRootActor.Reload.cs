@@ -15,7 +15,9 @@ namespace KeepAlive.Actors.Node;
 /// <list type="number">
 /// <item>gone instances leave (<see cref="RemoveInstance"/>: priority 0 from a MASTER, release queued, DELETED/FAULT
 /// notified) and stop; gone and replaced trackers stop; each waits until it has terminated;</item>
-/// <item>the notifier gets the new plan; new use_vmac links are created (their ops answered);</item>
+/// <item>the notifier gets the new plan; the effector gets the firewall settings (a changed <c>nftables</c> table or
+/// priority is rebuilt before the old table goes, see <see cref="Kernel.Ports.IVipFirewall.Move"/>); new use_vmac
+/// links are created (their ops answered);</item>
 /// <item>new I/O actors and trackers start, trackers and groups get their new subscribers and members, new groups
 /// start, the static set is replaced, changed instances are reconfigured, new instances start;</item>
 /// <item>groups and I/O actors nobody uses any more stop (terminated), then gone use_vmac links are removed;</item>
@@ -98,11 +100,15 @@ public sealed partial class NodeRootActor
     {
         if (reload.NotifyChanged && _setup.NotifyPlanFor is { } planFor && _children.TryGetValue(ActorNames.Notifier, out var notifier))
             notifier.Tell(new Notify.UpdateNotifyPlan(planFor(reload.Config)));
-        var ops = new HashSet<long>();
+        // The firewall first: the new links' entries and the VIPs the instances block next go into the new table.
+        var (firewall, needed) = NodePlanner.Firewall(reload.Config);
+        var ops = new HashSet<long> { ++_nextOp };
+        _effector.Tell(new ChangeFirewall(_nextOp, firewall, needed));
+        var reports = NodePlanner.VmacReports(reload.Config);
         foreach (var vmac in reload.CreateVmacs)
         {
             ops.Add(++_nextOp);
-            _effector.Tell(new EnsureMacvlan(_nextOp, vmac.Name, vmac));
+            _effector.Tell(new EnsureMacvlan(_nextOp, vmac.Name, vmac) { Firewall = reports.GetValueOrDefault(vmac.Name) });
         }
         Await([], [], ops, () => Apply(reload, requester));
     }
@@ -232,7 +238,7 @@ public sealed partial class NodeRootActor
                 if (!ops.Remove(done.OpId))
                     return;
                 if (!done.Result.IsOk)
-                    _log.Error("reload: a use_vmac link op failed: {Result}", done.Result);
+                    _log.Error("reload: a kernel op (use_vmac link, firewall table) failed: {Result}", done.Result);
                 Check();
             });
             Receive<ReloadPhaseExpired>(e => e.Phase == phase, _ =>

@@ -140,10 +140,11 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
         }
         // The use_vmac links must exist before the I/O actors open their sockets on them.
         var pending = new HashSet<long>();
+        var reports = NodePlanner.VmacReports(_setup.Config);
         foreach (var vmac in plan.Vmacs)
         {
             pending.Add(++_nextOp);
-            _effector.Tell(new EnsureMacvlan(_nextOp, vmac.Name, vmac));
+            _effector.Tell(new EnsureMacvlan(_nextOp, vmac.Name, vmac) { Firewall = reports.GetValueOrDefault(vmac.Name) });
         }
         Become(() =>
         {

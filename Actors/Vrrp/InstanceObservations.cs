@@ -7,7 +7,7 @@ namespace KeepAlive.Actors.Vrrp;
 /// What an instance actor has seen, for its report: keepalived's counters (since start and since STATS_CLEAR), the
 /// last transition, the last advert of each router heard and who the master is. Owned by the actor (single-threaded);
 /// fed with each machine step and each advert, it decides nothing. Peers are bounded: a flood of spoofed sources
-/// keeps only the <see cref="MaxPeers"/> most recent.
+/// keeps only the <see cref="MaxPeers"/> most recent. An advert from a router already known allocates nothing.
 /// </summary>
 public sealed class InstanceObservations(IPAddress ownAddress)
 {
@@ -16,7 +16,7 @@ public sealed class InstanceObservations(IPAddress ownAddress)
 
     private readonly Counters _sinceClear = new();
     private readonly Counters _lifetime = new();
-    private readonly Dictionary<IPAddress, PeerAdvert> _peers = new();
+    private readonly PeerTable _peers = new(MaxPeers);
     private IPAddress? _lastHeard;
 
     /// <summary>The last transition, if any.</summary>
@@ -32,16 +32,12 @@ public sealed class InstanceObservations(IPAddress ownAddress)
     public VrrpInstanceStats Totals => _lifetime.ToStats();
 
     /// <summary>The last advert of each router, newest first.</summary>
-    public ImmutableArray<PeerAdvert> Peers => [.. _peers.Values.OrderByDescending(p => p.AtMonotonicMicros).ThenBy(p => p.Address.ToString(), StringComparer.Ordinal)];
+    public ImmutableArray<PeerAdvert> Peers => _peers.Snapshot();
 
     /// <summary>A valid advert arrived (before the machine sees it).</summary>
     public void Heard(AdvertIn advert, long nowMicros, DateTimeOffset wall)
     {
-        var address = new IPAddress(advert.Source);
-        _lastHeard = address;
-        _peers[address] = new PeerAdvert(address, advert.Priority, advert.IntervalCentiseconds, advert.ChecksumFlavour, advert.TtlOrHopLimit, wall, nowMicros);
-        if (_peers.Count > MaxPeers)
-            _peers.Remove(_peers.Values.MinBy(p => p.AtMonotonicMicros)!.Address);
+        _lastHeard = _peers.Heard(advert.Source, advert.Priority, advert.IntervalCentiseconds, advert.ChecksumFlavour, advert.TtlOrHopLimit, wall, nowMicros);
         Both(c => c.AdvertRcvd++);
         if (advert.Priority == 0)
             Both(c => c.PriZeroRcvd++);

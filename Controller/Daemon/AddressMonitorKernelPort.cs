@@ -6,14 +6,8 @@ namespace KeepAlive.Controller.Daemon;
 /// <c>-a/--address-monitoring</c>: the kernel port with every address added or removed that the kernel reports to
 /// the effector's subscription also written to the log (keepalived logs what netlink tells it).
 /// </summary>
-public sealed class AddressMonitorKernelPort(IKernelPort inner, Action<string> log) : IKernelPort
+public sealed class AddressMonitorKernelPort(IKernelPort inner, Action<string> log) : DelegatingKernelPort(inner)
 {
-    public IIpvsPort Ipvs => inner.Ipvs;
-
-    public IVipFirewall Firewall => inner.Firewall;
-
-    public KernelResult Prepare(IReadOnlyCollection<string> interfaces) => inner.Prepare(interfaces);
-
     /// <summary>The log line of an event, or null for events that are not address changes.</summary>
     public static string? Describe(KernelEvent e) => e switch
     {
@@ -22,29 +16,7 @@ public sealed class AddressMonitorKernelPort(IKernelPort inner, Action<string> l
         _ => null,
     };
 
-    public KernelResult AddAddress(InterfaceAddress address) => inner.AddAddress(address);
-
-    public KernelResult RemoveAddress(InterfaceAddress address) => inner.RemoveAddress(address);
-
-    public KernelResult AddRoute(RouteSpec route) => inner.AddRoute(route);
-
-    public KernelResult RemoveRoute(RouteSpec route) => inner.RemoveRoute(route);
-
-    public KernelResult AddRule(RuleSpec rule) => inner.AddRule(rule);
-
-    public KernelResult RemoveRule(RuleSpec rule) => inner.RemoveRule(rule);
-
-    public KernelResult CreateMacvlan(MacvlanSpec link) => inner.CreateMacvlan(link);
-
-    public KernelResult DeleteLink(string name) => inner.DeleteLink(name);
-
-    public KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame) => inner.SendFrame(interfaceName, frame);
-
-    public KernelResult Links(out IReadOnlyList<LinkState> links) => inner.Links(out links);
-
-    public KernelResult Addresses(out IReadOnlyList<InterfaceAddress> addresses) => inner.Addresses(out addresses);
-
-    public IDisposable Subscribe(Action<KernelEvent> onEvent) => inner.Subscribe(e =>
+    public override IDisposable Subscribe(Action<KernelEvent> onEvent) => Inner.Subscribe(e =>
     {
         if (Describe(e) is { } line)
             log(line);

@@ -8,38 +8,32 @@ namespace KeepAlive.Controller.Daemon;
 /// printed instead of applied and answered as done. What still happens for real: reading the kernel, the VRRP
 /// sockets (adverts are sent and received), scripts and notifications.
 /// </summary>
-public sealed class DryRunKernelPort(IKernelPort real, Action<string> print) : IKernelPort
+public sealed class DryRunKernelPort(IKernelPort real, Action<string> print) : DelegatingKernelPort(real)
 {
-    public IIpvsPort Ipvs { get; } = new DryRunIpvsPort(real.Ipvs, print);
+    public override IIpvsPort Ipvs { get; } = new DryRunIpvsPort(real.Ipvs, print);
 
-    public IVipFirewall Firewall { get; } = new DryRunVipFirewall(print);
+    public override IVipFirewall Firewall { get; } = new DryRunVipFirewall(print);
 
-    /// <summary>Warming up changes nothing in the kernel (its probe is refused by design), so it runs for real.</summary>
-    public KernelResult Prepare(IReadOnlyCollection<string> interfaces) => real.Prepare(interfaces);
+    // Prepare runs for real: warming up changes nothing in the kernel (its probe is refused by design). Links,
+    // Addresses and Subscribe read the real kernel.
 
-    public KernelResult AddAddress(InterfaceAddress address) => Print($"add address {address.Address}/{address.PrefixLength} dev {address.Interface}");
+    public override KernelResult AddAddress(InterfaceAddress address) => Print($"add address {address.Address}/{address.PrefixLength} dev {address.Interface}");
 
-    public KernelResult RemoveAddress(InterfaceAddress address) => Print($"remove address {address.Address}/{address.PrefixLength} dev {address.Interface}");
+    public override KernelResult RemoveAddress(InterfaceAddress address) => Print($"remove address {address.Address}/{address.PrefixLength} dev {address.Interface}");
 
-    public KernelResult AddRoute(RouteSpec route) => Print($"add route {route}");
+    public override KernelResult AddRoute(RouteSpec route) => Print($"add route {route}");
 
-    public KernelResult RemoveRoute(RouteSpec route) => Print($"remove route {route}");
+    public override KernelResult RemoveRoute(RouteSpec route) => Print($"remove route {route}");
 
-    public KernelResult AddRule(RuleSpec rule) => Print($"add rule {rule}");
+    public override KernelResult AddRule(RuleSpec rule) => Print($"add rule {rule}");
 
-    public KernelResult RemoveRule(RuleSpec rule) => Print($"remove rule {rule}");
+    public override KernelResult RemoveRule(RuleSpec rule) => Print($"remove rule {rule}");
 
-    public KernelResult CreateMacvlan(MacvlanSpec link) => Print($"create macvlan {link}");
+    public override KernelResult CreateMacvlan(MacvlanSpec link) => Print($"create macvlan {link}");
 
-    public KernelResult DeleteLink(string name) => Print($"delete link {name}");
+    public override KernelResult DeleteLink(string name) => Print($"delete link {name}");
 
-    public KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame) => Print($"send a {frame.Length}-byte frame on {interfaceName}");
-
-    public KernelResult Links(out IReadOnlyList<LinkState> links) => real.Links(out links);
-
-    public KernelResult Addresses(out IReadOnlyList<InterfaceAddress> addresses) => real.Addresses(out addresses);
-
-    public IDisposable Subscribe(Action<KernelEvent> onEvent) => real.Subscribe(onEvent);
+    public override KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame) => Print($"send a {frame.Length}-byte frame on {interfaceName}");
 
     private KernelResult Print(string what)
     {
@@ -94,6 +88,7 @@ public sealed class DryRunIpvsPort(IIpvsPort real, Action<string> print) : IIpvs
 public sealed class DryRunVipFirewall(Action<string> print) : IVipFirewall
 {
     private readonly HashSet<System.Net.IPAddress> _blocked = new();
+    private readonly Dictionary<string, VmacFirewallLink> _vmacs = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<System.Net.IPAddress> Blocked => _blocked.ToList();
 
@@ -112,6 +107,30 @@ public sealed class DryRunVipFirewall(Action<string> print) : IVipFirewall
     {
         print($"nftables: delete table {settings.Table}");
         _blocked.Clear();
+        _vmacs.Clear();
+        return KernelResult.Ok;
+    }
+
+    public IReadOnlyCollection<VmacFirewallLink> Vmacs => _vmacs.Values.ToList();
+
+    public KernelResult AddVmac(VipFirewallSettings settings, VmacFirewallLink link)
+    {
+        print($"nftables {settings.Table}: move the multicast reports of {link.Name} to its base interface");
+        _vmacs[link.Name] = link;
+        return KernelResult.Ok;
+    }
+
+    public KernelResult RemoveVmac(VipFirewallSettings settings, string name)
+    {
+        if (_vmacs.Remove(name))
+            print($"nftables {settings.Table}: forget {name}");
+        return KernelResult.Ok;
+    }
+
+    public KernelResult Move(VipFirewallSettings from, VipFirewallSettings to)
+    {
+        if (from != to)
+            print($"nftables: rebuild table {from.Table} (priority {from.Priority}) as {to.Table} (priority {to.Priority})");
         return KernelResult.Ok;
     }
 }

@@ -113,14 +113,49 @@ public sealed class NetlinkSocket : IDisposable
     /// messages go to <paramref name="onData"/>; the result is the kernel's errno (0 = success). EEXIST and the like
     /// are returned as they are: the caller decides what "already there" means.
     /// </summary>
-    public unsafe KernelResult Request(ReadOnlySpan<byte> request, NetlinkReplyHandler? onData, string doing)
+    public KernelResult Request(ReadOnlySpan<byte> request, NetlinkReplyHandler? onData, string doing)
     {
         if (request.Length < NetlinkConstants.HeaderLength)
             return Errno.Failure(Errno.EINVAL, $"{doing}: request shorter than a netlink header");
         uint sequence = BinaryPrimitives.ReadUInt32LittleEndian(request[8..]);
         ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(request[6..]);
-        bool dump = (flags & NetlinkConstants.FlagDump) == NetlinkConstants.FlagDump;
-        bool wantsAck = (flags & NetlinkConstants.FlagAck) != 0;
+        return SendAndAwait(request, new ReplyExpectation(sequence, 1, AcksOnly: false,
+            Dump: (flags & NetlinkConstants.FlagDump) == NetlinkConstants.FlagDump,
+            WantsAck: (flags & NetlinkConstants.FlagAck) != 0, onData), doing);
+    }
+
+    /// <summary>
+    /// Sends an nfnetlink batch whose <paramref name="acks"/> messages from sequence <paramref name="firstAcked"/> on
+    /// each asked for an ACK, and waits for all of them. The kernel applies a batch all or none: the first error it
+    /// reports is the result (the rest of that batch's answers are skipped as stale by later requests).
+    /// </summary>
+    public KernelResult RequestBatch(ReadOnlySpan<byte> batch, uint firstAcked, int acks, string doing) =>
+        SendAndAwait(batch, new ReplyExpectation(firstAcked, acks, AcksOnly: true, Dump: false, WantsAck: true, null), doing);
+
+    /// <summary>
+    /// What a sent request waits for: answers whose sequence lies in [<paramref name="FirstSequence"/>,
+    /// <paramref name="FirstSequence"/> + <paramref name="Acks"/>) and whose port is ours (or the kernel's, 0).
+    /// </summary>
+    /// <param name="FirstSequence">The sequence of the first message that is answered.</param>
+    /// <param name="Acks">How many ACKs complete the request (a single request: one).</param>
+    /// <param name="AcksOnly">A batch: only NLMSG_ERROR answers count; data and NLMSG_DONE are skipped.</param>
+    /// <param name="Dump">NLM_F_DUMP: data runs to NLMSG_DONE.</param>
+    /// <param name="WantsAck">NLM_F_ACK: an ACK ends the answer (after NLMSG_DONE for a dump).</param>
+    /// <param name="OnData">Receives each data message.</param>
+    private readonly record struct ReplyExpectation(uint FirstSequence, int Acks, bool AcksOnly, bool Dump, bool WantsAck, NetlinkReplyHandler? OnData)
+    {
+        public bool Answers(NetlinkMessage message, uint portId) =>
+            unchecked(message.Sequence - FirstSequence) < (uint)Acks && (message.PortId == portId || message.PortId == 0);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and reads answers until <paramref name="expect"/> is met: every ACK arrived,
+    /// a dump ended (NLMSG_DONE, plus a briefly awaited ACK if one was asked for), or a single data reply came that
+    /// asked for nothing more. The first kernel error, a malformed answer or the timeout ends it early. Answers to
+    /// other (earlier, timed-out) requests are skipped.
+    /// </summary>
+    private KernelResult SendAndAwait(ReadOnlySpan<byte> request, in ReplyExpectation expect, string doing)
+    {
         bool added = false;
         try
         {
@@ -131,7 +166,8 @@ public sealed class NetlinkSocket : IDisposable
                 return sent;
             long deadline = Stopwatch.GetTimestamp() + (long)(RequestTimeout.TotalSeconds * Stopwatch.Frequency);
             bool dumpDone = false;
-            while (true)
+            int acked = 0;
+            while (acked < expect.Acks)
             {
                 // After NLMSG_DONE the kernel may still send the ACK a dump asked for; wait for it only briefly.
                 long until = dumpDone ? Math.Min(deadline, Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2) : deadline;
@@ -143,68 +179,30 @@ public sealed class NetlinkSocket : IDisposable
                 var reader = new NetlinkMessageReader(_receive.AsSpan(0, length));
                 while (reader.TryRead(out var message))
                 {
-                    if (message.Sequence != sequence || (message.PortId != PortId && message.PortId != 0))
+                    if (!expect.Answers(message, PortId))
                         continue;                                   // a late answer to an earlier request
                     if (message.IsError)
                     {
                         if (message.TryGetError(out var error) != NetlinkDecodeError.None)
                             return Errno.Failure(Errno.EBADMSG, $"{doing}: malformed NLMSG_ERROR");
-                        return error.IsAck ? KernelResult.Ok : KernelResult.Fail(error.Errno, $"{doing}: {error.Describe()}");
+                        if (!error.IsAck)
+                            return KernelResult.Fail(error.Errno, $"{doing}: {error.Describe()}");
+                        if (++acked == expect.Acks)
+                            return KernelResult.Ok;
+                        continue;
                     }
+                    if (expect.AcksOnly)
+                        continue;
                     if (message.IsDone)
                     {
-                        if (!wantsAck)
+                        if (!expect.WantsAck)
                             return KernelResult.Ok;
                         dumpDone = true;
                         continue;
                     }
-                    onData?.Invoke(message);
-                    if (!dump && !message.IsMultipart && !wantsAck)
+                    expect.OnData?.Invoke(message);
+                    if (!expect.Dump && !message.IsMultipart && !expect.WantsAck)
                         return KernelResult.Ok;
-                }
-                if (reader.Error != NetlinkDecodeError.None)
-                    return Errno.Failure(Errno.EBADMSG, $"{doing}: malformed reply ({reader.Error})");
-            }
-        }
-        finally
-        {
-            if (added)
-                _fd.DangerousRelease();
-        }
-    }
-
-    /// <summary>
-    /// Sends an nfnetlink batch whose <paramref name="acks"/> messages from sequence <paramref name="firstAcked"/> on
-    /// each asked for an ACK, and waits for all of them. The kernel applies a batch all or none: the first error it
-    /// reports is the result (the rest of that batch's answers are skipped as stale by later requests).
-    /// </summary>
-    public KernelResult RequestBatch(ReadOnlySpan<byte> batch, uint firstAcked, int acks, string doing)
-    {
-        bool added = false;
-        try
-        {
-            if (!TryAcquire(ref added, out int fd, out var closed))
-                return closed;
-            var sent = Send(fd, batch, doing);
-            if (!sent.IsOk)
-                return sent;
-            long deadline = Stopwatch.GetTimestamp() + (long)(RequestTimeout.TotalSeconds * Stopwatch.Frequency);
-            int answered = 0;
-            while (answered < acks)
-            {
-                var received = ReceiveOnce(fd, deadline, out int length, doing);
-                if (!received.IsOk)
-                    return received;
-                var reader = new NetlinkMessageReader(_receive.AsSpan(0, length));
-                while (reader.TryRead(out var message))
-                {
-                    if (unchecked(message.Sequence - firstAcked) >= (uint)acks || (message.PortId != PortId && message.PortId != 0) || !message.IsError)
-                        continue;
-                    if (message.TryGetError(out var error) != NetlinkDecodeError.None)
-                        return Errno.Failure(Errno.EBADMSG, $"{doing}: malformed NLMSG_ERROR");
-                    if (!error.IsAck)
-                        return KernelResult.Fail(error.Errno, $"{doing}: {error.Describe()}");
-                    answered++;
                 }
                 if (reader.Error != NetlinkDecodeError.None)
                     return Errno.Failure(Errno.EBADMSG, $"{doing}: malformed reply ({reader.Error})");

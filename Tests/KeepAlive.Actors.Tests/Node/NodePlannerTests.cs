@@ -268,4 +268,17 @@ public sealed class NodePlannerTests
         Assert.Equal(set.Addresses, configured.Addresses);                   // what a killed predecessor may have left
         Assert.Equal(set.Routes, configured.Routes);
     }
+
+    [Fact]
+    public void Use_vmac_needs_the_firewall_and_moves_the_reports_of_its_family_and_of_its_other_family_evips()
+    {
+        var config = VirtualLab.Load(
+            Inst("VI_1", 51, "use_vmac") + "\n"
+            + Inst("VI_2", 52, "use_vmac\n virtual_ipaddress_excluded {\n 2001:db8::52/64\n }") + "\n"
+            + Inst("VI_3", 53, ""));
+        Assert.True(NodePlanner.Firewall(config).Needed);
+        Assert.Equal(new Dictionary<string, VmacFamilies> { ["vrrp.51"] = new(true, false), ["vrrp.52"] = new(true, true) }, NodePlanner.VmacReports(config));
+        Assert.False(NodePlanner.Firewall(VirtualLab.Load(Inst("VI_3", 53, ""))).Needed);
+        Assert.Empty(NodePlanner.VmacReports(VirtualLab.Load(Inst("VI_3", 53, ""))));
+    }
 }

@@ -160,6 +160,25 @@ public sealed class NodeReloadSpecs : TestKit
     }
 
     [Fact]
+    public void A_reload_that_renames_the_nftables_table_moves_the_blocked_vips_to_it()
+    {
+        string Strict(string globals) => Conf(Instance("VI_1", 51, 150, "10.0.0.100/32", "no_accept"), globals);
+        var a = Lab.Start("a", 1, Strict(""));
+        Lab.RunUntil(() => Lab.Instance(a, "VI_1").State == VrrpState.Master, 5, "a's VI_1 elected");
+        var vip = IPAddress.Parse("10.0.0.100");
+        Assert.Equal(new HashSet<IPAddress> { vip }, a.Kernel.RecordingFirewall.Tables["keepalived"]);
+
+        Lab.Reload(a, Strict("global_defs {\n nftables ka_new\n nftables_priority -5\n}"));
+        Assert.Equal(["ka_new"], a.Kernel.RecordingFirewall.Tables.Keys);
+        Assert.Equal(new HashSet<IPAddress> { vip }, a.Kernel.RecordingFirewall.Tables["ka_new"]);
+        Assert.Contains("move keepalived/-1 -> ka_new/-5", a.Kernel.RecordingFirewall.Log);
+        Assert.Equal(VrrpState.Master, Lab.Instance(a, "VI_1").State);
+
+        Lab.Stop(a);
+        Assert.Empty(a.Kernel.RecordingFirewall.Tables);                  // the table in use is the one removed at stop
+    }
+
+    [Fact]
     public void An_added_instance_starts_and_elects_and_the_others_are_untouched()
     {
         var (a, b) = TwoNodes(p => Config(p));

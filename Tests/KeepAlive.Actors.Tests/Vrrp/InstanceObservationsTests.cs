@@ -89,6 +89,23 @@ public class InstanceObservationsTests
     }
 
     [Fact]
+    public void Adverts_from_known_routers_allocate_nothing()
+    {
+        var o = new InstanceObservations(Us);
+        AdvertIn[] adverts = [Advert(Them, 150), Advert(IPAddress.Parse("10.0.0.3"), 100), Advert(IPAddress.Parse("fe80::2"), 0, ttl: 255)];
+        for (int i = 0; i < 300; i++)                                   // new peers admitted, code paths warmed
+            o.Heard(adverts[i % 3], i, Wall);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+            o.Heard(adverts[i % 3], 1000 + i, Wall);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(1300, o.Totals.AdvertRcvd);
+        Assert.Equal(3, o.Peers.Length);
+        Assert.Equal((150, 1999L), (o.Peers.Single(p => p.Address.Equals(Them)).Priority, o.Peers.Max(p => p.AtMonotonicMicros)));
+    }
+
+    [Fact]
     public void Discards_fold_into_keepalived_s_categories()
     {
         var discards = new Dictionary<VrrpDiscard, long>

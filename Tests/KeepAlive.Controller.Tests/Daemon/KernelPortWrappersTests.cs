@@ -46,4 +46,18 @@ public class KernelPortWrappersTests
         Assert.Equal(2, seen.Count);
         Assert.Null(AddressMonitorKernelPort.Describe(new KernelEvent.LinkRemoved(3, "eth9")));
     }
+
+    [Fact]
+    public void DryRun_ForwardsOnlyWhatReadsOrWarmsUp()
+    {
+        Assert.Equal(
+            [nameof(IKernelPort.AddAddress), nameof(IKernelPort.RemoveAddress), nameof(IKernelPort.AddRoute), nameof(IKernelPort.RemoveRoute),
+             nameof(IKernelPort.AddRule), nameof(IKernelPort.RemoveRule), nameof(IKernelPort.CreateMacvlan), nameof(IKernelPort.DeleteLink),
+             nameof(IKernelPort.SendFrame), nameof(IKernelPort.Ipvs), nameof(IKernelPort.Firewall)],
+            ForwardingProbeKernelPort.NotForwarded(inner => new DryRunKernelPort(inner, _ => { })));
+    }
+
+    [Fact]
+    public void AddressMonitoring_ForwardsEveryMember() =>
+        Assert.Empty(ForwardingProbeKernelPort.NotForwarded(inner => new AddressMonitorKernelPort(inner, _ => { })));
 }

@@ -38,4 +38,37 @@ public sealed class InMemoryVipFirewallTests
         Assert.Equal([A], f.Blocked);
         Assert.True(f.Apply(Settings, [B], []).IsOk);
     }
+
+    [Fact]
+    public void Vmacs_are_kept_per_table_and_forgotten_on_remove()
+    {
+        var f = new InMemoryVipFirewall();
+        var link = new VmacFirewallLink("vrrp.7", 9, 2, new VmacFamilies(true, false));
+        Assert.True(f.AddVmac(Settings, link).IsOk);
+        Assert.True(f.AddVmac(Settings, link).IsOk);
+        Assert.Equal([link], f.VmacTables["keepalived"]);
+        Assert.True(f.RemoveVmac(Settings, "vrrp.7").IsOk);
+        Assert.True(f.RemoveVmac(Settings, "vrrp.7").IsOk);
+        Assert.Empty(f.Vmacs);
+        Assert.Equal(["vmac keepalived vrrp.7 9:2 igmp", "forget vmac keepalived vrrp.7"], f.Log);
+    }
+
+    [Fact]
+    public void A_move_takes_addresses_and_vmacs_to_the_new_table_and_a_failed_one_changes_nothing()
+    {
+        var f = new InMemoryVipFirewall();
+        var link = new VmacFirewallLink("vrrp.7", 9, 2, new VmacFamilies(true, true));
+        Assert.True(f.Apply(Settings, [A, B], []).IsOk);
+        Assert.True(f.AddVmac(Settings, link).IsOk);
+        var renamed = new VipFirewallSettings("other", -5);
+        f.FailNext();
+        Assert.False(f.Move(Settings, renamed).IsOk);
+        Assert.Equal(["keepalived"], f.Tables.Keys);
+        Assert.True(f.Move(Settings, renamed).IsOk);
+        Assert.Equal(["other"], f.Tables.Keys);
+        Assert.Equal(new HashSet<IPAddress> { A, B }, f.Tables["other"]);
+        Assert.Equal([link], f.VmacTables["other"]);
+        Assert.True(f.Move(renamed, renamed with { Priority = 3 }).IsOk);
+        Assert.Equal(new HashSet<IPAddress> { A, B }, f.Tables["other"]);
+    }
 }

@@ -12,33 +12,17 @@ namespace KeepAlive.Privileged.Tests.Kernel;
 /// confirms the ruleset keepalived would have.
 /// </summary>
 [Collection("privileged")]
-public sealed class NftablesVipFirewallTests(ITestOutputHelper output) : IDisposable
+public sealed class NftablesVipFirewallTests(ITestOutputHelper output) : NftablesNamespaceTest(output)
 {
     private static readonly IPAddress Vip4 = IPAddress.Parse("10.7.0.100");
     private static readonly IPAddress Vip6 = IPAddress.Parse("fd00:7::100");
     private static readonly VipFirewallSettings Settings = new("ka_test");
-    private VethNamespacePair? _pair;
-    private readonly List<NftablesVipFirewall> _firewalls = [];
 
-    private VethNamespacePair Pair
+    protected override void Prepare(VethNamespacePair pair)
     {
-        get
-        {
-            if (_pair is not null)
-                return _pair;
-            _pair = new VethNamespacePair();
-            Run(_pair.A, "ip", "addr", "add", $"{Vip4}/32", "dev", VethNamespacePair.InterfaceA);
-            Run(_pair.A, "ip", "addr", "add", "10.7.0.101/32", "dev", VethNamespacePair.InterfaceA);
-            Run(_pair.A, "ip", "-6", "addr", "add", $"{Vip6}/128", "dev", VethNamespacePair.InterfaceA, "nodad");
-            return _pair;
-        }
-    }
-
-    public void Dispose()
-    {
-        foreach (var f in _firewalls)
-            f.Dispose();
-        _pair?.Dispose();
+        Run(pair.A, "ip", "addr", "add", $"{Vip4}/32", "dev", VethNamespacePair.InterfaceA);
+        Run(pair.A, "ip", "addr", "add", "10.7.0.101/32", "dev", VethNamespacePair.InterfaceA);
+        Run(pair.A, "ip", "-6", "addr", "add", $"{Vip6}/128", "dev", VethNamespacePair.InterfaceA, "nodad");
     }
 
     [SkippableFact]
@@ -55,7 +39,7 @@ public sealed class NftablesVipFirewallTests(ITestOutputHelper output) : IDispos
         Assert.True(Reachable(VethNamespacePair.IPv4A), "the primary address is not blocked");
         Assert.True(NeighbourResolved(Vip6), "neighbour discovery still works for a blocked IPv6 VIP");
         var ruleset = Nft("list", "ruleset");
-        output.WriteLine(ruleset);
+        Output.WriteLine(ruleset);
         Assert.Contains("table ip ka_test", ruleset);
         Assert.Contains("table ip6 ka_test", ruleset);
         Assert.Contains("ip daddr @vips drop", ruleset);
@@ -122,40 +106,10 @@ public sealed class NftablesVipFirewallTests(ITestOutputHelper output) : IDispos
         Assert.True(Reachable(Vip4));
     }
 
-    private NftablesVipFirewall Open()
-    {
-        var pair = Pair;
-        var firewall = pair.InA(NftablesVipFirewall.Open);
-        _firewalls.Add(firewall);
-        return firewall;
-    }
-
-    private bool Reachable(IPAddress address)
-    {
-        var (code, text) = Pair.B.Exec("ping", ["-c", "1", "-W", "1", "-n", address.ToString()], TimeSpan.FromSeconds(10));
-        output.WriteLine($"ping {address}: {code} {text.Split('\n').FirstOrDefault(l => l.Contains("packet"))}");
-        return code == 0;
-    }
-
     private bool NeighbourResolved(IPAddress address)
     {
         var (_, text) = Pair.B.Exec("ip", ["-6", "neigh", "show", address.ToString()], TimeSpan.FromSeconds(10));
-        output.WriteLine($"neighbour {address}: {text.Trim()}");
+        Output.WriteLine($"neighbour {address}: {text.Trim()}");
         return text.Contains("lladdr", StringComparison.Ordinal);
     }
-
-    private string Nft(params string[] args)
-    {
-        var (code, text) = Pair.A.Exec("nft", args, TimeSpan.FromSeconds(10));
-        Assert.True(code == 0, $"nft {string.Join(' ', args)}: {text}");
-        return text;
-    }
-
-    private static void Run(NetworkNamespace ns, string file, params string[] args)
-    {
-        var (code, text) = ns.Exec(file, args, TimeSpan.FromSeconds(10));
-        Assert.True(code == 0, $"{file} {string.Join(' ', args)}: {text}");
-    }
-
-    private static void Check(KernelResult result) => Assert.True(result.IsOk, result.ToString());
 }

@@ -10,7 +10,7 @@ namespace KeepAlive.Kernel.Wire.Netlink.Nftables;
 /// Only what the VIP firewall needs: tables, base chains, address sets, rules that match an address against a set or
 /// an ICMPv6 type, and set elements. Pure: bytes into the caller's buffer; check <see cref="Ok"/> before sending.
 /// </summary>
-public ref struct NftBatchWriter
+public ref partial struct NftBatchWriter
 {
     private NetlinkWriter _writer;
     private readonly uint _portId;
@@ -87,10 +87,7 @@ public ref struct NftBatchWriter
     /// <summary><c>add rule FAMILY TABLE CHAIN ip[6] daddr|saddr @SET drop</c>.</summary>
     public void AddAddressDropRule(byte family, string table, string chain, string set, bool matchDestination)
     {
-        Open(MsgNewRule, family, FlagCreate | FlagAppend);
-        _writer.WriteString(RuleTable, table);
-        _writer.WriteString(RuleChain, chain);
-        var expressions = _writer.BeginNest(RuleExpressions, setNestedFlag: true);
+        var expressions = OpenRule(family, table, chain);
         bool v4 = family == FamilyIPv4;
         uint offset = v4 ? (matchDestination ? 16u : 12u) : (matchDestination ? 24u : 8u);
         Payload(BaseNetworkHeader, offset, v4 ? 4u : 16u);
@@ -99,28 +96,17 @@ public ref struct NftBatchWriter
         _writer.WriteBe32(LookupSourceRegister, Register1);
         EndExpression(lookup);
         Verdict(VerdictDrop);
-        _writer.EndNest(expressions);
-        Close();
+        CloseRule(expressions);
     }
 
     /// <summary><c>add rule ip6 TABLE CHAIN meta l4proto ipv6-icmp icmpv6 type TYPE accept</c> (neighbour discovery
     /// must still reach and leave a VIP that is otherwise dropped).</summary>
     public void AddIcmpv6AcceptRule(string table, string chain, byte icmpType)
     {
-        Open(MsgNewRule, FamilyIPv6, FlagCreate | FlagAppend);
-        _writer.WriteString(RuleTable, table);
-        _writer.WriteString(RuleChain, chain);
-        var expressions = _writer.BeginNest(RuleExpressions, setNestedFlag: true);
-        var meta = Expression("meta");
-        _writer.WriteBe32(MetaKey, MetaL4Protocol);
-        _writer.WriteBe32(MetaDestRegister, Register1);
-        EndExpression(meta);
-        Compare(58);
-        Payload(BaseTransportHeader, 0, 1);
-        Compare(icmpType);
+        var expressions = OpenRule(FamilyIPv6, table, chain);
+        Icmpv6Type(icmpType);
         Verdict(VerdictAccept);
-        _writer.EndNest(expressions);
-        Close();
+        CloseRule(expressions);
     }
 
     /// <summary>Adds (<paramref name="add"/>) or deletes set elements: <c>add|delete element FAMILY TABLE SET { … }</c>.
@@ -171,6 +157,21 @@ public ref struct NftBatchWriter
 
     private void Close() => _writer.EndMessage();
 
+    /// <summary>Opens <c>add rule FAMILY TABLE CHAIN</c> (appended) up to its expression list.</summary>
+    private NestToken OpenRule(byte family, string table, string chain)
+    {
+        Open(MsgNewRule, family, FlagCreate | FlagAppend);
+        _writer.WriteString(RuleTable, table);
+        _writer.WriteString(RuleChain, chain);
+        return _writer.BeginNest(RuleExpressions, setNestedFlag: true);
+    }
+
+    private void CloseRule(NestToken expressions)
+    {
+        _writer.EndNest(expressions);
+        Close();
+    }
+
     private (NestToken Element, NestToken Data) Expression(string name)
     {
         var element = _writer.BeginNest(ListElement, setNestedFlag: true);
@@ -184,23 +185,42 @@ public ref struct NftBatchWriter
         _writer.EndNest(expression.Element);
     }
 
-    private void Payload(uint @base, uint offset, uint length)
+    /// <summary><c>meta l4proto ipv6-icmp icmpv6 type TYPE</c>, in register 1.</summary>
+    private void Icmpv6Type(byte icmpType)
+    {
+        Meta(MetaL4Protocol, Register1);
+        Compare(ProtocolIcmpv6);
+        Payload(BaseTransportHeader, 0, 1);
+        Compare(icmpType);
+    }
+
+    private void Meta(uint key, uint register)
+    {
+        var meta = Expression("meta");
+        _writer.WriteBe32(MetaKey, key);
+        _writer.WriteBe32(MetaDestRegister, register);
+        EndExpression(meta);
+    }
+
+    private void Payload(uint @base, uint offset, uint length, uint register = Register1)
     {
         var payload = Expression("payload");
-        _writer.WriteBe32(PayloadDestRegister, Register1);
+        _writer.WriteBe32(PayloadDestRegister, register);
         _writer.WriteBe32(PayloadBase, @base);
         _writer.WriteBe32(PayloadOffset, offset);
         _writer.WriteBe32(PayloadLength, length);
         EndExpression(payload);
     }
 
-    private void Compare(byte value)
+    private void Compare(byte value) => Compare([value], Register1);
+
+    private void Compare(scoped ReadOnlySpan<byte> value, uint register)
     {
         var cmp = Expression("cmp");
-        _writer.WriteBe32(CmpSourceRegister, Register1);
+        _writer.WriteBe32(CmpSourceRegister, register);
         _writer.WriteBe32(CmpOp, CmpEqual);
         var data = _writer.BeginNest(CmpData, setNestedFlag: true);
-        _writer.WriteBytes(DataValue, [value]);
+        _writer.WriteBytes(DataValue, value);
         _writer.EndNest(data);
         EndExpression(cmp);
     }
