@@ -177,7 +177,7 @@ public static class TakeoverBenchmark
     }
 
     /// <summary>Timestamps every address add; everything else goes to the recording port unchanged.</summary>
-    private sealed class TimedKernel(RecordingKernelPort inner) : IKernelPort
+    private sealed class TimedKernel(RecordingKernelPort inner) : DelegatingKernelPort(inner)
     {
         private readonly ConcurrentQueue<long> _adds = new();
 
@@ -185,37 +185,11 @@ public static class TakeoverBenchmark
 
         public void Clear() => _adds.Clear();
 
-        public KernelResult AddAddress(InterfaceAddress address)
+        public override KernelResult AddAddress(InterfaceAddress address)
         {
-            var r = inner.AddAddress(address);
+            var r = Inner.AddAddress(address);
             _adds.Enqueue(Stopwatch.GetTimestamp());
             return r;
         }
-
-        public KernelResult RemoveAddress(InterfaceAddress address) => inner.RemoveAddress(address);
-
-        public KernelResult AddRoute(RouteSpec route) => inner.AddRoute(route);
-
-        public KernelResult RemoveRoute(RouteSpec route) => inner.RemoveRoute(route);
-
-        public KernelResult AddRule(RuleSpec rule) => inner.AddRule(rule);
-
-        public KernelResult RemoveRule(RuleSpec rule) => inner.RemoveRule(rule);
-
-        public KernelResult CreateMacvlan(MacvlanSpec link) => inner.CreateMacvlan(link);
-
-        public KernelResult DeleteLink(string name) => inner.DeleteLink(name);
-
-        public KernelResult SendFrame(string interfaceName, ReadOnlySpan<byte> frame) => inner.SendFrame(interfaceName, frame);
-
-        public KernelResult Links(out IReadOnlyList<LinkState> links) => inner.Links(out links);
-
-        public KernelResult Addresses(out IReadOnlyList<InterfaceAddress> addresses) => inner.Addresses(out addresses);
-
-        public IIpvsPort Ipvs => inner.Ipvs;
-
-        public IVipFirewall Firewall => inner.Firewall;
-
-        public IDisposable Subscribe(Action<KernelEvent> onEvent) => inner.Subscribe(onEvent);
     }
 }
