@@ -200,6 +200,8 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
             return VrrpDiscard.BadLength;
         if (!_instances.TryGetValue(vrid, out var target))
             return VrrpDiscard.UnknownVrid;
+        if (target.Registration.Context.Authentication.Type != VrrpAuthType.IpsecAh)
+            return VrrpDiscard.AuthTypeMismatch;
         Span<byte> key = stackalloc byte[VrrpConstants.V2AuthDataLength];
         target.Registration.Context.Authentication.WriteKey(key);
         return _registrations.AhReplay.Verify(packet, vrid, !_spec.Multicast, key, out offset, out sequence) switch

@@ -160,4 +160,28 @@ public sealed class VrrpAhSpecs(Xunit.Abstractions.ITestOutputHelper output) : T
         Assert.Equal(VrrpState.Backup, Status(a).State);
         AwaitAssert(() => Assert.True(HasVip(b) && !HasVip(a)));
     }
+
+    [Fact]
+    public void A_master_hearing_a_lower_priority_with_a_higher_number_answers_above_it_as_keepalived_syncs()
+    {
+        var (a, _) = Elect();
+        int before = SentBy(a).Count;
+
+        // An authentic lower-priority advert (another router of the group, its counter far ahead of a's).
+        var peer = IPAddress.Parse("10.0.0.7");
+        var message = new byte[64];
+        Assert.True(VrrpCodec.TryEncode(message, new VrrpAdvertSpec(2, 51, 90, 100, VrrpAuthentication.IpsecAh("s3cr3t")), [10, 0, 0, 100],
+            peer, VrrpConstants.MulticastGroupV4, out int length, out _));
+        var key = new byte[8];
+        VrrpAuthentication.IpsecAh("s3cr3t").WriteKey(key);
+        var packet = new byte[128];
+        Assert.True(VrrpAh.TryBuild(packet, [10, 0, 0, 7], [224, 0, 0, 18], 1, 255, false, key, 1000, message.AsSpan(0, length), out int n));
+        var other = _network.Attach("lan", 7, peer, ah: true);
+        Assert.True(other.Send(packet.AsSpan(0, n), peer, VrrpConstants.MulticastGroupV4).IsOk);
+
+        // keepalived: "IPSEC-AH : Syncing seq_num - Increment seq" (1001), then its answer (1002), at once.
+        AwaitAssert(() => Assert.True(SentBy(a).Count > before));
+        Assert.Equal(1002u, Sequence(SentBy(a)[before]));
+        Assert.Equal(VrrpState.Master, Status(a).State);
+    }
 }
