@@ -8,12 +8,13 @@ namespace KeepAlive.Actors.Vrrp;
 /// <summary>
 /// One VRRP socket (an interface and family): a receive thread hands datagrams to the actor, which decodes them
 /// (<see cref="VrrpCodec"/>), routes them by VRID to the registered instance after its checks
-/// (<see cref="VrrpInstanceCheck"/>), and counts every discard by reason. An AH socket (<see cref="VrrpSocketSpec.Ah"/>)
-/// first verifies each packet's IPsec AH header with the key of the instance its VRID names (ICV, SPI, replay per
-/// sender), then decodes the VRRP message inside and tells the instance the sequence number. It sends what instances give it. It never
-/// decides anything about the protocol. It opens its socket at every (re)start and keeps the instances' registrations
-/// in an <see cref="IoRegistrations"/> that outlives restarts, so a crash of this actor loses at most the datagrams
-/// in flight. When the socket cannot be opened it says why and tries again every second.
+/// (<see cref="VrrpInstanceCheck"/>), and counts every discard by reason. An AH socket
+/// (<see cref="VrrpSocketSpec.Ah"/>) first verifies each packet's IPsec AH header with the key of the instance its
+/// VRID names (ICV, SPI, replay per sender), then decodes the VRRP message inside and tells the instance the sequence
+/// number. It sends what instances give it. It never decides anything about the protocol. It opens its socket at
+/// every (re)start and keeps the instances' registrations (and an AH socket's replay state) in an
+/// <see cref="IoRegistrations"/> that outlives restarts, so a crash of this actor loses at most the datagrams in
+/// flight. When the socket cannot be opened it says why and tries again every second.
 /// </summary>
 public sealed class VrrpIoActor : ReceiveActor, IWithTimers
 {
