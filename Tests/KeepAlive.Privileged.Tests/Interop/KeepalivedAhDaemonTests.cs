@@ -88,6 +88,8 @@ public sealed class KeepalivedAhDaemonTests(ITestOutputHelper output) : IDisposa
         var took = clock.Elapsed;
         output.WriteLine($"AH {mode}, {(oursHigher ? "ours → keepalived" : "keepalived → ours")}: SIGTERM → VIP on the peer in {took.TotalMilliseconds:0} ms");
         Assert.True(took < NoPriorityZero, $"AH {mode}: takeover took {took.TotalMilliseconds:0} ms: the priority-0 advert was not accepted{logs()}");
+        Assert.Equal(0, keepalived.Count("IPSEC"));           // nor did it refuse any later, the priority-0 advert included
+        Assert.Equal(0, ours.Count("discarded an advert"));
         if (oursHigher)
         {
             Assert.True(ours.WaitForExit(TimeSpan.FromSeconds(20)), "ours did not exit on SIGTERM" + logs());
