@@ -25,8 +25,9 @@ public static class ActorNames
         return name;
     }
 
-    public static string Io(string interfaceName, AddressFamily family, bool multicast) =>
-        $"io-{Escape(interfaceName)}-{Family(family)}-{(multicast ? "multicast" : "unicast")}";
+    /// <summary>The I/O actor of an interface, family and mode; <paramref name="ah"/> for the IPsec AH socket.</summary>
+    public static string Io(string interfaceName, AddressFamily family, bool multicast, bool ah = false) =>
+        $"io-{Escape(interfaceName)}-{Family(family)}-{(multicast ? "multicast" : "unicast")}{(ah ? "-ah" : "")}";
 
     public static string Tracker(TrackerKind kind, string name) => $"track-{kind.ToString().ToLowerInvariant()}-{Escape(name)}";
 

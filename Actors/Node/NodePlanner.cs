@@ -12,9 +12,9 @@ namespace KeepAlive.Actors.Node;
 
 /// <summary>
 /// Turns a bound configuration and the host's facts into a <see cref="NodePlan"/>: one I/O actor per interface,
-/// family and mode; one tracker per tracked object; one actor per sync group and per instance, each instance with
-/// the settings its machine needs and its tracked objects under keepalived 2.2.7's rules (keepalived-reference.md
-/// §3.8): the instance's own interface is tracked unless <c>dont_track_primary</c>; a group's <c>track_*</c> apply
+/// family, mode and protocol (VRRP, or IPsec AH for auth_type AH); one tracker per tracked object; one actor per sync
+/// group and per instance, each instance with the settings its machine needs and its tracked objects under
+/// keepalived 2.2.7's rules (keepalived-reference.md §3.8): the instance's own interface is tracked unless <c>dont_track_primary</c>; a group's <c>track_*</c> apply
 /// to every member and win over the member's own; an address owner drops weighted interface/script/process trackers
 /// and weighted track_files (a default-weight file becomes unweighted) and never uses nopreempt; a sync-group member
 /// (unless <c>sync_group_tracking_weight</c>) tracks interfaces unweighted, drops weighted scripts and processes, and
@@ -60,8 +60,10 @@ public static class NodePlanner
                 vmacs.Add(plane.Vmac);
             string advertInterface = plane.AdvertInterface ?? iface;
             bool multicast = !instance.IsUnicast;
-            string ioChild = ActorNames.Io(advertInterface, instance.Family, multicast);
-            io.TryAdd(ioChild, new IoPlan(ioChild, new VrrpSocketSpec(advertInterface, instance.Family, multicast)));
+            var authentication = Authentication(instance);
+            bool ah = authentication.Type == VrrpAuthType.IpsecAh;
+            string ioChild = ActorNames.Io(advertInterface, instance.Family, multicast, ah);
+            io.TryAdd(ioChild, new IoPlan(ioChild, new VrrpSocketSpec(advertInterface, instance.Family, multicast, ah)));
 
             var bindings = Bindings(config, instance, iface, syncGroup, problems);
             var trackerChildren = new List<string>();
@@ -108,7 +110,7 @@ public static class NodePlanner
                 VirtualAddresses = vips,
                 MasterSet = plane.MasterSet,
                 NotTracked = plane.NotTracked,
-                Authentication = Authentication(instance),
+                Authentication = authentication,
                 ChecksumFlavour = instance.OldUnicastChecksum is not null && instance.IsUnicast ? VrrpChecksumFlavour.OldUnicastPseudoHeader : VrrpChecksumFlavour.PseudoHeader,
                 UseVmac = instance.UseVmac is not null,
                 Tracked = bindings.Select(b => b.Binding).ToList(),

@@ -152,7 +152,10 @@ public sealed class NodeStatusActor : ReceiveActor, IWithTimers
             .Select(p =>
             {
                 var s = _io[p.ChildName];
-                return new IoReport(p.ChildName, p.Spec.Interface, p.Spec.Family, p.Spec.Multicast, s.Received, s.Sent, s.SendFailures, s.Discards.ToImmutableSortedDictionary());
+                return new IoReport(p.ChildName, p.Spec.Interface, p.Spec.Family, p.Spec.Multicast, s.Received, s.Sent, s.SendFailures, s.Discards.ToImmutableSortedDictionary())
+                {
+                    Ah = p.Spec.Ah,
+                };
             })
             .ToImmutableArray();
         var groups = plan.Groups

@@ -16,7 +16,14 @@ namespace KeepAlive.Actors.Status;
 /// <param name="SendFailures">Adverts the socket refused.</param>
 /// <param name="Discards">Datagrams dropped, by reason, since its first start.</param>
 public sealed record IoReport(string Child, string Interface, AddressFamily Family, bool Multicast, long Received, long Sent, long SendFailures,
-    ImmutableSortedDictionary<VrrpDiscard, long> Discards);
+    ImmutableSortedDictionary<VrrpDiscard, long> Discards)
+{
+    /// <summary>An IPsec AH socket (IP protocol 51, auth_type AH) rather than a VRRP one (protocol 112).</summary>
+    public bool Ah { get; init; }
+
+    /// <summary>"ah" or "vrrp": the protocol the socket carries, as status and metrics name it.</summary>
+    public string Protocol => Ah ? "ah" : "vrrp";
+}
 
 /// <summary>One vrrp_sync_group.</summary>
 /// <param name="Name">The group's name.</param>

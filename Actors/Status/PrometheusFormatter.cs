@@ -76,7 +76,7 @@ public static class PrometheusFormatter
         [("instance", i.Name), ("vrid", i.Vrid.ToString(CultureInfo.InvariantCulture)), ("family", StatusJsonFormatter.Family(i.Family)), ("interface", i.Interface)];
 
     private static (string, string)[] Labels(IoReport io) =>
-        [("interface", io.Interface), ("family", StatusJsonFormatter.Family(io.Family)), ("mode", io.Multicast ? "multicast" : "unicast")];
+        [("interface", io.Interface), ("family", StatusJsonFormatter.Family(io.Family)), ("mode", io.Multicast ? "multicast" : "unicast"), ("protocol", io.Protocol)];
 
     private static (string, string)[] Labels(VirtualServerReport vs, RealServerReport rs) =>
         [("virtual_server", vs.Name), ("address", rs.Address.ToString()), ("port", rs.Port.ToString(CultureInfo.InvariantCulture))];

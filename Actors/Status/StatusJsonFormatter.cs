@@ -45,6 +45,7 @@ public static class StatusJsonFormatter
                 w.WriteString("interface", io.Interface);
                 w.WriteString("family", Family(io.Family));
                 w.WriteBoolean("multicast", io.Multicast);
+                w.WriteString("protocol", io.Protocol);
                 w.WriteNumber("received", io.Received);
                 w.WriteNumber("sent", io.Sent);
                 w.WriteNumber("send_failures", io.SendFailures);

@@ -6,7 +6,8 @@ namespace KeepAlive.Actors.Vrrp;
 /// What a socket logs about the adverts it discards. keepalived logs every one, so a flood of bad packets floods the
 /// log; here the first discard of each reason in an episode is logged at once (with its source), the rest are counted
 /// and summed up in one line per summary period while they go on, and a quiet period ends the episode. Adverts for
-/// VRIDs this host does not run are normal on a shared LAN: counted, never logged. Pure: the owner's timer calls
+/// VRIDs this host does not run, and IPsec AH packets of other protocols, are normal on a shared LAN: counted, never
+/// logged. Pure: the owner's timer calls
 /// <see cref="Summarise"/>.
 /// </summary>
 public sealed class DiscardLog
@@ -21,7 +22,7 @@ public sealed class DiscardLog
     /// flood of bad packets must not cost a string each).</summary>
     public string? Discarded(VrrpDiscard reason, System.Net.IPAddress source, string where)
     {
-        if (reason is VrrpDiscard.None or VrrpDiscard.UnknownVrid)
+        if (reason is VrrpDiscard.None or VrrpDiscard.UnknownVrid or VrrpDiscard.AhOtherProtocol)
             return null;
         SummaryDue = true;
         if (_announced.Add(reason))
@@ -57,6 +58,9 @@ public sealed class DiscardLog
         VrrpDiscard.ZeroInterval => "advert interval 0",
         VrrpDiscard.AuthTypeMismatch => "auth type mismatch",
         VrrpDiscard.AuthFailure => "authentication failure",
+        VrrpDiscard.AhBadIcv => "IPSEC-AH: invalid HMAC-MD5 value (fields mutated or bad password)",
+        VrrpDiscard.AhBadSpi => "IPSEC-AH: invalid SPI value",
+        VrrpDiscard.AhReplay => "IPSEC-AH: sequence number already processed",
         _ => reason.ToString(),
     };
 }

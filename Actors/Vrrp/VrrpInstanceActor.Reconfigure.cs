@@ -19,10 +19,13 @@ public sealed record RemoveInstance
 }
 
 /// <summary>What an instance actor keeps across its restarts: the setup and links of the last reload (null: those of
-/// its Props).</summary>
+/// its Props) and its AH sequence counter.</summary>
 public sealed class VrrpInstanceMemory
 {
     internal (VrrpInstanceSetup Setup, VrrpInstanceLinks Links)? Current { get; set; }
+
+    /// <summary>The IPsec AH sequence counter (keepalived keeps it across reloads too).</summary>
+    internal VrrpAhSequence AhSequence { get; } = new();
 }
 
 /// <summary>

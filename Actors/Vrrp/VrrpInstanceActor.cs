@@ -159,6 +159,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         Receive<AdvertIn>(a =>
         {
             _observations.Heard(a, _clock(), Wall);
+            HeardAh(a);
             Step(new VrrpInput.AdvertReceived(_clock(), a.Priority, a.IntervalCentiseconds, a.Source));
         });
         Receive<Tick>(OnTick);
@@ -339,12 +340,14 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     {
         (_state, var effects) = VrrpMachine.Step(_state, input, _setup.Settings);
         _observations.Stepped(input, _state, effects, Wall);
+        BeforeEffects(effects);
         foreach (var effect in effects)
             Perform(effect);
     }
 
     private void Perform(VrrpEffect effect)
     {
+        PerformAh(effect);
         switch (effect)
         {
             case VrrpEffect.SendAdvert send:
@@ -407,6 +410,11 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             return;
         }
         var bytes = _advert[..n];
+        if (UsesAh)
+        {
+            SendAh(bytes);
+            return;
+        }
         if (_setup.UnicastPeers.Count == 0)
         {
             _io.Tell(new SendAdvertBytes(bytes, _setup.Source, _setup.Destination));

@@ -39,7 +39,7 @@ public sealed record VrrpInstanceStats(
             InvalidTypeRcvd = InvalidTypeRcvd + Get(VrrpDiscard.BadType),
             AddrListErr = AddrListErr + Get(VrrpDiscard.AddressMismatch),
             AuthtypeMismatch = AuthtypeMismatch + Get(VrrpDiscard.AuthTypeMismatch),
-            AuthFailure = AuthFailure + Get(VrrpDiscard.AuthFailure),
+            AuthFailure = AuthFailure + Get(VrrpDiscard.AuthFailure) + Get(VrrpDiscard.AhBadIcv) + Get(VrrpDiscard.AhBadSpi) + Get(VrrpDiscard.AhReplay),
         };
     }
 

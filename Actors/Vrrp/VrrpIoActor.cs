@@ -8,10 +8,13 @@ namespace KeepAlive.Actors.Vrrp;
 /// <summary>
 /// One VRRP socket (an interface and family): a receive thread hands datagrams to the actor, which decodes them
 /// (<see cref="VrrpCodec"/>), routes them by VRID to the registered instance after its checks
-/// (<see cref="VrrpInstanceCheck"/>), and counts every discard by reason. It sends what instances give it. It never
-/// decides anything about the protocol. It opens its socket at every (re)start and keeps the instances' registrations
-/// in an <see cref="IoRegistrations"/> that outlives restarts, so a crash of this actor loses at most the datagrams
-/// in flight. When the socket cannot be opened it says why and tries again every second.
+/// (<see cref="VrrpInstanceCheck"/>), and counts every discard by reason. An AH socket
+/// (<see cref="VrrpSocketSpec.Ah"/>) first verifies each packet's IPsec AH header with the key of the instance its
+/// VRID names (ICV, SPI, replay per sender), then decodes the VRRP message inside and tells the instance the sequence
+/// number. It sends what instances give it. It never decides anything about the protocol. It opens its socket at
+/// every (re)start and keeps the instances' registrations (and an AH socket's replay state) in an
+/// <see cref="IoRegistrations"/> that outlives restarts, so a crash of this actor loses at most the datagrams in
+/// flight. When the socket cannot be opened it says why and tries again every second.
 /// </summary>
 public sealed class VrrpIoActor : ReceiveActor, IWithTimers
 {
@@ -42,7 +45,7 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
     {
         _factory = factory;
         _spec = spec;
-        _where = $"VRRP socket {spec.Interface} {(spec.Family == System.Net.Sockets.AddressFamily.InterNetwork ? "IPv4" : "IPv6")}";
+        _where = $"VRRP socket {spec.Interface} {(spec.Family == System.Net.Sockets.AddressFamily.InterNetwork ? "IPv4" : "IPv6")}{(spec.Ah ? " AH" : "")}";
         _registrations = registrations;
         _instances = registrations.Instances;
         _discards = registrations.Discards;
@@ -147,13 +150,28 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
     {
         _received++;
         var packet = d.Payload.Span;
+        uint? sequence = null;
+        if (_spec.Ah)
+        {
+            var ah = UnwrapAh(packet, out byte ahVrid, out int offset, out uint seq);
+            if (ah != VrrpDiscard.None)
+            {
+                Discard(ah, d.Source, ah is VrrpDiscard.UnknownVrid or VrrpDiscard.BadLength ? null : ahVrid);
+                return;
+            }
+            packet = packet[offset..];
+            sequence = seq;
+        }
         if (packet.Length < 2 || !_instances.TryGetValue(packet[1], out var target))
         {
             Count(VrrpDiscard.UnknownVrid);
             return;
         }
         byte vrid = packet[1];
-        var context = target.Registration.Context with { Source = d.Source, Destination = d.Destination, TtlOrHopLimit = d.TtlOrHopLimit };
+        var context = target.Registration.Context with
+        {
+            Source = d.Source, Destination = d.Destination, TtlOrHopLimit = d.TtlOrHopLimit, AhVerified = sequence is not null,
+        };
         var result = VrrpCodec.TryDecode(packet, context, out var advert);
         if (result == VrrpDiscard.None)
         {
@@ -162,19 +180,55 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
                 result = VrrpPeerCheck.Check(d.Source, d.Destination, d.TtlOrHopLimit, target.Registration.Peers ?? [], target.Registration.CheckUnicastSource);
             if (result == VrrpDiscard.None)
             {
-                target.Instance.Tell(new AdvertIn(advert.Priority, advert.IntervalCentiseconds, d.Source.GetAddressBytes(), notes, advert.ChecksumFlavour, d.TtlOrHopLimit));
+                target.Instance.Tell(new AdvertIn(advert.Priority, advert.IntervalCentiseconds, d.Source.GetAddressBytes(), notes, advert.ChecksumFlavour, d.TtlOrHopLimit)
+                {
+                    AhSequence = sequence,
+                });
                 return;
             }
         }
-        Count(result);
-        if (_discardLog.Discarded(result, d.Source, _where) is { } first)
+        Discard(result, d.Source, vrid);
+    }
+
+    /// <summary>An AH socket's packet (IP header included): finds the instance by the VRID inside (not yet
+    /// authenticated, only to pick the key), then checks ICV, SPI and replay (<see cref="VrrpAhReplayWindow"/>, kept
+    /// across restarts). On success <paramref name="offset"/> is where the VRRP message starts.</summary>
+    private VrrpDiscard UnwrapAh(ReadOnlySpan<byte> packet, out byte vrid, out int offset, out uint sequence)
+    {
+        offset = 0;
+        sequence = 0;
+        if (!VrrpAh.TryPeekVrid(packet, out vrid))
+            return VrrpDiscard.BadLength;
+        if (!_instances.TryGetValue(vrid, out var target))
+            return VrrpDiscard.UnknownVrid;
+        if (target.Registration.Context.Authentication.Type != VrrpAuthType.IpsecAh)
+            return VrrpDiscard.AuthTypeMismatch;
+        Span<byte> key = stackalloc byte[VrrpConstants.V2AuthDataLength];
+        target.Registration.Context.Authentication.WriteKey(key);
+        return _registrations.AhReplay.Verify(packet, vrid, !_spec.Multicast, key, out offset, out sequence) switch
+        {
+            VrrpAhResult.Ok => VrrpDiscard.None,
+            VrrpAhResult.NotVrrp => VrrpDiscard.AhOtherProtocol,
+            VrrpAhResult.BadIcv => VrrpDiscard.AhBadIcv,
+            VrrpAhResult.BadSpi => VrrpDiscard.AhBadSpi,
+            VrrpAhResult.Replay => VrrpDiscard.AhReplay,
+            _ => VrrpDiscard.BadLength,
+        };
+    }
+
+    /// <summary>Counts a discard (per VRID when it names a registered instance) and logs it, rate limited.</summary>
+    private void Discard(VrrpDiscard reason, System.Net.IPAddress source, byte? vrid)
+    {
+        Count(reason);
+        if (_discardLog.Discarded(reason, source, _where) is { } first)
             _log.Warning("{Line}", first);
         if (_discardLog.SummaryDue && !Timers.IsTimerActive("discards"))
             Timers.StartSingleTimer("discards", SummariseDiscards.Instance, DiscardSummaryPeriod);
-        CountFor(_registrations.DiscardsByVrid, vrid, result);
-        CountFor(_registrations.DiscardsByVridSinceClear, vrid, result);
+        if (vrid is not { } v)
+            return;
+        CountFor(_registrations.DiscardsByVrid, v, reason);
+        CountFor(_registrations.DiscardsByVridSinceClear, v, reason);
     }
-
 
     private void Count(VrrpDiscard reason) => _discards[reason] = _discards.GetValueOrDefault(reason) + 1;
 
@@ -216,4 +270,7 @@ public sealed class IoRegistrations
 
     /// <summary>The same since the last STATS_CLEAR.</summary>
     internal Dictionary<byte, Dictionary<VrrpDiscard, long>> DiscardsByVridSinceClear { get; } = new();
+
+    /// <summary>An AH socket's last sequence number per sender and VRID (bounded), so a restart opens no replay gap.</summary>
+    internal VrrpAhReplayWindow AhReplay { get; } = new();
 }

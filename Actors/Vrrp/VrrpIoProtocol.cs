@@ -18,9 +18,14 @@ public sealed record RegisterInstance(byte Vrid, VrrpReceiveContext Context, Vrr
 /// <param name="Notes">What the checks noticed without discarding it.</param>
 /// <param name="ChecksumFlavour">The checksum flavour the advert was accepted with.</param>
 /// <param name="TtlOrHopLimit">Its IPv4 TTL or IPv6 hop limit (-1: not known).</param>
-public sealed record AdvertIn(int Priority, int IntervalCentiseconds, byte[] Source, VrrpAdvertNotes Notes, VrrpChecksumFlavour ChecksumFlavour, int TtlOrHopLimit = -1);
+public sealed record AdvertIn(int Priority, int IntervalCentiseconds, byte[] Source, VrrpAdvertNotes Notes, VrrpChecksumFlavour ChecksumFlavour, int TtlOrHopLimit = -1)
+{
+    /// <summary>The IPsec AH sequence number of an AH advert (null without AH): the instance's own counter follows it.</summary>
+    public uint? AhSequence { get; init; }
+}
 
-/// <summary>Send these advert bytes.</summary>
+/// <summary>Send these advert bytes: a VRRP message, or for an AH instance the whole IPv4 packet
+/// (<see cref="VrrpAh.TryBuild"/>).</summary>
 public sealed record SendAdvertBytes(byte[] Payload, IPAddress Source, IPAddress Destination);
 
 /// <summary>Asks the I/O actor for its counters.</summary>

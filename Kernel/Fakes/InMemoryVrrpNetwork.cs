@@ -51,10 +51,12 @@ public sealed class InMemoryVrrpNetwork
         }
     }
 
-    /// <summary>A socket of the node <paramref name="address"/> on <paramref name="segment"/>.</summary>
-    public InMemoryVrrpSocket Attach(string segment, int interfaceIndex, IPAddress address)
+    /// <summary>A socket of the node <paramref name="address"/> on <paramref name="segment"/>; with
+    /// <paramref name="ah"/> an IP protocol 51 one (VRRPv2 auth_type AH: whole IPv4 packets), which exchanges
+    /// datagrams only with other AH sockets, as the kernel delivers each protocol to its own raw sockets.</summary>
+    public InMemoryVrrpSocket Attach(string segment, int interfaceIndex, IPAddress address, bool ah = false)
     {
-        var socket = new InMemoryVrrpSocket(this, segment, interfaceIndex, address);
+        var socket = new InMemoryVrrpSocket(this, segment, interfaceIndex, address, ah);
         lock (_gate)
             _sockets.Add(socket);
         return socket;
@@ -93,7 +95,7 @@ public sealed class InMemoryVrrpNetwork
             bool multicast = destination.IsIPv6Multicast || (destination.AddressFamily == AddressFamily.InterNetwork && (destination.GetAddressBytes()[0] & 0xf0) == 0xe0);
             foreach (var to in _sockets)
             {
-                if (to == from || to.Segment != from.Segment || to.Address.AddressFamily != source.AddressFamily)
+                if (to == from || to.Segment != from.Segment || to.Ah != from.Ah || to.Address.AddressFamily != source.AddressFamily)
                     continue;
                 if (!multicast && !to.Address.Equals(destination))
                     continue;

@@ -12,8 +12,9 @@ public sealed class InMemoryVrrpSocket : IVrrpSocket
     private readonly BlockingCollection<VrrpDatagram> _inbox = new();
     private volatile bool _disposed;
 
-    internal InMemoryVrrpSocket(InMemoryVrrpNetwork network, string segment, int interfaceIndex, IPAddress address)
+    internal InMemoryVrrpSocket(InMemoryVrrpNetwork network, string segment, int interfaceIndex, IPAddress address, bool ah)
     {
+        Ah = ah;
         _network = network;
         Segment = segment;
         InterfaceIndex = interfaceIndex;
@@ -25,6 +26,9 @@ public sealed class InMemoryVrrpSocket : IVrrpSocket
     public int InterfaceIndex { get; }
 
     public IPAddress Address { get; }
+
+    /// <summary>An IP protocol 51 (AH) socket: its datagrams are whole IPv4 packets.</summary>
+    public bool Ah { get; }
 
     /// <summary>When set, arriving datagrams go to this handler instead of the receive queue.</summary>
     public Action<VrrpDatagram>? Received { get; set; }

@@ -58,7 +58,7 @@ public sealed class InMemoryVrrpSocketFactory(InMemoryVrrpNetwork network) : IVr
             plug = list.First(p => p.Address.AddressFamily == spec.Family);
             Opened++;
         }
-        socket = network.Attach(plug.Segment, plug.Index, plug.Address);
+        socket = network.Attach(plug.Segment, plug.Index, plug.Address, spec.Ah);
         return KernelResult.Ok;
     }
 }

@@ -7,7 +7,8 @@ namespace KeepAlive.Kernel.Ports;
 public readonly record struct VrrpDatagram(ReadOnlyMemory<byte> Payload, int InterfaceIndex, IPAddress Source, IPAddress Destination, int TtlOrHopLimit);
 
 /// <summary>A raw VRRP (IP protocol 112) socket bound to one interface and family. Sends go out with TTL / hop limit
-/// 255; receives report TTL / hop limit, source, destination and interface index.</summary>
+/// 255; receives report TTL / hop limit, source, destination and interface index. An AH socket
+/// (<see cref="VrrpSocketSpec.Ah"/>, IP protocol 51) carries whole IPv4 packets instead of VRRP messages.</summary>
 public interface IVrrpSocket : IDisposable
 {
     /// <summary>Sends <paramref name="payload"/> (a VRRP message) from <paramref name="source"/> to

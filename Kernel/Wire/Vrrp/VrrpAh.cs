@@ -133,6 +133,20 @@ public static class VrrpAh
         return VrrpAhResult.Ok;
     }
 
+    /// <summary>The VRID of the VRRP message inside an AH packet, to find the instance (and so the key) before the
+    /// packet can be verified: not authenticated yet. False when the packet is too short to hold one.</summary>
+    public static bool TryPeekVrid(ReadOnlySpan<byte> packet, out byte vrid)
+    {
+        vrid = 0;
+        if (packet.Length < IpHeaderLength)
+            return false;
+        int at = (packet[0] & 0x0f) * 4 + AhHeaderLength + 1;
+        if (at >= packet.Length)
+            return false;
+        vrid = packet[at];
+        return true;
+    }
+
     /// <summary>HMAC-MD5 of the packet with the mutable IP fields zeroed (the ICV field must already be zero).</summary>
     private static bool TryIcv(Span<byte> packet, bool unicast, ReadOnlySpan<byte> key, Span<byte> icv)
     {

@@ -35,6 +35,21 @@ public enum VrrpDiscard
     /// <summary>VRRPv2 simple password differs, or AH failed (V2-R1).</summary>
     AuthFailure,
 
+    // ---- VRRPv2 auth_type AH (VrrpAh, before the VRRP message is decoded; keepalived counts the first three as
+    // auth_failure)
+
+    /// <summary>The AH integrity check value does not match: a wrong password or an altered packet.</summary>
+    AhBadIcv,
+
+    /// <summary>The AH SPI is not the sender's address.</summary>
+    AhBadSpi,
+
+    /// <summary>The AH sequence number is not above the last one accepted from the sender for the VRID: a replay.</summary>
+    AhReplay,
+
+    /// <summary>An AH packet protecting another protocol (keepalived drops it silently).</summary>
+    AhOtherProtocol,
+
     // ---- checks against the receiving instance (VrrpInstanceCheck)
 
     /// <summary>No instance with this VRID on the receiving interface and family (V3-R5).</summary>

@@ -230,6 +230,19 @@ public sealed class NodePlannerTests
         Assert.Equal(VrrpAuthType.IpsecAh, plan.Instances[1].Setup.Authentication.Type);
     }
 
+    [Fact]
+    public void Ah_instances_get_their_own_ah_socket_beside_the_vrrp_one_of_the_same_interface()
+    {
+        var plan = Plan(Inst("P", 1, "authentication {\n auth_type PASS\n auth_pass secret\n }") + Inst("H", 2, "authentication {\n auth_type AH\n auth_pass secret\n }")
+            + Inst("U", 3, "authentication {\n auth_type AH\n auth_pass other\n }\n unicast_peer {\n 10.0.0.2\n }"));
+
+        Assert.Equal(["io-eth0-v4-multicast", "io-eth0-v4-multicast-ah", "io-eth0-v4-unicast-ah"], plan.Instances.Select(i => i.IoChild));
+        Assert.Equal(
+            [new VrrpSocketSpec("eth0", AddressFamily.InterNetwork, true), new VrrpSocketSpec("eth0", AddressFamily.InterNetwork, true, Ah: true),
+             new VrrpSocketSpec("eth0", AddressFamily.InterNetwork, false, Ah: true)],
+            plan.Io.OrderBy(p => p.ChildName, StringComparer.Ordinal).Select(p => p.Spec));
+    }
+
     [Theory]
     [InlineData("eth0", "eth0")]
     [InlineData("bond0.100", "bond0.100")]

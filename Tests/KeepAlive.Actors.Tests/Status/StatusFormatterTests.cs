@@ -32,6 +32,27 @@ public class StatusFormatterTests
         Assert.Equal("track-script-slow", doc.RootElement.GetProperty("missing")[0].GetString());
     }
 
+    [Fact]
+    public void An_ah_socket_is_told_apart_by_its_protocol_and_its_drops_count_as_keepalived_auth_failures()
+    {
+        var discards = System.Collections.Immutable.ImmutableSortedDictionary<KeepAlive.Kernel.Wire.Vrrp.VrrpDiscard, long>.Empty
+            .Add(KeepAlive.Kernel.Wire.Vrrp.VrrpDiscard.AhBadIcv, 4).Add(KeepAlive.Kernel.Wire.Vrrp.VrrpDiscard.AhReplay, 1);
+        var full = SampleReports.Full();
+        var report = full with
+        {
+            Io = [.. full.Io, new IoReport("io-eth0-v4-multicast-ah", "eth0", System.Net.Sockets.AddressFamily.InterNetwork, true, 7, 2, 0, discards) { Ah = true }],
+        };
+
+        using var doc = JsonDocument.Parse(StatusJsonFormatter.Format(report));
+        Assert.Equal(["vrrp", "ah"], doc.RootElement.GetProperty("sockets").EnumerateArray().Select(x => x.GetProperty("protocol").GetString()));
+        Assert.Equal(4, doc.RootElement.GetProperty("sockets")[1].GetProperty("discards").GetProperty("ah_bad_icv").GetInt64());
+        var metrics = PrometheusFormatter.Format(report).Split('\n');
+        Assert.Contains("keepalive_vrrp_socket_received_total{interface=\"eth0\",family=\"ipv4\",mode=\"multicast\",protocol=\"vrrp\"} 10", metrics);
+        Assert.Contains("keepalive_vrrp_socket_received_total{interface=\"eth0\",family=\"ipv4\",mode=\"multicast\",protocol=\"ah\"} 7", metrics);
+        Assert.Contains("keepalive_vrrp_socket_discards_total{interface=\"eth0\",family=\"ipv4\",mode=\"multicast\",protocol=\"ah\",reason=\"ah_replay\"} 1", metrics);
+        Assert.Equal(5, VrrpInstanceStats.Zero.WithDiscards(discards).AuthFailure);
+    }
+
     [Theory]
     [InlineData("VI \"quoted\" \\ back")]
     [InlineData("line\nbreak\u0001\u007f")]
