@@ -73,7 +73,7 @@ public sealed partial class VrrpInstanceActor
                 _log.Error("{Instance}: cannot build an AH advert from {Source} to {Destination} (IPv4 only)", _setup.Name, _setup.Source, destination);
                 continue;
             }
-            _io.Tell(new SendAdvertBytes(packet[..n], _setup.Source, destination));
+            Emit(packet.AsSpan(0, n), _setup.Source, destination);
         }
     }
 }

@@ -87,7 +87,10 @@ public sealed partial class VrrpInstanceActor
         _log.Info("{Instance}: reloaded{Renamed} (state {State} kept)", _setup.Name, change.Renamed ? $" (was {old.Name})" : "", _state.State);
 
         if (!oldLinks.Io.Equals(_io))
+        {
             oldLinks.Io.Tell(new UnregisterInstance(old.Settings.Vrid, Self));
+            _channel = null;                                   // the new I/O actor offers its own
+        }
         if (change.RegistrationChanged || !oldLinks.Io.Equals(_io))
             _io.Tell(Registration());
 

@@ -128,6 +128,12 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 {
     private VrrpInstanceSetup _setup;
     private IActorRef _io;
+
+    /// <summary>The I/O actor's send side once it answered the registration (until then adverts go through it).</summary>
+    private AdvertChannel? _channel;
+
+    /// <summary>The last send failure logged (a failing interface fails every advert: logged once until a send works).</summary>
+    private int _sendErrno;
     private readonly IActorRef _effector;
     private IActorRef? _syncGroup;
     private VrrpInstanceLinks _links;
@@ -163,6 +169,11 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             Step(new VrrpInput.AdvertReceived(_clock(), a.Priority, a.IntervalCentiseconds, a.Source));
         });
         Receive<Tick>(OnTick);
+        Receive<AdvertChannelOffer>(o =>
+        {
+            if (Sender.Equals(_io))
+                _channel = o.Channel;
+        });
         Receive<InstanceCommand>(OnCommand);
         Receive<StopInstance>(_ =>
         {
@@ -409,25 +420,47 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             _log.Error("{Instance}: cannot encode an advert: {Error}", _setup.Name, error);
             return;
         }
-        var bytes = _advert[..n];
+        var message = _advert.AsSpan(0, n);
         if (UsesAh)
         {
-            SendAh(bytes);
+            SendAh(message);
             return;
         }
         if (_setup.UnicastPeers.Count == 0)
         {
-            _io.Tell(new SendAdvertBytes(bytes, _setup.Source, _setup.Destination));
+            Emit(message, _setup.Source, _setup.Destination);
             return;
         }
+        var bytes = message.ToArray();                         // the buffer is encoded again per v3 peer below
         foreach (var peer in _setup.UnicastPeers)
         {
             // The IPv4/IPv6 pseudo-header checksum covers the destination: one encoding per peer (v3).
             if (s.Version == 3 && !peer.Equals(_setup.Destination)
                 && VrrpCodec.TryEncode(_advert, spec, _vipBytes, _setup.Source, peer, out int m, out _))
-                _io.Tell(new SendAdvertBytes(_advert[..m], _setup.Source, peer));
+                Emit(_advert.AsSpan(0, m), _setup.Source, peer);
             else
-                _io.Tell(new SendAdvertBytes(bytes, _setup.Source, peer));
+                Emit(bytes, _setup.Source, peer);
+        }
+    }
+
+    /// <summary>Sends one advert through the I/O actor's channel (or, until it answered the registration, through the
+    /// I/O actor). A failure is logged once until a send works again or the error changes.</summary>
+    private void Emit(ReadOnlySpan<byte> payload, IPAddress source, IPAddress destination)
+    {
+        if (_channel is not { } channel)
+        {
+            _io.Tell(new SendAdvertBytes(payload.ToArray(), source, destination));
+            return;
+        }
+        var r = channel.Send(payload, source, destination);
+        if (r.IsOk)
+        {
+            _sendErrno = 0;
+        }
+        else if (r.Errno != _sendErrno)
+        {
+            _sendErrno = r.Errno;
+            _log.Warning("{Instance}: sending an advert to {Destination} failed: {Result}", _setup.Name, destination, r);
         }
     }
 

@@ -28,8 +28,6 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
     private Thread? _receiver;
     private volatile bool _stopping;
     private long _received;
-    private long _sent;
-    private long _sendFailures;
     private readonly DiscardLog _discardLog = new();
     private readonly string _where;
 
@@ -49,7 +47,11 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
         _registrations = registrations;
         _instances = registrations.Instances;
         _discards = registrations.Discards;
-        Receive<RegisterInstance>(r => _instances[r.Vrid] = (Sender, r));
+        Receive<RegisterInstance>(r =>
+        {
+            _instances[r.Vrid] = (Sender, r);
+            Sender.Tell(new AdvertChannelOffer(_registrations.Channel));
+        });
         Receive<UnregisterInstance>(u =>
         {
             if (_instances.TryGetValue(u.Vrid, out var held) && held.Instance.Equals(u.Instance))
@@ -112,6 +114,7 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
             return;
         }
         _socket = socket;
+        _registrations.Channel.Attach(socket);
         var self = Self;
         _receiver = new Thread(() => ReceiveLoop(self, socket)) { IsBackground = true, Name = "vrrp-rx " + _spec.Interface };
         _receiver.Start();
@@ -121,7 +124,11 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
     {
         _stopping = true;
         _receiver?.Join(TimeSpan.FromSeconds(1));
-        _socket?.Dispose();
+        if (_socket is not null)
+        {
+            _registrations.Channel.Detach(_socket);
+            _socket.Dispose();
+        }
     }
 
     private void ReceiveLoop(IActorRef self, IVrrpSocket socket)
@@ -135,7 +142,7 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
     }
 
     private IoStatus Status(IoRegistrations r) =>
-        new(_received, _sent, _sendFailures, new Dictionary<VrrpDiscard, long>(_discards))
+        new(_received, r.Channel.Sent, r.Channel.Failures, new Dictionary<VrrpDiscard, long>(_discards))
         {
             DiscardsByVrid = Copy(r.DiscardsByVrid),
             DiscardsByVridSinceClear = Copy(r.DiscardsByVridSinceClear),
@@ -241,19 +248,9 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
 
     private void Send(SendAdvertBytes s)
     {
-        if (_socket is null)
-        {
-            _sendFailures++;
-            return;
-        }
-        var r = _socket.Send(s.Payload, s.Source, s.Destination);
-        if (r.IsOk)
-        {
-            _sent++;
-            return;
-        }
-        _sendFailures++;
-        _log.Warning("sending an advert to {Destination} failed: {Result}", s.Destination, r);
+        var r = _registrations.Channel.Send(s.Payload, s.Source, s.Destination);
+        if (!r.IsOk)
+            _log.Warning("sending an advert to {Destination} failed: {Result}", s.Destination, r);
     }
 }
 
@@ -264,6 +261,10 @@ public sealed class IoRegistrations
     internal Dictionary<byte, (IActorRef Instance, RegisterInstance Registration)> Instances { get; } = new();
 
     internal Dictionary<VrrpDiscard, long> Discards { get; } = new();
+
+    /// <summary>The send side of the socket, offered to every registered instance (kept across restarts: the restarted
+    /// actor attaches its new socket to it).</summary>
+    internal AdvertChannel Channel { get; } = new();
 
     /// <summary>Discards per VRID of a registered instance (bounded by the 255 VRIDs and the reasons).</summary>
     internal Dictionary<byte, Dictionary<VrrpDiscard, long>> DiscardsByVrid { get; } = new();

@@ -28,6 +28,10 @@ public sealed record AdvertIn(int Priority, int IntervalCentiseconds, byte[] Sou
 /// (<see cref="VrrpAh.TryBuild"/>).</summary>
 public sealed record SendAdvertBytes(byte[] Payload, IPAddress Source, IPAddress Destination);
 
+/// <summary>The I/O actor's answer to <see cref="RegisterInstance"/>: its socket's send side, for the instance to send
+/// its adverts itself.</summary>
+public sealed record AdvertChannelOffer(AdvertChannel Channel);
+
 /// <summary>Asks the I/O actor for its counters.</summary>
 public sealed record GetIoStatus
 {
