@@ -116,9 +116,11 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        // Disposing the socket ends the receive thread's wait (IVrrpSocket's contract), so that thread blocks without
+        // a timeout and wakes only for a datagram.
         _stopping = true;
-        _receiver?.Join(TimeSpan.FromSeconds(1));
         _socket?.Dispose();
+        _receiver?.Join(TimeSpan.FromSeconds(1));
     }
 
     private void ReceiveLoop(IActorRef self, IVrrpSocket socket)
@@ -126,7 +128,7 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
         var buffer = new byte[2048];
         while (!_stopping)
         {
-            if (socket.TryReceive(buffer, TimeSpan.FromMilliseconds(100), out var d, out _))
+            if (socket.TryReceive(buffer, Timeout.InfiniteTimeSpan, out var d, out _))
                 self.Tell(new Datagram(d with { Payload = d.Payload.ToArray() }));
         }
     }
