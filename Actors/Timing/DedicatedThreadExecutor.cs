@@ -10,11 +10,11 @@ namespace KeepAlive.Actors.Timing;
 /// message, which was 60 % of an idle backup's CPU with 255 VRRP instances (perf, lab footprint runs, docs/footprint.md).
 /// Here a worker takes runnables from one FIFO queue and blocks on a monitor when it is empty.
 /// <para>
-/// A sleeping worker is woken only when the queue holds more runnables than there are awake workers to take them:
-/// a runnable queued while a worker is awake (an actor telling another actor on the same dispatcher, or the timer
-/// thread firing a burst of deadlines) is taken by that worker next. Each wake-up is a context switch, the main
-/// idle cost of the daemon (docs/footprint.md); a runnable that finds every worker asleep wakes one at once, so timer
-/// latency is as with the dedicated pool.
+/// A sleeping worker is woken only when the queue holds more runnables than there are free workers to take them: a
+/// free worker is awake and between runnables (about to take the next one), or is the worker that queues the runnable
+/// itself (an actor telling another actor on the same dispatcher: it takes the runnable as soon as its own is done).
+/// A worker busy in a runnable is not free, so a long message handler never holds back a timer's message while
+/// another worker sleeps. Each wake-up is a context switch, the main idle cost of the daemon (docs/footprint.md).
 /// </para>
 /// Select it with <c>executor = "KeepAlive.Actors.Timing.DedicatedThreadExecutorConfigurator, KeepAlive.Actors"</c>
 /// and <c>dedicated-threads.thread-count</c> in a <c>type = Dispatcher</c> section.
@@ -26,6 +26,10 @@ public sealed class DedicatedThreadExecutor : ExecutorService
     private readonly Thread[] _threads;
     private int _idle;
     private int _signals;
+    private int _running;
+
+    [ThreadStatic]
+    private static DedicatedThreadExecutor? _current;
     private bool _stopping;
 
     /// <summary>Starts <paramref name="threadCount"/> background threads named after <paramref name="id"/>.</summary>
@@ -55,13 +59,17 @@ public sealed class DedicatedThreadExecutor : ExecutorService
     public override void Execute(IRunnable run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        bool fromWorker = ReferenceEquals(_current, this);
         lock (_gate)
         {
             if (_stopping)
                 throw new RejectedExecutionException($"executor {Id} is shut down");
             _queue.Enqueue(run);
-            // _idle counts sleepers not yet signalled, so a burst wakes one worker per runnable beyond the awake ones.
-            if (_idle > 0 && _queue.Count > _threads.Length - _idle)
+            // _idle counts sleepers not yet signalled and _running the workers inside a runnable (the caller too, when
+            // it is one of ours, though it is free as soon as it returns), so a burst wakes one worker per runnable
+            // beyond the free ones.
+            int free = _threads.Length - _idle - _running + (fromWorker ? 1 : 0);
+            if (_idle > 0 && _queue.Count > free)
             {
                 _idle--;
                 _signals++;
@@ -83,11 +91,16 @@ public sealed class DedicatedThreadExecutor : ExecutorService
 
     private void Work()
     {
+        _current = this;
+        bool ran = false;
         while (true)
         {
             IRunnable run;
             lock (_gate)
             {
+                if (ran)
+                    _running--;
+                ran = false;
                 while (_queue.Count == 0)
                 {
                     if (_stopping)
@@ -100,6 +113,8 @@ public sealed class DedicatedThreadExecutor : ExecutorService
                         _idle--; // woken without a signal (shutdown): take itself off
                 }
                 run = _queue.Dequeue();
+                _running++;
+                ran = true;
             }
             try
             {

@@ -65,6 +65,26 @@ public sealed class DedicatedThreadExecutorTests
     }
 
     [Fact]
+    public void A_runnable_waits_for_no_busy_worker_while_another_sleeps()
+    {
+        var executor = new DedicatedThreadExecutor("test-dispatcher", 2);
+        using var busy = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        using var second = new ManualResetEventSlim();
+        executor.Execute(new Work(() =>
+        {
+            busy.Set();
+            release.Wait(Generous);
+        }));
+        Assert.True(busy.Wait(Generous));
+        // Queued from outside (as by the timer thread) while the only awake worker is stuck in a runnable.
+        executor.Execute(new Work(second.Set));
+        Assert.True(second.Wait(Generous), "the sleeping worker was not woken");
+        release.Set();
+        executor.Shutdown();
+    }
+
+    [Fact]
     public void A_runnable_that_throws_does_not_stop_its_thread()
     {
         var executor = new DedicatedThreadExecutor("test-dispatcher", 1);
