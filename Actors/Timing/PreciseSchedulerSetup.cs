@@ -31,17 +31,18 @@ public static class PreciseSchedulerSetup
     /// <summary>
     /// A dispatcher with two dedicated threads for the VRRP instance and I/O actors, so a timer's message is handled
     /// without waiting for a .NET thread-pool thread (measured: p99 lateness at the actor 2.9 → 2.2 ms for rearmed
-    /// 10 ms timers and 2.3 → 1.3 ms for 1 s ones, idle; Tests/KeepAlive.Benchmarks/TimerLatenessResults.md). Add it to
-    /// the ActorSystem's config and set <c>NodeSetup.VrrpDispatcher</c> to <see cref="VrrpDispatcher"/>.
+    /// 10 ms timers and 2.3 → 1.3 ms for 1 s ones, idle; Tests/KeepAlive.Benchmarks/TimerLatenessResults.md). The
+    /// threads are <see cref="DedicatedThreadExecutor"/>'s, which sleep without spinning (Akka's ForkJoinDispatcher
+    /// spins with sched_yield after every message: docs/footprint.md). Add it to the ActorSystem's config and set
+    /// <c>NodeSetup.VrrpDispatcher</c> to <see cref="VrrpDispatcher"/>.
     /// </summary>
     public const string VrrpDispatcherConfig = """
         vrrp-dispatcher {
-          type = ForkJoinDispatcher
+          type = Dispatcher
+          executor = "KeepAlive.Actors.Timing.DedicatedThreadExecutorConfigurator, KeepAlive.Actors"
           throughput = 100
-          dedicated-thread-pool {
+          dedicated-threads {
             thread-count = 2
-            deadlock-timeout = 1h
-            threadtype = background
           }
         }
         """;

@@ -31,6 +31,12 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
     private readonly DiscardLog _discardLog = new();
     private readonly string _where;
 
+    /// <summary>Receive failures in a row (without a datagram) after which the receive thread pauses.</summary>
+    private const int ReceiveFailuresBeforePause = 100;
+
+    /// <summary>The receive thread's pause after <see cref="ReceiveFailuresBeforePause"/> failures in a row.</summary>
+    private static readonly TimeSpan ReceivePause = TimeSpan.FromMilliseconds(10);
+
     /// <summary>How often a flood of discarded adverts is summed up in the log.</summary>
     public static readonly TimeSpan DiscardSummaryPeriod = TimeSpan.FromSeconds(60);
 
@@ -122,22 +128,34 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        // Disposing the socket ends the receive thread's wait (IVrrpSocket's contract), so that thread blocks without
+        // a timeout and wakes only for a datagram.
         _stopping = true;
-        _receiver?.Join(TimeSpan.FromSeconds(1));
         if (_socket is not null)
         {
             _registrations.Channel.Detach(_socket);
             _socket.Dispose();
         }
+        _receiver?.Join(TimeSpan.FromSeconds(1));
     }
 
     private void ReceiveLoop(IActorRef self, IVrrpSocket socket)
     {
         var buffer = new byte[2048];
+        int failures = 0;
         while (!_stopping)
         {
-            if (socket.TryReceive(buffer, TimeSpan.FromMilliseconds(100), out var d, out _))
+            if (socket.TryReceive(buffer, Timeout.InfiniteTimeSpan, out var d, out _))
+            {
+                failures = 0;
                 self.Tell(new Datagram(d with { Payload = d.Payload.ToArray() }));
+            }
+            else if (++failures >= ReceiveFailuresBeforePause)
+            {
+                // A socket that fails at once every time (a receive error that does not clear) must not spin a core.
+                failures = 0;
+                Thread.Sleep(ReceivePause);
+            }
         }
     }
 

@@ -33,6 +33,25 @@ internal sealed class FileDescriptorHandle : SafeHandle
         return true;
     }
 
+    /// <summary>Wakes every thread waiting on the socket (poll, recvmsg) before the handle is disposed: shutdown(2)
+    /// wakes them on a datagram socket, even an unconnected one (the ENOTCONN it may answer is ignored). A waiter
+    /// holds a reference, so without this the close would wait for a datagram that may never come.</summary>
+    public void WakeWaiters()
+    {
+        bool added = false;
+        if (!TryAcquire(ref added, out int fd))
+            return;
+        try
+        {
+            LibC.shutdown(fd, LibC.SHUT_RDWR);
+        }
+        finally
+        {
+            if (added)
+                DangerousRelease();
+        }
+    }
+
     protected override bool ReleaseHandle() => LibC.close(handle.ToInt32()) == 0;
 }
 

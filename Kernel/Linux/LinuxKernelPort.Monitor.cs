@@ -37,7 +37,9 @@ public sealed partial class LinuxKernelPort
         while (!_stopping)
         {
             var events = new List<KernelEvent>();
-            var r = _monitorSocket.ReceiveEvents(TimeSpan.FromMilliseconds(200), m => Translate(m, names, events));
+            // The timeout only lets the thread notice StopMonitor; each wake-up costs a context switch, so once a second
+            // (StopMonitor waits up to 2 s).
+            var r = _monitorSocket.ReceiveEvents(TimeSpan.FromSeconds(1), m => Translate(m, names, events));
             if (r.Errno == ENOBUFS)
             {
                 LostEventBursts++;

@@ -117,6 +117,8 @@ public sealed class RawAhSocket : IDisposable
                 while (true)
                 {
                     error = FdPoll.WaitReadable(fd, deadline, $"receive AH on {InterfaceName}");
+                    if (_closing)
+                        error = Errno.Failure(Errno.EBADF, $"receive on {InterfaceName} after Dispose");
                     if (!error.IsOk)
                         return false;
                     long n = LibC.recv(fd, data, buffer.Length, LibC.MSG_TRUNC);
@@ -153,7 +155,17 @@ public sealed class RawAhSocket : IDisposable
     }
 
     /// <summary>Closes the fd; a second call does nothing.</summary>
-    public void Dispose() => _fd.Dispose();
+    /// <summary>Closes the fd; a second call does nothing. Later sends and receives return EBADF. A TryReceive already
+    /// waiting on another thread (with no timeout, as the I/O actor's receive thread waits) is woken first and returns
+    /// EBADF; the fd is closed when it has returned.</summary>
+    public void Dispose()
+    {
+        _closing = true;
+        _fd.WakeWaiters();
+        _fd.Dispose();
+    }
+
+    private volatile bool _closing;
 
     /// <inheritdoc />
     public override string ToString() => $"ah-raw {InterfaceName}#{InterfaceIndex}";

@@ -53,10 +53,11 @@ public sealed class RawAhVrrpSocket : IVrrpSocket
     public bool TryReceive(Memory<byte> buffer, TimeSpan timeout, out VrrpDatagram datagram, out KernelResult error)
     {
         datagram = default;
-        long deadline = Stopwatch.GetTimestamp() + (long)(Math.Max(0, timeout.TotalSeconds) * Stopwatch.Frequency);
+        bool forever = timeout == Timeout.InfiniteTimeSpan;
+        long deadline = forever ? long.MaxValue : Stopwatch.GetTimestamp() + (long)(Math.Max(0, timeout.TotalSeconds) * Stopwatch.Frequency);
         while (true)
         {
-            var left = TimeSpan.FromSeconds(Math.Max(0, deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
+            var left = forever ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(Math.Max(0, deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
             if (!_socket.TryReceive(buffer.Span, left, out int length, out error))
                 return false;
             var packet = buffer.Span[..length];

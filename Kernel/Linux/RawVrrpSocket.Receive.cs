@@ -23,7 +23,7 @@ public sealed partial class RawVrrpSocket
 
     /// <summary>
     /// Waits up to <paramref name="timeout"/> (poll on the fd; <see cref="Timeout.InfiniteTimeSpan"/> waits for
-    /// ever) for one datagram and puts the VRRP message, without any IP header, at the start of
+    /// ever in a blocking recvmsg, which <see cref="Dispose"/> ends) for one datagram and puts the VRRP message, without any IP header, at the start of
     /// <paramref name="buffer"/>. False with ETIMEDOUT when nothing came; false with another errno for a closed
     /// socket, a datagram larger than the buffer (EMSGSIZE) or a malformed IPv4 header (EBADMSG).
     /// </summary>
@@ -58,6 +58,21 @@ public sealed partial class RawVrrpSocket
         datagram = default;
         while (true)
         {
+            if (_closing)
+                return Closed(out error);
+            if (deadline == long.MaxValue)
+            {
+                // No deadline: one blocking recvmsg per datagram instead of poll + recvmsg (the fd is blocking; Dispose
+                // shuts the socket down, which ends the wait with 0 bytes).
+                var blocking = Family == AddressFamily.InterNetwork
+                    ? ReceiveIPv4(fd, buffer, 0, out datagram, out error)
+                    : ReceiveIPv6(fd, buffer, 0, out datagram, out error);
+                if (_closing)
+                    return Closed(out error);
+                if (blocking != Outcome.Again)
+                    return blocking == Outcome.Received;
+                continue;
+            }
             var pfd = default(pollfd);
             pfd.fd = fd;
             pfd.events = LibC.POLLIN;
@@ -82,12 +97,20 @@ public sealed partial class RawVrrpSocket
                 error = Errno.Failure(Errno.EBADF, $"poll on {this}");
                 return false;
             }
+            if (_closing)
+                return Closed(out error);
             var outcome = Family == AddressFamily.InterNetwork
-                ? ReceiveIPv4(fd, buffer, out datagram, out error)
-                : ReceiveIPv6(fd, buffer, out datagram, out error);
+                ? ReceiveIPv4(fd, buffer, LibC.MSG_DONTWAIT, out datagram, out error)
+                : ReceiveIPv6(fd, buffer, LibC.MSG_DONTWAIT, out datagram, out error);
             if (outcome != Outcome.Again)
                 return outcome == Outcome.Received;
         }
+    }
+
+    private bool Closed(out KernelResult error)
+    {
+        error = Errno.Failure(Errno.EBADF, $"{this} was closed during the receive");
+        return false;
     }
 
     private static Outcome FailedRecv(string doing, out KernelResult error)

@@ -10,7 +10,7 @@ public sealed partial class RawVrrpSocket
     /// One recvmsg on the IPv4 socket: the fixed 20 header bytes go to a stack buffer and everything after them to
     /// the caller's buffer; IP options, if any, are then squeezed out so the VRRP message starts at offset 0.
     /// </summary>
-    private unsafe Outcome ReceiveIPv4(int fd, Memory<byte> buffer, out VrrpDatagram datagram, out KernelResult error)
+    private unsafe Outcome ReceiveIPv4(int fd, Memory<byte> buffer, int flags, out VrrpDatagram datagram, out KernelResult error)
     {
         datagram = default;
         var span = buffer.Span;
@@ -28,7 +28,7 @@ public sealed partial class RawVrrpSocket
             msg.msg_iovlen = 2;
             msg.msg_control = control;
             msg.msg_controllen = ReceiveControlWords * sizeof(ulong);
-            long received = LibC.recvmsg(fd, &msg, LibC.MSG_DONTWAIT);
+            long received = LibC.recvmsg(fd, &msg, flags);
             if (received < 0)
                 return FailedRecv($"recvmsg on {this}", out error);
             if ((msg.msg_flags & LibC.MSG_TRUNC) != 0)

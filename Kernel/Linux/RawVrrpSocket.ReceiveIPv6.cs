@@ -10,7 +10,7 @@ public sealed partial class RawVrrpSocket
     /// its scope id), hop limit and destination + ifindex from the IPV6_HOPLIMIT and IPV6_PKTINFO control messages.
     /// A datagram whose checksum was wrong never gets here (IPV6_CHECKSUM makes the kernel drop it).
     /// </summary>
-    private unsafe Outcome ReceiveIPv6(int fd, Memory<byte> buffer, out VrrpDatagram datagram, out KernelResult error)
+    private unsafe Outcome ReceiveIPv6(int fd, Memory<byte> buffer, int flags, out VrrpDatagram datagram, out KernelResult error)
     {
         datagram = default;
         var span = buffer.Span;
@@ -28,7 +28,7 @@ public sealed partial class RawVrrpSocket
             msg.msg_iovlen = 1;
             msg.msg_control = control;
             msg.msg_controllen = ReceiveControlWords * sizeof(ulong);
-            long received = LibC.recvmsg(fd, &msg, LibC.MSG_DONTWAIT);
+            long received = LibC.recvmsg(fd, &msg, flags);
             if (received < 0)
                 return FailedRecv($"recvmsg on {this}", out error);
             if ((msg.msg_flags & LibC.MSG_TRUNC) != 0)

@@ -34,6 +34,7 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
     private const int TrafficClassCs6 = 0xc0;
 
     private readonly FileDescriptorHandle _fd;
+    private volatile bool _closing;
 
     private RawVrrpSocket(FileDescriptorHandle fd, string interfaceName, int interfaceIndex, AddressFamily family, bool joinedGroup)
     {
@@ -94,8 +95,14 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
     }
 
     /// <summary>Closes the fd; a second call does nothing. Later sends and receives return EBADF. A TryReceive already
-    /// waiting on another thread keeps the fd open until its wait ends (at most its timeout), then it is closed.</summary>
-    public void Dispose() => _fd.Dispose();
+    /// waiting on another thread is woken first (shutdown(2) wakes poll and recvmsg on a datagram socket, even an
+    /// unconnected one) and returns EBADF; the fd is closed when it has returned.</summary>
+    public void Dispose()
+    {
+        _closing = true;
+        _fd.WakeWaiters();
+        _fd.Dispose();
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"vrrp-raw {InterfaceName}#{InterfaceIndex} {(Family == AddressFamily.InterNetwork ? "v4" : "v6")}";

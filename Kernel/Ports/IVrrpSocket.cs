@@ -15,7 +15,9 @@ public interface IVrrpSocket : IDisposable
     /// <paramref name="destination"/> (the multicast group or a unicast peer).</summary>
     KernelResult Send(ReadOnlySpan<byte> payload, IPAddress source, IPAddress destination);
 
-    /// <summary>Waits up to <paramref name="timeout"/> for one datagram; <paramref name="buffer"/> receives the VRRP
-    /// message. Returns false on timeout or error (<paramref name="error"/> tells which).</summary>
+    /// <summary>Waits up to <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: for ever) for one
+    /// datagram; <paramref name="buffer"/> receives the VRRP message. Returns false on timeout or error
+    /// (<paramref name="error"/> tells which). <see cref="IDisposable.Dispose"/> on another thread ends a wait at once
+    /// (false, EBADF), so a receive thread needs no timeout to notice that its socket was closed.</summary>
     bool TryReceive(Memory<byte> buffer, TimeSpan timeout, out VrrpDatagram datagram, out KernelResult error);
 }

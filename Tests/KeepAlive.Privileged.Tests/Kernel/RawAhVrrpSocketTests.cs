@@ -95,4 +95,29 @@ public sealed class RawAhVrrpSocketTests(VethPairFixture fixture) : IClassFixtur
         var v6 = pair.InA(() => new RawVrrpSocketFactory().Open(new VrrpSocketSpec(VethNamespacePair.InterfaceA, AddressFamily.InterNetworkV6, true, Ah: true), out _));
         Assert.Equal(22, v6.Errno);
     }
+
+    [SkippableFact]
+    public void Dispose_on_another_thread_ends_a_receive_that_waits_for_ever_with_EBADF()
+    {
+        Privilege.Require("ip");
+        var pair = fixture.Pair;
+        var socket = Open(pair.InB, VethNamespacePair.InterfaceB, multicast: true);
+        KernelResult error = default;
+        bool received = true;
+        using var waiting = new ManualResetEventSlim();
+        var receiver = new Thread(() =>
+        {
+            waiting.Set();
+            received = socket.TryReceive(new byte[1500], Timeout.InfiniteTimeSpan, out _, out error);
+        });
+        receiver.Start();
+        waiting.Wait();
+        Thread.Sleep(100);                                         // into poll (the I/O actor's thread waits so)
+
+        socket.Dispose();
+
+        Assert.True(receiver.Join(TimeSpan.FromSeconds(10)), "the receive did not end");
+        Assert.False(received);
+        Assert.Equal(9, error.Errno);
+    }
 }

@@ -53,6 +53,35 @@ public sealed class RawVrrpSocketLifecycleTests : IClassFixture<VethPairFixture>
         Assert.Equal(EBADF, error.Errno);
     }
 
+    [SkippableTheory]
+    [InlineData(AddressFamily.InterNetwork)]
+    [InlineData(AddressFamily.InterNetworkV6)]
+    public void Dispose_on_another_thread_ends_a_TryReceive_that_waits_for_ever_with_EBADF_and_closes_the_fd(AddressFamily family)
+    {
+        var pair = Pair();
+        var before = SocketFds.Current();
+        var socket = Open(pair.InB, VethNamespacePair.InterfaceB, family);
+        var mine = SocketFds.Current().Where(kv => !before.Contains(kv)).ToList();
+        KernelResult error = default;
+        bool received = true;
+        using var waiting = new ManualResetEventSlim();
+        var receiver = new Thread(() =>
+        {
+            waiting.Set();
+            received = socket.TryReceive(new byte[1500], Timeout.InfiniteTimeSpan, out _, out error);
+        });
+        receiver.Start();
+        waiting.Wait();
+        Thread.Sleep(100); // into recvmsg (a Dispose before it is the other test's case: EBADF at once)
+
+        socket.Dispose();
+
+        Assert.True(receiver.Join(TimeSpan.FromSeconds(10)), "the receive did not end");
+        Assert.False(received);
+        Assert.Equal(EBADF, error.Errno);
+        Assert.DoesNotContain(mine[0], SocketFds.Current());
+    }
+
     [SkippableFact]
     public void Open_on_a_missing_interface_is_ENODEV_without_an_exception_or_a_leaked_fd()
     {
