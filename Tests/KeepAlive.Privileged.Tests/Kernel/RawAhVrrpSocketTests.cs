@@ -102,21 +102,9 @@ public sealed class RawAhVrrpSocketTests(VethPairFixture fixture) : IClassFixtur
         Privilege.Require("ip");
         var pair = fixture.Pair;
         var socket = Open(pair.InB, VethNamespacePair.InterfaceB, multicast: true);
-        KernelResult error = default;
-        bool received = true;
-        using var waiting = new ManualResetEventSlim();
-        var receiver = new Thread(() =>
-        {
-            waiting.Set();
-            received = socket.TryReceive(new byte[1500], Timeout.InfiniteTimeSpan, out _, out error);
-        });
-        receiver.Start();
-        waiting.Wait();
-        Thread.Sleep(100);                                         // into poll (the I/O actor's thread waits so)
+        var (ended, received, error) = WaitingReceive.EndedByDispose(socket);
 
-        socket.Dispose();
-
-        Assert.True(receiver.Join(TimeSpan.FromSeconds(10)), "the receive did not end");
+        Assert.True(ended, "the receive did not end");
         Assert.False(received);
         Assert.Equal(9, error.Errno);
     }

@@ -62,21 +62,9 @@ public sealed class RawVrrpSocketLifecycleTests : IClassFixture<VethPairFixture>
         var before = SocketFds.Current();
         var socket = Open(pair.InB, VethNamespacePair.InterfaceB, family);
         var mine = SocketFds.Current().Where(kv => !before.Contains(kv)).ToList();
-        KernelResult error = default;
-        bool received = true;
-        using var waiting = new ManualResetEventSlim();
-        var receiver = new Thread(() =>
-        {
-            waiting.Set();
-            received = socket.TryReceive(new byte[1500], Timeout.InfiniteTimeSpan, out _, out error);
-        });
-        receiver.Start();
-        waiting.Wait();
-        Thread.Sleep(100); // into recvmsg (a Dispose before it is the other test's case: EBADF at once)
+        var (ended, received, error) = WaitingReceive.EndedByDispose(socket);
 
-        socket.Dispose();
-
-        Assert.True(receiver.Join(TimeSpan.FromSeconds(10)), "the receive did not end");
+        Assert.True(ended, "the receive did not end");
         Assert.False(received);
         Assert.Equal(EBADF, error.Errno);
         Assert.DoesNotContain(mine[0], SocketFds.Current());
