@@ -42,6 +42,10 @@ public sealed record NodeSetup
     /// <summary>The tracker factory for a configuration applied by a reload (script_user and the like may have
     /// changed; init_file must not overwrite); null: <see cref="TrackerProps"/>.</summary>
     public Func<KeepAliveConfig, Func<TrackerPlan, IActorRef, TrackerSubscribers, Props?>?>? TrackerPropsFor { get; init; }
+
+    /// <summary>Once the node has started, rehearse a takeover's decisions on a background thread
+    /// (<see cref="TakeoverRehearsal"/>) so the first real one runs compiled code. The service sets it; specs need not.</summary>
+    public bool RehearseTakeover { get; init; }
 }
 
 /// <summary>Asks the node for its children by name (answered with <see cref="NodeChildren"/> once it runs).</summary>
@@ -175,11 +179,33 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
             SpawnInstance(instance, plan);
         _log.Info("node started: {Instances} VRRP instances, {Groups} sync groups, {Io} sockets, {Trackers} trackers",
             plan.Instances.Count, plan.Groups.Count, plan.Io.Count, plan.Trackers.Count);
+        if (_setup.RehearseTakeover)
+            Rehearse(plan.Instances.Count > 0 ? plan.Instances[0].Setup.Settings : null);
         Become(Running);
         Stash.UnstashAll();
     }
 
     private long _nextOp;
+
+    /// <summary>Runs <see cref="TakeoverRehearsal"/> off the actor's thread (it is pure and touches nothing here).</summary>
+    private void Rehearse(Vrrp.VrrpSettings? template)
+    {
+        var log = _log;
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                TakeoverRehearsal.Run(template);
+                log.Debug("takeover rehearsal done in {0:F1} ms", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            catch (Exception e)
+            {
+                // Only a cold first takeover is at stake.
+                log.Warning("takeover rehearsal failed: {0}", e.Message);
+            }
+        });
+    }
 
     private void Running()
     {

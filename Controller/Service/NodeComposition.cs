@@ -45,6 +45,7 @@ public sealed class NodeComposition : IDisposable
             Sockets = new RawVrrpSocketFactory(),
             Clock = () => Stopwatch.GetTimestamp() * 1_000_000 / Stopwatch.Frequency,
             VrrpDispatcher = PreciseSchedulerSetup.VrrpDispatcher,
+            RehearseTakeover = true,
             TrackerProps = TrackerPropsFactory.For(config.Globals, trackerPorts, problem: problem),
             NotifierProps = nodePlan => NotifierActor.Props(
                 NotifyPlanner.From(config, host, out _),
