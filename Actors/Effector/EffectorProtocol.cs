@@ -59,10 +59,12 @@ public sealed record RemoveMacvlan(long OpId, string Owner, string Name);
 /// removed it (the effector checked that the kernel no longer has it; it still counts as held).</summary>
 public sealed record HeldAddressLost(string Owner, InterfaceAddress Address);
 
-/// <summary>Send whole Ethernet frames (GARP/NA) on an interface.</summary>
+/// <summary>Send whole Ethernet frames (GARP/NA) on an interface. They leave once the address acquisitions queued
+/// before them are done, round-robin with other waiting announcements (<see cref="PendingFrames{T}"/>).</summary>
 public sealed record SendFrames(long OpId, string Interface, IReadOnlyList<byte[]> Frames);
 
-/// <summary>The answer to every op, in the order the ops were received.</summary>
+/// <summary>The answer to every op, in the order the ops were received — except <see cref="SendFrames"/>, answered
+/// when its frames have left, after the acquisitions that were queued behind it.</summary>
 public sealed record OpCompleted(long OpId, KernelResult Result);
 
 /// <summary>Asks the effector what it holds.</summary>

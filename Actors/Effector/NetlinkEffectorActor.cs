@@ -38,6 +38,11 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         Receive<EnsureMacvlan>(Ensure);
         Receive<RemoveMacvlan>(RemoveLink);
         Receive<SendFrames>(Send);
+        Receive<FlushFrames>(_ =>
+        {
+            _flushQueued = false;
+            Flush();
+        });
         Receive<KernelEvent>(OnKernelEvent);
         Receive<SubscribeKernelEvents>(_ => _memory.EventSubscribers.Add(Sender));
         Receive<GetHostFacts>(_ =>
@@ -77,6 +82,15 @@ public sealed class NetlinkEffectorActor : ReceiveActor
     }
 
     protected override void PostStop() => _events?.Dispose();
+
+    /// <summary>Frames wait only behind address acquisitions and other frames: anything else (a release above all,
+    /// which must not overtake the announcement of what it releases) first sends what is waiting.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (!_frames.IsEmpty && message is not (AcquireAddresses or SendFrames or FlushFrames or KernelEvent))
+            Flush();
+        return base.AroundReceive(receive, message);
+    }
 
     protected override void PreStart()
     {
@@ -317,16 +331,29 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         Sender.Tell(new OpCompleted(op.OpId, r));
     }
 
+    /// <summary>Gratuitous frames wait until the acquisitions already queued are done (<see cref="PendingFrames{T}"/>):
+    /// a flush is queued behind them.</summary>
     private void Send(SendFrames op)
     {
-        var first = KernelResult.Ok;
-        foreach (var frame in op.Frames)
-        {
-            var r = _kernel.SendFrame(op.Interface, frame);
-            if (!r.IsOk && first.IsOk)
-                first = r;
-        }
-        Sender.Tell(new OpCompleted(op.OpId, first));
+        _frames.Add(op, Sender);
+        if (_flushQueued)
+            return;
+        _flushQueued = true;
+        Self.Tell(FlushFrames.Instance);
+    }
+
+    private void Flush()
+    {
+        foreach (var (op, replyTo, result) in _frames.Flush((name, frame) => _kernel.SendFrame(name, frame)))
+            replyTo.Tell(new OpCompleted(op.OpId, result));
+    }
+
+    private readonly PendingFrames<IActorRef> _frames = new();
+    private bool _flushQueued;
+
+    private sealed record FlushFrames
+    {
+        public static FlushFrames Instance { get; } = new();
     }
 
     private void OnKernelEvent(KernelEvent e)

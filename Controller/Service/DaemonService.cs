@@ -70,8 +70,13 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
             _signals.Add(PosixSignalRegistration.Create(stopSignal, c =>
             {
                 c.Cancel = true;
-                BeginNodeStop();
-                lifetime.StopApplication();
+                // The node's stop (priority 0 from every master) goes first and alone: the host's own shutdown work
+                // (its logs, stopping the other services) starts when the node has stopped or its wait ran out,
+                // instead of competing with the priority-0 adverts for the CPU.
+                if (BeginNodeStop() is { } nodeStop)
+                    nodeStop.ContinueWith(_ => lifetime.StopApplication(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                else
+                    lifetime.StopApplication();
             }));
         foreach (var function in Enum.GetValues<SignalFunction>())
             _signals.Add(PosixSignalRegistration.Create((PosixSignal)SignalNames.NumberOf(function), c =>

@@ -1,0 +1,76 @@
+using System.Net;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using KeepAlive.Actors.Effector;
+using KeepAlive.Kernel.Fakes;
+using KeepAlive.Kernel.Ports;
+
+namespace KeepAlive.Actors.Tests.Effector;
+
+/// <summary>Gratuitous frames wait behind the acquisitions queued before them, and never behind a release.</summary>
+public sealed class EffectorFrameOrderSpecs : TestKit
+{
+    private static readonly InterfaceAddress VipA = new("eth0", IPAddress.Parse("10.0.0.101"), 24);
+    private static readonly InterfaceAddress VipB = new("eth0", IPAddress.Parse("10.0.0.102"), 24);
+
+    private static byte[] Frame(byte tag) => [tag, 0, 0, 0];
+
+    private static string[] Ops(RecordingKernelPort kernel) =>
+        kernel.Log.Where(o => o.Kind is KernelOpKind.AddAddress or KernelOpKind.RemoveAddress or KernelOpKind.SendFrame)
+            .Select(o => o.Kind == KernelOpKind.SendFrame ? $"frame {kernel.Frames[FrameIndex(kernel, o)].Frame[0]}" : $"{o.Kind} {o.Target}")
+            .ToArray();
+
+    private static int FrameIndex(RecordingKernelPort kernel, KernelOp op) =>
+        kernel.Log.Where(o => o.Kind == KernelOpKind.SendFrame).ToList().IndexOf(op);
+
+    [Fact]
+    public void A_group_taking_over_adds_every_address_then_announces_each_once_before_repeating()
+    {
+        var kernel = new RecordingKernelPort().WithLink("eth0");
+        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(kernel));
+
+        effector.Tell(new AcquireAddresses(1, "VI_A", [VipA]));
+        effector.Tell(new SendFrames(2, "eth0", [Frame(1), Frame(2)]));
+        effector.Tell(new AcquireAddresses(3, "VI_B", [VipB]));
+        effector.Tell(new SendFrames(4, "eth0", [Frame(3), Frame(4), Frame(5)]));
+
+        var answered = new[] { ExpectMsg<OpCompleted>(), ExpectMsg<OpCompleted>(), ExpectMsg<OpCompleted>(), ExpectMsg<OpCompleted>() };
+        Assert.Equal([1L, 3, 2, 4], answered.Select(a => a.OpId));
+        Assert.All(answered, a => Assert.True(a.Result.IsOk));
+        var ops = Ops(kernel);
+        Assert.Equal(["AddAddress 10.0.0.101/24 dev eth0", "AddAddress 10.0.0.102/24 dev eth0", "frame 1", "frame 3", "frame 2", "frame 4", "frame 5"],
+            ops.Select(o => o.Replace("label ", "").Trim()).ToArray());
+    }
+
+    [Fact]
+    public void A_release_never_overtakes_the_announcement_of_what_it_releases()
+    {
+        var kernel = new RecordingKernelPort().WithLink("eth0");
+        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(kernel));
+
+        effector.Tell(new AcquireAddresses(1, "VI_A", [VipA]));
+        effector.Tell(new SendFrames(2, "eth0", [Frame(1)]));
+        effector.Tell(new ReleaseAddresses(3, "VI_A", [VipA]));
+
+        Assert.Equal([1L, 2, 3], new[] { ExpectMsg<OpCompleted>(), ExpectMsg<OpCompleted>(), ExpectMsg<OpCompleted>() }.Select(a => a.OpId));
+        var ops = Ops(kernel);
+        Assert.Equal(3, ops.Length);
+        Assert.StartsWith("AddAddress", ops[0]);
+        Assert.Equal("frame 1", ops[1]);
+        Assert.StartsWith("RemoveAddress", ops[2]);
+    }
+
+    [Fact]
+    public void A_failed_frame_is_reported_to_its_announcement_only()
+    {
+        var kernel = new RecordingKernelPort().WithLink("eth0");
+        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(kernel));
+        kernel.InjectFault(KernelOpKind.SendFrame, 100);
+
+        effector.Tell(new SendFrames(1, "eth0", [Frame(1), Frame(2)]));
+        effector.Tell(new SendFrames(2, "eth0", [Frame(3)]));
+
+        Assert.Equal(100, ExpectMsg<OpCompleted>(c => c.OpId == 1).Result.Errno);
+        Assert.True(ExpectMsg<OpCompleted>(c => c.OpId == 2).Result.IsOk);
+    }
+}
