@@ -30,6 +30,10 @@ public sealed class DedicatedThreadExecutor : ExecutorService
 
     [ThreadStatic]
     private static DedicatedThreadExecutor? _current;
+
+    /// <summary>On a thread inside <see cref="RunInline"/>: the runnables its Tells scheduled, run by that thread.</summary>
+    [ThreadStatic]
+    private static Queue<IRunnable>? _inline;
     private bool _stopping;
 
     /// <summary>Starts <paramref name="threadCount"/> background threads named after <paramref name="id"/>.</summary>
@@ -55,10 +59,45 @@ public sealed class DedicatedThreadExecutor : ExecutorService
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="tell"/> and then, on this same thread, every runnable it scheduled on a dedicated-thread
+    /// executor (the receiving actor's mailbox run) and every runnable those schedule in turn, until none is left.
+    /// For a thread of our own that blocks in a system call and hands what it got to an actor — the VRRP receive
+    /// thread: the advert is decoded and its instance steps on the thread the kernel already woke, instead of that
+    /// thread waking a dispatcher worker (a context switch per advert, the backup's main idle cost). Akka's mailbox
+    /// still runs each actor on one thread at a time; a mailbox already scheduled on a worker stays there. Runnables
+    /// for other executors are unaffected. Exceptions escaping a runnable are reported as the workers report them.
+    /// </summary>
+    public static void RunInline(Action tell)
+    {
+        ArgumentNullException.ThrowIfNull(tell);
+        if (_inline is not null)
+        {
+            tell();                                   // nested: the outer call runs what this schedules
+            return;
+        }
+        var pending = _inline = new Queue<IRunnable>();
+        try
+        {
+            tell();
+            while (pending.TryDequeue(out var run))
+                RunSafely(run, "inline");
+        }
+        finally
+        {
+            _inline = null;
+        }
+    }
+
     /// <inheritdoc />
     public override void Execute(IRunnable run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        if (_inline is { } inline && !_stopping)
+        {
+            inline.Enqueue(run);
+            return;
+        }
         bool fromWorker = ReferenceEquals(_current, this);
         lock (_gate)
         {
@@ -116,16 +155,21 @@ public sealed class DedicatedThreadExecutor : ExecutorService
                 _running++;
                 ran = true;
             }
-            try
-            {
-                run.Run();
-            }
-            catch (Exception e)
-            {
-                // Akka's mailbox runs catch what actors throw; anything reaching here is a bug of the runnable.
-                // The thread must survive it, as the thread pool's would not (it would take the process down).
-                Console.Error.WriteLine($"{Id}: a runnable threw: {e}");
-            }
+            RunSafely(run, Id);
+        }
+    }
+
+    private static void RunSafely(IRunnable run, string where)
+    {
+        try
+        {
+            run.Run();
+        }
+        catch (Exception e)
+        {
+            // Akka's mailbox runs catch what actors throw; anything reaching here is a bug of the runnable.
+            // The thread must survive it, as the thread pool's would not (it would take the process down).
+            Console.Error.WriteLine($"{where}: a runnable threw: {e}");
         }
     }
 }

@@ -136,7 +136,9 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
             _registrations.Channel.Detach(_socket);
             _socket.Dispose();
         }
-        _receiver?.Join(TimeSpan.FromSeconds(1));
+        // The receive thread may be the one running this (it runs this actor's mailbox inline): it ends by itself.
+        if (_receiver is not null && _receiver != Thread.CurrentThread)
+            _receiver.Join(TimeSpan.FromSeconds(1));
     }
 
     private void ReceiveLoop(IActorRef self, IVrrpSocket socket)
@@ -148,7 +150,9 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
             if (socket.TryReceive(buffer, Timeout.InfiniteTimeSpan, out var d, out _))
             {
                 failures = 0;
-                self.Tell(new Datagram(d with { Payload = d.Payload.ToArray() }));
+                var datagram = new Datagram(d with { Payload = d.Payload.ToArray() });
+                // On the VRRP dispatcher, this thread decodes and routes the advert and its instance steps here.
+                Timing.DedicatedThreadExecutor.RunInline(() => self.Tell(datagram));
             }
             else if (++failures >= ReceiveFailuresBeforePause)
             {

@@ -96,6 +96,48 @@ public sealed class DedicatedThreadExecutorTests
     }
 
     [Fact]
+    public void RunInline_runs_what_the_call_scheduled_and_what_that_scheduled_on_the_calling_thread_in_order()
+    {
+        var executor = new DedicatedThreadExecutor("test-dispatcher", 1);
+        var ran = new List<(string What, int Thread)>();
+        int caller = Environment.CurrentManagedThreadId;
+
+        DedicatedThreadExecutor.RunInline(() =>
+        {
+            executor.Execute(new Work(() =>
+            {
+                ran.Add(("first", Environment.CurrentManagedThreadId));
+                executor.Execute(new Work(() => ran.Add(("scheduled by first", Environment.CurrentManagedThreadId))));
+            }));
+            executor.Execute(new Work(() => throw new InvalidOperationException("test: a runnable throws")));
+            executor.Execute(new Work(() => ran.Add(("second", Environment.CurrentManagedThreadId))));
+            Assert.Empty(ran);                                  // nothing runs before the call returns
+        });
+
+        Assert.Equal(["first", "second", "scheduled by first"], ran.Select(r => r.What));
+        Assert.All(ran, r => Assert.Equal(caller, r.Thread));
+        Assert.Equal(0, executor.Pending);
+        executor.Shutdown();
+    }
+
+    [Fact]
+    public void Outside_RunInline_and_on_other_threads_work_goes_to_the_workers()
+    {
+        var executor = new DedicatedThreadExecutor("test-dispatcher", 1);
+        using var done = new ManualResetEventSlim();
+        string? thread = null;
+        DedicatedThreadExecutor.RunInline(() => { });
+        executor.Execute(new Work(() =>
+        {
+            thread = Thread.CurrentThread.Name;
+            done.Set();
+        }));
+        Assert.True(done.Wait(Generous));
+        Assert.Equal("test-dispatcher", thread);
+        executor.Shutdown();
+    }
+
+    [Fact]
     public void Shutdown_rejects_new_work()
     {
         var executor = new DedicatedThreadExecutor("test-dispatcher", 1);
@@ -110,6 +152,38 @@ public sealed class VrrpDispatcherSpecs() : TestKit(PreciseSchedulerSetup.VrrpDi
     private sealed class Echo : ReceiveActor
     {
         public Echo() => ReceiveAny(m => Sender.Tell((m, Thread.CurrentThread.Name)));
+    }
+
+    private sealed class Forward : ReceiveActor
+    {
+        public Forward(IActorRef next) => ReceiveAny(m => next.Forward((m, Thread.CurrentThread.Name)));
+    }
+
+    [Fact]
+    public void Told_from_a_thread_inside_RunInline_a_chain_of_actors_runs_on_that_thread()
+    {
+        var last = Sys.ActorOf(Props.Create(() => new Echo()).WithDispatcher(PreciseSchedulerSetup.VrrpDispatcher));
+        var first = Sys.ActorOf(Props.Create(() => new Forward(last)).WithDispatcher(PreciseSchedulerSetup.VrrpDispatcher));
+        first.Tell("warm-up", TestActor);                      // both actors exist and have run on the workers
+        ExpectMsg<(object, string?)>();
+        var seen = new List<string?>();
+        var receiver = new Thread(() =>
+        {
+            for (int i = 0; i < 20; i++)
+                DedicatedThreadExecutor.RunInline(() => first.Tell(i, TestActor));
+        }) { Name = "vrrp-rx test" };
+        receiver.Start();
+        Assert.True(receiver.Join(TimeSpan.FromSeconds(10)));
+        // Each message went first → last → the test actor; last replies with its own thread, and what first saw.
+        for (int i = 0; i < 20; i++)
+        {
+            var (forwarded, lastThread) = ExpectMsg<(object, string?)>();
+            var (inner, firstThread) = Assert.IsType<(object, string?)>(forwarded);
+            Assert.Equal(i, inner);
+            seen.Add(firstThread);
+            seen.Add(lastThread);
+        }
+        Assert.All(seen, t => Assert.Equal("vrrp-rx test", t));
     }
 
     [Fact]
