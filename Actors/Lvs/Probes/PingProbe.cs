@@ -79,7 +79,7 @@ public sealed class PingProbe : IHealthProbe
                     if (verdict.Kind == IcmpReplyKind.Unreachable)
                         return ProbeResult.Fail(verdict.Reason);
                 }
-            }, () => ProbeDeadline.TimedOut(_target.Timeout, "no echo reply"), "ICMP error").ConfigureAwait(false);
+            }, () => ProbeDeadline.TimedOut(_target.Timeout, "no echo reply"), "ICMP socket error").ConfigureAwait(false);
         }
     }
 

@@ -1,0 +1,114 @@
+using System.Net;
+using KeepAlive.Actors.Lvs.Probes;
+using KeepAlive.Config.Model;
+using KeepAlive.Privileged.Tests.Kernel;
+using Xunit.Abstractions;
+
+namespace KeepAlive.Privileged.Tests.Lvs.Probes;
+
+/// <summary>
+/// PING_CHECK from namespace A to namespace B over a veth pair of this test's own: IPv4 and IPv6 targets answer; a
+/// target whose address was removed, or whose interface went down, does not (the check fails at connect_timeout);
+/// an address that is back answers again.
+/// </summary>
+[Collection("privileged")]
+public sealed class PingProbeTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
+    private readonly ITestOutputHelper _output;
+
+    public PingProbeTests(ITestOutputHelper output) => _output = output;
+
+    private static IHealthProbe Probe(IPAddress target, CheckerCommon? common = null)
+    {
+        var probe = PingProbe.TryCreate(new PingCheckConfig(common ?? ProbeLab.Common(target, 0), default), ProbeLab.Context(target, 0), out var error);
+        Assert.Null(error);
+        return probe!;
+    }
+
+    private static void Ip(params string[] args)
+    {
+        var (code, output) = Privilege.Run("ip", args, Limit);
+        Assert.True(code == 0, $"ip {string.Join(' ', args)}: {output}");
+    }
+
+    [SkippableFact]
+    public async Task A_target_that_answers_passes_on_ipv4_and_ipv6_and_repeats()
+    {
+        Privilege.Require();
+        using var pair = new VethNamespacePair();
+        foreach (var target in new[] { VethNamespacePair.IPv4B, VethNamespacePair.IPv6B })
+        {
+            using var probe = Probe(target);
+            for (int i = 0; i < 3; i++)
+            {
+                var (result, took) = await ProbeLab.CheckFromA(pair, probe, _output);
+                Assert.True(result.Result.Success, result.Result.Reason);
+                Assert.True(took < TimeSpan.FromMilliseconds(500), $"took {took}");
+            }
+        }
+        using var bound = Probe(VethNamespacePair.IPv4B, ProbeLab.Common(VethNamespacePair.IPv4B, 0) with
+        {
+            BindTo = VethNamespacePair.IPv4A,
+            BindInterface = VethNamespacePair.InterfaceA,
+            Fwmark = 3,
+        });
+        Assert.True((await ProbeLab.CheckFromA(pair, bound, _output)).Result.Result.Success);
+    }
+
+    [SkippableFact]
+    public async Task A_removed_address_fails_at_the_timeout_and_passes_again_once_back()
+    {
+        Privilege.Require();
+        using var pair = new VethNamespacePair();
+        using var probe = Probe(VethNamespacePair.IPv4B);
+        Assert.True((await ProbeLab.CheckFromA(pair, probe, _output)).Result.Result.Success);
+        Ip("-n", pair.B.Name, "addr", "del", $"{VethNamespacePair.IPv4B}/24", "dev", VethNamespacePair.InterfaceB);
+        var (down, took) = await ProbeLab.CheckFromA(pair, probe, _output);
+        Assert.False(down.Result.Success);
+        Assert.Contains("no echo reply", down.Result.Reason);
+        Assert.InRange(took, ProbeLab.Timeout - TimeSpan.FromMilliseconds(50), ProbeLab.Timeout + TimeSpan.FromMilliseconds(500));
+        Ip("-n", pair.B.Name, "addr", "add", $"{VethNamespacePair.IPv4B}/24", "dev", VethNamespacePair.InterfaceB);
+        Assert.True((await ProbeLab.CheckFromA(pair, probe, _output)).Result.Result.Success);
+    }
+
+    [SkippableFact]
+    public async Task A_target_whose_interface_is_down_fails()
+    {
+        Privilege.Require();
+        using var pair = new VethNamespacePair();
+        using var probe = Probe(VethNamespacePair.IPv6B);
+        Assert.True((await ProbeLab.CheckFromA(pair, probe, _output)).Result.Result.Success);
+        Ip("-n", pair.B.Name, "link", "set", "dev", VethNamespacePair.InterfaceB, "down");
+        var (down, took) = await ProbeLab.CheckFromA(pair, probe, _output);
+        Assert.False(down.Result.Success);
+        Assert.True(took < ProbeLab.Timeout + TimeSpan.FromMilliseconds(500), $"took {took}");
+    }
+
+    [SkippableFact]
+    public async Task An_unreachable_network_fails_with_the_socket_error()
+    {
+        Privilege.Require();
+        using var pair = new VethNamespacePair();
+        using var probe = Probe(IPAddress.Parse("192.0.2.1"));
+        var (result, _) = await ProbeLab.CheckFromA(pair, probe, _output);
+        Assert.False(result.Result.Success);
+        Assert.Contains("unreachable", result.Result.Reason, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [SkippableFact]
+    public async Task The_fwmark_is_set_on_the_probe_socket_so_policy_routing_applies()
+    {
+        Privilege.Require();
+        using var pair = new VethNamespacePair();
+        // In our namespace A only: packets marked 77 are routed by a table where the target is unreachable.
+        Ip("-n", pair.A.Name, "rule", "add", "fwmark", "77", "table", "77");
+        Ip("-n", pair.A.Name, "route", "add", "unreachable", "10.7.0.0/24", "table", "77");
+        using var plain = Probe(VethNamespacePair.IPv4B);
+        Assert.True((await ProbeLab.CheckFromA(pair, plain, _output)).Result.Result.Success);
+        using var marked = Probe(VethNamespacePair.IPv4B, ProbeLab.Common(VethNamespacePair.IPv4B, 0) with { Fwmark = 77 });
+        var (result, _) = await ProbeLab.CheckFromA(pair, marked, _output);
+        Assert.False(result.Result.Success);
+        Assert.Contains("unreachable", result.Result.Reason, StringComparison.OrdinalIgnoreCase);
+    }
+}
