@@ -13,24 +13,18 @@ namespace KeepAlive.Actors.Lvs.Probes;
 /// timeout"). Datagrams that are not our answer are ignored, as dns_recv_thread does. keepalived's defaults (type
 /// SOA, name "" = the root, retry 3, delay_before_retry = delay_loop) come from the config binder.
 /// </summary>
-public sealed class DnsProbe : IHealthProbe
+public sealed class DnsProbe : SocketProbe
 {
     private const int ReceiveBuffer = 4096;
-    private readonly ProbeTarget _target;
     private readonly byte[] _wireName;
     private readonly ushort _type;
 
     private DnsProbe(ProbeTarget target, byte[] wireName, ushort type, string describe)
+        : base(target, describe, SocketType.Dgram, ProtocolType.Udp, receiveErrors: false, "connection error", "failed to read socket")
     {
-        _target = target;
         _wireName = wireName;
         _type = type;
-        Describe = describe;
     }
-
-    /// <inheritdoc />
-    public string Describe { get; }
-
     /// <summary>The probe of <paramref name="checker"/>; null with <paramref name="error"/> when its type or name
     /// cannot be queried or its target options are inconsistent. No host service is needed.</summary>
     public static IHealthProbe? TryCreate(DnsCheckConfig checker, ProbeContext context, out string? error)
@@ -47,54 +41,32 @@ public sealed class DnsProbe : IHealthProbe
             error = "DNS_CHECK: " + error;
             return null;
         }
-        if (ProbeTarget.From(checker.Common, context.RealServer, context.RealServer.Port, out error) is not { } target)
-        {
-            error = "DNS_CHECK: " + error;
+        if (ProbeTarget.Of(checker, context, out error) is not { } target)
             return null;
-        }
         var name = checker.Name.Length == 0 ? "." : checker.Name;
         return new DnsProbe(target, wireName, type, $"DNS_CHECK {checker.Type.ToUpperInvariant()} {name} on {target.Describe("udp")}");
     }
 
     /// <inheritdoc />
-    /// <remarks>The socket is opened before the first await, so a caller's thread decides its network namespace.</remarks>
-    public Task<ProbeResult> CheckAsync(CancellationToken cancellation)
+    protected override async Task<ProbeResult> ExchangeAsync(Socket socket, CancellationToken token)
     {
-        if (cancellation.IsCancellationRequested)
-            return Task.FromResult(ProbeResult.Fail("cancelled"));
-        var socket = ProbeSocket.Open(_target, SocketType.Dgram, ProtocolType.Udp, receiveErrors: false, connect: true, out var error);
-        if (socket is null)
-            return Task.FromResult(ProbeResult.Fail("connection error: " + error));
-        return RunAsync(socket, cancellation);
-    }
-
-    private async Task<ProbeResult> RunAsync(Socket socket, CancellationToken cancellation)
-    {
-        using (socket)
+        ushort id = (ushort)RandomNumberGenerator.GetInt32(0, 0x10000);
+        var query = DnsQuery.Encode(id, _wireName, _type);
+        int sent = await socket.SendAsync(query, SocketFlags.None, token).ConfigureAwait(false);
+        if (sent != query.Length)
+            return ProbeResult.Fail("failed to write all of the datagram");
+        var buffer = new byte[ReceiveBuffer];
+        while (true)
         {
-            ushort id = (ushort)RandomNumberGenerator.GetInt32(0, 0x10000);
-            var query = DnsQuery.Encode(id, _wireName, _type);
-            return await ProbeDeadline.RunAsync(_target.Timeout, cancellation, async token =>
-            {
-                int sent = await socket.SendAsync(query, SocketFlags.None, token).ConfigureAwait(false);
-                if (sent != query.Length)
-                    return ProbeResult.Fail("failed to write all of the datagram");
-                var buffer = new byte[ReceiveBuffer];
-                while (true)
-                {
-                    int received = await socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
-                    var verdict = DnsQuery.Inspect(buffer.AsSpan(0, received), id, _wireName, _type);
-                    if (verdict.Kind == DnsReplyKind.Passed)
-                        return ProbeResult.Pass(verdict.Reason);
-                    if (verdict.Kind == DnsReplyKind.Failed)
-                        return ProbeResult.Fail("read error occurred: " + verdict.Reason);
-                }
-            }, () => ProbeDeadline.TimedOut(_target.Timeout, "no answer"), "failed to read socket").ConfigureAwait(false);
+            int received = await socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
+            var verdict = DnsQuery.Inspect(buffer.AsSpan(0, received), id, _wireName, _type);
+            if (verdict.Kind == DnsReplyKind.Passed)
+                return ProbeResult.Pass(verdict.Reason);
+            if (verdict.Kind == DnsReplyKind.Failed)
+                return ProbeResult.Fail("read error occurred: " + verdict.Reason);
         }
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    protected override ProbeResult OnTimeout() => ProbeDeadline.TimedOut(Target.Timeout, "no answer");
 }

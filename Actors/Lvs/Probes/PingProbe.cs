@@ -13,26 +13,21 @@ namespace KeepAlive.Actors.Lvs.Probes;
 /// the host's net.ipv4.ping_group_range; a raw socket needs CAP_NET_RAW instead (the daemon has it for IPVS) and
 /// changes no sysctl. keepalived's ping ignores bindto, bind_if and fwmark; here they are applied when written.
 /// </summary>
-public sealed class PingProbe : IHealthProbe
+public sealed class PingProbe : SocketProbe
 {
     private const int ReceiveBuffer = 2048;
-    private readonly ProbeTarget _target;
     private readonly bool _ipv6;
     private readonly ushort _identifier;
     private int _sequence;
 
     private PingProbe(ProbeTarget target, string describe)
+        : base(target, describe, SocketType.Raw, target.Remote.AddressFamily == AddressFamily.InterNetworkV6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp,
+            receiveErrors: false, "ICMP socket error", "ICMP socket error")
     {
-        _target = target;
         _ipv6 = target.Remote.AddressFamily == AddressFamily.InterNetworkV6;
         _identifier = (ushort)RandomNumberGenerator.GetInt32(0, 0x10000);
         _sequence = RandomNumberGenerator.GetInt32(0, 0x10000);
-        Describe = describe;
     }
-
-    /// <inheritdoc />
-    public string Describe { get; }
-
     /// <summary>The probe of <paramref name="checker"/>; null with <paramref name="error"/> when its target options
     /// are inconsistent. No host service is needed (the raw socket needs CAP_NET_RAW; without it each check fails,
     /// saying so).</summary>
@@ -40,51 +35,29 @@ public sealed class PingProbe : IHealthProbe
     {
         ArgumentNullException.ThrowIfNull(checker);
         ArgumentNullException.ThrowIfNull(context);
-        if (ProbeTarget.From(checker.Common with { ConnectPort = null, BindPort = null }, context.RealServer, 0, out error) is not { } target)
-        {
-            error = "PING_CHECK: " + error;
+        if (ProbeTarget.Of(checker, context, out error) is not { } target)
             return null;
-        }
         return new PingProbe(target, $"PING_CHECK on {target.Describe("")}");
     }
 
     /// <inheritdoc />
-    /// <remarks>The socket is opened before the first await, so a caller's thread decides its network namespace.</remarks>
-    public Task<ProbeResult> CheckAsync(CancellationToken cancellation)
+    protected override async Task<ProbeResult> ExchangeAsync(Socket socket, CancellationToken token)
     {
-        if (cancellation.IsCancellationRequested)
-            return Task.FromResult(ProbeResult.Fail("cancelled"));
-        var socket = ProbeSocket.Open(_target, SocketType.Raw, _ipv6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp, receiveErrors: false, connect: true, out var error);
-        if (socket is null)
-            return Task.FromResult(ProbeResult.Fail($"ICMP{(_ipv6 ? "v6" : "")} socket error: {error}"));
         ushort sequence = (ushort)Interlocked.Increment(ref _sequence);
-        return RunAsync(socket, sequence, cancellation);
-    }
-
-    private async Task<ProbeResult> RunAsync(Socket socket, ushort sequence, CancellationToken cancellation)
-    {
-        using (socket)
+        var request = IcmpEcho.Request(_ipv6, _identifier, sequence);
+        await socket.SendAsync(request, SocketFlags.None, token).ConfigureAwait(false);
+        var buffer = new byte[ReceiveBuffer];
+        while (true)
         {
-            var request = IcmpEcho.Request(_ipv6, _identifier, sequence);
-            return await ProbeDeadline.RunAsync(_target.Timeout, cancellation, async token =>
-            {
-                await socket.SendAsync(request, SocketFlags.None, token).ConfigureAwait(false);
-                var buffer = new byte[ReceiveBuffer];
-                while (true)
-                {
-                    int received = await socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
-                    var verdict = IcmpEcho.Inspect(buffer.AsSpan(0, received), _ipv6, _identifier, sequence);
-                    if (verdict.Kind == IcmpReplyKind.EchoReply)
-                        return ProbeResult.Pass(verdict.Reason);
-                    if (verdict.Kind == IcmpReplyKind.Unreachable)
-                        return ProbeResult.Fail(verdict.Reason);
-                }
-            }, () => ProbeDeadline.TimedOut(_target.Timeout, "no echo reply"), "ICMP socket error").ConfigureAwait(false);
+            int received = await socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
+            var verdict = IcmpEcho.Inspect(buffer.AsSpan(0, received), _ipv6, _identifier, sequence);
+            if (verdict.Kind == IcmpReplyKind.EchoReply)
+                return ProbeResult.Pass(verdict.Reason);
+            if (verdict.Kind == IcmpReplyKind.Unreachable)
+                return ProbeResult.Fail(verdict.Reason);
         }
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    protected override ProbeResult OnTimeout() => ProbeDeadline.TimedOut(Target.Timeout, "no echo reply");
 }

@@ -54,6 +54,20 @@ public sealed record ProbeTarget(IPEndPoint Remote, IPEndPoint? Local, string? I
         return new ProbeTarget(remote, local, common.BindInterface, common.Fwmark is 0 ? null : common.Fwmark, timeout);
     }
 
+    /// <summary>The target of a connecting checker: its options, the real server's port by default (PING_CHECK: no
+    /// port, no bind_port); a failure names the checker kind.</summary>
+    public static ProbeTarget? Of(CheckerConfig checker, ProbeContext context, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(checker);
+        ArgumentNullException.ThrowIfNull(context);
+        bool ping = checker is PingCheckConfig;
+        var common = ping ? checker.Common with { ConnectPort = null, BindPort = null } : checker.Common;
+        var target = From(common, context.RealServer, ping ? 0 : context.RealServer.Port, out error);
+        if (target is null)
+            error = $"{checker.Kind}: {error}";
+        return target;
+    }
+
     /// <summary>keepalived's FMT_CHK: <c>[10.0.0.2]:udp:53</c>; without a port (PING_CHECK) <c>[10.0.0.2]</c>.</summary>
     public string Describe(string protocol) =>
         protocol.Length == 0 ? $"[{Remote.Address}]" : $"[{Remote.Address}]:{protocol}:{Remote.Port}";

@@ -15,26 +15,20 @@ namespace KeepAlive.Actors.Lvs.Probes;
 /// </list>
 /// keepalived's udp_bind_connect ignores <c>bind_if</c>; here it is applied (SO_BINDTODEVICE) since it was written.
 /// </summary>
-public sealed class UdpProbe : IHealthProbe
+public sealed class UdpProbe : SocketProbe
 {
     private const int MaxDatagram = 65536;
-    private readonly ProbeTarget _target;
     private readonly byte[] _payload;
     private readonly bool _requireReply;
     private readonly UdpReplyRule? _rule;
 
     private UdpProbe(ProbeTarget target, byte[] payload, bool requireReply, UdpReplyRule? rule, string describe)
+        : base(target, describe, SocketType.Dgram, ProtocolType.Udp, receiveErrors: true, "UDP connect error", "UDP connection failed")
     {
-        _target = target;
         _payload = payload;
         _requireReply = requireReply;
         _rule = rule;
-        Describe = describe;
     }
-
-    /// <inheritdoc />
-    public string Describe { get; }
-
     /// <summary>The probe of <paramref name="checker"/>; null with <paramref name="error"/> when its payload is not
     /// hex or its target options are inconsistent. No host service is needed.</summary>
     public static IHealthProbe? TryCreate(UdpCheckConfig checker, ProbeContext context, out string? error)
@@ -46,51 +40,28 @@ public sealed class UdpProbe : IHealthProbe
             error = $"UDP_CHECK: the payload '{checker.Payload}' is not hex";
             return null;
         }
-        if (ProbeTarget.From(checker.Common, context.RealServer, context.RealServer.Port, out error) is not { } target)
-        {
-            error = "UDP_CHECK: " + error;
+        if (ProbeTarget.Of(checker, context, out error) is not { } target)
             return null;
-        }
         var rule = checker.RequireReply ? UdpReplyRule.From(checker.ReplyPattern, checker.MinReplyLength, checker.MaxReplyLength) : null;
         return new UdpProbe(target, payload, checker.RequireReply, rule, $"UDP_CHECK on {target.Describe("udp")}");
     }
 
     /// <inheritdoc />
-    /// <remarks>The socket is opened before the first await, so a caller's thread decides its network namespace.</remarks>
-    public Task<ProbeResult> CheckAsync(CancellationToken cancellation)
+    protected override async Task<ProbeResult> ExchangeAsync(Socket socket, CancellationToken token)
     {
-        if (cancellation.IsCancellationRequested)
-            return Task.FromResult(ProbeResult.Fail("cancelled"));
-        var socket = ProbeSocket.Open(_target, SocketType.Dgram, ProtocolType.Udp, receiveErrors: true, connect: true, out var error);
-        if (socket is null)
-            return Task.FromResult(ProbeResult.Fail("UDP connect error: " + error));
-        return RunAsync(socket, cancellation);
-    }
-
-    private async Task<ProbeResult> RunAsync(Socket socket, CancellationToken cancellation)
-    {
-        using (socket)
-        {
-            return await ProbeDeadline.RunAsync(_target.Timeout, cancellation, async token =>
-            {
-                int sent = await socket.SendAsync(_payload, SocketFlags.None, token).ConfigureAwait(false);
-                if (sent != _payload.Length)
-                    return ProbeResult.Fail($"UDP send error: {sent} of {_payload.Length} bytes sent");
-                // A full-size buffer: a datagram is never truncated, so a too-long reply is seen as one.
-                var buffer = new byte[MaxDatagram];
-                int received = await socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
-                if (_rule?.Mismatch(buffer.AsSpan(0, received)) is { } why)
-                    return ProbeResult.Fail(why);
-                return ProbeResult.Pass("reply received");
-            }, () => _requireReply
-                ? ProbeDeadline.TimedOut(_target.Timeout, "no reply (require_reply)")
-                : ProbeResult.Pass($"no reply and no ICMP error within {_target.Timeout.TotalMilliseconds:0} ms"),
-            "UDP connection failed").ConfigureAwait(false);
-        }
+        int sent = await socket.SendAsync(_payload, SocketFlags.None, token).ConfigureAwait(false);
+        if (sent != _payload.Length)
+            return ProbeResult.Fail($"UDP send error: {sent} of {_payload.Length} bytes sent");
+        // A full-size buffer: a datagram is never truncated, so a too-long reply is seen as one.
+        var buffer = new byte[MaxDatagram];
+        int received = await socket.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false);
+        if (_rule?.Mismatch(buffer.AsSpan(0, received)) is { } why)
+            return ProbeResult.Fail(why);
+        return ProbeResult.Pass("reply received");
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    protected override ProbeResult OnTimeout() => _requireReply
+        ? ProbeDeadline.TimedOut(Target.Timeout, "no reply (require_reply)")
+        : ProbeResult.Pass($"no reply and no ICMP error within {Target.Timeout.TotalMilliseconds:0} ms");
 }

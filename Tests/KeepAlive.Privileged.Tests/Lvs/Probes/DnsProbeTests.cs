@@ -13,16 +13,11 @@ namespace KeepAlive.Privileged.Tests.Lvs.Probes;
 /// at connect_timeout, a closed port fails at once (ICMP port unreachable).
 /// </summary>
 [Collection("privileged")]
-public sealed class DnsProbeTests : IClassFixture<VethPairFixture>
+public sealed class DnsProbeTests : SharedPairProbeTests
 {
-    private const int Port = 5353;
-    private readonly VethPairFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
     public DnsProbeTests(VethPairFixture fixture, ITestOutputHelper output)
+        : base(fixture, output, 5353)
     {
-        _fixture = fixture;
-        _output = output;
     }
 
     /// <summary>The query turned into a response: QR and RA set, <paramref name="rcode"/>, one answer claimed.</summary>
@@ -46,11 +41,10 @@ public sealed class DnsProbeTests : IClassFixture<VethPairFixture>
     [SkippableFact]
     public async Task A_noerror_answer_passes_and_the_query_is_keepalived_query()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
-        using var server = new UdpResponder(pair, new IPEndPoint(VethNamespacePair.IPv4B, Port), q => [Respond(q, 0)]);
+        Ready();
+        using var server = Serve(VethNamespacePair.IPv4B, q => [Respond(q, 0)]);
         using var probe = Probe(VethNamespacePair.IPv4B, Port);
-        var (result, took) = await ProbeLab.CheckFromA(pair, probe, _output);
+        var (result, took) = await Check(probe);
         Assert.True(result.Result.Success, result.Result.Reason);
         Assert.True(took < TimeSpan.FromMilliseconds(500));
         var (from, query) = Assert.Single(server.Received);
@@ -62,12 +56,11 @@ public sealed class DnsProbeTests : IClassFixture<VethPairFixture>
     [SkippableFact]
     public async Task Each_check_uses_a_fresh_id()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
-        using var server = new UdpResponder(pair, new IPEndPoint(VethNamespacePair.IPv4B, Port), q => [Respond(q, 0)]);
+        Ready();
+        using var server = Serve(VethNamespacePair.IPv4B, q => [Respond(q, 0)]);
         using var probe = Probe(VethNamespacePair.IPv4B, Port);
         for (int i = 0; i < 4; i++)
-            Assert.True((await ProbeLab.CheckFromA(pair, probe, _output)).Result.Result.Success);
+            Assert.True((await Check(probe)).Result.Result.Success);
         var ids = server.Received.Select(r => BinaryPrimitives.ReadUInt16BigEndian(r.Data)).Distinct().Count();
         Assert.True(ids >= 3, $"{ids} distinct ids in 4 queries");
     }
@@ -75,11 +68,10 @@ public sealed class DnsProbeTests : IClassFixture<VethPairFixture>
     [SkippableFact]
     public async Task Nxdomain_fails_naming_the_rcode()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
-        using var server = new UdpResponder(pair, new IPEndPoint(VethNamespacePair.IPv4B, Port), q => [Respond(q, 3)]);
+        Ready();
+        using var server = Serve(VethNamespacePair.IPv4B, q => [Respond(q, 3)]);
         using var probe = Probe(VethNamespacePair.IPv4B, Port);
-        var (result, _) = await ProbeLab.CheckFromA(pair, probe, _output);
+        var (result, _) = await Check(probe);
         Assert.False(result.Result.Success);
         Assert.Contains("NXDOMAIN", result.Result.Reason);
     }
@@ -87,27 +79,25 @@ public sealed class DnsProbeTests : IClassFixture<VethPairFixture>
     [SkippableFact]
     public async Task Stray_answers_are_ignored_and_the_real_one_counts()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
+        Ready();
         // First a wrong id with NXDOMAIN, then a truncated datagram, then an answer to another name, then ours.
-        using var server = new UdpResponder(pair, new IPEndPoint(VethNamespacePair.IPv4B, Port), q =>
+        using var server = Serve(VethNamespacePair.IPv4B, q =>
         {
             var otherName = DnsQuery.Encode(BinaryPrimitives.ReadUInt16BigEndian(q), DnsQuery.EncodeName("evil.example", out _)!, 1);
             return [Respond(q, 3, (ushort)(BinaryPrimitives.ReadUInt16BigEndian(q) ^ 1)), q[..5], Respond(otherName, 3), Respond(q, 0)];
         });
         using var probe = Probe(VethNamespacePair.IPv4B, Port);
-        var (result, _) = await ProbeLab.CheckFromA(pair, probe, _output);
+        var (result, _) = await Check(probe);
         Assert.True(result.Result.Success, result.Result.Reason);
     }
 
     [SkippableFact]
     public async Task A_silent_server_fails_at_connect_timeout()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
-        using var server = new UdpResponder(pair, new IPEndPoint(VethNamespacePair.IPv4B, Port), _ => []);
+        Ready();
+        using var server = Serve(VethNamespacePair.IPv4B, _ => []);
         using var probe = Probe(VethNamespacePair.IPv4B, Port);
-        var (result, took) = await ProbeLab.CheckFromA(pair, probe, _output);
+        var (result, took) = await Check(probe);
         Assert.False(result.Result.Success);
         Assert.Contains("timed out", result.Result.Reason);
         Assert.InRange(took, ProbeLab.Timeout - TimeSpan.FromMilliseconds(50), ProbeLab.Timeout + TimeSpan.FromMilliseconds(500));
@@ -117,29 +107,27 @@ public sealed class DnsProbeTests : IClassFixture<VethPairFixture>
     [SkippableFact]
     public async Task A_closed_port_fails_at_once_and_ipv6_works_too()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
+        Ready();
         using (var closed = Probe(VethNamespacePair.IPv4B, Port + 1))
         {
-            var (result, took) = await ProbeLab.CheckFromA(pair, closed, _output);
+            var (result, took) = await Check(closed);
             Assert.False(result.Result.Success);
             Assert.Contains("refused", result.Result.Reason);
             Assert.True(took < TimeSpan.FromMilliseconds(500));
         }
-        using var server = new UdpResponder(pair, new IPEndPoint(VethNamespacePair.IPv6B, Port), q => [Respond(q, 0)]);
+        using var server = Serve(VethNamespacePair.IPv6B, q => [Respond(q, 0)]);
         using var probe = Probe(VethNamespacePair.IPv6B, Port, "AAAA");
-        Assert.True((await ProbeLab.CheckFromA(pair, probe, _output)).Result.Result.Success);
+        Assert.True((await Check(probe)).Result.Result.Success);
     }
 
     [SkippableFact]
     public async Task Bindto_and_bind_port_set_the_source_of_the_query()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
-        using var server = new UdpResponder(pair, new IPEndPoint(VethNamespacePair.IPv4B, Port), q => [Respond(q, 0)]);
+        Ready();
+        using var server = Serve(VethNamespacePair.IPv4B, q => [Respond(q, 0)]);
         var common = ProbeLab.Common(VethNamespacePair.IPv4B, Port) with { BindTo = VethNamespacePair.IPv4A, BindPort = 40053, BindInterface = VethNamespacePair.InterfaceA };
         using var probe = DnsProbe.TryCreate(new DnsCheckConfig(common, "SOA", "", default), ProbeLab.Context(VethNamespacePair.IPv4B, Port), out _)!;
-        Assert.True((await ProbeLab.CheckFromA(pair, probe, _output)).Result.Result.Success);
+        Assert.True((await Check(probe)).Result.Result.Success);
         Assert.Equal(new IPEndPoint(VethNamespacePair.IPv4A, 40053), Assert.Single(server.Received).From);
     }
 }

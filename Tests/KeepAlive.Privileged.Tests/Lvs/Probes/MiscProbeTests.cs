@@ -43,6 +43,18 @@ public sealed class MiscProbeTests : IDisposable
         return (result, clock.Elapsed);
     }
 
+    /// <summary>One check of <paramref name="probe"/> fails "timed out" after <paramref name="fromMs"/> to <paramref name="toMs"/>.</summary>
+    private async Task ExpectTimedOut(IHealthProbe probe, int fromMs, int toMs)
+    {
+        using (probe)
+        {
+            var (result, took) = await Check(probe);
+            Assert.False(result.Result.Success);
+            Assert.StartsWith("timed out", result.Result.Reason);
+            Assert.InRange(took, TimeSpan.FromMilliseconds(fromMs), TimeSpan.FromMilliseconds(toMs));
+        }
+    }
+
     [SkippableFact]
     public async Task Exit_codes_decide_and_misc_dynamic_sets_the_weight()
     {
@@ -70,11 +82,7 @@ public sealed class MiscProbeTests : IDisposable
         Privilege.Require();
         var childPid = _box.PathOf("child.pid");
         var script = _box.Script("hang.sh", $"sleep 300 &\necho $! > {childPid}\nsleep 300");
-        using var probe = Probe(script, timeout: TimeSpan.FromSeconds(1));
-        var (result, took) = await Check(probe);
-        Assert.False(result.Result.Success);
-        Assert.StartsWith("timed out", result.Result.Reason);
-        Assert.InRange(took, TimeSpan.FromMilliseconds(950), TimeSpan.FromMilliseconds(1800));
+        await ExpectTimedOut(Probe(script, timeout: TimeSpan.FromSeconds(1)), 950, 1800);
         int child = int.Parse(File.ReadAllText(childPid).Trim(), CultureInfo.InvariantCulture);
         Assert.True(Poll.Until(() => !ScriptSandbox.Alive(child), TimeSpan.FromSeconds(3)), $"child {child} survived");
     }
@@ -84,11 +92,7 @@ public sealed class MiscProbeTests : IDisposable
     {
         Privilege.Require();
         var script = _box.Script("stubborn.sh", "trap '' TERM\nwhile :; do sleep 0.1; done");
-        using var probe = Probe(script, timeout: TimeSpan.FromSeconds(1));
-        var (result, took) = await Check(probe);
-        Assert.False(result.Result.Success);
-        Assert.StartsWith("timed out", result.Result.Reason);
-        Assert.InRange(took, TimeSpan.FromMilliseconds(2900), TimeSpan.FromMilliseconds(4000));
+        await ExpectTimedOut(Probe(script, timeout: TimeSpan.FromSeconds(1)), 2900, 4000);
     }
 
     [SkippableFact]
@@ -96,10 +100,7 @@ public sealed class MiscProbeTests : IDisposable
     {
         Privilege.Require();
         var script = _box.Script("slow.sh", "sleep 300");
-        using var probe = Probe(script); // the virtual server's delay_loop is 5 s
-        var (result, took) = await Check(probe);
-        Assert.StartsWith("timed out", result.Result.Reason);
-        Assert.InRange(took, TimeSpan.FromMilliseconds(4950), TimeSpan.FromMilliseconds(5800));
+        await ExpectTimedOut(Probe(script), 4950, 5800); // the virtual server's delay_loop is 5 s
     }
 
     [SkippableFact]

@@ -32,6 +32,16 @@ public sealed class PingProbeTests
         Assert.True(code == 0, $"ip {string.Join(' ', args)}: {output}");
     }
 
+    /// <summary>The probe passes, then B is changed by <c>ip -n B ARGS</c>, then one check fails: that one is returned.</summary>
+    private async Task<(ProbeResult Result, TimeSpan Took)> UpThenDown(VethNamespacePair pair, IHealthProbe probe, params string[] changeInB)
+    {
+        Assert.True((await ProbeLab.CheckFromA(pair, probe, _output)).Result.Result.Success);
+        Ip(["-n", pair.B.Name, .. changeInB]);
+        var down = await ProbeLab.CheckFromA(pair, probe, _output);
+        Assert.False(down.Result.Result.Success);
+        return down;
+    }
+
     [SkippableFact]
     public async Task A_target_that_answers_passes_on_ipv4_and_ipv6_and_repeats()
     {
@@ -62,10 +72,7 @@ public sealed class PingProbeTests
         Privilege.Require();
         using var pair = new VethNamespacePair();
         using var probe = Probe(VethNamespacePair.IPv4B);
-        Assert.True((await ProbeLab.CheckFromA(pair, probe, _output)).Result.Result.Success);
-        Ip("-n", pair.B.Name, "addr", "del", $"{VethNamespacePair.IPv4B}/24", "dev", VethNamespacePair.InterfaceB);
-        var (down, took) = await ProbeLab.CheckFromA(pair, probe, _output);
-        Assert.False(down.Result.Success);
+        var (down, took) = await UpThenDown(pair, probe, "addr", "del", $"{VethNamespacePair.IPv4B}/24", "dev", VethNamespacePair.InterfaceB);
         Assert.Contains("no echo reply", down.Result.Reason);
         Assert.InRange(took, ProbeLab.Timeout - TimeSpan.FromMilliseconds(50), ProbeLab.Timeout + TimeSpan.FromMilliseconds(500));
         Ip("-n", pair.B.Name, "addr", "add", $"{VethNamespacePair.IPv4B}/24", "dev", VethNamespacePair.InterfaceB);
@@ -78,10 +85,7 @@ public sealed class PingProbeTests
         Privilege.Require();
         using var pair = new VethNamespacePair();
         using var probe = Probe(VethNamespacePair.IPv6B);
-        Assert.True((await ProbeLab.CheckFromA(pair, probe, _output)).Result.Result.Success);
-        Ip("-n", pair.B.Name, "link", "set", "dev", VethNamespacePair.InterfaceB, "down");
-        var (down, took) = await ProbeLab.CheckFromA(pair, probe, _output);
-        Assert.False(down.Result.Success);
+        var (_, took) = await UpThenDown(pair, probe, "link", "set", "dev", VethNamespacePair.InterfaceB, "down");
         Assert.True(took < ProbeLab.Timeout + TimeSpan.FromMilliseconds(500), $"took {took}");
     }
 

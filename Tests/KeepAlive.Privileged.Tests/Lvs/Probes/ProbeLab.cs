@@ -100,3 +100,33 @@ internal sealed class UdpResponder : IDisposable
         _stop.Dispose();
     }
 }
+
+/// <summary>Probe tests on the class's shared veth pair: probes run in A, servers listen in B on <see cref="Port"/>.</summary>
+public abstract class SharedPairProbeTests : IClassFixture<VethPairFixture>
+{
+    private readonly VethPairFixture _fixture;
+
+    protected SharedPairProbeTests(VethPairFixture fixture, ITestOutputHelper output, int port)
+    {
+        _fixture = fixture;
+        Output = output;
+        Port = port;
+    }
+
+    protected ITestOutputHelper Output { get; }
+
+    protected int Port { get; }
+
+    /// <summary>Skips unless root, then makes the shared pair.</summary>
+    protected void Ready()
+    {
+        Privilege.Require();
+        _ = _fixture.Pair;
+    }
+
+    /// <summary>A UDP server in B at <paramref name="at"/>:<see cref="Port"/>.</summary>
+    private protected UdpResponder Serve(IPAddress at, Func<byte[], IEnumerable<byte[]>> answer) => new(_fixture.Pair, new IPEndPoint(at, Port), answer);
+
+    /// <summary>One timed check from A.</summary>
+    protected Task<(ProbeResult Result, TimeSpan Took)> Check(IHealthProbe probe) => ProbeLab.CheckFromA(_fixture.Pair, probe, Output);
+}

@@ -13,16 +13,11 @@ namespace KeepAlive.Privileged.Tests.Lvs.Probes;
 /// only IP_RECVERR reports).
 /// </summary>
 [Collection("privileged")]
-public sealed class UdpProbeTests : IClassFixture<VethPairFixture>
+public sealed class UdpProbeTests : SharedPairProbeTests
 {
-    private const int Port = 7007;
-    private readonly VethPairFixture _fixture;
-    private readonly ITestOutputHelper _output;
-
     public UdpProbeTests(VethPairFixture fixture, ITestOutputHelper output)
+        : base(fixture, output, 7007)
     {
-        _fixture = fixture;
-        _output = output;
     }
 
     private static IHealthProbe Probe(IPAddress target, int port, string? payload = "c0ffee", bool requireReply = false, string? pattern = null,
@@ -34,56 +29,53 @@ public sealed class UdpProbeTests : IClassFixture<VethPairFixture>
         return probe!;
     }
 
-    private UdpResponder Echo(IPAddress at) => new(_fixture.Pair, new IPEndPoint(at, Port), q => [q]);
+    private UdpResponder Echo(IPAddress at) => Serve(at, q => [q]);
 
     [SkippableFact]
     public async Task An_echo_that_matches_the_pattern_passes_and_one_that_does_not_fails()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
+        Ready();
         using var server = Echo(VethNamespacePair.IPv4B);
         using (var match = Probe(VethNamespacePair.IPv4B, Port, requireReply: true, pattern: "c0 fx ee"))
         {
-            var (result, took) = await ProbeLab.CheckFromA(pair, match, _output);
+            var (result, took) = await Check(match);
             Assert.True(result.Result.Success, result.Result.Reason);
             Assert.True(took < TimeSpan.FromMilliseconds(500));
         }
         using (var mismatch = Probe(VethNamespacePair.IPv4B, Port, requireReply: true, pattern: "c0ffef"))
         {
-            var (result, _) = await ProbeLab.CheckFromA(pair, mismatch, _output);
+            var (result, _) = await Check(mismatch);
             Assert.False(result.Result.Success);
             Assert.Contains("mismatch", result.Result.Reason);
         }
         using (var tooLong = Probe(VethNamespacePair.IPv4B, Port, requireReply: true, pattern: "c0", max: 2))
-            Assert.Contains("max_reply_length", (await ProbeLab.CheckFromA(pair, tooLong, _output)).Result.Result.Reason);
+            Assert.Contains("max_reply_length", (await Check(tooLong)).Result.Result.Reason);
         Assert.Equal(Convert.FromHexString("c0ffee"), server.Received.First().Data);
     }
 
     [SkippableFact]
     public async Task Without_a_payload_keepalived_filler_is_sent_and_any_reply_passes_require_reply()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
+        Ready();
         using var server = Echo(VethNamespacePair.IPv4B);
         using var probe = Probe(VethNamespacePair.IPv4B, Port, payload: null, requireReply: true);
-        Assert.True((await ProbeLab.CheckFromA(pair, probe, _output)).Result.Result.Success);
+        Assert.True((await Check(probe)).Result.Result.Success);
         Assert.Equal("keepalived check - keepalived ch", System.Text.Encoding.ASCII.GetString(Assert.Single(server.Received).Data));
     }
 
     [SkippableFact]
     public async Task Silence_passes_at_the_timeout_without_require_reply_and_fails_with_it()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
-        using var server = new UdpResponder(pair, new IPEndPoint(VethNamespacePair.IPv4B, Port), _ => []);
+        Ready();
+        using var server = Serve(VethNamespacePair.IPv4B, _ => []);
         using (var lenient = Probe(VethNamespacePair.IPv4B, Port))
         {
-            var (result, took) = await ProbeLab.CheckFromA(pair, lenient, _output);
+            var (result, took) = await Check(lenient);
             Assert.True(result.Result.Success, result.Result.Reason);
             Assert.InRange(took, ProbeLab.Timeout - TimeSpan.FromMilliseconds(50), ProbeLab.Timeout + TimeSpan.FromMilliseconds(500));
         }
         using var strict = Probe(VethNamespacePair.IPv4B, Port, requireReply: true);
-        var (failed, tookStrict) = await ProbeLab.CheckFromA(pair, strict, _output);
+        var (failed, tookStrict) = await Check(strict);
         Assert.False(failed.Result.Success);
         Assert.Contains("timed out", failed.Result.Reason);
         Assert.InRange(tookStrict, ProbeLab.Timeout - TimeSpan.FromMilliseconds(50), ProbeLab.Timeout + TimeSpan.FromMilliseconds(500));
@@ -92,12 +84,11 @@ public sealed class UdpProbeTests : IClassFixture<VethPairFixture>
     [SkippableFact]
     public async Task A_closed_port_fails_at_once_even_without_require_reply()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
+        Ready();
         foreach (var target in new[] { VethNamespacePair.IPv4B, VethNamespacePair.IPv6B })
         {
             using var probe = Probe(target, Port + 1);
-            var (result, took) = await ProbeLab.CheckFromA(pair, probe, _output);
+            var (result, took) = await Check(probe);
             Assert.False(result.Result.Success);
             Assert.Contains("refused", result.Result.Reason);
             Assert.True(took < TimeSpan.FromMilliseconds(500), $"took {took}");
@@ -107,23 +98,21 @@ public sealed class UdpProbeTests : IClassFixture<VethPairFixture>
     [SkippableFact]
     public async Task Ipv6_echo_passes_and_bindto_sets_the_source()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
+        Ready();
         using var server = Echo(VethNamespacePair.IPv6B);
         var common = ProbeLab.Common(VethNamespacePair.IPv6B, Port) with { BindTo = VethNamespacePair.IPv6A, BindPort = 41007, Fwmark = 9 };
         using var probe = Probe(VethNamespacePair.IPv6B, Port, requireReply: true, pattern: "c0ffee", common: common);
-        Assert.True((await ProbeLab.CheckFromA(pair, probe, _output)).Result.Result.Success);
+        Assert.True((await Check(probe)).Result.Result.Success);
         Assert.Equal(new IPEndPoint(VethNamespacePair.IPv6A, 41007), Assert.Single(server.Received).From);
     }
 
     [SkippableFact]
     public async Task A_bind_to_an_address_we_do_not_have_fails_saying_so()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
+        Ready();
         var common = ProbeLab.Common(VethNamespacePair.IPv4B, Port) with { BindTo = IPAddress.Parse("10.7.0.99") };
         using var probe = Probe(VethNamespacePair.IPv4B, Port, common: common);
-        var (result, _) = await ProbeLab.CheckFromA(pair, probe, _output);
+        var (result, _) = await Check(probe);
         Assert.False(result.Result.Success);
         Assert.Contains("bind to 10.7.0.99", result.Result.Reason);
     }
@@ -131,13 +120,12 @@ public sealed class UdpProbeTests : IClassFixture<VethPairFixture>
     [SkippableFact]
     public async Task A_host_that_does_not_answer_arp_fails_on_the_icmp_host_unreachable_even_without_require_reply()
     {
-        Privilege.Require();
-        var pair = _fixture.Pair;
+        Ready();
         // No one has 10.7.0.77: after the failed ARP resolution (3 probes, 1 s apart) A's kernel reports host
         // unreachable, which a connected UDP socket sees only with IP_RECVERR, as keepalived sets it.
         var target = IPAddress.Parse("10.7.0.77");
         using var probe = Probe(target, Port, common: ProbeLab.Common(target, Port, TimeSpan.FromSeconds(6)));
-        var (result, took) = await ProbeLab.CheckFromA(pair, probe, _output);
+        var (result, took) = await Check(probe);
         Assert.False(result.Result.Success);
         Assert.Contains("host unreachable", result.Result.Reason);
         Assert.True(took < TimeSpan.FromSeconds(5.5), $"took {took}");
