@@ -130,4 +130,19 @@ public sealed class DnsProbeTests : SharedPairProbeTests
         Assert.True((await Check(probe)).Result.Result.Success);
         Assert.Equal(new IPEndPoint(VethNamespacePair.IPv4A, 40053), Assert.Single(server.Received).From);
     }
+
+    [SkippableFact]
+    public async Task Cancelling_a_waiting_check_ends_it_at_once_as_cancelled()
+    {
+        Ready();
+        using var server = Serve(VethNamespacePair.IPv4B, _ => []);
+        var common = ProbeLab.Common(VethNamespacePair.IPv4B, Port, TimeSpan.FromSeconds(10));
+        using var probe = DnsProbe.TryCreate(new DnsCheckConfig(common, "A", "x", default), ProbeLab.Context(VethNamespacePair.IPv4B, Port), out _)!;
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await Fixture.Pair.InA(() => probe.CheckAsync(cts.Token)).WaitAsync(TimeSpan.FromSeconds(5));
+        Output.WriteLine($"{result.Result.Reason} after {clock.Elapsed.TotalMilliseconds:0.0} ms");
+        Assert.Equal("cancelled", result.Result.Reason);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+    }
 }

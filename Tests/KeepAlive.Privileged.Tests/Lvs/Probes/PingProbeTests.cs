@@ -64,6 +64,9 @@ public sealed class PingProbeTests
             Fwmark = 3,
         });
         Assert.True((await ProbeLab.CheckFromA(pair, bound, _output)).Result.Result.Success);
+        // A link-local target is reached through its bind_if (the config binder requires one).
+        using var linkLocal = Probe(VethNamespacePair.LinkLocalB, ProbeLab.Common(VethNamespacePair.LinkLocalB, 0) with { BindInterface = VethNamespacePair.InterfaceA });
+        Assert.True((await ProbeLab.CheckFromA(pair, linkLocal, _output)).Result.Result.Success);
     }
 
     [SkippableFact]

@@ -104,14 +104,14 @@ internal sealed class UdpResponder : IDisposable
 /// <summary>Probe tests on the class's shared veth pair: probes run in A, servers listen in B on <see cref="Port"/>.</summary>
 public abstract class SharedPairProbeTests : IClassFixture<VethPairFixture>
 {
-    private readonly VethPairFixture _fixture;
-
     protected SharedPairProbeTests(VethPairFixture fixture, ITestOutputHelper output, int port)
     {
-        _fixture = fixture;
+        Fixture = fixture;
         Output = output;
         Port = port;
     }
+
+    protected VethPairFixture Fixture { get; }
 
     protected ITestOutputHelper Output { get; }
 
@@ -121,12 +121,12 @@ public abstract class SharedPairProbeTests : IClassFixture<VethPairFixture>
     protected void Ready()
     {
         Privilege.Require();
-        _ = _fixture.Pair;
+        _ = Fixture.Pair;
     }
 
     /// <summary>A UDP server in B at <paramref name="at"/>:<see cref="Port"/>.</summary>
-    private protected UdpResponder Serve(IPAddress at, Func<byte[], IEnumerable<byte[]>> answer) => new(_fixture.Pair, new IPEndPoint(at, Port), answer);
+    private protected UdpResponder Serve(IPAddress at, Func<byte[], IEnumerable<byte[]>> answer) => new(Fixture.Pair, new IPEndPoint(at, Port), answer);
 
     /// <summary>One timed check from A.</summary>
-    protected Task<(ProbeResult Result, TimeSpan Took)> Check(IHealthProbe probe) => ProbeLab.CheckFromA(_fixture.Pair, probe, Output);
+    protected Task<(ProbeResult Result, TimeSpan Took)> Check(IHealthProbe probe) => ProbeLab.CheckFromA(Fixture.Pair, probe, Output);
 }
