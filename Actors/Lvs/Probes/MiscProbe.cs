@@ -93,6 +93,12 @@ public sealed class MiscProbe : IHealthProbe
         {
             return ProbeResult.Fail("cancelled");
         }
+#pragma warning disable CA1031 // the runner never throws by contract; if one did, the check fails naming it
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return ProbeResult.Fail($"could not run the script: unexpected {e.GetType().Name}: {e.Message}");
+        }
         if (cancellation.IsCancellationRequested)
             return ProbeResult.Fail("cancelled");
         return MiscExitPolicy.Classify(run, _dynamic, _throughShell);

@@ -6,7 +6,7 @@ namespace KeepAlive.Actors.Lvs.Probes;
 /// Runs the network part of one check under its timeout (keepalived arms one read/write timer of
 /// <c>connect_timeout</c> per check): the body gets a token that fires at the deadline or when the caller cancels.
 /// A deadline gives the caller's timeout result (a failure "timed out", or for UDP_CHECK without
-/// require_reply a success), a caller's cancellation gives "cancelled", a socket error gives a failure naming it.
+/// require_reply a success), a caller's cancellation gives "cancelled", a socket error (or anything unforeseen) gives a failure naming it.
 /// </summary>
 public static class ProbeDeadline
 {
@@ -41,6 +41,12 @@ public static class ProbeDeadline
         catch (ObjectDisposedException)
         {
             return ProbeResult.Fail("cancelled (the probe was disposed)");
+        }
+#pragma warning disable CA1031 // the contract: a probe never throws; anything unforeseen is a failed check that names it
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return ProbeResult.Fail($"{socketErrorPrefix}: unexpected {e.GetType().Name}: {e.Message}");
         }
     }
 

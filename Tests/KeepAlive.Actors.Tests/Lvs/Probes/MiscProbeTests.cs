@@ -98,4 +98,20 @@ public class MiscProbeTests
         Assert.True(run.Killed);
         Assert.Equal("cancelled", result.Result.Reason);
     }
+
+    /// <summary>A runner that breaks its own contract.</summary>
+    private sealed class ThrowingRunner : IScriptRunner
+    {
+        public Task<ScriptRunResult> RunAsync(ScriptRunRequest request, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("broken runner");
+    }
+
+    [Fact]
+    public async Task A_runner_that_throws_fails_the_check_instead_of_throwing()
+    {
+        using var probe = Create("MISC_CHECK { misc_path /bin/check }", new ThrowingRunner());
+        var result = await probe.CheckAsync(CancellationToken.None);
+        Assert.False(result.Result.Success);
+        Assert.Contains("broken runner", result.Result.Reason);
+    }
 }

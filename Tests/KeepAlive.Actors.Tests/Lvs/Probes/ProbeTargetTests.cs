@@ -77,4 +77,27 @@ public class ProbeTargetTests
         var result = await probe.CheckAsync(new CancellationToken(canceled: true));
         Assert.Equal("cancelled", result.Result.Reason);
     }
+
+    [Fact]
+    public async Task The_deadline_turns_every_outcome_of_the_body_into_a_result()
+    {
+        var timeout = TimeSpan.FromMilliseconds(50);
+        var timedOut = await ProbeDeadline.RunAsync(timeout, CancellationToken.None,
+            async token => { await Task.Delay(Timeout.Infinite, token); return ProbeResult.Pass(); },
+            () => ProbeResult.Fail("deadline"), "x");
+        Assert.Equal("deadline", timedOut.Result.Reason);
+        using var cts = new CancellationTokenSource();
+        var pending = ProbeDeadline.RunAsync(TimeSpan.FromSeconds(30), cts.Token,
+            async token => { await Task.Delay(Timeout.Infinite, token); return ProbeResult.Pass(); }, () => ProbeResult.Fail("deadline"), "x");
+        await cts.CancelAsync();
+        Assert.Equal("cancelled", (await pending).Result.Reason);
+        var refused = await ProbeDeadline.RunAsync(timeout, CancellationToken.None,
+            _ => throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused), () => ProbeResult.Fail("deadline"), "read");
+        Assert.Equal("read: connection refused (ICMP port unreachable)", refused.Result.Reason);
+        var odd = await ProbeDeadline.RunAsync(timeout, CancellationToken.None,
+            _ => throw new InvalidOperationException("odd"), () => ProbeResult.Fail("deadline"), "read");
+        Assert.Contains("unexpected InvalidOperationException: odd", odd.Result.Reason);
+        var passed = await ProbeDeadline.RunAsync(timeout, CancellationToken.None, _ => Task.FromResult(ProbeResult.Pass("ok")), () => ProbeResult.Fail("deadline"), "read");
+        Assert.True(passed.Result.Success);
+    }
 }
