@@ -11,7 +11,8 @@ namespace KeepAlive.Actors.Lvs.Probes;
 /// kernel hands it only the target's ICMP, with our own identifier and a sequence number per check.
 /// Differences from keepalived, on purpose: keepalived opens an unprivileged ping socket and, to be allowed to, rewrites
 /// the host's net.ipv4.ping_group_range; a raw socket needs CAP_NET_RAW instead (the daemon has it for IPVS) and
-/// changes no sysctl. keepalived's ping ignores bindto, bind_if and fwmark; here they are applied when written.
+/// changes no sysctl. As keepalived, bindto, bind_port, fwmark and bind_if are not used (<see cref="ProbeTarget.Of"/>),
+/// except bind_if for a link-local target.
 /// </summary>
 public sealed class PingProbe : SocketProbe
 {

@@ -54,15 +54,32 @@ public sealed record ProbeTarget(IPEndPoint Remote, IPEndPoint? Local, string? I
         return new ProbeTarget(remote, local, common.BindInterface, common.Fwmark is 0 ? null : common.Fwmark, timeout);
     }
 
-    /// <summary>The target of a connecting checker: its options, the real server's port by default (PING_CHECK: no
-    /// port, no bind_port); a failure names the checker kind.</summary>
+    /// <summary>
+    /// The target of a connecting checker, with the options keepalived 2.2.7 applies for its kind; a failure names the
+    /// kind. The default port is the real server's. What keepalived ignores is ignored, so a configuration behaves as
+    /// it does there (a stale bindto keepalived never used must not take servers down here):
+    /// <list type="bullet">
+    /// <item>PING_CHECK (check_ping.c, a plain ping socket): no port, and bindto, bind_port, fwmark and bind_if are not
+    /// used;</item>
+    /// <item>UDP_CHECK (layer4.c udp_bind_connect): bind_if is not used.</item>
+    /// </list>
+    /// One exception, which only makes work what cannot work there: an IPv6 link-local target is reached through its
+    /// bind_if (keepalived requires bind_if for one, then sends without a scope, which the kernel refuses).
+    /// </summary>
     public static ProbeTarget? Of(CheckerConfig checker, ProbeContext context, out string? error)
     {
         ArgumentNullException.ThrowIfNull(checker);
         ArgumentNullException.ThrowIfNull(context);
-        bool ping = checker is PingCheckConfig;
-        var common = ping ? checker.Common with { ConnectPort = null, BindPort = null } : checker.Common;
-        var target = From(common, context.RealServer, ping ? 0 : context.RealServer.Port, out error);
+        var common = checker.Common;
+        var address = common.ConnectIp ?? context.RealServer.Address;
+        var linkLocalInterface = address.IsIPv6LinkLocal ? common.BindInterface : null;
+        common = checker switch
+        {
+            PingCheckConfig => common with { ConnectPort = null, BindTo = null, BindPort = null, Fwmark = null, BindInterface = linkLocalInterface },
+            UdpCheckConfig => common with { BindInterface = linkLocalInterface },
+            _ => common,
+        };
+        var target = From(common, context.RealServer, checker is PingCheckConfig ? 0 : context.RealServer.Port, out error);
         if (target is null)
             error = $"{checker.Kind}: {error}";
         return target;

@@ -13,7 +13,8 @@ namespace KeepAlive.Actors.Lvs.Probes;
 /// (<see cref="UdpReplyRule.Mismatch"/>);</item>
 /// <item>silence until the deadline passes without <c>require_reply</c> and fails with it.</item>
 /// </list>
-/// keepalived's udp_bind_connect ignores <c>bind_if</c>; here it is applied (SO_BINDTODEVICE) since it was written.
+/// As keepalived's udp_bind_connect, <c>bind_if</c> is not used (<see cref="ProbeTarget.Of"/>), except for a link-local
+/// target.
 /// </summary>
 public sealed class UdpProbe : SocketProbe
 {

@@ -100,4 +100,33 @@ public class ProbeTargetTests
         var passed = await ProbeDeadline.RunAsync(timeout, CancellationToken.None, _ => Task.FromResult(ProbeResult.Pass("ok")), () => ProbeResult.Fail("deadline"), "read");
         Assert.True(passed.Result.Success);
     }
+
+    [Fact]
+    public void Ping_and_udp_use_only_the_options_keepalived_uses_for_them()
+    {
+        const string options = "connect_port 99\n bindto 10.0.0.1\n bind_port 4000\n bind_if lo\n fwmark 7";
+        var (ping, pctx, _) = ProbeConfigs.Load<PingCheckConfig>("PING_CHECK { " + options + " }");
+        var p = ProbeTarget.Of(ping, pctx, out _)!;
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("10.0.0.2"), 0), p.Remote);
+        Assert.Null(p.Local);
+        Assert.Null(p.Interface);
+        Assert.Null(p.Fwmark);
+        var (udp, uctx, _) = ProbeConfigs.Load<UdpCheckConfig>("UDP_CHECK { " + options + " }");
+        var u = ProbeTarget.Of(udp, uctx, out _)!;
+        Assert.Equal(99, u.Remote.Port);
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 4000), u.Local);
+        Assert.Null(u.Interface);
+        Assert.Equal(7u, u.Fwmark);
+        var (dns, dctx, _) = ProbeConfigs.Load<DnsCheckConfig>("DNS_CHECK { " + options + " }");
+        Assert.Equal("lo", ProbeTarget.Of(dns, dctx, out _)!.Interface);
+    }
+
+    [Fact]
+    public void A_link_local_target_keeps_its_bind_if_for_every_kind()
+    {
+        var (ping, ctx, _) = ProbeConfigs.Load<PingCheckConfig>("PING_CHECK { connect_ip fe80::2\n bind_if eth0 }", realServer: "fd00::2 53", virtualServer: "fd00::10 53");
+        Assert.Equal("eth0", ProbeTarget.Of(ping, ctx, out _)!.Interface);
+        var (udp, uctx, _) = ProbeConfigs.Load<UdpCheckConfig>("UDP_CHECK { connect_ip fe80::2\n bind_if eth0 }", realServer: "fd00::2 53", virtualServer: "fd00::10 53");
+        Assert.Equal("eth0", ProbeTarget.Of(udp, uctx, out _)!.Interface);
+    }
 }

@@ -130,4 +130,36 @@ public sealed class UdpProbeTests : SharedPairProbeTests
         Assert.Contains("host unreachable", result.Result.Reason);
         Assert.True(took < TimeSpan.FromSeconds(5.5), $"took {took}");
     }
+
+    [SkippableFact]
+    public async Task The_fwmark_is_set_so_policy_routing_applies_and_bind_if_is_ignored_as_keepalived_does()
+    {
+        Ready();
+        using var server = Echo(VethNamespacePair.IPv4B);
+        var ns = Fixture.Pair.A.Name;
+        // In our namespace A only: packets marked 77 are routed by a table where the target is unreachable.
+        Ip("-n", ns, "rule", "add", "fwmark", "77", "table", "77");
+        try
+        {
+            Ip("-n", ns, "route", "add", "unreachable", "10.7.0.0/24", "table", "77");
+            using var plain = Probe(VethNamespacePair.IPv4B, Port, requireReply: true,
+                common: ProbeLab.Common(VethNamespacePair.IPv4B, Port) with { BindInterface = "ka-nosuch0" });
+            Assert.True((await Check(plain)).Result.Result.Success);
+            using var marked = Probe(VethNamespacePair.IPv4B, Port, requireReply: true,
+                common: ProbeLab.Common(VethNamespacePair.IPv4B, Port) with { Fwmark = 77 });
+            var (result, _) = await Check(marked);
+            Assert.False(result.Result.Success);
+            Assert.Contains("unreachable", result.Result.Reason, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            Ip("-n", ns, "rule", "del", "fwmark", "77", "table", "77");
+        }
+    }
+
+    private static void Ip(params string[] args)
+    {
+        var (code, output) = Privilege.Run("ip", args, TimeSpan.FromSeconds(10));
+        Assert.True(code == 0, $"ip {string.Join(' ', args)}: {output}");
+    }
 }
