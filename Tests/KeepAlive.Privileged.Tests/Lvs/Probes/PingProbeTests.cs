@@ -14,7 +14,6 @@ namespace KeepAlive.Privileged.Tests.Lvs.Probes;
 [Collection("privileged")]
 public sealed class PingProbeTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
     private readonly ITestOutputHelper _output;
 
     public PingProbeTests(ITestOutputHelper output) => _output = output;
@@ -26,17 +25,11 @@ public sealed class PingProbeTests
         return probe!;
     }
 
-    private static void Ip(params string[] args)
-    {
-        var (code, output) = Privilege.Run("ip", args, Limit);
-        Assert.True(code == 0, $"ip {string.Join(' ', args)}: {output}");
-    }
-
     /// <summary>The probe passes, then B is changed by <c>ip -n B ARGS</c>, then one check fails: that one is returned.</summary>
     private async Task<(ProbeResult Result, TimeSpan Took)> UpThenDown(VethNamespacePair pair, IHealthProbe probe, params string[] changeInB)
     {
         Assert.True((await ProbeLab.CheckFromA(pair, probe, _output)).Result.Result.Success);
-        Ip(["-n", pair.B.Name, .. changeInB]);
+        ProbeLab.Ip(["-n", pair.B.Name, .. changeInB]);
         var down = await ProbeLab.CheckFromA(pair, probe, _output);
         Assert.False(down.Result.Result.Success);
         return down;
@@ -71,7 +64,7 @@ public sealed class PingProbeTests
         var (down, took) = await UpThenDown(pair, probe, "addr", "del", $"{VethNamespacePair.IPv4B}/24", "dev", VethNamespacePair.InterfaceB);
         Assert.Contains("no echo reply", down.Result.Reason);
         Assert.InRange(took, ProbeLab.Timeout - TimeSpan.FromMilliseconds(50), ProbeLab.Timeout + TimeSpan.FromMilliseconds(500));
-        Ip("-n", pair.B.Name, "addr", "add", $"{VethNamespacePair.IPv4B}/24", "dev", VethNamespacePair.InterfaceB);
+        ProbeLab.Ip("-n", pair.B.Name, "addr", "add", $"{VethNamespacePair.IPv4B}/24", "dev", VethNamespacePair.InterfaceB);
         Assert.True((await ProbeLab.CheckFromA(pair, probe, _output)).Result.Result.Success);
     }
 
@@ -103,8 +96,7 @@ public sealed class PingProbeTests
         using var pair = new VethNamespacePair();
         // Marked packets would be unreachable, the bind address is not ours, the interface does not exist: keepalived's
         // ping uses none of them, so neither do we.
-        Ip("-n", pair.A.Name, "rule", "add", "fwmark", "77", "table", "77");
-        Ip("-n", pair.A.Name, "route", "add", "unreachable", "10.7.0.0/24", "table", "77");
+        ProbeLab.MakeMarkUnreachable(pair.A.Name, 77);
         using var probe = Probe(VethNamespacePair.IPv4B, ProbeLab.Common(VethNamespacePair.IPv4B, 0) with
         {
             Fwmark = 77,

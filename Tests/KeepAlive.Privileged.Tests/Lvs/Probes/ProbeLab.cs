@@ -33,6 +33,22 @@ internal static class ProbeLab
         return new ProbeContext(vs, rs, null, globals ?? new GlobalDefs());
     }
 
+    /// <summary>Runs <c>ip ARGS</c>; the test fails when it does.</summary>
+    public static void Ip(params string[] args)
+    {
+        var (code, output) = Privilege.Run("ip", args, TimeSpan.FromSeconds(10));
+        Assert.True(code == 0, $"ip {string.Join(' ', args)}: {output}");
+    }
+
+    /// <summary>In namespace <paramref name="ns"/> (ours) only: packets with firewall mark <paramref name="mark"/>
+    /// are routed by table <paramref name="mark"/>, where 10.7.0.0/24 is unreachable.</summary>
+    public static void MakeMarkUnreachable(string ns, int mark)
+    {
+        var m = mark.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Ip("-n", ns, "rule", "add", "fwmark", m, "table", m);
+        Ip("-n", ns, "route", "add", "unreachable", "10.7.0.0/24", "table", m);
+    }
+
     /// <summary>One check whose socket is opened in namespace A (the probe opens it before its first await), timed.</summary>
     public static async Task<(ProbeResult Result, TimeSpan Took)> CheckFromA(VethNamespacePair pair, IHealthProbe probe, ITestOutputHelper output)
     {

@@ -88,10 +88,7 @@ public sealed class UdpProbeTests : SharedPairProbeTests
         foreach (var target in new[] { VethNamespacePair.IPv4B, VethNamespacePair.IPv6B })
         {
             using var probe = Probe(target, Port + 1);
-            var (result, took) = await Check(probe);
-            Assert.False(result.Result.Success);
-            Assert.Contains("refused", result.Result.Reason);
-            Assert.True(took < TimeSpan.FromMilliseconds(500), $"took {took}");
+            await ExpectDown(probe, "refused", TimeSpan.FromMilliseconds(500));
         }
     }
 
@@ -112,9 +109,7 @@ public sealed class UdpProbeTests : SharedPairProbeTests
         Ready();
         var common = ProbeLab.Common(VethNamespacePair.IPv4B, Port) with { BindTo = IPAddress.Parse("10.7.0.99") };
         using var probe = Probe(VethNamespacePair.IPv4B, Port, common: common);
-        var (result, _) = await Check(probe);
-        Assert.False(result.Result.Success);
-        Assert.Contains("bind to 10.7.0.99", result.Result.Reason);
+        await ExpectDown(probe, "bind to 10.7.0.99");
     }
 
     [SkippableFact]
@@ -125,10 +120,7 @@ public sealed class UdpProbeTests : SharedPairProbeTests
         // unreachable, which a connected UDP socket sees only with IP_RECVERR, as keepalived sets it.
         var target = IPAddress.Parse("10.7.0.77");
         using var probe = Probe(target, Port, common: ProbeLab.Common(target, Port, TimeSpan.FromSeconds(6)));
-        var (result, took) = await Check(probe);
-        Assert.False(result.Result.Success);
-        Assert.Contains("host unreachable", result.Result.Reason);
-        Assert.True(took < TimeSpan.FromSeconds(5.5), $"took {took}");
+        await ExpectDown(probe, "host unreachable", TimeSpan.FromSeconds(5.5));
     }
 
     [SkippableFact]
@@ -137,29 +129,29 @@ public sealed class UdpProbeTests : SharedPairProbeTests
         Ready();
         using var server = Echo(VethNamespacePair.IPv4B);
         var ns = Fixture.Pair.A.Name;
-        // In our namespace A only: packets marked 77 are routed by a table where the target is unreachable.
-        Ip("-n", ns, "rule", "add", "fwmark", "77", "table", "77");
+        ProbeLab.MakeMarkUnreachable(ns, 77);
         try
         {
-            Ip("-n", ns, "route", "add", "unreachable", "10.7.0.0/24", "table", "77");
             using var plain = Probe(VethNamespacePair.IPv4B, Port, requireReply: true,
                 common: ProbeLab.Common(VethNamespacePair.IPv4B, Port) with { BindInterface = "ka-nosuch0" });
             Assert.True((await Check(plain)).Result.Result.Success);
             using var marked = Probe(VethNamespacePair.IPv4B, Port, requireReply: true,
                 common: ProbeLab.Common(VethNamespacePair.IPv4B, Port) with { Fwmark = 77 });
-            var (result, _) = await Check(marked);
-            Assert.False(result.Result.Success);
-            Assert.Contains("unreachable", result.Result.Reason, StringComparison.OrdinalIgnoreCase);
+            await ExpectDown(marked, "unreachable");
         }
         finally
         {
-            Ip("-n", ns, "rule", "del", "fwmark", "77", "table", "77");
+            ProbeLab.Ip("-n", ns, "rule", "del", "fwmark", "77", "table", "77");
         }
     }
 
-    private static void Ip(params string[] args)
+    /// <summary>One check fails with a reason containing <paramref name="why"/> (case-insensitive), within <paramref name="within"/>.</summary>
+    private async Task ExpectDown(IHealthProbe probe, string why, TimeSpan? within = null)
     {
-        var (code, output) = Privilege.Run("ip", args, TimeSpan.FromSeconds(10));
-        Assert.True(code == 0, $"ip {string.Join(' ', args)}: {output}");
+        var (result, took) = await Check(probe);
+        Assert.False(result.Result.Success);
+        Assert.Contains(why, result.Result.Reason, StringComparison.OrdinalIgnoreCase);
+        if (within is { } limit)
+            Assert.True(took < limit, $"took {took}");
     }
 }
