@@ -4,9 +4,11 @@
 # over 9p. The VM has no network card: it never touches the host's network or its namespaces.
 #
 #   ipvs-vm.sh prepare                  install what is missing (root: apt-get), build the kernel + initramfs cache
-#   ipvs-vm.sh run DIR [TIMEOUT_S]      boot, run DIR/run.sh inside the VM (cwd DIR, mounted at /mnt/share), print
-#                                       the serial log, exit with run.sh's exit code; 124 when TIMEOUT_S (default
-#                                       120) passed (qemu is killed by its PID), 125 when the VM stopped early
+#   ipvs-vm.sh run DIR [--timeout S] [--app APPDIR]
+#                        boot, run DIR/run.sh inside the VM (cwd DIR, mounted read-write at /mnt/share; APPDIR, e.g. a
+#                        self-contained .NET build, read-only at /mnt/app), print the serial log, exit with run.sh's
+#                        exit code; 124 when S seconds (default 120) passed (qemu is killed by its PID), 125 when the
+#                        VM stopped before run.sh ended
 #
 # The cache (KA_IPVS_VM_CACHE, default /var/tmp/keepalive-ipvs-vm) is keyed by the kernel package's name and version
 # and by this script and init, so a second run only boots. Lines "ipvs-vm: ..." on stderr say what happened.
@@ -165,9 +167,19 @@ log=""
 stop_qemu() { if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then kill -KILL "$qemu_pid"; wait "$qemu_pid" 2>/dev/null || true; fi; }
 
 run() {
-  local share="${1:?usage: ipvs-vm.sh run DIR [TIMEOUT_S]}" limit="${2:-120}"
+  local share="${1:?usage: ipvs-vm.sh run DIR [--timeout S] [--app APPDIR]}" limit=120 app=""
+  shift
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --timeout) limit="${2:?--timeout needs seconds}"; shift 2 ;;
+      --app) app="$(cd "${2:?--app needs a directory}" && pwd)" || die "no directory $2"; shift 2 ;;
+      *) die "unknown option $1" ;;
+    esac
+  done
   [ -f "$share/run.sh" ] || die "$share/run.sh does not exist"
   share="$(cd "$share" && pwd)"
+  local extra=()
+  [ -n "$app" ] && extra=(-virtfs "local,path=$app,mount_tag=app,security_model=none,readonly=on,id=app")
   local t0
   t0="$(now)"
   prepare
@@ -181,8 +193,8 @@ run() {
   deadline=$(( $(date +%s) + limit ))
   qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 512 -nodefaults -no-user-config -display none -monitor none \
     -nic none -no-reboot -serial "file:$log" -kernel "$kdir/vmlinuz" -initrd "$initrd" \
-    -append "console=ttyS0 quiet loglevel=3 panic=-1" \
-    -virtfs "local,path=$share,mount_tag=share,security_model=none,id=share" </dev/null >"$log.qemu" 2>&1 &
+    -append "console=ttyS0 quiet loglevel=3 panic=-1${app:+ ka_app}" \
+    -virtfs "local,path=$share,mount_tag=share,security_model=none,id=share" "${extra[@]}" </dev/null >"$log.qemu" 2>&1 &
   qemu_pid=$!
   while kill -0 "$qemu_pid" 2>/dev/null; do
     if [ "$(date +%s)" -ge "$deadline" ]; then timed_out=1; stop_qemu; break; fi
@@ -203,5 +215,5 @@ run() {
 case "${1:-}" in
   prepare) t0="$(now)"; prepare; say "kernel $kdir"; say "initramfs $initrd"; say "prepared in $(since "$t0") s" ;;
   run) shift; run "$@" ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
