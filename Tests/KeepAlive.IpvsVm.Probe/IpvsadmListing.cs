@@ -8,7 +8,8 @@ using KeepAlive.Kernel.Wire.Ipvs;
 namespace KeepAlive.IpvsVm.Probe;
 
 /// <summary>
-/// What <c>ipvsadm -Ln</c>, <c>-Ln --persistent-conn</c> and <c>-L --timeout</c> (ipvsadm 1.31) print, made from
+/// What <c>ipvsadm -Ln</c> (also with <c>--persistent-conn</c>, <c>--thresholds</c> or <c>--tun-info</c>) and
+/// <c>-L --timeout</c> (ipvsadm 1.31) print, made from
 /// what our port reads back: equal text means our decoders see exactly what ipvsadm sees. Entries are ordered as
 /// libipvs sorts them (its comparisons subtract as C ints, so they wrap: 10.0.0.1 sorts after 192.168.0.1).
 /// </summary>
@@ -30,13 +31,13 @@ public static class IpvsadmListing
             text = r.IsOk ? $"Timeout (tcp tcpfin udp): {timeouts!.Tcp} {timeouts.TcpFin} {timeouts.Udp}\n" : string.Empty;
             return r;
         }
-        bool persistentConnections = options.Remove("--persistent-conn");
-        if (!options.SetEquals(["-n"]))
-            return KernelResult.Fail(22, $"the probe renders -Ln [--persistent-conn] and -L --timeout only, not {string.Join(' ', arguments)}");
-        return Table(ipvs, persistentConnections, out text);
+        var columns = Columns.Of(options);
+        if (columns is null || !options.SetEquals(["-n"]))
+            return KernelResult.Fail(22, $"the probe renders -Ln [--persistent-conn|--thresholds|--tun-info] and -L --timeout only, not {string.Join(' ', arguments)}");
+        return Table(ipvs, columns, out text);
     }
 
-    private static KernelResult Table(IIpvsPort ipvs, bool persistentConnections, out string text)
+    private static KernelResult Table(IIpvsPort ipvs, Columns columns, out string text)
     {
         text = string.Empty;
         var r = ipvs.Info(out var info);
@@ -47,9 +48,7 @@ public static class IpvsadmListing
             return r;
         var output = new StringBuilder();
         output.Append(Invariant, $"IP Virtual Server version {info!.VersionText} (size={info.ConnectionTableSize})\n");
-        output.Append(persistentConnections
-            ? "Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn \n  -> RemoteAddress:Port\n"
-            : "Prot LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
+        output.Append(columns.Header);
         foreach (var service in services.Select(e => e.Service).Order(Comparer<IpvsService>.Create(CompareServices)))
         {
             output.Append(ServiceLine(service)).Append('\n');
@@ -57,9 +56,7 @@ public static class IpvsadmListing
             if (!r.IsOk)
                 return r;
             foreach (var d in destinations.OrderBy(d => d.Destination, Comparer<IpvsDestination>.Create(CompareDestinations)))
-                output.Append(persistentConnections
-                    ? string.Format(Invariant, "  -> {0,-28} {1,-9} {2,-11} {3,-10} {4,-10}\n", Endpoint(d.Destination.Address, d.Destination.Port), d.Destination.Weight, d.PersistentConnections, d.ActiveConnections, d.InactiveConnections)
-                    : string.Format(Invariant, "  -> {0,-28} {1,-7} {2,-6} {3,-10} {4,-10}\n", Endpoint(d.Destination.Address, d.Destination.Port), Forward(d.Destination.Forwarding), d.Destination.Weight, d.ActiveConnections, d.InactiveConnections));
+                output.Append(columns.Line(d));
         }
         text = output.ToString();
         return KernelResult.Ok;
@@ -98,10 +95,10 @@ public static class IpvsadmListing
 
     private static string Mask(byte prefix) => new IPAddress(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(prefix == 0 ? 0u : uint.MaxValue << (32 - prefix))).ToString();
 
-    private static string Endpoint(IPAddress address, ushort port) =>
+    internal static string Endpoint(IPAddress address, ushort port) =>
         address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
 
-    private static string Forward(IpvsForwarding forwarding) => forwarding switch
+    internal static string Forward(IpvsForwarding forwarding) => forwarding switch
     {
         IpvsForwarding.Masquerade => "Masq",
         IpvsForwarding.Local => "Local",

@@ -25,7 +25,7 @@ public sealed class IpvsVmTests(IpvsVmRun vm, ITestOutputHelper output) : IClass
             if (block.IsListing)
             {
                 Assert.True(block.IpvsadmExit == 0, $"ipvsadm {block.Command} exited {block.IpvsadmExit}");
-                Assert.Equal(expected.Output, block.IpvsadmOutput);
+                AssertSameLines(expected.Output, block.IpvsadmOutput, $"ipvsadm {block.Command} after our changes vs golden/ipvs/{expected.Name}");
             }
             else if (expected.Exit == 0)
             {
@@ -48,7 +48,7 @@ public sealed class IpvsVmTests(IpvsVmRun vm, ITestOutputHelper output) : IClass
         foreach (var block in listings)
         {
             Assert.True(block.Ours == "ok", $"ours {block.Command}: {block.Ours}");
-            Assert.Equal(block.IpvsadmOutput, block.OursOutput);
+            AssertSameLines(block.IpvsadmOutput, block.OursOutput, $"ipvsadm {block.Command} vs ours");
         }
     }
 
@@ -62,7 +62,7 @@ public sealed class IpvsVmTests(IpvsVmRun vm, ITestOutputHelper output) : IClass
         {
             Assert.True(reference.IpvsadmExit == 0, $"the scenario must be valid: ipvsadm {reference.Command} exited {reference.IpvsadmExit}: {string.Join('\n', reference.IpvsadmOutput)}");
             if (ours.IsListing)
-                Assert.Equal(reference.IpvsadmOutput, ours.IpvsadmOutput);
+                AssertSameLines(reference.IpvsadmOutput, ours.IpvsadmOutput, $"ipvsadm {ours.Command} after ipvsadm's changes vs after ours");
             else
                 Assert.True(ours.Ours == "ok", $"ours {ours.Command}: {ours.Ours}");
         }
@@ -70,7 +70,20 @@ public sealed class IpvsVmTests(IpvsVmRun vm, ITestOutputHelper output) : IClass
         var fullest = run.Ours.First(b => b.Command == "-Ln").IpvsadmOutput;
         foreach (var expected in new[] { "Masq", "Route", "Tunnel", "SCTP ", "UDP ", "FWM  8 IPv6 sed", "persistent 120 mask 64", "(mh-fallback,mh-port)", "(flag-3)" })
             Assert.Contains(fullest, line => line.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(run.Ours.First(b => b.Command == "-Ln --tun-info").IpvsadmOutput, line => line.Contains("gue:6081:-c", StringComparison.Ordinal));
+        Assert.Contains(run.Ours.First(b => b.Command == "-Ln --thresholds").IpvsadmOutput, line => line.Contains("10.1.2.9:0                   50         5 ", StringComparison.Ordinal));
         Assert.Contains("Timeout (tcp tcpfin udp): 1000 60 200", run.Ours.Single(b => b.Command == "-L --timeout").IpvsadmOutput);
+    }
+
+    /// <summary>Equal tables, or the first line that differs, whole and with its number.</summary>
+    private static void AssertSameLines(IReadOnlyList<string> expected, IReadOnlyList<string> actual, string what)
+    {
+        for (int i = 0; i < Math.Max(expected.Count, actual.Count); i++)
+        {
+            string? want = i < expected.Count ? expected[i] : null;
+            string? got = i < actual.Count ? actual[i] : null;
+            Assert.True(want == got, $"{what}: line {i + 1} differs\nexpected: [{want}]\nactual:   [{got}]\nwhole expected:\n{string.Join('\n', expected)}\nwhole actual:\n{string.Join('\n', actual)}");
+        }
     }
 
     private static bool IsCommand(string line) => line.Length > 0 && !line.StartsWith('#');
