@@ -16,7 +16,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 cache="${KA_IPVS_VM_CACHE:-/var/tmp/keepalive-ipvs-vm}"
-packages=(qemu-system-x86 busybox-static cpio kmod ipvsadm)
+packages=(qemu-system-x86 busybox-static cpio kmod ipvsadm xz-utils)
 # ip_vs with every scheduler of 6.1, the 9p share over virtio, dummy links for backends; dependencies are added.
 modules=(ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh ip_vs_sed ip_vs_nq
          ip_vs_fo ip_vs_ovf ip_vs_mh 9p 9pnet_virtio virtio_pci dummy)
@@ -35,7 +35,7 @@ apt_update() {
   timeout 300 apt-get update -qq >/dev/null 2>&1 || say "apt-get update failed (offline?)"
 }
 
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]; }
 
 ensure_packages() {
   local missing=() p
@@ -51,7 +51,7 @@ ensure_packages() {
 # "PACKAGE VERSION" of the kernel linux-image-amd64 depends on now ("" when apt does not know it): one apt-cache call.
 kernel_package() {
   apt-cache show --no-all-versions linux-image-amd64 2>/dev/null \
-    | sed -n 's/^Depends:.*\(linux-image-[0-9][^ ,]*\) (= \([^)]*\)).*/\1 \2/p' | head -1
+    | sed -n 's/^Depends:.*\(linux-image-[0-9][^ ,]*\) (= \([^)]*\)).*/\1 \2/p'
 }
 
 resolve_kernel() {
@@ -103,12 +103,25 @@ build_kernel() {
     done < "$work/deps"
   done
   cp "$work/root/boot/vmlinuz-$release" "$work/out/vmlinuz"
+  unpack_vmlinux "$work/out"
   echo "$kpkg $kver" > "$work/out/ready"
   rm -rf "$cache"/kernel-*   # the previous kernel package: superseded
   mv "$work/out" "$kdir"
   rm -rf "$work"
   say "kernel $release: $(wc -l < "$kdir/modules.order") modules, ready in $(since "$t0") s"
 }
+
+# qemu boots an uncompressed ELF kernel through its PVH entry (Debian: CONFIG_PVH=y): under TCG that skips ~10 s of
+# the bzImage decompressor. Kept only when the payload unpacks to an ELF file; otherwise the bzImage boots.
+unpack_vmlinux() {
+  local dir="$1" offset
+  offset="$(LC_ALL=C grep -obUaP -m1 '\xfd7zXZ\x00' "$dir/vmlinuz" | cut -d: -f1 | sed -n 1p || true)"
+  [ -n "$offset" ] || return 0
+  tail -c +$((offset + 1)) "$dir/vmlinuz" | xz -dc > "$dir/vmlinux" 2>/dev/null || true   # trailing data: xz complains
+  if [ "$(head -c 4 "$dir/vmlinux" | od -An -c | tr -d ' ')" != '177ELF' ]; then rm -f "$dir/vmlinux"; fi
+}
+
+kernel_image() { if [ -f "$kdir/vmlinux" ]; then echo "$kdir/vmlinux"; else echo "$kdir/vmlinuz"; fi; }
 
 copy_with_libs() { # FILE ROOT: the file at the same path in ROOT, with the libraries ldd lists
   local file="$1" root="$2" lib
@@ -134,7 +147,7 @@ build_initrd() {
   copy_with_libs "$(command -v ipvsadm || echo /usr/sbin/ipvsadm)" "$root"
   ln -s /usr/sbin/ipvsadm "$root/bin/ipvsadm" 2>/dev/null || true
   for lib in "${dotnet_libs[@]}"; do
-    path="$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ { print $NF; exit }')"
+    path="$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ && !found { print $NF; found = 1 }')"   # reads it all: no SIGPIPE under pipefail
     [ -n "$path" ] || die "the host has no $lib (needed by .NET in the VM)"
     copy_with_libs "$path" "$root"
   done
@@ -192,7 +205,7 @@ run() {
   t1="$(now)"
   deadline=$(( $(date +%s) + limit ))
   qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 512 -nodefaults -no-user-config -display none -monitor none \
-    -nic none -no-reboot -serial "file:$log" -kernel "$kdir/vmlinuz" -initrd "$initrd" \
+    -nic none -no-reboot -serial "file:$log" -kernel "$(kernel_image)" -initrd "$initrd" \
     -append "console=ttyS0 quiet loglevel=3 panic=-1${app:+ ka_app}" \
     -virtfs "local,path=$share,mount_tag=share,security_model=none,id=share" "${extra[@]}" </dev/null >"$log.qemu" 2>&1 &
   qemu_pid=$!
@@ -213,7 +226,7 @@ run() {
 }
 
 case "${1:-}" in
-  prepare) t0="$(now)"; prepare; say "kernel $kdir"; say "initramfs $initrd"; say "prepared in $(since "$t0") s" ;;
+  prepare) t0="$(now)"; prepare; say "kernel $(kernel_image)"; say "initramfs $initrd"; say "prepared in $(since "$t0") s" ;;
   run) shift; run "$@" ;;
   *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
