@@ -4,7 +4,8 @@ using KeepAlive.Kernel.Linux;
 
 // ipvs-probe SCENARIO
 //
-// Replays a scenario (one ipvsadm command line a line, without "ipvsadm"; '#' starts a comment) against the kernel.
+// Replays a scenario (one ipvsadm command line a line, "ipvsadm" first or not, so --dry-run output serves as it is;
+// '#' starts a comment) against the kernel.
 // Changes go through our LinuxIpvsPort; listings (-Ln, -Ln --persistent-conn, -L --timeout) are printed twice: by
 // ipvsadm, and rendered from what our port reads back. Every line's block:
 //   === ipvsadm ARGS
@@ -31,6 +32,8 @@ using (port)
         if (line.Length == 0)
             continue;
         var arguments = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (arguments[0] == "ipvsadm")
+            (arguments, line) = (arguments[1..], string.Join(' ', arguments[1..]));
         Console.WriteLine($"=== ipvsadm {line}");
         if (IpvsadmListing.IsListing(arguments))
         {
