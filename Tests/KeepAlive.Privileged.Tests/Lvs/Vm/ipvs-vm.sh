@@ -137,7 +137,9 @@ build_initrd() {
   local key
   key="$(cat "$here/init" "$0" "$kdir/ready" | sha256sum | cut -c1-16)"
   initrd="$cache/initrd-$key.cpio.gz"
-  [ -f "$initrd" ] && return 0
+  # Checkouts with another harness share the cache: an initramfs unused for a day (each use touches it) is removed.
+  find "$cache" -maxdepth 1 -name 'initrd-*.cpio.gz' ! -name "$(basename "$initrd")" -mtime +0 -delete
+  if [ -f "$initrd" ]; then touch "$initrd"; return 0; fi
   local t0 root lib path
   t0="$(now)"
   root="$(mktemp -d "$cache/tmp.XXXXXX")"
@@ -157,7 +159,6 @@ build_initrd() {
   echo "root:x:0:" > "$root/etc/group"
   for f in protocols services; do [ -f "/etc/$f" ] && cp "/etc/$f" "$root/etc/"; done
   (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$initrd.tmp"
-  rm -f "$cache"/initrd-*.cpio.gz   # built by an earlier harness or kernel
   mv "$initrd.tmp" "$initrd"
   rm -rf "$root"
   say "initramfs $(basename "$initrd"): $(du -h "$initrd" | cut -f1), built in $(since "$t0") s"
