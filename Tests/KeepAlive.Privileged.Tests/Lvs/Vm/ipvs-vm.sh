@@ -20,8 +20,9 @@ packages=(qemu-system-x86 busybox-static cpio kmod ipvsadm xz-utils)
 # ip_vs with every scheduler of 6.1, the 9p share over virtio, dummy links for backends; dependencies are added.
 modules=(ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh ip_vs_sed ip_vs_nq
          ip_vs_fo ip_vs_ovf ip_vs_mh 9p 9pnet_virtio virtio_pci dummy)
-# Besides ipvsadm's own libraries: what a self-contained .NET runtime loads (InvariantGlobalization: no ICU).
-dotnet_libs=(libstdc++.so.6 libgcc_s.so.1 libm.so.6 libdl.so.2 librt.so.1 libpthread.so.0 libz.so.1)
+# Besides ipvsadm's own libraries: what a self-contained .NET runtime loads (InvariantGlobalization: no ICU; the
+# daemon aborts at start without libssl: "No usable version of libssl was found").
+dotnet_libs=(libstdc++.so.6 libgcc_s.so.1 libm.so.6 libdl.so.2 librt.so.1 libpthread.so.0 libz.so.1 libssl.so.3 libcrypto.so.3)
 
 say() { echo "ipvs-vm: $*" >&2; }
 die() { say "$*"; exit 2; }
