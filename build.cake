@@ -29,6 +29,14 @@ Task("Benchmark")
     .Does(() => DotNetRun("./Tests/KeepAlive.Benchmarks/KeepAlive.Benchmarks.csproj", new ProcessArgumentBuilder().Append("--filter *"),
         new DotNetRunSettings { Configuration = "Release" }));
 
+Task("IpvsVm")
+    .Description("Our IPVS code against a real IPVS kernel: Debian's kernel under qemu (root; Tests/KeepAlive.Privileged.Tests/Lvs/Vm, docs/ipvs-vm.md).")
+    .Does(() => DotNetTest("./Tests/KeepAlive.Privileged.Tests/KeepAlive.Privileged.Tests.csproj", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        Filter = "FullyQualifiedName~KeepAlive.Privileged.Tests.Lvs.IpvsVm",
+    }));
+
 Task("Demo")
     .Does(() => StartProcess("./demo.sh"));
 

@@ -5,7 +5,7 @@ using KeepAlive.Kernel.Wire.Ipvs;
 namespace KeepAlive.Privileged.Tests.Kernel;
 
 /// <summary>IPVS through the Linux port on this kernel: without ip_vs, a clear error and no exception; with it, a
-/// service round trip (the real-kernel suite under qemu comes with the LVS work).</summary>
+/// service round trip. The real-kernel suite runs under qemu: Lvs/IpvsVmTests.</summary>
 [Collection("privileged")]
 public sealed class LinuxIpvsPortTests : IDisposable
 {
