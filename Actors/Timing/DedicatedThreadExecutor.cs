@@ -33,7 +33,7 @@ public sealed class DedicatedThreadExecutor : ExecutorService
 
     /// <summary>On a thread inside <see cref="RunInline"/>: the runnables its Tells scheduled, run by that thread.</summary>
     [ThreadStatic]
-    private static Queue<IRunnable>? _inline;
+    private static Queue<(DedicatedThreadExecutor Executor, IRunnable Run)>? _inline;
     private bool _stopping;
 
     /// <summary>Starts <paramref name="threadCount"/> background threads named after <paramref name="id"/>.</summary>
@@ -68,7 +68,11 @@ public sealed class DedicatedThreadExecutor : ExecutorService
     /// still runs each actor on one thread at a time; a mailbox already scheduled on a worker stays there. Runnables
     /// for other executors are unaffected. Exceptions escaping a runnable are reported as the workers report them.
     /// </summary>
-    public static void RunInline(Action tell)
+    /// <param name="tell">Schedules the work (a Tell).</param>
+    /// <param name="budget">How many runnables this thread runs at most; the rest go to their executors' workers. The
+    /// timer thread takes one (the receiver's own mailbox run), so a burst of work never holds back the next
+    /// deadline.</param>
+    public static void RunInline(Action tell, int budget = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(tell);
         if (_inline is not null)
@@ -76,16 +80,27 @@ public sealed class DedicatedThreadExecutor : ExecutorService
             tell();                                   // nested: the outer call runs what this schedules
             return;
         }
-        var pending = _inline = new Queue<IRunnable>();
+        var pending = _inline = new Queue<(DedicatedThreadExecutor, IRunnable)>();
         try
         {
             tell();
-            while (pending.TryDequeue(out var run))
-                RunSafely(run, "inline");
+            while (budget-- > 0 && pending.TryDequeue(out var item))
+                RunSafely(item.Item2, "inline");
         }
         finally
         {
             _inline = null;
+            while (pending.TryDequeue(out var rest))
+            {
+                try
+                {
+                    rest.Item1.Enqueue(rest.Item2);
+                }
+                catch (RejectedExecutionException)
+                {
+                    // The dispatcher stopped meanwhile: its actors are gone with it.
+                }
+            }
         }
     }
 
@@ -95,9 +110,16 @@ public sealed class DedicatedThreadExecutor : ExecutorService
         ArgumentNullException.ThrowIfNull(run);
         if (_inline is { } inline && !_stopping)
         {
-            inline.Enqueue(run);
+            inline.Enqueue((this, run));
             return;
         }
+        Enqueue(run);
+    }
+
+    /// <summary>Queues <paramref name="run"/> for the workers (a runnable left over by <see cref="RunInline"/>
+    /// included: rejected silently if the executor stopped meanwhile, as Akka drops work of a stopped dispatcher).</summary>
+    private void Enqueue(IRunnable run)
+    {
         bool fromWorker = ReferenceEquals(_current, this);
         lock (_gate)
         {

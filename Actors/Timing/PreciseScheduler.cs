@@ -16,7 +16,8 @@ namespace KeepAlive.Actors.Timing;
 /// <para>
 /// One dedicated thread owns a min-heap of deadlines (ties fire in scheduling order). It sleeps on an
 /// <see cref="IDeadlineWaiter"/> until the earliest deadline; a caller whose deadline is earlier than the one the
-/// thread sleeps towards wakes it. Work runs on that thread (a Tell is cheap; keep scheduled actions short).
+/// thread sleeps towards wakes it. Work runs on that thread (a Tell is cheap; keep scheduled actions short); a Tell to
+/// an actor on a <see cref="DedicatedThreadExecutor"/> dispatcher runs that actor's next mailbox run here too.
 /// Periodic work is fixed-rate: the next deadline is the previous deadline plus the interval; periods missed
 /// entirely (the process stalled) are skipped, not fired in a burst. Cancellation is checked when an entry comes due;
 /// cancelled entries are swept when they make up most of the heap. An action that throws is logged and, like
@@ -269,7 +270,9 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
     {
         try
         {
-            work.Run();
+            // A Tell to an actor on the VRRP dispatcher runs that actor's mailbox here (one run: anything it schedules
+            // goes to the workers): the advert leaves without waking a worker.
+            DedicatedThreadExecutor.RunInline(work.Run, budget: 1);
             return true;
         }
         catch (Exception e)

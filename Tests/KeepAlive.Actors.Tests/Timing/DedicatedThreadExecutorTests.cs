@@ -121,6 +121,31 @@ public sealed class DedicatedThreadExecutorTests
     }
 
     [Fact]
+    public void Past_its_budget_RunInline_hands_the_rest_to_the_workers_in_order()
+    {
+        var executor = new DedicatedThreadExecutor("test-dispatcher", 1);
+        var ran = new ConcurrentQueue<(string What, string? Thread)>();
+        using var done = new CountdownEvent(3);
+        void Record(string what)
+        {
+            ran.Enqueue((what, Thread.CurrentThread.Name));
+            done.Signal();
+        }
+        var caller = new Thread(() => DedicatedThreadExecutor.RunInline(() =>
+        {
+            executor.Execute(new Work(() => Record("first")));
+            executor.Execute(new Work(() => Record("second")));
+            executor.Execute(new Work(() => Record("third")));
+        }, budget: 1)) { Name = "timer" };
+        caller.Start();
+        Assert.True(caller.Join(Generous));
+
+        Assert.True(done.Wait(Generous));
+        Assert.Equal([("first", "timer"), ("second", "test-dispatcher"), ("third", "test-dispatcher")], ran.ToArray());
+        executor.Shutdown();
+    }
+
+    [Fact]
     public void Outside_RunInline_and_on_other_threads_work_goes_to_the_workers()
     {
         var executor = new DedicatedThreadExecutor("test-dispatcher", 1);

@@ -111,3 +111,31 @@ public sealed class KeyedTimersUnderPreciseSchedulerSpec() : TestKit(ManualClock
         Assert.IsType<AskTimeoutException>(ask.Exception!.InnerException);
     }
 }
+
+/// <summary>A deadline's Tell to an actor on the VRRP dispatcher runs that actor on the timer thread (no worker is
+/// woken for it), and only that actor: what it tells in turn goes to the dispatcher's workers.</summary>
+[Collection(ManualClockCollection.Name)]
+public sealed class TimerThreadRunsTheReceiverSpec() : TestKit(ManualClockCollection.Real() + "\n" + PreciseSchedulerSetup.VrrpDispatcherConfig)
+{
+    private sealed class Relay : ReceiveActor
+    {
+        public Relay(IActorRef? next, IActorRef report) =>
+            ReceiveAny(m =>
+            {
+                report.Tell((m, Thread.CurrentThread.Name));
+                next?.Tell(m, report);
+            });
+    }
+
+    [Fact]
+    public void The_receiver_of_a_due_tell_runs_on_the_timer_thread_and_what_it_tells_on_the_workers()
+    {
+        var second = Sys.ActorOf(Props.Create(() => new Relay(null, TestActor)).WithDispatcher(PreciseSchedulerSetup.VrrpDispatcher));
+        var first = Sys.ActorOf(Props.Create(() => new Relay(second, TestActor)).WithDispatcher(PreciseSchedulerSetup.VrrpDispatcher));
+
+        Sys.Scheduler.ScheduleTellOnce(TimeSpan.FromMilliseconds(20), first, "tick", ActorRefs.NoSender);
+
+        var threads = new[] { ExpectMsg<(object, string?)>(), ExpectMsg<(object, string?)>() }.Select(r => r.Item2).ToList();
+        Assert.Equal(["keepalive-precise-timer", PreciseSchedulerSetup.VrrpDispatcher], threads);
+    }
+}
