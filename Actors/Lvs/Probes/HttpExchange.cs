@@ -1,0 +1,148 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace KeepAlive.Actors.Lvs.Probes;
+
+/// <summary>One GET of HTTP_GET/SSL_GET or genhash: where, what, and over TLS or not.</summary>
+/// <param name="Endpoint">Where to connect.</param>
+/// <param name="Path">The url path, sent as written.</param>
+/// <param name="Protocol">http_protocol: "1.0", "1.0C" or "1.1".</param>
+/// <param name="Host">The Host header value (<see cref="HttpCheckTarget.HostHeader"/>).</param>
+/// <param name="Tls">Null for plain HTTP; the TLS client otherwise.</param>
+/// <param name="Sni">The TLS server name, null for none.</param>
+public sealed record HttpExchangeRequest(ProbeEndpoint Endpoint, string Path, string Protocol, string Host, SslClientSettings? Tls, string? Sni);
+
+/// <summary>How an exchange ended: <see cref="Failure"/> null when the response was read to its end (then judge the
+/// <see cref="HttpDigest"/>); otherwise our reason and keepalived's own words for it (genhash prints those).</summary>
+public readonly record struct HttpExchangeResult(string? Failure, string? KeepalivedMessage)
+{
+    public static HttpExchangeResult Completed => default;
+
+    public static HttpExchangeResult Failed(string failure, string keepalived) => new(failure, keepalived);
+}
+
+/// <summary>
+/// Performs one GET the way keepalived 2.2.7 check_http.c does (<c>http_connect_thread</c> →
+/// <c>http_check_thread</c> → <c>http_request_thread</c> → <c>http_read_thread</c>/<c>ssl_read_thread</c>): a fresh
+/// connection, the TLS handshake for SSL_GET, the exact request bytes of <see cref="HttpCheckTarget.Request"/>, then
+/// reads until the server closes, each step bounded by connect_timeout. keepalived reads to end of stream even when
+/// Content-Length is satisfied, so a server that keeps the connection open fails with a read timeout, as there.
+/// A plain-HTTP read error (a reset) fails the check; over TLS keepalived treats any read error as the end of the
+/// response and judges what it got, and so do we.
+/// <para>Why not HttpClient/SocketsHttpHandler: keepalived hashes the raw body bytes (chunk framing included, cut at
+/// Content-Length, extra bytes ignored), accepts heads HttpClient rejects and rejects some it accepts (a status line
+/// without a reason phrase), sends exactly three headers and reads to end of stream; HttpClient decodes chunked
+/// bodies, adds headers and stops at Content-Length, so its digests and verdicts would differ from keepalived's
+/// and from genhash's.</para>
+/// </summary>
+public static class HttpExchange
+{
+    private const int ReadSize = 4096;
+
+    public static async Task<HttpExchangeResult> RunAsync(HttpExchangeRequest request, ProbeSocketFactory sockets, ProbeDeadline deadline, HttpDigest response)
+    {
+        var connected = await ProbeConnector.ConnectAsync(request.Endpoint, sockets, deadline).ConfigureAwait(false);
+        if (connected.Socket is null)
+            return HttpExchangeResult.Failed(connected.Failure!, ConnectMessage(connected.Failure!));
+        Stream stream = new NetworkStream(connected.Socket, ownsSocket: true);
+        try
+        {
+            if (request.Tls is { } tls)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                if (await HandshakeAsync(ssl, tls.Options(request.Sni), deadline).ConfigureAwait(false) is { } handshakeFailure)
+                    return HttpExchangeResult.Failed(handshakeFailure, "SSL handshake/communication error connecting to");
+            }
+            if (await SendAsync(stream, HttpCheckTarget.Request(request.Path, request.Protocol, request.Host), deadline).ConfigureAwait(false) is { } sendFailure)
+                return HttpExchangeResult.Failed(sendFailure, "Cannot send get request to");
+            return await ReadAsync(stream, request.Tls is not null, deadline, response).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static string ConnectMessage(string failure) =>
+        failure.Contains("unreachable", StringComparison.Ordinal) ? "HTTP_CHECK - network unreachable"
+        : failure.StartsWith("timeout", StringComparison.Ordinal) ? "Timeout connecting"
+        : "Error connecting";
+
+    private static async Task<string?> HandshakeAsync(SslStream ssl, SslClientAuthenticationOptions options, ProbeDeadline deadline)
+    {
+        using var step = deadline.StartStep();
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(options, step.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return deadline.Expired("in the TLS handshake");
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or SocketException or ObjectDisposedException)
+        {
+            return $"TLS handshake error: {Innermost(e)}";
+        }
+    }
+
+    private static async Task<string?> SendAsync(Stream stream, byte[] request, ProbeDeadline deadline)
+    {
+        using var step = deadline.StartStep();
+        try
+        {
+            await stream.WriteAsync(request, step.Token).ConfigureAwait(false);
+            await stream.FlushAsync(step.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return deadline.Expired("sending the request");
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            return $"cannot send the request: {Innermost(e)}";
+        }
+    }
+
+    private static async Task<HttpExchangeResult> ReadAsync(Stream stream, bool tls, ProbeDeadline deadline, HttpDigest response)
+    {
+        var buffer = new byte[ReadSize];
+        while (!response.HeadTooLong)
+        {
+            int n;
+            using (var step = deadline.StartStep())
+            {
+                try
+                {
+                    n = await stream.ReadAsync(buffer, step.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    var why = deadline.Expired("reading the response");
+                    return HttpExchangeResult.Failed(why, tls ? "Timeout SSL read" : "Timeout HTTP read");
+                }
+                catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or AuthenticationException)
+                {
+                    if (tls && !deadline.CallerCancelled)
+                        return HttpExchangeResult.Completed;
+                    return HttpExchangeResult.Failed($"read error after {response.BodyBytes} body bytes: {Innermost(e)}", "Read error with");
+                }
+            }
+            if (n == 0)
+                return HttpExchangeResult.Completed;
+            response.Feed(buffer.AsSpan(0, n));
+        }
+        return HttpExchangeResult.Completed;
+    }
+
+    /// <summary>The innermost message: the socket's words rather than the stream's wrapper.</summary>
+    public static string Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+            e = e.InnerException;
+        return e is SocketException s ? ProbeConnector.Describe(s) : e.Message;
+    }
+}
