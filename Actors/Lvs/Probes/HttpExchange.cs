@@ -55,7 +55,7 @@ public static class HttpExchange
                 if (await HandshakeAsync(ssl, tls.Options(request.Sni), deadline).ConfigureAwait(false) is { } handshakeFailure)
                     return HttpExchangeResult.Failed(handshakeFailure, "SSL handshake/communication error connecting to");
             }
-            if (await SendAsync(stream, HttpCheckTarget.Request(request.Path, request.Protocol, request.Host), deadline).ConfigureAwait(false) is { } sendFailure)
+            if (await ProbeStreams.SendAsync(stream, HttpCheckTarget.Request(request.Path, request.Protocol, request.Host), deadline, "the request").ConfigureAwait(false) is { } sendFailure)
                 return HttpExchangeResult.Failed(sendFailure, "Cannot send get request to");
             return await ReadAsync(stream, request.Tls is not null, deadline, response).ConfigureAwait(false);
         }
@@ -84,26 +84,7 @@ public static class HttpExchange
         }
         catch (Exception e) when (e is AuthenticationException or IOException or SocketException or ObjectDisposedException)
         {
-            return $"TLS handshake error: {Innermost(e)}";
-        }
-    }
-
-    private static async Task<string?> SendAsync(Stream stream, byte[] request, ProbeDeadline deadline)
-    {
-        using var step = deadline.StartStep();
-        try
-        {
-            await stream.WriteAsync(request, step.Token).ConfigureAwait(false);
-            await stream.FlushAsync(step.Token).ConfigureAwait(false);
-            return null;
-        }
-        catch (OperationCanceledException)
-        {
-            return deadline.Expired("sending the request");
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
-        {
-            return $"cannot send the request: {Innermost(e)}";
+            return $"TLS handshake error: {ProbeStreams.Innermost(e)}";
         }
     }
 
@@ -112,37 +93,21 @@ public static class HttpExchange
         var buffer = new byte[ReadSize];
         while (!response.HeadTooLong)
         {
-            int n;
-            using (var step = deadline.StartStep())
+            var read = await ProbeStreams.ReadAsync(stream, buffer, deadline, "the response").ConfigureAwait(false);
+            if (read.TimedOut)
+                return HttpExchangeResult.Failed(read.Failure!, tls ? "Timeout SSL read" : "Timeout HTTP read");
+            if (!read.Ok)
             {
-                try
-                {
-                    n = await stream.ReadAsync(buffer, step.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    var why = deadline.Expired("reading the response");
-                    return HttpExchangeResult.Failed(why, tls ? "Timeout SSL read" : "Timeout HTTP read");
-                }
-                catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or AuthenticationException)
-                {
-                    if (tls && !deadline.CallerCancelled)
-                        return HttpExchangeResult.Completed;
-                    return HttpExchangeResult.Failed($"read error after {response.BodyBytes} body bytes: {Innermost(e)}", "Read error with");
-                }
+                if (deadline.CallerCancelled)
+                    return HttpExchangeResult.Failed("cancelled", "cancelled");
+                if (tls)
+                    return HttpExchangeResult.Completed;
+                return HttpExchangeResult.Failed($"{read.Failure} after {response.BodyBytes} body bytes", "Read error with");
             }
-            if (n == 0)
+            if (read.Bytes == 0)
                 return HttpExchangeResult.Completed;
-            response.Feed(buffer.AsSpan(0, n));
+            response.Feed(buffer.AsSpan(0, read.Bytes));
         }
         return HttpExchangeResult.Completed;
-    }
-
-    /// <summary>The innermost message: the socket's words rather than the stream's wrapper.</summary>
-    public static string Innermost(Exception e)
-    {
-        while (e.InnerException is not null)
-            e = e.InnerException;
-        return e is SocketException s ? ProbeConnector.Describe(s) : e.Message;
     }
 }
