@@ -43,7 +43,7 @@ public sealed class ProbeDeadline : IDisposable
     {
         if (_caller.IsCancellationRequested)
             return "cancelled";
-        if (_overall.IsCancellationRequested)
+        if (_overall.IsCancellationRequested && Overall > Step)
             return $"{step}: the exchange took longer than {Seconds(Overall)} overall";
         return $"timeout {step} after {Seconds(Step)}";
     }

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using KeepAlive.Actors.Lvs.Probes;
+using KeepAlive.Config.Model;
+using KeepAlive.Privileged.Tests.Kernel;
+using Xunit.Abstractions;
+
+namespace KeepAlive.Privileged.Tests.Lvs.Probes;
+
+/// <summary>
+/// A namespace of ours (ka-probe-…) where backends listen and probes connect: lo is up; eth0 (a veth whose peer has
+/// no address) holds <see cref="Local"/>/24, so <see cref="Silent"/> never answers ARP and a connect to it times
+/// out; there is no default route, so <see cref="Unroutable"/> is unreachable at once. Probe sockets are made inside
+/// the namespace by <see cref="Sockets"/>; backends listen on 127.0.0.1 there. Everything goes with the namespace.
+/// </summary>
+public sealed class ProbeLab : IDisposable
+{
+    public static readonly IPAddress Local = IPAddress.Parse("10.211.0.1");
+    public static readonly IPAddress Silent = IPAddress.Parse("10.211.0.99");
+    public static readonly IPAddress Unroutable = IPAddress.Parse("10.99.99.99");
+
+    private readonly List<IDisposable> _owned = [];
+
+    public ProbeLab(ITestOutputHelper output)
+    {
+        Output = output;
+        Namespace = new NetworkNamespace("probe", "eth0");
+        try
+        {
+            Ip("addr", "add", $"{Local}/24", "dev", "eth0");
+        }
+        catch
+        {
+            Namespace.Dispose();
+            throw;
+        }
+    }
+
+    public NetworkNamespace Namespace { get; }
+
+    public ITestOutputHelper Output { get; }
+
+    /// <summary>Sockets made inside the namespace (a socket stays where it was created).</summary>
+    public ProbeSocketFactory Sockets => family => NamespaceThread.Run(Namespace.Name, () => new Socket(family, SocketType.Stream, ProtocolType.Tcp));
+
+    public void Ip(params string[] args)
+    {
+        var (code, text) = Privilege.Run("ip", new[] { "-n", Namespace.Name }.Concat(args), TimeSpan.FromSeconds(10));
+        Assert.True(code == 0, $"ip {string.Join(' ', args)}: {text}");
+    }
+
+    public string Exec(string file, params string[] args)
+    {
+        var (code, text) = Namespace.Exec(file, args, TimeSpan.FromSeconds(30));
+        Assert.True(code == 0, $"{file} {string.Join(' ', args)}: {text}");
+        return text;
+    }
+
+    /// <summary>A backend on <paramref name="address"/> (127.0.0.1 by default) that runs <paramref name="serve"/> for
+    /// each connection it accepts.</summary>
+    public ScriptedServer Serve(Func<Socket, CancellationToken, Task> serve, IPAddress? address = null)
+    {
+        var listener = NamespaceThread.Run(Namespace.Name, () =>
+        {
+            var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            s.Bind(new IPEndPoint(address ?? IPAddress.Loopback, 0));
+            s.Listen(16);
+            return s;
+        });
+        var server = new ScriptedServer(listener, serve);
+        _owned.Add(server);
+        return server;
+    }
+
+    /// <summary>Runs one check and logs what it took.</summary>
+    public async Task<(ProbeResult Result, TimeSpan Took)> CheckAsync(IHealthProbe probe, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var result = await probe.CheckAsync(guard.Token);
+        watch.Stop();
+        Output.WriteLine($"{what}: {probe.Describe} -> {(result.Result.Success ? "pass" : "fail")} ({result.Result.Reason}) in {watch.Elapsed.TotalMilliseconds:0} ms");
+        return (result, watch.Elapsed);
+    }
+
+    public static CheckerCommon Common(IPEndPoint target, double timeoutSeconds = 2) => new()
+    {
+        ConnectIp = target.Address,
+        ConnectPort = target.Port,
+        ConnectTimeout = TimeSpan.FromSeconds(timeoutSeconds),
+        DelayLoop = TimeSpan.FromSeconds(6),
+    };
+
+    public static ProbeContext Context(SslConfig? ssl = null, string? realServerVhost = null, string? virtualServerVhost = null) => new(
+        new VirtualServerConfig { Key = new VirtualServerKey.Address(IPAddress.Parse("10.0.0.10"), 80, LvsProtocol.Tcp), Virtualhost = virtualServerVhost },
+        new RealServerConfig { Address = IPAddress.Parse("10.0.0.21"), Port = 80, Virtualhost = realServerVhost },
+        ssl,
+        new GlobalDefs());
+
+    public void Dispose()
+    {
+        foreach (var o in _owned)
+            o.Dispose();
+        Namespace.Dispose();
+    }
+}
+
+/// <summary>A listening socket of a test and its accept loop; each connection is served by the test's script.</summary>
+public sealed class ScriptedServer : IDisposable
+{
+    private readonly Socket _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private int _accepted;
+
+    public ScriptedServer(Socket listener, Func<Socket, CancellationToken, Task> serve)
+    {
+        _listener = listener;
+        Endpoint = (IPEndPoint)listener.LocalEndPoint!;
+        _ = Task.Run(() => AcceptLoop(serve));
+    }
+
+    public IPEndPoint Endpoint { get; }
+
+    public int Accepted => Volatile.Read(ref _accepted);
+
+    private async Task AcceptLoop(Func<Socket, CancellationToken, Task> serve)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+            Interlocked.Increment(ref _accepted);
+            _ = Task.Run(async () =>
+            {
+                using (client)
+                {
+                    try
+                    {
+                        await serve(client, _stop.Token);
+                    }
+                    catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
+                    {
+                        // The probe went away or the test ended: nothing to serve.
+                    }
+                }
+            });
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Dispose();
+    }
+}

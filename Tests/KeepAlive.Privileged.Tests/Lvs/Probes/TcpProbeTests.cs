@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using KeepAlive.Actors.Lvs.Probes;
+using KeepAlive.Config.Model;
+using Xunit.Abstractions;
+
+namespace KeepAlive.Privileged.Tests.Lvs.Probes;
+
+/// <summary>TCP_CHECK against real sockets in a namespace of ours: up, refused, silent, unroutable, bindto, fwmark.</summary>
+[Collection("privileged")]
+public sealed class TcpProbeTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly ProbeLab _lab = Privilege.IsRoot ? new ProbeLab(output) : null!;
+
+    public void Dispose() => _lab?.Dispose();
+
+    private IHealthProbe Probe(CheckerCommon common) =>
+        TcpProbe.TryCreate(new TcpCheckConfig(common, default), ProbeLab.Context(), _lab.Sockets, out var error) ?? throw new InvalidOperationException(error);
+
+    private static Task Idle(Socket s, CancellationToken ct) => Task.Delay(Timeout.Infinite, ct);
+
+    [SkippableFact]
+    public async Task A_listening_backend_passes()
+    {
+        Privilege.Require("ip");
+        var server = _lab.Serve(Idle);
+        var (r, took) = await _lab.CheckAsync(Probe(ProbeLab.Common(server.Endpoint)), "listening");
+        Assert.True(r.Result.Success, r.Result.Reason);
+        Assert.True(took < TimeSpan.FromSeconds(1));
+    }
+
+    [SkippableFact]
+    public async Task A_closed_port_fails_at_once_as_refused()
+    {
+        Privilege.Require("ip");
+        var server = _lab.Serve(Idle);
+        var closed = new IPEndPoint(IPAddress.Loopback, server.Endpoint.Port);
+        server.Dispose();
+        var (r, took) = await _lab.CheckAsync(Probe(ProbeLab.Common(closed)), "closed port");
+        Assert.False(r.Result.Success);
+        Assert.Contains("refused", r.Result.Reason);
+        Assert.True(took < TimeSpan.FromSeconds(1));
+    }
+
+    [SkippableFact]
+    public async Task A_silent_address_fails_at_connect_timeout()
+    {
+        Privilege.Require("ip");
+        var (r, took) = await _lab.CheckAsync(Probe(ProbeLab.Common(new IPEndPoint(ProbeLab.Silent, 80), timeoutSeconds: 1)), "silent address");
+        Assert.False(r.Result.Success);
+        Assert.Contains("timeout connecting after 1 s", r.Result.Reason);
+        Assert.InRange(took, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(2.5));
+    }
+
+    [SkippableFact]
+    public async Task An_unroutable_address_fails_at_once_as_unreachable()
+    {
+        Privilege.Require("ip");
+        var (r, took) = await _lab.CheckAsync(Probe(ProbeLab.Common(new IPEndPoint(ProbeLab.Unroutable, 80))), "unroutable");
+        Assert.False(r.Result.Success);
+        Assert.Contains("unreachable", r.Result.Reason);
+        Assert.True(took < TimeSpan.FromSeconds(1));
+    }
+
+    [SkippableFact]
+    public async Task Bindto_and_bind_port_set_the_source_the_backend_sees()
+    {
+        Privilege.Require("ip");
+        var seen = new TaskCompletionSource<EndPoint?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = _lab.Serve((s, ct) =>
+        {
+            seen.TrySetResult(s.RemoteEndPoint);
+            return Task.CompletedTask;
+        }, ProbeLab.Local);
+        var common = ProbeLab.Common(server.Endpoint) with { BindTo = ProbeLab.Local, BindPort = 41234 };
+        var (r, _) = await _lab.CheckAsync(Probe(common), "bindto");
+        Assert.True(r.Result.Success, r.Result.Reason);
+        Assert.Equal(new IPEndPoint(ProbeLab.Local, 41234), await seen.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [SkippableFact]
+    public async Task Fwmark_marks_the_check_connection()
+    {
+        Privilege.Require("ip", "nft");
+        var server = _lab.Serve(Idle);
+        // Only packets carrying mark 7 are rejected: the marked check fails, the unmarked one passes.
+        _lab.Exec("nft", "add", "table", "inet", "kaprobe");
+        _lab.Exec("nft", "add", "chain", "inet", "kaprobe", "out", "{ type filter hook output priority 0 ; }");
+        _lab.Exec("nft", "add", "rule", "inet", "kaprobe", "out", "meta", "mark", "7", "tcp", "dport", server.Endpoint.Port.ToString(), "reject", "with", "tcp", "reset");
+        var (plain, _) = await _lab.CheckAsync(Probe(ProbeLab.Common(server.Endpoint)), "no mark");
+        var (marked, _) = await _lab.CheckAsync(Probe(ProbeLab.Common(server.Endpoint) with { Fwmark = 7 }), "fwmark 7");
+        Assert.True(plain.Result.Success, plain.Result.Reason);
+        Assert.False(marked.Result.Success);
+        Assert.Contains("refused", marked.Result.Reason);
+    }
+
+    [SkippableFact]
+    public async Task Bind_if_to_a_device_without_the_route_fails_with_the_reason()
+    {
+        Privilege.Require("ip");
+        var server = _lab.Serve(Idle);
+        // The backend is on lo; bound to eth0 the connection cannot reach it.
+        var (viaEth0, took) = await _lab.CheckAsync(Probe(ProbeLab.Common(server.Endpoint, timeoutSeconds: 1) with { BindInterface = "eth0" }), "bind_if eth0");
+        var (viaLo, _) = await _lab.CheckAsync(Probe(ProbeLab.Common(server.Endpoint) with { BindInterface = "lo" }), "bind_if lo");
+        Assert.True(viaLo.Result.Success, viaLo.Result.Reason);
+        Assert.False(viaEth0.Result.Success);
+        Assert.True(took < TimeSpan.FromSeconds(2.5));
+    }
+
+    [SkippableFact]
+    public async Task Cancelling_ends_a_check_early_as_a_failure()
+    {
+        Privilege.Require("ip");
+        var probe = Probe(ProbeLab.Common(new IPEndPoint(ProbeLab.Silent, 80), timeoutSeconds: 5));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var r = await probe.CheckAsync(cancel.Token);
+        output.WriteLine($"cancelled after {watch.ElapsedMilliseconds} ms: {r.Result.Reason}");
+        Assert.False(r.Result.Success);
+        Assert.Contains("cancelled", r.Result.Reason);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2));
+    }
+}
