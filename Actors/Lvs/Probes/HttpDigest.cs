@@ -41,6 +41,9 @@ public sealed class HttpDigest : IDisposable
     /// <summary>Content-Length, or <see cref="HttpResponseHead.NoContentLength"/>.</summary>
     public ulong ContentLength { get; private set; } = HttpResponseHead.NoContentLength;
 
+    /// <summary>Some byte of the response has arrived.</summary>
+    public bool AnyByte => HeadComplete || _headLength > 0;
+
     /// <summary>Body bytes received (keepalived's rx_bytes).</summary>
     public long BodyBytes { get; private set; }
 

@@ -44,7 +44,7 @@ public static class HttpExchange
     {
         var connected = await ProbeConnector.ConnectAsync(request.Endpoint, sockets, deadline).ConfigureAwait(false);
         if (connected.Socket is null)
-            return HttpExchangeResult.Failed(connected.Failure!, ConnectMessage(connected.Failure!));
+            return HttpExchangeResult.Failed(connected.Failure!, ConnectMessage(connected.Kind));
         Stream stream = new NetworkStream(connected.Socket, ownsSocket: true);
         try
         {
@@ -65,10 +65,14 @@ public static class HttpExchange
         }
     }
 
-    private static string ConnectMessage(string failure) =>
-        failure.Contains("unreachable", StringComparison.Ordinal) ? "HTTP_CHECK - network unreachable"
-        : failure.StartsWith("timeout", StringComparison.Ordinal) ? "Timeout connecting"
-        : "Error connecting";
+    /// <summary>keepalived's words for a failed connect (http_connect_thread, http_check_thread).</summary>
+    private static string ConnectMessage(ConnectFailureKind kind) => kind switch
+    {
+        ConnectFailureKind.NetworkUnreachable => "HTTP_CHECK - network unreachable",
+        ConnectFailureKind.Timeout => "Timeout connecting",
+        ConnectFailureKind.Failed => "Connection failed",
+        _ => "Error connecting",
+    };
 
     private static async Task<string?> HandshakeAsync(SslStream ssl, SslClientAuthenticationOptions options, ProbeDeadline deadline)
     {
@@ -95,7 +99,11 @@ public static class HttpExchange
         {
             var read = await ProbeStreams.ReadAsync(stream, buffer, deadline, "the response").ConfigureAwait(false);
             if (read.TimedOut)
-                return HttpExchangeResult.Failed(read.Failure!, tls ? "Timeout SSL read" : "Timeout HTTP read");
+            {
+                // Before any byte keepalived is still waiting in http_response_thread ("WEB"); after, in its reader.
+                var words = !response.AnyByte ? "Timeout WEB read" : tls ? "Timeout SSL read" : "Timeout HTTP read";
+                return HttpExchangeResult.Failed(read.Failure!, words);
+            }
             if (!read.Ok)
             {
                 if (deadline.CallerCancelled)

@@ -3,8 +3,21 @@ using System.Text;
 
 namespace KeepAlive.Actors.Lvs.Probes;
 
+/// <summary>How a connect failed, in keepalived's classes (layer4.c connect_result): the socket could not be set up
+/// (connect_error), the network is unreachable at once (connect_fail from connect()), the connect timed out
+/// (connect_timeout), or it failed later — refused, reset, host unreachable (connect_fail from SO_ERROR).</summary>
+public enum ConnectFailureKind
+{
+    None,
+    Setup,
+    NetworkUnreachable,
+    Timeout,
+    Failed,
+    Cancelled,
+}
+
 /// <summary>A connected socket, or why there is none.</summary>
-public readonly record struct ConnectOutcome(Socket? Socket, string? Failure);
+public readonly record struct ConnectOutcome(Socket? Socket, string? Failure, ConnectFailureKind Kind = ConnectFailureKind.None);
 
 /// <summary>
 /// Opens the TCP connection of a check as keepalived 2.2.7 layer4.c <c>socket_bind_connect</c> does: SO_MARK when
@@ -27,9 +40,10 @@ public static class ProbeConnector
         }
         catch (SocketException e)
         {
-            return new ConnectOutcome(null, $"cannot create a socket: {e.Message}");
+            return new ConnectOutcome(null, $"cannot create a socket: {e.Message}", ConnectFailureKind.Setup);
         }
         string? failure = Prepare(socket, endpoint);
+        var kind = ConnectFailureKind.Setup;
         if (failure is null)
         {
             using var step = deadline.StartStep();
@@ -41,18 +55,21 @@ public static class ProbeConnector
             catch (OperationCanceledException)
             {
                 failure = deadline.Expired("connecting");
+                kind = deadline.CallerCancelled ? ConnectFailureKind.Cancelled : ConnectFailureKind.Timeout;
             }
             catch (SocketException e)
             {
                 failure = $"connection failed: {Describe(e)}";
+                kind = e.SocketErrorCode == SocketError.NetworkUnreachable ? ConnectFailureKind.NetworkUnreachable : ConnectFailureKind.Failed;
             }
             catch (ObjectDisposedException)
             {
                 failure = "cancelled";
+                kind = ConnectFailureKind.Cancelled;
             }
         }
         socket.Dispose();
-        return new ConnectOutcome(null, failure);
+        return new ConnectOutcome(null, failure, kind);
     }
 
     /// <summary>Socket options and bind, in keepalived's order; null when all applied.</summary>
