@@ -48,6 +48,17 @@ public sealed class HttpGetProbeTests(ITestOutputHelper output) : IDisposable
     }
 
     [SkippableFact]
+    public async Task Over_ipv6_the_host_header_brackets_the_address()
+    {
+        Privilege.Require("ip");
+        var requests = new ConcurrentQueue<string>();
+        var server = _lab.Serve(Plain(Fixed(Ok("v6"), requests)), IPAddress.IPv6Loopback);
+        var (r, _) = await _lab.CheckAsync(Probe(server.Endpoint, [Url("/", Md5("v6"))]), "ipv6");
+        Assert.True(r.Result.Success, r.Result.Reason);
+        Assert.Equal($"GET / HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: [::1]:{server.Endpoint.Port}\r\n\r\n", Assert.Single(requests));
+    }
+
+    [SkippableFact]
     public async Task A_wrong_status_or_digest_fails_with_what_came()
     {
         Privilege.Require("ip");

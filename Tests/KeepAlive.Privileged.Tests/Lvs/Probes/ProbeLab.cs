@@ -63,8 +63,9 @@ public sealed class ProbeLab : IDisposable
     {
         var listener = NamespaceThread.Run(Namespace.Name, () =>
         {
-            var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            s.Bind(new IPEndPoint(address ?? IPAddress.Loopback, 0));
+            var bind = address ?? IPAddress.Loopback;
+            var s = new Socket(bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            s.Bind(new IPEndPoint(bind, 0));
             s.Listen(16);
             return s;
         });
