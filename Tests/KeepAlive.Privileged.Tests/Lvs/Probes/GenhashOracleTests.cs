@@ -13,20 +13,15 @@ namespace KeepAlive.Privileged.Tests.Lvs.Probes;
 /// same backend: for each kind of response their output (digest, or the failure text) is the same.
 /// </summary>
 [Collection("privileged")]
-public sealed class GenhashOracleTests(ITestOutputHelper output) : IDisposable
+public sealed class GenhashOracleTests(ITestOutputHelper output) : ProbeLabTests(output)
 {
     private static readonly byte[] Binary = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
     private static readonly string Big = string.Concat(Enumerable.Range(0, 2000).Select(i => $"row {i:D5} of a large page\n"));
 
-    private readonly ProbeLab _lab = Privilege.IsRoot ? new ProbeLab(output) : null!;
     private readonly X509Certificate2 _cert = SelfSigned("genhash.test");
     private readonly ConcurrentQueue<string> _requests = new();
 
-    public void Dispose()
-    {
-        _lab?.Dispose();
-        _cert.Dispose();
-    }
+    protected override void Dispose(bool disposing) => _cert.Dispose();
 
     /// <summary>The response for each path.</summary>
     private static string Respond(string request)
@@ -47,16 +42,16 @@ public sealed class GenhashOracleTests(ITestOutputHelper output) : IDisposable
     }
 
     private (int Code, string Output) Ours(params string[] args) =>
-        _lab.Namespace.Exec("dotnet", new[] { KeepAliveProcess.Executable, "--genhash" }.Concat(args), TimeSpan.FromSeconds(30));
+        Lab.Namespace.Exec("dotnet", new[] { KeepAliveProcess.Executable, "--genhash" }.Concat(args), TimeSpan.FromSeconds(30));
 
     private (int Code, string Output) Theirs(params string[] args) =>
-        _lab.Namespace.Exec("genhash", args, TimeSpan.FromSeconds(30));
+        Lab.Namespace.Exec("genhash", args, TimeSpan.FromSeconds(30));
 
     private void Same(string what, string[] args)
     {
         var theirs = Theirs(args);
         var ours = Ours(args);
-        output.WriteLine($"{what}: genhash -> {theirs.Code} '{theirs.Output.Trim()}', ours -> {ours.Code} '{ours.Output.Trim()}'");
+        Output.WriteLine($"{what}: genhash -> {theirs.Code} '{theirs.Output.Trim()}', ours -> {ours.Code} '{ours.Output.Trim()}'");
         Assert.Equal(theirs.Output, ours.Output);
         Assert.Equal(theirs.Code, ours.Code);
     }
@@ -73,7 +68,7 @@ public sealed class GenhashOracleTests(ITestOutputHelper output) : IDisposable
     public void Our_digest_is_keepalived_genhash_digest(string path)
     {
         Privilege.Require("ip", "genhash");
-        var server = _lab.Serve(Plain(Answer(Respond, _requests)));
+        var server = Lab.Serve(Plain(Answer(Respond, _requests)));
         Same(path, ["-s", "127.0.0.1", "-p", server.Endpoint.Port.ToString(), "-u", path]);
         Assert.Equal(2, _requests.Count);
         Assert.Equal(_requests.First(), _requests.Last());
@@ -83,7 +78,7 @@ public sealed class GenhashOracleTests(ITestOutputHelper output) : IDisposable
     public void Virtualhost_and_protocol_reach_the_backend_as_keepalived_sends_them()
     {
         Privilege.Require("ip", "genhash");
-        var server = _lab.Serve(Plain(Answer(Respond, _requests)));
+        var server = Lab.Serve(Plain(Answer(Respond, _requests)));
         Same("vhost 1.1", ["-s", "127.0.0.1", "-p", server.Endpoint.Port.ToString(), "-u", "/plain", "-V", "www.example.test", "-P", "1.1"]);
         Assert.Equal(_requests.First(), _requests.Last());
         Assert.Contains("Host: www.example.test\r\n", _requests.First());
@@ -94,7 +89,7 @@ public sealed class GenhashOracleTests(ITestOutputHelper output) : IDisposable
     {
         Privilege.Require("ip", "genhash");
         var names = new ConcurrentQueue<string>();
-        var server = _lab.Serve(Tls(_cert, Answer(Respond, _requests), names));
+        var server = Lab.Serve(Tls(_cert, Answer(Respond, _requests), names));
         Same("tls sni", ["-S", "-I", "-V", "sni.example.test", "-s", "127.0.0.1", "-p", server.Endpoint.Port.ToString(), "-u", "/big"]);
         Assert.Equal(["sni.example.test", "sni.example.test"], names.ToArray());
     }
@@ -110,7 +105,7 @@ public sealed class GenhashOracleTests(ITestOutputHelper output) : IDisposable
     public void A_hanging_backend_prints_the_same_timeout()
     {
         Privilege.Require("ip", "genhash");
-        var server = _lab.Serve(Plain(Hang));
+        var server = Lab.Serve(Plain(Hang));
         Same("hang", ["-s", "127.0.0.1", "-p", server.Endpoint.Port.ToString(), "-u", "/", "-t", "1"]);
     }
 
@@ -118,12 +113,12 @@ public sealed class GenhashOracleTests(ITestOutputHelper output) : IDisposable
     public void Verbose_head_and_hash_sections_match()
     {
         Privilege.Require("ip", "genhash");
-        var server = _lab.Serve(Plain(Answer(Respond, _requests)));
+        var server = Lab.Serve(Plain(Answer(Respond, _requests)));
         string[] args = ["-v", "-s", "127.0.0.1", "-p", server.Endpoint.Port.ToString(), "-u", "/plain"];
         var theirs = Theirs(args).Output;
         var ours = Ours(args).Output;
-        output.WriteLine(theirs);
-        output.WriteLine(ours);
+        Output.WriteLine(theirs);
+        Output.WriteLine(ours);
         // The response time differs by nature; everything before it must be the same.
         static string Stable(string s) => s[..s.IndexOf("\nGlobal response time", StringComparison.Ordinal)];
         Assert.Equal(Stable(theirs), Stable(ours));
@@ -133,16 +128,16 @@ public sealed class GenhashOracleTests(ITestOutputHelper output) : IDisposable
     public void Invoked_as_genhash_through_a_link_it_is_genhash()
     {
         Privilege.Require("ip", "genhash");
-        var server = _lab.Serve(Plain(Answer(Respond, _requests)));
+        var server = Lab.Serve(Plain(Answer(Respond, _requests)));
         var dir = Directory.CreateTempSubdirectory("ka-genhash-").FullName;
         try
         {
             var link = Path.Combine(dir, "genhash");
             File.CreateSymbolicLink(link, Path.Combine(Path.GetDirectoryName(KeepAliveProcess.Executable)!, "keepalive"));
             string[] args = ["-s", "127.0.0.1", "-p", server.Endpoint.Port.ToString(), "-u", "/plain"];
-            var ours = _lab.Namespace.Exec(link, args, TimeSpan.FromSeconds(30));
+            var ours = Lab.Namespace.Exec(link, args, TimeSpan.FromSeconds(30));
             Assert.Equal(Theirs(args).Output, ours.Output);
-            var usage = _lab.Namespace.Exec(link, ["-h"], TimeSpan.FromSeconds(30));
+            var usage = Lab.Namespace.Exec(link, ["-h"], TimeSpan.FromSeconds(30));
             Assert.Equal(1, usage.Code);
             Assert.StartsWith($"Usage: {link} COMMAND [OPTIONS]", usage.Output);
         }

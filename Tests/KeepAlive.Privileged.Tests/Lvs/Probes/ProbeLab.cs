@@ -162,3 +162,43 @@ public sealed class ScriptedServer : IDisposable
         _listener.Dispose();
     }
 }
+
+/// <summary>What the probe test classes share: a fresh <see cref="ProbeLab"/> per test (none when not root: the tests
+/// skip first), and the pass/fail assertions with the time each check took.</summary>
+public abstract class ProbeLabTests(ITestOutputHelper output) : IDisposable
+{
+    protected ProbeLab Lab { get; } = Privilege.IsRoot ? new ProbeLab(output) : null!;
+
+    protected ITestOutputHelper Output { get; } = output;
+
+    /// <summary>Checks once; asserts a pass.</summary>
+    protected async Task<TimeSpan> Passes(IHealthProbe probe, string what)
+    {
+        var (r, took) = await Lab.CheckAsync(probe, what);
+        Assert.True(r.Result.Success, $"{what}: {r.Result.Reason}");
+        return took;
+    }
+
+    /// <summary>Checks once; asserts a failure whose reason contains <paramref name="reason"/>, within the time
+    /// bounds given.</summary>
+    protected async Task<string> Fails(IHealthProbe probe, string what, string reason, double atLeastSeconds = 0, double atMostSeconds = 30)
+    {
+        var (r, took) = await Lab.CheckAsync(probe, what);
+        Assert.False(r.Result.Success, $"{what} passed: {r.Result.Reason}");
+        Assert.Contains(reason, r.Result.Reason);
+        Assert.InRange(took, TimeSpan.FromSeconds(atLeastSeconds), TimeSpan.FromSeconds(atMostSeconds));
+        return r.Result.Reason;
+    }
+
+    public void Dispose()
+    {
+        Lab?.Dispose();
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>What a test class owns besides the lab.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+}

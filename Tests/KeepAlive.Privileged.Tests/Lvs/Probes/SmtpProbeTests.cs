@@ -10,16 +10,12 @@ namespace KeepAlive.Privileged.Tests.Lvs.Probes;
 
 /// <summary>SMTP_CHECK against scripted SMTP servers in a namespace of ours.</summary>
 [Collection("privileged")]
-public sealed class SmtpProbeTests(ITestOutputHelper output) : IDisposable
+public sealed class SmtpProbeTests(ITestOutputHelper output) : ProbeLabTests(output)
 {
-    private readonly ProbeLab _lab = Privilege.IsRoot ? new ProbeLab(output) : null!;
-
-    public void Dispose() => _lab?.Dispose();
-
     private IHealthProbe Probe(IPEndPoint target, string? helo = null, double timeout = 2, params IPEndPoint[] hosts)
     {
         var config = new SmtpCheckConfig(ProbeLab.Common(target, timeout), helo, hosts.Select(h => ProbeLab.Common(h, timeout)).ToValueList(), default);
-        return SmtpProbe.TryCreate(config, ProbeLab.Context(), _lab.Sockets, out var error) ?? throw new InvalidOperationException(error);
+        return SmtpProbe.TryCreate(config, ProbeLab.Context(), Lab.Sockets, out var error) ?? throw new InvalidOperationException(error);
     }
 
     /// <summary>Sends the banner, then answers each command line with the next reply; null ends the session
@@ -63,70 +59,34 @@ public sealed class SmtpProbeTests(ITestOutputHelper output) : IDisposable
     {
         Privilege.Require("ip");
         var received = new ConcurrentQueue<string>();
-        var server = _lab.Serve(Smtp("220 mail.test ESMTP ready\r\n", received, "250 mail.test\r\n", "221 bye\r\n"));
-        var (r, _) = await _lab.CheckAsync(Probe(server.Endpoint), "smtp up");
-        var (named, _) = await _lab.CheckAsync(Probe(server.Endpoint, helo: "lb1.example.net"), "smtp helo_name");
-        Assert.True(r.Result.Success, r.Result.Reason);
-        Assert.True(named.Result.Success, named.Result.Reason);
+        var server = Lab.Serve(Smtp("220 mail.test ESMTP ready\r\n", received, "250 mail.test\r\n", "221 bye\r\n"));
+        await Passes(Probe(server.Endpoint), "smtp up");
+        await Passes(Probe(server.Endpoint, helo: "lb1.example.net"), "smtp helo_name");
         Assert.Equal(["HELO smtpchecker.keepalived.org", "QUIT", "HELO lb1.example.net", "QUIT"], received.ToArray());
     }
 
     [SkippableTheory]
-    [InlineData("554 go away\r\n", "bad greeting banner '554 go away'")]
-    [InlineData("220-first line\r\n220 second\r\n", "bad greeting banner '220-first line'")]
-    public async Task A_bad_banner_fails(string banner, string reason)
+    [InlineData("554 go away\r\n", "250 x\r\n", "221 x\r\n", "bad greeting banner '554 go away'")]
+    [InlineData("220-first line\r\n220 second\r\n", "250 x\r\n", "221 x\r\n", "bad greeting banner '220-first line'")]
+    [InlineData("220 ok\r\n", "502 not here\r\n", "221 x\r\n", "bad HELO response '502 not here'")]
+    [InlineData("220 ok\r\n", "250 ok\r\n", null, "QUIT reply: the server closed the connection")]
+    [InlineData(null, null, null, "timeout reading the greeting banner after 1 s")]
+    public async Task A_session_that_goes_wrong_fails(string? banner, string? heloReply, string? quitReply, string reason)
     {
         Privilege.Require("ip");
-        var server = _lab.Serve(Smtp(banner, null, "250 x\r\n", "221 x\r\n"));
-        var (r, _) = await _lab.CheckAsync(Probe(server.Endpoint), "bad banner");
-        Assert.False(r.Result.Success);
-        Assert.Contains(reason, r.Result.Reason);
-    }
-
-    [SkippableFact]
-    public async Task A_refused_helo_fails()
-    {
-        Privilege.Require("ip");
-        var server = _lab.Serve(Smtp("220 ok\r\n", null, "502 not here\r\n"));
-        var (r, _) = await _lab.CheckAsync(Probe(server.Endpoint), "helo refused");
-        Assert.False(r.Result.Success);
-        Assert.Contains("bad HELO response '502 not here'", r.Result.Reason);
-    }
-
-    [SkippableFact]
-    public async Task A_server_that_closes_instead_of_answering_quit_fails()
-    {
-        Privilege.Require("ip");
-        var server = _lab.Serve(Smtp("220 ok\r\n", null, "250 ok\r\n", null));
-        var (r, _) = await _lab.CheckAsync(Probe(server.Endpoint), "no QUIT reply");
-        Assert.False(r.Result.Success);
-        Assert.Contains("QUIT reply: the server closed the connection", r.Result.Reason);
-    }
-
-    [SkippableFact]
-    public async Task A_server_that_never_greets_fails_at_the_read_timeout()
-    {
-        Privilege.Require("ip");
-        var server = _lab.Serve(Smtp(null, null));
-        var (r, took) = await _lab.CheckAsync(Probe(server.Endpoint, timeout: 1), "no banner");
-        Assert.False(r.Result.Success);
-        Assert.Contains("timeout reading the greeting banner after 1 s", r.Result.Reason);
-        Assert.InRange(took, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(2));
+        var server = Lab.Serve(Smtp(banner, null, heloReply, quitReply));
+        await Fails(Probe(server.Endpoint, timeout: 1), reason, reason, atMostSeconds: 2);
     }
 
     [SkippableFact]
     public async Task Every_host_block_must_pass()
     {
         Privilege.Require("ip");
-        var up = _lab.Serve(Smtp("220 ok\r\n", null, "250 ok\r\n", "221 ok\r\n"));
-        var other = _lab.Serve(Smtp("220 ok\r\n", null, "250 ok\r\n", "221 ok\r\n"));
-        var down = new IPEndPoint(IPAddress.Loopback, 1);
-        var (both, _) = await _lab.CheckAsync(Probe(up.Endpoint, hosts: other.Endpoint), "two hosts up");
-        var (oneDown, _) = await _lab.CheckAsync(Probe(up.Endpoint, hosts: down), "second host down");
-        Assert.True(both.Result.Success, both.Result.Reason);
+        var up = Lab.Serve(Smtp("220 ok\r\n", null, "250 ok\r\n", "221 ok\r\n"));
+        var other = Lab.Serve(Smtp("220 ok\r\n", null, "250 ok\r\n", "221 ok\r\n"));
+        await Passes(Probe(up.Endpoint, hosts: other.Endpoint), "two hosts up");
         Assert.Equal(1, other.Accepted);
-        Assert.False(oneDown.Result.Success);
-        Assert.Contains("[127.0.0.1]:1", oneDown.Result.Reason);
-        Assert.Contains("refused", oneDown.Result.Reason);
+        var reason = await Fails(Probe(up.Endpoint, hosts: new IPEndPoint(IPAddress.Loopback, 1)), "second host down", "refused");
+        Assert.Contains("[127.0.0.1]:1", reason);
     }
 }

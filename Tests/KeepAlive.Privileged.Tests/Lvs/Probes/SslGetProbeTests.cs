@@ -12,15 +12,13 @@ namespace KeepAlive.Privileged.Tests.Lvs.Probes;
 /// <summary>SSL_GET against TLS backends of ours: no server verification (as keepalived), SNI only with enable_sni,
 /// client certificates from the SSL block, handshake failures and hangs.</summary>
 [Collection("privileged")]
-public sealed class SslGetProbeTests(ITestOutputHelper output) : IDisposable
+public sealed class SslGetProbeTests(ITestOutputHelper output) : ProbeLabTests(output)
 {
-    private readonly ProbeLab _lab = Privilege.IsRoot ? new ProbeLab(output) : null!;
     private readonly X509Certificate2 _server = HttpBackends.SelfSigned("backend.test");
     private readonly string _dir = Directory.CreateTempSubdirectory("ka-ssl-").FullName;
 
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        _lab?.Dispose();
         _server.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
@@ -28,19 +26,16 @@ public sealed class SslGetProbeTests(ITestOutputHelper output) : IDisposable
     private IHealthProbe Probe(IPEndPoint target, ValueList<HttpUrl> urls, SslConfig? ssl = null, bool sni = false, string? vhost = null, double timeout = 2)
     {
         var config = new HttpCheckConfig(ProbeLab.Common(target, timeout), true, urls, "1.0", vhost, false, sni, default);
-        return HttpGetProbe.TryCreate(config, ProbeLab.Context(ssl), _lab.Sockets, out var error) ?? throw new InvalidOperationException(error);
+        return HttpGetProbe.TryCreate(config, ProbeLab.Context(ssl), Lab.Sockets, out var error) ?? throw new InvalidOperationException(error);
     }
 
     [SkippableFact]
     public async Task A_self_signed_backend_passes_with_its_digest_as_keepalived_verifies_nothing()
     {
         Privilege.Require("ip");
-        var server = _lab.Serve(Tls(_server, Fixed(Ok("secure page"))));
-        var (r, _) = await _lab.CheckAsync(Probe(server.Endpoint, [HttpGetProbeTests.Url("/", Md5("secure page"))]), "self-signed");
-        var (wrong, _) = await _lab.CheckAsync(Probe(server.Endpoint, [HttpGetProbeTests.Url("/", Md5("other page"))]), "self-signed, wrong digest");
-        Assert.True(r.Result.Success, r.Result.Reason);
-        Assert.False(wrong.Result.Success);
-        Assert.Contains("MD5 digest error", wrong.Result.Reason);
+        var server = Lab.Serve(Tls(_server, Fixed(Ok("secure page"))));
+        await Passes(Probe(server.Endpoint, [HttpGetProbeTests.Url("/", Md5("secure page"))]), "self-signed");
+        await Fails(Probe(server.Endpoint, [HttpGetProbeTests.Url("/", Md5("other page"))]), "self-signed, wrong digest", "MD5 digest error");
     }
 
     [SkippableFact]
@@ -48,11 +43,9 @@ public sealed class SslGetProbeTests(ITestOutputHelper output) : IDisposable
     {
         Privilege.Require("ip");
         var names = new ConcurrentQueue<string>();
-        var server = _lab.Serve(Tls(_server, Fixed(Ok("x")), names));
-        var (with, _) = await _lab.CheckAsync(Probe(server.Endpoint, [HttpGetProbeTests.Url("/")], sni: true, vhost: "www.sni.test"), "enable_sni");
-        var (without, _) = await _lab.CheckAsync(Probe(server.Endpoint, [HttpGetProbeTests.Url("/")], vhost: "www.sni.test"), "no enable_sni");
-        Assert.True(with.Result.Success, with.Result.Reason);
-        Assert.True(without.Result.Success, without.Result.Reason);
+        var server = Lab.Serve(Tls(_server, Fixed(Ok("x")), names));
+        await Passes(Probe(server.Endpoint, [HttpGetProbeTests.Url("/")], sni: true, vhost: "www.sni.test"), "enable_sni");
+        await Passes(Probe(server.Endpoint, [HttpGetProbeTests.Url("/")], vhost: "www.sni.test"), "no enable_sni");
         Assert.Equal(["www.sni.test", ""], names.ToArray());
     }
 
@@ -61,27 +54,21 @@ public sealed class SslGetProbeTests(ITestOutputHelper output) : IDisposable
     {
         Privilege.Require("ip");
         // A plain HTTP server answers the ClientHello with an HTTP error and closes, as nginx or Apache do.
-        var server = _lab.Serve(Plain(async (socket, stream, ct) =>
+        var server = Lab.Serve(Plain(async (socket, stream, ct) =>
         {
             _ = await stream.ReadAsync(new byte[512], ct);
             await stream.WriteAsync("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"u8.ToArray(), ct);
             stream.Dispose();
         }));
-        var (r, took) = await _lab.CheckAsync(Probe(server.Endpoint, [HttpGetProbeTests.Url("/")]), "plain backend");
-        Assert.False(r.Result.Success);
-        Assert.Contains("TLS handshake error", r.Result.Reason);
-        Assert.True(took < TimeSpan.FromSeconds(1.5));
+        await Fails(Probe(server.Endpoint, [HttpGetProbeTests.Url("/")]), "plain backend", "TLS handshake error", atMostSeconds: 1.5);
     }
 
     [SkippableFact]
     public async Task A_backend_that_never_handshakes_fails_at_the_timeout()
     {
         Privilege.Require("ip");
-        var server = _lab.Serve((_, ct) => Task.Delay(Timeout.Infinite, ct));
-        var (r, took) = await _lab.CheckAsync(Probe(server.Endpoint, [HttpGetProbeTests.Url("/")], timeout: 1), "silent TLS backend");
-        Assert.False(r.Result.Success);
-        Assert.Contains("timeout in the TLS handshake after 1 s", r.Result.Reason);
-        Assert.InRange(took, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(2));
+        var server = Lab.Serve((_, ct) => Task.Delay(Timeout.Infinite, ct));
+        await Fails(Probe(server.Endpoint, [HttpGetProbeTests.Url("/")], timeout: 1), "silent TLS backend", "timeout in the TLS handshake after 1 s", 0.9, 2);
     }
 
     [SkippableFact]
@@ -90,12 +77,10 @@ public sealed class SslGetProbeTests(ITestOutputHelper output) : IDisposable
         Privilege.Require("ip");
         var (certFile, keyFile) = WriteClientCertificate("probe-client", "s3cret");
         var seen = new ConcurrentQueue<string>();
-        var server = _lab.Serve(Tls(_server, Fixed(Ok("mutual")), clientCertificates: seen));
+        var server = Lab.Serve(Tls(_server, Fixed(Ok("mutual")), clientCertificates: seen));
         var ssl = new SslConfig("s3cret", null, certFile, keyFile, default);
-        var (anonymous, _) = await _lab.CheckAsync(Probe(server.Endpoint, [HttpGetProbeTests.Url("/")]), "no client certificate");
-        var (mutual, _) = await _lab.CheckAsync(Probe(server.Endpoint, [HttpGetProbeTests.Url("/", Md5("mutual"))], ssl), "client certificate");
-        Assert.False(anonymous.Result.Success);
-        Assert.True(mutual.Result.Success, mutual.Result.Reason);
+        await Fails(Probe(server.Endpoint, [HttpGetProbeTests.Url("/")]), "no client certificate", "no data received");
+        await Passes(Probe(server.Endpoint, [HttpGetProbeTests.Url("/", Md5("mutual"))], ssl), "client certificate");
         Assert.Contains("CN=probe-client", seen);
     }
 
@@ -107,8 +92,8 @@ public sealed class SslGetProbeTests(ITestOutputHelper output) : IDisposable
         var config = new HttpCheckConfig(ProbeLab.Common(new IPEndPoint(IPAddress.Loopback, 443)), true, [HttpGetProbeTests.Url("/")], "1.0", null, false, false, default);
         Assert.Null(HttpGetProbe.TryCreate(config, ProbeLab.Context(new SslConfig("wrong", null, certFile, keyFile, default)), out var badPassword));
         Assert.Null(HttpGetProbe.TryCreate(config, ProbeLab.Context(new SslConfig(null, Path.Combine(_dir, "missing.pem"), null, null, default)), out var missingCa));
-        output.WriteLine(badPassword);
-        output.WriteLine(missingCa);
+        Output.WriteLine(badPassword);
+        Output.WriteLine(missingCa);
         Assert.StartsWith("SSL block cannot be loaded", badPassword);
         Assert.StartsWith("SSL block cannot be loaded", missingCa);
     }

@@ -8,14 +8,10 @@ namespace KeepAlive.Privileged.Tests.Lvs.Probes;
 
 /// <summary>TCP_CHECK against real sockets in a namespace of ours: up, refused, silent, unroutable, bindto, fwmark.</summary>
 [Collection("privileged")]
-public sealed class TcpProbeTests(ITestOutputHelper output) : IDisposable
+public sealed class TcpProbeTests(ITestOutputHelper output) : ProbeLabTests(output)
 {
-    private readonly ProbeLab _lab = Privilege.IsRoot ? new ProbeLab(output) : null!;
-
-    public void Dispose() => _lab?.Dispose();
-
     private IHealthProbe Probe(CheckerCommon common) =>
-        TcpProbe.TryCreate(new TcpCheckConfig(common, default), ProbeLab.Context(), _lab.Sockets, out var error) ?? throw new InvalidOperationException(error);
+        TcpProbe.TryCreate(new TcpCheckConfig(common, default), ProbeLab.Context(), Lab.Sockets, out var error) ?? throw new InvalidOperationException(error);
 
     private static Task Idle(Socket s, CancellationToken ct) => Task.Delay(Timeout.Infinite, ct);
 
@@ -23,43 +19,32 @@ public sealed class TcpProbeTests(ITestOutputHelper output) : IDisposable
     public async Task A_listening_backend_passes()
     {
         Privilege.Require("ip");
-        var server = _lab.Serve(Idle);
-        var (r, took) = await _lab.CheckAsync(Probe(ProbeLab.Common(server.Endpoint)), "listening");
-        Assert.True(r.Result.Success, r.Result.Reason);
-        Assert.True(took < TimeSpan.FromSeconds(1));
+        var server = Lab.Serve(Idle);
+        Assert.True(await Passes(Probe(ProbeLab.Common(server.Endpoint)), "listening") < TimeSpan.FromSeconds(1));
     }
 
     [SkippableFact]
     public async Task A_closed_port_fails_at_once_as_refused()
     {
         Privilege.Require("ip");
-        var server = _lab.Serve(Idle);
+        var server = Lab.Serve(Idle);
         var closed = new IPEndPoint(IPAddress.Loopback, server.Endpoint.Port);
         server.Dispose();
-        var (r, took) = await _lab.CheckAsync(Probe(ProbeLab.Common(closed)), "closed port");
-        Assert.False(r.Result.Success);
-        Assert.Contains("refused", r.Result.Reason);
-        Assert.True(took < TimeSpan.FromSeconds(1));
+        await Fails(Probe(ProbeLab.Common(closed)), "closed port", "refused", atMostSeconds: 1);
     }
 
     [SkippableFact]
     public async Task A_silent_address_fails_at_connect_timeout()
     {
         Privilege.Require("ip");
-        var (r, took) = await _lab.CheckAsync(Probe(ProbeLab.Common(new IPEndPoint(ProbeLab.Silent, 80), timeoutSeconds: 1)), "silent address");
-        Assert.False(r.Result.Success);
-        Assert.Contains("timeout connecting after 1 s", r.Result.Reason);
-        Assert.InRange(took, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(2.5));
+        await Fails(Probe(ProbeLab.Common(new IPEndPoint(ProbeLab.Silent, 80), timeoutSeconds: 1)), "silent address", "timeout connecting after 1 s", 0.9, 2.5);
     }
 
     [SkippableFact]
     public async Task An_unroutable_address_fails_at_once_as_unreachable()
     {
         Privilege.Require("ip");
-        var (r, took) = await _lab.CheckAsync(Probe(ProbeLab.Common(new IPEndPoint(ProbeLab.Unroutable, 80))), "unroutable");
-        Assert.False(r.Result.Success);
-        Assert.Contains("unreachable", r.Result.Reason);
-        Assert.True(took < TimeSpan.FromSeconds(1));
+        await Fails(Probe(ProbeLab.Common(new IPEndPoint(ProbeLab.Unroutable, 80))), "unroutable", "unreachable", atMostSeconds: 1);
     }
 
     [SkippableFact]
@@ -67,14 +52,12 @@ public sealed class TcpProbeTests(ITestOutputHelper output) : IDisposable
     {
         Privilege.Require("ip");
         var seen = new TaskCompletionSource<EndPoint?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = _lab.Serve((s, ct) =>
+        var server = Lab.Serve((s, ct) =>
         {
             seen.TrySetResult(s.RemoteEndPoint);
             return Task.CompletedTask;
         }, ProbeLab.Local);
-        var common = ProbeLab.Common(server.Endpoint) with { BindTo = ProbeLab.Local, BindPort = 41234 };
-        var (r, _) = await _lab.CheckAsync(Probe(common), "bindto");
-        Assert.True(r.Result.Success, r.Result.Reason);
+        await Passes(Probe(ProbeLab.Common(server.Endpoint) with { BindTo = ProbeLab.Local, BindPort = 41234 }), "bindto");
         Assert.Equal(new IPEndPoint(ProbeLab.Local, 41234), await seen.Task.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
@@ -82,29 +65,23 @@ public sealed class TcpProbeTests(ITestOutputHelper output) : IDisposable
     public async Task Fwmark_marks_the_check_connection()
     {
         Privilege.Require("ip", "nft");
-        var server = _lab.Serve(Idle);
+        var server = Lab.Serve(Idle);
         // Only packets carrying mark 7 are rejected: the marked check fails, the unmarked one passes.
-        _lab.Exec("nft", "add", "table", "inet", "kaprobe");
-        _lab.Exec("nft", "add", "chain", "inet", "kaprobe", "out", "{ type filter hook output priority 0 ; }");
-        _lab.Exec("nft", "add", "rule", "inet", "kaprobe", "out", "meta", "mark", "7", "tcp", "dport", server.Endpoint.Port.ToString(), "reject", "with", "tcp", "reset");
-        var (plain, _) = await _lab.CheckAsync(Probe(ProbeLab.Common(server.Endpoint)), "no mark");
-        var (marked, _) = await _lab.CheckAsync(Probe(ProbeLab.Common(server.Endpoint) with { Fwmark = 7 }), "fwmark 7");
-        Assert.True(plain.Result.Success, plain.Result.Reason);
-        Assert.False(marked.Result.Success);
-        Assert.Contains("refused", marked.Result.Reason);
+        Lab.Exec("nft", "add", "table", "inet", "kaprobe");
+        Lab.Exec("nft", "add", "chain", "inet", "kaprobe", "out", "{ type filter hook output priority 0 ; }");
+        Lab.Exec("nft", "add", "rule", "inet", "kaprobe", "out", "meta", "mark", "7", "tcp", "dport", server.Endpoint.Port.ToString(), "reject", "with", "tcp", "reset");
+        await Passes(Probe(ProbeLab.Common(server.Endpoint)), "no mark");
+        await Fails(Probe(ProbeLab.Common(server.Endpoint) with { Fwmark = 7 }), "fwmark 7", "refused");
     }
 
     [SkippableFact]
     public async Task Bind_if_to_a_device_without_the_route_fails_with_the_reason()
     {
         Privilege.Require("ip");
-        var server = _lab.Serve(Idle);
+        var server = Lab.Serve(Idle);
         // The backend is on lo; bound to eth0 the connection cannot reach it.
-        var (viaEth0, took) = await _lab.CheckAsync(Probe(ProbeLab.Common(server.Endpoint, timeoutSeconds: 1) with { BindInterface = "eth0" }), "bind_if eth0");
-        var (viaLo, _) = await _lab.CheckAsync(Probe(ProbeLab.Common(server.Endpoint) with { BindInterface = "lo" }), "bind_if lo");
-        Assert.True(viaLo.Result.Success, viaLo.Result.Reason);
-        Assert.False(viaEth0.Result.Success);
-        Assert.True(took < TimeSpan.FromSeconds(2.5));
+        await Passes(Probe(ProbeLab.Common(server.Endpoint) with { BindInterface = "lo" }), "bind_if lo");
+        await Fails(Probe(ProbeLab.Common(server.Endpoint, timeoutSeconds: 1) with { BindInterface = "eth0" }), "bind_if eth0", "timeout connecting", atMostSeconds: 2.5);
     }
 
     [SkippableFact]
@@ -115,7 +92,7 @@ public sealed class TcpProbeTests(ITestOutputHelper output) : IDisposable
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var r = await probe.CheckAsync(cancel.Token);
-        output.WriteLine($"cancelled after {watch.ElapsedMilliseconds} ms: {r.Result.Reason}");
+        Output.WriteLine($"cancelled after {watch.ElapsedMilliseconds} ms: {r.Result.Reason}");
         Assert.False(r.Result.Success);
         Assert.Contains("cancelled", r.Result.Reason);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2));
