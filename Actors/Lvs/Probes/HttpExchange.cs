@@ -86,7 +86,8 @@ public static class HttpExchange
         {
             return deadline.Expired("in the TLS handshake");
         }
-        catch (Exception e) when (e is AuthenticationException or IOException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is AuthenticationException or IOException or SocketException or ObjectDisposedException
+            or InvalidOperationException or NotSupportedException or System.Security.Cryptography.CryptographicException)
         {
             return $"TLS handshake error: {ProbeStreams.Innermost(e)}";
         }

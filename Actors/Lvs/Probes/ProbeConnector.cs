@@ -38,8 +38,9 @@ public static class ProbeConnector
         {
             socket = sockets(endpoint.Remote.AddressFamily);
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException or InvalidOperationException or TimeoutException or IOException)
         {
+            // The default factory only throws SocketException; one that enters another namespace may fail otherwise.
             return new ConnectOutcome(null, $"cannot create a socket: {e.Message}", ConnectFailureKind.Setup);
         }
         string? failure = Prepare(socket, endpoint);
