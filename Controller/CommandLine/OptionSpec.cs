@@ -39,7 +39,7 @@ public sealed record OptionSpec(char Short, string Long, OptionArgument Argument
         new('d', "dump-conf", OptionArgument.None, "Dump the configuration data"),
         new('p', "pid", OptionArgument.Required, "Use specified pidfile for parent process"),
         new('r', "vrrp_pid", OptionArgument.Required, "Use specified pidfile for VRRP child process"),
-        new('T', "genhash", OptionArgument.None, "Enter into genhash utility mode (this should be the first option used)", "genhash is not supported yet in this build"),
+        new('T', "genhash", OptionArgument.None, "Enter into genhash utility mode (this should be the first option used)"),
         new('c', "checkers_pid", OptionArgument.Required, "Use specified pidfile for checkers child process"),
         new('a', "address-monitoring", OptionArgument.None, "Report all address additions/deletions notified via netlink"),
         new('b', "bfd_pid", OptionArgument.Required, "Use specified pidfile for BFD child process"),

@@ -16,7 +16,10 @@ public sealed record ParsedOptions(IReadOnlyList<(OptionSpec Option, string? Val
 /// </summary>
 public static class OptionParser
 {
-    public static ParsedOptions Parse(IReadOnlyList<string> args)
+    public static ParsedOptions Parse(IReadOnlyList<string> args) => Parse(args, OptionSpec.All);
+
+    /// <summary>Parses against another option table (genhash's).</summary>
+    public static ParsedOptions Parse(IReadOnlyList<string> args, IReadOnlyList<OptionSpec> specs)
     {
         var given = new List<(OptionSpec, string?)>();
         var operands = new List<string>();
@@ -38,9 +41,9 @@ public static class OptionParser
                     value = body[(eq + 1)..];
                     body = body[..eq];
                 }
-                var matches = OptionSpec.All.Where(o => o.Long == body).ToList();
+                var matches = specs.Where(o => o.Long == body).ToList();
                 if (matches.Count == 0)
-                    matches = OptionSpec.All.Where(o => o.Long.StartsWith(body, StringComparison.Ordinal)).ToList();
+                    matches = specs.Where(o => o.Long.StartsWith(body, StringComparison.Ordinal)).ToList();
                 if (matches.Count != 1)
                     return new ParsedOptions(given, operands, matches.Count == 0 ? $"unrecognized option '--{body}'" : $"option '--{body}' is ambiguous");
                 var spec = matches[0];
@@ -64,7 +67,7 @@ public static class OptionParser
                 for (int k = 1; k < arg.Length; k++)
                 {
                     var c = arg[k];
-                    var spec = OptionSpec.All.FirstOrDefault(o => o.Short == c);
+                    var spec = specs.FirstOrDefault(o => o.Short == c);
                     if (spec is null)
                         return new ParsedOptions(given, operands, $"invalid option -- '{c}'");
                     if (spec.Argument == OptionArgument.None)

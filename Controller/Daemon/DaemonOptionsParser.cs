@@ -20,7 +20,7 @@ public static class DaemonOptionsParser
             return Fail("-M, --core-dump-pattern: refused: it rewrites the host-wide /proc/sys/kernel/core_pattern, which outlives this "
                 + "daemon if it is killed; set kernel.core_pattern with sysctl, and use -m for the core size limit");
         if (p.Has("genhash"))
-            return Fail("-T, --genhash: genhash is not supported yet in this build");
+            return Fail("-T, --genhash: genhash runs from the command line before any daemon option is read (everything after -T is genhash's)");
         if (p.Has("config-fd"))
             return Fail("--config-fd: is internal to keepalived's reload check; this daemon validates a reload in-process");
         if (p.Has("release-vips") && p.Has("dont-release-vrrp"))
