@@ -1,0 +1,84 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using KeepAlive.Actors.Lvs.Probes;
+using KeepAlive.Config.Model;
+
+namespace KeepAlive.Actors.Lvs;
+
+/// <summary>What a <see cref="VirtualServerActor"/> needs.</summary>
+/// <param name="Config">Its virtual_server block.</param>
+/// <param name="Groups">The virtual_server_groups of the configuration (a group key expands through them).</param>
+/// <param name="Effector">The netlink effector (every IPVS change goes there).</param>
+/// <param name="Notifier">The node's notifier (scripts and FIFO lines), or null for none.</param>
+/// <param name="Probes">Builds the checkers' probes.</param>
+/// <param name="Ssl">The root SSL block.</param>
+/// <param name="Globals">global_defs.</param>
+/// <param name="Observed">The kernel's entries for this virtual server's services when it starts (they are ours:
+/// configured); the first ops make them match.</param>
+/// <param name="VipInstance">ha_suspend: the vrrp_instance whose VIPs include the virtual address; its checkers run
+/// only while that instance is MASTER. Null: nothing to follow, the checkers run.</param>
+public sealed record VirtualServerSetup(
+    VirtualServerConfig Config,
+    ImmutableArray<VirtualServerGroupConfig> Groups,
+    IActorRef Effector,
+    IActorRef? Notifier,
+    IHealthProbeFactory Probes,
+    SslConfig? Ssl,
+    GlobalDefs Globals,
+    ImmutableArray<IpvsServiceState> Observed,
+    string? VipInstance)
+{
+    /// <summary>After an IPVS op failed, the kernel table is read again and reconciled after this long.</summary>
+    public TimeSpan ResyncDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Passed to each real server (<see cref="RealServerSetup.BootstrapDelay"/>).</summary>
+    public TimeSpan BootstrapDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Passed to each real server (<see cref="RealServerSetup.Random"/>).</summary>
+    public Func<double> Random { get; init; } = System.Random.Shared.NextDouble;
+}
+
+/// <summary>A reload changed the virtual server (or the groups it expands through, or the instance holding its VIP).
+/// Unchanged real servers receive nothing; one whose checkers changed is reconfigured; a weight change is one IPVS op.</summary>
+public sealed record ReconfigureVirtualServer(VirtualServerConfig Config, ImmutableArray<VirtualServerGroupConfig> Groups, string? VipInstance);
+
+/// <summary>The node stops or a reload removed the virtual server: omega notifications, then its IPVS services are
+/// removed when <paramref name="Release"/> (not with --dont-release-ipvs); answered with
+/// <see cref="VirtualServerStopped"/> once the effector applied that, and the actor stops its checkers.</summary>
+public sealed record StopVirtualServer(bool Release);
+
+/// <summary>The answer to <see cref="StopVirtualServer"/>.</summary>
+public sealed record VirtualServerStopped(string Name);
+
+/// <summary>Asks a virtual server for its <see cref="VirtualServerStatus"/>.</summary>
+public sealed record GetVirtualServerStatus
+{
+    public static GetVirtualServerStatus Instance { get; } = new();
+}
+
+/// <summary>One real server (or the sorry server) for the status endpoint and the metrics.</summary>
+/// <param name="Server">Address and port.</param>
+/// <param name="Healthy">Its checkers say up (keepalived's alive).</param>
+/// <param name="Weight">The IPVS weight it has now; null when it is not in IPVS.</param>
+/// <param name="IsSorry">The sorry server.</param>
+/// <param name="Checkers">Its checkers (empty for the sorry server).</param>
+public sealed record RealServerReport(RealServerKey Server, bool Healthy, int? Weight, bool IsSorry, ImmutableArray<CheckerStatus> Checkers);
+
+/// <summary>A virtual server now.</summary>
+/// <param name="Name">Its actor name.</param>
+/// <param name="Display">keepalived's FMT_VS.</param>
+/// <param name="QuorumUp">keepalived's quorum_state_up.</param>
+/// <param name="SorryActive">The sorry server is in the pool.</param>
+/// <param name="Suspended">ha_suspend holds the checkers.</param>
+/// <param name="Services">The IPVS services it stands for.</param>
+/// <param name="Servers">Its real servers (configuration order), then the sorry server.</param>
+/// <param name="FailedOps">IPVS ops the kernel refused since start.</param>
+public sealed record VirtualServerStatus(
+    string Name,
+    string Display,
+    bool QuorumUp,
+    bool SorryActive,
+    bool Suspended,
+    ImmutableArray<IpvsServiceKey> Services,
+    ImmutableArray<RealServerReport> Servers,
+    long FailedOps);
