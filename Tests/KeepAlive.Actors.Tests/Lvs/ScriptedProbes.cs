@@ -6,13 +6,16 @@ using KeepAlive.Config.Model;
 namespace KeepAlive.Actors.Tests.Lvs;
 
 /// <summary>Probes whose answers a spec sets per real server (by address): every check returns the current answer at
-/// once (or a task the spec completes, or a fault), and is counted. A checker of kind BFD_CHECK cannot be created.</summary>
+/// once (or a task the spec completes, or a fault), and is counted. A checker of a kind in <see cref="Refused"/> cannot
+/// be created.</summary>
 internal sealed class ScriptedProbes : IHealthProbeFactory
 {
     private readonly ConcurrentDictionary<string, Func<Task<ProbeResult>>> _answers = new();
     private readonly ConcurrentDictionary<string, int> _checks = new();
 
     public ConcurrentBag<IHealthProbe> Disposed { get; } = [];
+
+    public HashSet<string> Refused { get; } = ["BFD_CHECK"];
 
     /// <summary>Every check of the server at <paramref name="address"/> succeeds (true) or fails (false) from now on.</summary>
     public void Set(string address, bool up) => _answers[address] = () => Task.FromResult(up ? ProbeResult.Pass("connected") : ProbeResult.Fail("connection refused"));
@@ -23,9 +26,9 @@ internal sealed class ScriptedProbes : IHealthProbeFactory
 
     public IHealthProbe? Create(CheckerConfig checker, ProbeContext context, out string? error)
     {
-        if (checker is BfdCheckConfig)
+        if (Refused.Contains(checker.Kind))
         {
-            error = "BFD_CHECK is not supported";
+            error = $"{checker.Kind} is not supported";
             return null;
         }
         error = null;
