@@ -42,6 +42,23 @@ public sealed record NodeSetup
     /// <summary>The tracker factory for a configuration applied by a reload (script_user and the like may have
     /// changed; init_file must not overwrite); null: <see cref="TrackerProps"/>.</summary>
     public Func<KeepAliveConfig, Func<TrackerPlan, IActorRef, TrackerSubscribers, Props?>?>? TrackerPropsFor { get; init; }
+
+    /// <summary>Run the VRRP half (false: keepalived <c>-C</c>, the checkers alone).</summary>
+    public bool Vrrp { get; init; } = true;
+
+    /// <summary>Run the LVS half (false: keepalived <c>-P</c>, VRRP alone).</summary>
+    public bool Checkers { get; init; } = true;
+
+    /// <summary>Remove our IPVS services at stop (false: <c>-I/--dont-release-ipvs</c>).</summary>
+    public bool ReleaseIpvs { get; init; } = true;
+
+    /// <summary>Builds the checkers' probes; null: no checker can run here (each is reported once, and its real server
+    /// counts as one without checkers, always up, as keepalived's).</summary>
+    public Lvs.Probes.IHealthProbeFactory? Probes { get; init; }
+
+    /// <summary>The effector's memory; preload <see cref="EffectorMemory.OwnedIpvs"/> with what a previous run recorded
+    /// as ours (its stale services are then removed at start). Null: a fresh one.</summary>
+    public EffectorMemory? EffectorMemory { get; init; }
 }
 
 /// <summary>Asks the node for its children by name (answered with <see cref="NodeChildren"/> once it runs).</summary>
@@ -88,7 +105,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
     public NodeRootActor(NodeSetup setup)
     {
         _setup = setup;
-        _config = setup.Config;
+        _config = NodePlanner.View(setup.Config, setup.Vrrp, setup.Checkers);
         _trackerProps = setup.TrackerProps;
         Receive<HostFactsSnapshot>(OnHostFacts);
         Receive<RetryHostFacts>(_ => _effector.Tell(GetHostFacts.Instance));
@@ -114,8 +131,8 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
 
     protected override void PreStart()
     {
-        _effector = Spawn(ActorNames.Effector, NetlinkEffectorActor.Props(_setup.Kernel, null, NodePlanner.ConfiguredSet(_setup.Config), NodePlanner.Firewall(_setup.Config)));
-        var statics = StaticPlane.For(_setup.Config);
+        _effector = Spawn(ActorNames.Effector, NetlinkEffectorActor.Props(_setup.Kernel, _setup.EffectorMemory, NodePlanner.ConfiguredSet(_config), NodePlanner.Firewall(_config)));
+        var statics = StaticPlane.For(_config);
         if (statics.Set.Count > 0 || statics.Errors.Count > 0)
             Spawn(ActorNames.Static, StaticPlaneActor.Props(statics, _effector));
         _effector.Tell(GetHostFacts.Instance);
@@ -129,7 +146,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
             Timers.StartSingleTimer("facts", RetryHostFacts.Instance, TimeSpan.FromSeconds(1));
             return;
         }
-        var plan = NodePlanner.Plan(_setup.Config, snapshot.Facts);
+        var plan = NodePlanner.Plan(_config, snapshot.Facts);
         _plan = plan;
         foreach (var problem in plan.Problems)
             _log.Warning("{Problem}", problem);
@@ -140,7 +157,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
         }
         // The use_vmac links must exist before the I/O actors open their sockets on them.
         var pending = new HashSet<long>();
-        var reports = NodePlanner.VmacReports(_setup.Config);
+        var reports = NodePlanner.VmacReports(_config);
         foreach (var vmac in plan.Vmacs)
         {
             pending.Add(++_nextOp);
@@ -175,8 +192,11 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
             SpawnInstance(instance, plan);
         _log.Info("node started: {Instances} VRRP instances, {Groups} sync groups, {Io} sockets, {Trackers} trackers",
             plan.Instances.Count, plan.Groups.Count, plan.Io.Count, plan.Trackers.Count);
-        Become(Running);
-        Stash.UnstashAll();
+        StartLvs(() =>
+        {
+            Become(Running);
+            Stash.UnstashAll();
+        });
     }
 
     private long _nextOp;
@@ -184,7 +204,8 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
     private void Running()
     {
         Receive<GetNodeChildren>(_ => Sender.Tell(new NodeChildren(_plan!, new Dictionary<string, IActorRef>(_children, StringComparer.Ordinal))));
-        Receive<StopNode>(_ => Stopping(Sender));
+        Receive<StopNode>(_ => StopLvs(Sender, Stopping));
+        ReceiveLvs();
         Receive<ApplyConfig>(a => BeginReload(a.Config, Sender));
         Receive<Terminated>(_ => { });                     // a child a reload stopped, after its phase gave up waiting
     }
