@@ -5,6 +5,7 @@ using KeepAlive.Actors.Effector;
 using KeepAlive.Actors.Node;
 using KeepAlive.Actors.Notify;
 using KeepAlive.Actors.Scripts;
+using KeepAlive.Actors.Status;
 using KeepAlive.Actors.Vrrp;
 using KeepAlive.Config.Model;
 
@@ -306,9 +307,19 @@ public sealed class VirtualServerActor : ReceiveActor, IWithTimers
     /// <summary>Asks the real servers for their checkers and answers with the whole picture.</summary>
     private void ReportStatus()
     {
-        var replyTo = Sender;
+        var (replyTo, self) = (Sender, Self);
         var pool = QuorumPolicy.Desired(_spec, _state).ToDictionary(d => (d.Server, d.IsSorry), d => d.Weight);
-        var snapshot = (_config, _spec, _state, Services: _services.Select(IpvsServiceKey.Of).ToImmutableArray(), Name: Self.Path.Name, Display, _failedOps);
+        var (address, port, protocol) = _config.Key switch
+        {
+            VirtualServerKey.Address a => (a.Ip, a.Port, a.Protocol.ToString().ToLowerInvariant()),
+            VirtualServerKey.Fwmark => (null, 0, "fwmark"),
+            _ => ((System.Net.IPAddress?)null, 0, "group"),
+        };
+        var (spec, state) = (_spec, _state);
+        var empty = new VirtualServerReport(Self.Path.Name, address, port, protocol, [])
+        {
+            Display = Display, QuorumUp = state.QuorumUp, SorryActive = state.SorryActive, Suspended = state.Suspended, FailedOps = _failedOps,
+        };
         var children = _config.RealServers.DistinctBy(r => r.Key)
             .Select(rs => Context.Child(ActorNames.RealServer(rs.Key)))
             .Where(c => !c.IsNobody())
@@ -317,16 +328,21 @@ public sealed class VirtualServerActor : ReceiveActor, IWithTimers
         Task.WhenAll(children).ContinueWith(t =>
         {
             var checkers = t.IsCompletedSuccessfully ? t.Result.ToDictionary(s => s.Server, s => s.Checkers) : [];
-            var servers = snapshot._spec.RealServers.Select(rs => new RealServerReport(
-                rs.Key,
-                snapshot._state.Servers.TryGetValue(rs.Key, out var live) && live.Alive,
-                pool.TryGetValue((rs.Key, false), out var w) ? w : null,
-                false,
-                checkers.GetValueOrDefault(rs.Key, [])));
-            if (snapshot._spec.Sorry is { } sorry)
-                servers = servers.Append(new RealServerReport(sorry.Key, true, pool.TryGetValue((sorry.Key, true), out var s) ? s : null, true, []));
-            return new VirtualServerStatus(snapshot.Name, snapshot.Display, snapshot._state.QuorumUp, snapshot._state.SorryActive, snapshot._state.Suspended,
-                snapshot.Services, [.. servers], snapshot._failedOps);
-        }, TaskScheduler.Default).PipeTo(replyTo);
+            var servers = spec.RealServers.Select(rs => Server(rs.Key, state.Servers.TryGetValue(rs.Key, out var live) && live.Alive, pool, false)
+                with { Checkers = [.. checkers.GetValueOrDefault(rs.Key, []).Select(Report)] });
+            if (spec.Sorry is { } sorry)
+                servers = servers.Append(Server(sorry.Key, true, pool, true));
+            return empty with { RealServers = [.. servers] };
+        }, TaskScheduler.Default).PipeTo(replyTo, self);                 // the collector matches answers by sender
     }
+
+    private static Status.RealServerReport Server(RealServerKey key, bool healthy, Dictionary<(RealServerKey, bool), int> pool, bool sorry) =>
+        new(key.Address, key.Port, healthy, pool.GetValueOrDefault((key, sorry)))
+        {
+            InPool = pool.ContainsKey((key, sorry)),
+            IsSorry = sorry,
+        };
+
+    private static CheckerReport Report(CheckerStatus c) =>
+        new(c.Describe, c.Health.Up, c.Health.Last?.Success, c.Health.Last?.Reason, c.Passed, c.Failed, c.Durations);
 }

@@ -50,35 +50,8 @@ public sealed record StopVirtualServer(bool Release);
 /// <summary>The answer to <see cref="StopVirtualServer"/>.</summary>
 public sealed record VirtualServerStopped(string Name);
 
-/// <summary>Asks a virtual server for its <see cref="VirtualServerStatus"/>.</summary>
+/// <summary>Asks a virtual server for its <see cref="KeepAlive.Actors.Status.VirtualServerReport"/>.</summary>
 public sealed record GetVirtualServerStatus
 {
     public static GetVirtualServerStatus Instance { get; } = new();
 }
-
-/// <summary>One real server (or the sorry server) for the status endpoint and the metrics.</summary>
-/// <param name="Server">Address and port.</param>
-/// <param name="Healthy">Its checkers say up (keepalived's alive).</param>
-/// <param name="Weight">The IPVS weight it has now; null when it is not in IPVS.</param>
-/// <param name="IsSorry">The sorry server.</param>
-/// <param name="Checkers">Its checkers (empty for the sorry server).</param>
-public sealed record RealServerReport(RealServerKey Server, bool Healthy, int? Weight, bool IsSorry, ImmutableArray<CheckerStatus> Checkers);
-
-/// <summary>A virtual server now.</summary>
-/// <param name="Name">Its actor name.</param>
-/// <param name="Display">keepalived's FMT_VS.</param>
-/// <param name="QuorumUp">keepalived's quorum_state_up.</param>
-/// <param name="SorryActive">The sorry server is in the pool.</param>
-/// <param name="Suspended">ha_suspend holds the checkers.</param>
-/// <param name="Services">The IPVS services it stands for.</param>
-/// <param name="Servers">Its real servers (configuration order), then the sorry server.</param>
-/// <param name="FailedOps">IPVS ops the kernel refused since start.</param>
-public sealed record VirtualServerStatus(
-    string Name,
-    string Display,
-    bool QuorumUp,
-    bool SorryActive,
-    bool Suspended,
-    ImmutableArray<IpvsServiceKey> Services,
-    ImmutableArray<RealServerReport> Servers,
-    long FailedOps);

@@ -228,7 +228,7 @@ public sealed class VirtualServerActorSpecs(Xunit.Abstractions.ITestOutputHelper
         ExpectMsg<ActorIdentity>(Wait);
         Clock.Advance(TimeSpan.FromSeconds(5));
         ExpectPool(rig, "1:1,2:1");
-        var status = await rig.Vs.Ask<VirtualServerStatus>(GetVirtualServerStatus.Instance, Wait);
+        var status = await rig.Vs.Ask<KeepAlive.Actors.Status.VirtualServerReport>(GetVirtualServerStatus.Instance, Wait);
         Assert.Equal(1, status.FailedOps);
     }
 
@@ -277,13 +277,16 @@ public sealed class VirtualServerActorSpecs(Xunit.Abstractions.ITestOutputHelper
         ExpectPool(rig, "1:1,2:1");
         rig.Probes.Set("192.168.1.2", up: false);
         Advance(rig, TimeSpan.FromSeconds(1), "192.168.1.2", 1);
-        var status = await rig.Vs.Ask<VirtualServerStatus>(GetVirtualServerStatus.Instance, Wait);
+        var status = await rig.Vs.Ask<KeepAlive.Actors.Status.VirtualServerReport>(GetVirtualServerStatus.Instance, Wait);
         Assert.Equal("[10.0.0.10]:tcp:80", status.Display);
         Assert.True(status.QuorumUp);
-        Assert.Equal([1, -1], status.Servers.Select(s => s.Weight ?? -1));     // a first check that fails: down at once
-        Assert.Equal([true, false], status.Servers.Select(s => s.Healthy));
-        var second = status.Servers[1].Checkers.Single();
-        Assert.Equal("connection refused", second.Health.Last?.Reason);
+        Assert.Equal([true, false], status.RealServers.Select(s => s.InPool));     // a first check that fails: down at once
+        Assert.Equal([1, 0], status.RealServers.Select(s => s.Weight));
+        Assert.Equal([true, false], status.RealServers.Select(s => s.Healthy));
+        var second = status.RealServers[1].Checkers.Single();
+        Assert.Equal("connection refused", second.LastResult);
+        Assert.False(second.LastSuccess);
         Assert.Equal(1, second.Failed);
+        Assert.Equal(1, second.Durations.Count);
     }
 }

@@ -158,6 +158,19 @@ public sealed class NodeLvsSpecs() : Akka.TestKit.Xunit2.TestKit(ManualClockColl
         Assert.Empty(Daemons(a));
     }
 
+    [Fact]
+    public async Task Must_show_every_virtual_server_with_its_real_servers_in_the_node_status()
+    {
+        var a = Start(Conf(Vs("10.0.0.10", Rs("192.168.1.1", 3) + Rs("192.168.1.2"))));
+        Until(a, "10.0.0.10: 1:3,2:1", "started");
+        var report = await KeepAlive.Actors.Status.NodeStatus.CollectAsync(Sys, a.Root, TimeSpan.FromSeconds(5));
+        var vs = Assert.Single(report.VirtualServers);
+        Assert.Equal(("vs-10.0.0.10-80-tcp", "[10.0.0.10]:tcp:80", true), (vs.Name, vs.Display, vs.QuorumUp));
+        Assert.Equal(["192.168.1.1:80 w3 healthy", "192.168.1.2:80 w1 healthy"], vs.RealServers.Select(r => $"{r.Address}:{r.Port} w{r.Weight} {(r.Healthy ? "healthy" : "down")}"));
+        Assert.Equal("TCP_CHECK on [192.168.1.1]:80", Assert.Single(vs.RealServers[0].Checkers).Checker);
+        Assert.Empty(report.Missing);
+    }
+
     private static IReadOnlyList<IpvsDaemon> Daemons(LabNode node)
     {
         node.Kernel.Ipvs.Daemons(out var d);
