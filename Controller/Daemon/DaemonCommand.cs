@@ -105,7 +105,8 @@ public static class DaemonCommand
                 if (options.AddressMonitoring)
                     kernel = new AddressMonitorKernelPort(kernel, line => log.Say(LogEventLevel.Information, line));
                 node = new NodeComposition(config.Config, kernel, env.HostFacts.ShortHostName, p => log.Say(LogEventLevel.Warning, p),
-                    new NodeSubsystems(options.Subsystems != Subsystems.CheckersOnly, options.Subsystems != Subsystems.VrrpOnly, !options.DontReleaseIpvs));
+                    new NodeSubsystems(options.Subsystems != Subsystems.CheckersOnly, options.Subsystems != Subsystems.VrrpOnly, !options.DontReleaseIpvs,
+                        options.DryRun ? null : IpvsOwnershipFile.PathFor(options.PidFile)));
             }
             var runtime = new DaemonRuntime(options, log, notifier, new LoggingSignalDumps(log), () => ConfigLoad.For(options, env), node is not null,
                 status => Ready(options, status, stdout, log)) { Config = config.Config };

@@ -16,7 +16,12 @@ namespace KeepAlive.Controller.Service;
 /// proc-connector process watch, notify FIFOs and MailKit. Disposes what it opened.
 /// </summary>
 /// <summary>Which halves run (<c>-P</c>, <c>-C</c>) and whether IPVS is released at stop (<c>-I</c>).</summary>
-public sealed record NodeSubsystems(bool Vrrp = true, bool Checkers = true, bool ReleaseIpvs = true);
+/// <param name="Vrrp">Run the VRRP half (not with <c>-C</c>).</param>
+/// <param name="Checkers">Run the LVS half (not with <c>-P</c>).</param>
+/// <param name="ReleaseIpvs">Remove our IPVS services at stop (not with <c>-I</c>).</param>
+/// <param name="OwnershipFile">Where the owned IPVS services are recorded (<see cref="IpvsOwnershipFile"/>); null: not
+/// recorded (--dry-run, tests).</param>
+public sealed record NodeSubsystems(bool Vrrp = true, bool Checkers = true, bool ReleaseIpvs = true, string? OwnershipFile = null);
 
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class NodeComposition : IDisposable
@@ -55,6 +60,7 @@ public sealed class NodeComposition : IDisposable
             Vrrp = subsystems.Vrrp,
             Checkers = subsystems.Checkers,
             ReleaseIpvs = subsystems.ReleaseIpvs,
+            EffectorMemory = subsystems.OwnershipFile is { } file ? IpvsOwnershipFile.Memory(file, problem) : null,
         };
     }
 
