@@ -247,27 +247,18 @@ public sealed class VirtualServerActorSpecs(Xunit.Abstractions.ITestOutputHelper
             rig.Kernel.RecordingIpvs.Log.Skip(3));                   // additions before removals; the service is not re-created
     }
 
-    [Fact]
-    public void Must_remove_its_service_on_stop_unless_told_to_leave_it()
+    [Theory]
+    [InlineData(true, "(no service)")]
+    [InlineData(false, "1:1,2:1")]                                   // --dont-release-ipvs
+    public void Must_remove_its_service_and_destinations_on_stop_unless_told_to_leave_them(bool release, string after)
     {
         var rig = Start(Conf());
         ExpectPool(rig, "1:1,2:1");
-        rig.Vs.Tell(new StopVirtualServer(Release: false));
-        ExpectMsg<VirtualServerStopped>(Wait);
-        Assert.Equal("1:1,2:1", Pool(rig.Kernel));
-
         Watch(rig.Vs);
-        ExpectTerminated(rig.Vs, Wait);
-    }
-
-    [Fact]
-    public void Must_remove_its_service_and_destinations_on_stop()
-    {
-        var rig = Start(Conf());
-        ExpectPool(rig, "1:1,2:1");
-        rig.Vs.Tell(new StopVirtualServer(Release: true));
+        rig.Vs.Tell(new StopVirtualServer(release));
         ExpectMsg<VirtualServerStopped>(Wait);
-        Assert.Equal("(no service)", Pool(rig.Kernel));
+        Assert.Equal(after, Pool(rig.Kernel));
+        ExpectTerminated(rig.Vs, Wait);
     }
 
     [Fact]
