@@ -51,7 +51,8 @@ public sealed class VirtualServerActor : ReceiveActor, IWithTimers
         Receive<RealServerHealthChanged>(c => Raise(QuorumPolicy.RealServerChanged(_spec, _state, c.Server, c.Up)));
         Receive<RealServerConfirmedDown>(c => Notify(QuorumPolicy.ConfirmDown(_state, c.Server), stopping: false));
         Receive<RealServerWeightChanged>(c => Raise(QuorumPolicy.WeightChanged(_spec, _state, c.Server, c.Weight)));
-        Receive<InstanceStateChanged>(OnVrrpState);
+        Receive<InstanceStateChanged>(c => FollowVip(c.Instance, c.To));
+        Receive<InstanceReport>(r => FollowVip(r.Name, r.State));
         Receive<IpvsOpsApplied>(OnApplied);
         Receive<Resync>(_ => _setup.Effector.Tell(GetIpvsTable.Instance));
         Receive<IpvsTableSnapshot>(OnTable);
@@ -85,6 +86,7 @@ public sealed class VirtualServerActor : ReceiveActor, IWithTimers
             else
             {
                 Context.System.EventStream.Subscribe(Self, typeof(InstanceStateChanged));
+                _setup.VipInstanceActor?.Tell(GetInstanceReport.Instance);
             }
         }
         foreach (var rs in _config.RealServers.DistinctBy(r => r.Key))
@@ -175,14 +177,19 @@ public sealed class VirtualServerActor : ReceiveActor, IWithTimers
         Push();
     }
 
-    private void OnVrrpState(InstanceStateChanged changed)
+    /// <summary>ha_suspend: the checkers run while the instance holding the VIP is MASTER.</summary>
+    private void FollowVip(string instance, VrrpState state)
     {
-        if (!string.Equals(changed.Instance, _vipInstance, StringComparison.Ordinal))
+        if (!_spec.HaSuspend || !string.Equals(instance, _vipInstance, StringComparison.Ordinal))
             return;
-        var present = changed.To == VrrpState.Master;
+        SetPresent(state == VrrpState.Master);
+    }
+
+    private void SetPresent(bool present)
+    {
         if (present == !_state.Suspended)
             return;
-        _state = QuorumPolicy.VipPresent(_spec, _state, present);
+        _state = QuorumPolicy.VipPresent(_spec, _state, present) with { Suspended = !present };
         foreach (var child in Context.GetChildren())
             child.Tell(new SetChecksEnabled(present));
     }
@@ -202,9 +209,18 @@ public sealed class VirtualServerActor : ReceiveActor, IWithTimers
                 Context.System.EventStream.Subscribe(Self, typeof(InstanceStateChanged));
         }
         Map();
+        var wasSuspended = _state.Suspended;
         (_state, var events) = QuorumPolicy.Reconfigure(previousSpec, _spec, _state);
-        if (!_spec.HaSuspend || _vipInstance is null)
-            _state = QuorumPolicy.VipPresent(_spec, _state, present: true) with { Suspended = false };
+        if (_spec.HaSuspend && _vipInstance is not null)
+        {
+            _state = _state with { Suspended = wasSuspended };
+            change.VipInstanceActor?.Tell(GetInstanceReport.Instance);
+        }
+        else if (wasSuspended)
+        {
+            _state = _state with { Suspended = true };
+            SetPresent(true);
+        }
         ReconcileChildren(previousConfig);
         // Services the new configuration no longer has are ours: removed (clear_diff_vs).
         var gone = previousServices.Select(IpvsServiceKey.Of).Except(_services.Select(IpvsServiceKey.Of)).ToHashSet();

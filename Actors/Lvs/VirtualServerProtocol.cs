@@ -34,13 +34,21 @@ public sealed record VirtualServerSetup(
     /// <summary>Passed to each real server (<see cref="RealServerSetup.BootstrapDelay"/>).</summary>
     public TimeSpan BootstrapDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The actor of <see cref="VipInstance"/>, asked for its state at start (it may be MASTER already, and
+    /// only transitions are published); null: wait for the first transition.</summary>
+    public IActorRef? VipInstanceActor { get; init; }
+
     /// <summary>Passed to each real server (<see cref="RealServerSetup.Random"/>).</summary>
     public Func<double> Random { get; init; } = System.Random.Shared.NextDouble;
 }
 
 /// <summary>A reload changed the virtual server (or the groups it expands through, or the instance holding its VIP).
 /// Unchanged real servers receive nothing; one whose checkers changed is reconfigured; a weight change is one IPVS op.</summary>
-public sealed record ReconfigureVirtualServer(VirtualServerConfig Config, ImmutableArray<VirtualServerGroupConfig> Groups, string? VipInstance);
+public sealed record ReconfigureVirtualServer(VirtualServerConfig Config, ImmutableArray<VirtualServerGroupConfig> Groups, string? VipInstance)
+{
+    /// <summary>The actor of <see cref="VipInstance"/>, asked for its state now.</summary>
+    public IActorRef? VipInstanceActor { get; init; }
+}
 
 /// <summary>The node stops or a reload removed the virtual server: omega notifications, then its IPVS services are
 /// removed when <paramref name="Release"/> (not with --dont-release-ipvs); answered with

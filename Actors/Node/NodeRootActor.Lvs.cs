@@ -99,7 +99,14 @@ public sealed partial class NodeRootActor
 
     private void SpawnVirtualServer(VirtualServerPlan plan, ImmutableArray<IpvsServiceState> observed) =>
         Spawn(plan.ChildName, VirtualServerActor.Props(new VirtualServerSetup(plan.Config, plan.Groups, _effector,
-            _children.GetValueOrDefault(ActorNames.Notifier), _setup.Probes ?? UnavailableProbes.Instance, _config.Ssl, _config.Globals, observed, plan.VipInstance)));
+            _children.GetValueOrDefault(ActorNames.Notifier), _setup.Probes ?? UnavailableProbes.Instance, _config.Ssl, _config.Globals, observed, plan.VipInstance)
+        {
+            VipInstanceActor = InstanceActor(plan.VipInstance),
+        }));
+
+    /// <summary>The actor of the instance named <paramref name="name"/> (instances are keyed by VRID, not name).</summary>
+    private IActorRef? InstanceActor(string? name) =>
+        name is null ? null : _plan?.Instances.FirstOrDefault(i => i.Setup.Name == name) is { } i ? _children.GetValueOrDefault(i.ChildName) : null;
 
     /// <summary>In Running: answers from the effector, and the sync daemon following its instance.</summary>
     private void ReceiveLvs()
@@ -187,7 +194,7 @@ public sealed partial class NodeRootActor
             terminating.Add(child);
         }
         foreach (var plan in diff.Reconfigure)
-            _children[plan.ChildName].Tell(new ReconfigureVirtualServer(plan.Config, plan.Groups, plan.VipInstance));
+            _children[plan.ChildName].Tell(new ReconfigureVirtualServer(plan.Config, plan.Groups, plan.VipInstance) { VipInstanceActor = InstanceActor(plan.VipInstance) });
         _lvsPlans = plans;
         foreach (var plan in diff.Start)
             SpawnVirtualServer(plan, []);

@@ -56,9 +56,11 @@ public sealed class NodeLvsSpecs() : Akka.TestKit.Xunit2.TestKit(ManualClockColl
         }));
     }
 
+    private readonly ScriptedProbes _probes = new();
+
     private LabNode Start(string config, Action<RecordingKernelPort>? prepare = null, Func<NodeSetup, NodeSetup>? customise = null)
     {
-        var probes = new ScriptedProbes();
+        var probes = _probes;
         Lab.Customise = s => (customise ?? (x => x))(s with { Probes = probes });
         return Lab.Start("a", 1, config, prepare);
     }
@@ -169,6 +171,26 @@ public sealed class NodeLvsSpecs() : Akka.TestKit.Xunit2.TestKit(ManualClockColl
         Assert.Equal(["192.168.1.1:80 w3 healthy", "192.168.1.2:80 w1 healthy"], vs.RealServers.Select(r => $"{r.Address}:{r.Port} w{r.Weight} {(r.Healthy ? "healthy" : "down")}"));
         Assert.Equal("TCP_CHECK on [192.168.1.1]:80", Assert.Single(vs.RealServers[0].Checkers).Checker);
         Assert.Empty(report.Missing);
+    }
+
+    [Fact]
+    public void Must_run_ha_suspend_checkers_only_while_the_instance_holding_the_vip_is_master()
+    {
+        var a = Start(Conf(Instance("VI_1", 51, 100, "10.0.0.10/32"), Vs("10.0.0.10", Rs("192.168.1.1"), "ha_suspend")));
+        Until(a, "10.0.0.10: 1:1", "started");
+        Lab.Run(2);
+        Assert.Equal(0, _probes.Checks("192.168.1.1"));                    // BACKUP: held
+        Lab.RunUntil(() => Lab.Instance(a, "VI_1").State == VrrpState.Master, 6, "VI_1 master");
+        Lab.RunUntil(() => _probes.Checks("192.168.1.1") > 0, 8, "checks once MASTER");
+    }
+
+    [Fact]
+    public void Must_run_ha_suspend_checkers_of_an_instance_that_was_master_before_the_virtual_server_started()
+    {
+        var a = Start(Conf(Instance("VI_1", 51, 255, "10.0.0.10/32", state: "MASTER")));
+        Lab.RunUntil(() => Lab.Instance(a, "VI_1").State == VrrpState.Master, 2, "VI_1 master");
+        Lab.Reload(a, Conf(Instance("VI_1", 51, 255, "10.0.0.10/32", state: "MASTER"), Vs("10.0.0.10", Rs("192.168.1.1"), "ha_suspend")));
+        Lab.RunUntil(() => _probes.Checks("192.168.1.1") > 0, 8, "checks at once: the instance is MASTER already");
     }
 
     private static IReadOnlyList<IpvsDaemon> Daemons(LabNode node)
