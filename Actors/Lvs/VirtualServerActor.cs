@@ -86,7 +86,6 @@ public sealed class VirtualServerActor : ReceiveActor, IWithTimers
             else
             {
                 Context.System.EventStream.Subscribe(Self, typeof(InstanceStateChanged));
-                _setup.VipInstanceActor?.Tell(GetInstanceReport.Instance);
             }
         }
         foreach (var rs in _config.RealServers.DistinctBy(r => r.Key))
@@ -214,7 +213,6 @@ public sealed class VirtualServerActor : ReceiveActor, IWithTimers
         if (_spec.HaSuspend && _vipInstance is not null)
         {
             _state = _state with { Suspended = wasSuspended };
-            change.VipInstanceActor?.Tell(GetInstanceReport.Instance);
         }
         else if (wasSuspended)
         {

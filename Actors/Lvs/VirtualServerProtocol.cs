@@ -16,7 +16,9 @@ namespace KeepAlive.Actors.Lvs;
 /// <param name="Observed">The kernel's entries for this virtual server's services when it starts (they are ours:
 /// configured); the first ops make them match.</param>
 /// <param name="VipInstance">ha_suspend: the vrrp_instance whose VIPs include the virtual address; its checkers run
-/// only while that instance is MASTER. Null: nothing to follow, the checkers run.</param>
+/// only while that instance is MASTER (its transitions on the event stream; its current state from an
+/// <see cref="KeepAlive.Actors.Vrrp.InstanceReport"/> the node has it send, since an instance MASTER already publishes
+/// nothing). Null: nothing to follow, the checkers run.</param>
 public sealed record VirtualServerSetup(
     VirtualServerConfig Config,
     ImmutableArray<VirtualServerGroupConfig> Groups,
@@ -34,21 +36,13 @@ public sealed record VirtualServerSetup(
     /// <summary>Passed to each real server (<see cref="RealServerSetup.BootstrapDelay"/>).</summary>
     public TimeSpan BootstrapDelay { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The actor of <see cref="VipInstance"/>, asked for its state at start (it may be MASTER already, and
-    /// only transitions are published); null: wait for the first transition.</summary>
-    public IActorRef? VipInstanceActor { get; init; }
-
     /// <summary>Passed to each real server (<see cref="RealServerSetup.Random"/>).</summary>
     public Func<double> Random { get; init; } = System.Random.Shared.NextDouble;
 }
 
 /// <summary>A reload changed the virtual server (or the groups it expands through, or the instance holding its VIP).
 /// Unchanged real servers receive nothing; one whose checkers changed is reconfigured; a weight change is one IPVS op.</summary>
-public sealed record ReconfigureVirtualServer(VirtualServerConfig Config, ImmutableArray<VirtualServerGroupConfig> Groups, string? VipInstance)
-{
-    /// <summary>The actor of <see cref="VipInstance"/>, asked for its state now.</summary>
-    public IActorRef? VipInstanceActor { get; init; }
-}
+public sealed record ReconfigureVirtualServer(VirtualServerConfig Config, ImmutableArray<VirtualServerGroupConfig> Groups, string? VipInstance);
 
 /// <summary>The node stops or a reload removed the virtual server: omega notifications, then its IPVS services are
 /// removed when <paramref name="Release"/> (not with --dont-release-ipvs); answered with

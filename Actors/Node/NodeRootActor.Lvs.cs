@@ -97,16 +97,20 @@ public sealed partial class NodeRootActor
         Group = sync.Group,
     };
 
-    private void SpawnVirtualServer(VirtualServerPlan plan, ImmutableArray<IpvsServiceState> observed) =>
-        Spawn(plan.ChildName, VirtualServerActor.Props(new VirtualServerSetup(plan.Config, plan.Groups, _effector,
-            _children.GetValueOrDefault(ActorNames.Notifier), _setup.Probes ?? UnavailableProbes.Instance, _config.Ssl, _config.Globals, observed, plan.VipInstance)
-        {
-            VipInstanceActor = InstanceActor(plan.VipInstance),
-        }));
+    private void SpawnVirtualServer(VirtualServerPlan plan, ImmutableArray<IpvsServiceState> observed)
+    {
+        var vs = Spawn(plan.ChildName, VirtualServerActor.Props(new VirtualServerSetup(plan.Config, plan.Groups, _effector,
+            _children.GetValueOrDefault(ActorNames.Notifier), _setup.Probes ?? UnavailableProbes.Instance, _config.Ssl, _config.Globals, observed, plan.VipInstance)));
+        TellVipState(plan, vs);
+    }
 
-    /// <summary>The actor of the instance named <paramref name="name"/> (instances are keyed by VRID, not name).</summary>
-    private IActorRef? InstanceActor(string? name) =>
-        name is null ? null : _plan?.Instances.FirstOrDefault(i => i.Setup.Name == name) is { } i ? _children.GetValueOrDefault(i.ChildName) : null;
+    /// <summary>ha_suspend: the instance holding the VIP reports its state to the virtual server (an instance MASTER
+    /// already publishes no transition). Instances are keyed by VRID, so it is found by name in the plan.</summary>
+    private void TellVipState(VirtualServerPlan plan, IActorRef vs)
+    {
+        if (plan.VipInstance is { } name && _plan?.Instances.FirstOrDefault(i => i.Setup.Name == name) is { } i && _children.TryGetValue(i.ChildName, out var instance))
+            instance.Tell(GetInstanceReport.Instance, vs);
+    }
 
     /// <summary>In Running: answers from the effector, and the sync daemon following its instance.</summary>
     private void ReceiveLvs()
@@ -194,7 +198,10 @@ public sealed partial class NodeRootActor
             terminating.Add(child);
         }
         foreach (var plan in diff.Reconfigure)
-            _children[plan.ChildName].Tell(new ReconfigureVirtualServer(plan.Config, plan.Groups, plan.VipInstance) { VipInstanceActor = InstanceActor(plan.VipInstance) });
+        {
+            _children[plan.ChildName].Tell(new ReconfigureVirtualServer(plan.Config, plan.Groups, plan.VipInstance));
+            TellVipState(plan, _children[plan.ChildName]);
+        }
         _lvsPlans = plans;
         foreach (var plan in diff.Start)
             SpawnVirtualServer(plan, []);
