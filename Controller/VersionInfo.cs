@@ -8,5 +8,5 @@ public static class VersionInfo
 
     public static string Text =>
         $"KeepAlive {typeof(VersionInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"} (configuration language of keepalived 2.2.7)\n" +
-        "Implemented: the VRRP daemon (keepalived's options, syslog, pid file, systemd notify, SIGHUP reload), the configuration test (-t), --dump-json, --signum. LVS checkers: not yet.";
+        "Implemented: the VRRP daemon (keepalived's options, syslog, pid file, systemd notify, SIGHUP reload), the LVS half (virtual/real servers, every checker but BFD_CHECK, IPVS through netlink; -C, -P, -I), genhash (-T), the configuration test (-t), --dump-json, --signum.";
 }

@@ -35,6 +35,14 @@ public sealed class EffectorMemory
 
     internal bool HeldByOther(string owner, RouteSpec route) => Held.Any(h => h.Key != owner && h.Value.Routes.Contains(route));
 
+    /// <summary>The IPVS services this node owns: those it created, and those a previous run recorded as its own
+    /// (preload before the effector starts). Only owned services are ever edited or removed when they are not
+    /// configured; the reconciler leaves the others alone.</summary>
+    public HashSet<KeepAlive.Actors.Lvs.IpvsServiceKey> OwnedIpvs { get; } = [];
+
+    /// <summary>Told the owned set after every change to it (the controller records it for the next run).</summary>
+    public Action<IReadOnlyCollection<KeepAlive.Actors.Lvs.IpvsServiceKey>>? OwnedIpvsChanged { get; set; }
+
     /// <summary>The accept-mode firewall has been needed in this run (its tables are removed at stop).</summary>
     public bool FirewallUsed { get; set; }
 

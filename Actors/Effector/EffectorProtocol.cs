@@ -120,3 +120,45 @@ public sealed record HostFactsSnapshot(KernelResult Result, KeepAlive.Actors.Nod
 /// instance); what it held becomes <paramref name="Owner"/>'s first. The sender becomes the holder told of lost
 /// addresses. Answered with <see cref="OpCompleted"/>.</summary>
 public sealed record ReplaceAddresses(long OpId, string Owner, KernelSet Set, string? PreviousOwner = null);
+
+/// <summary>Apply IPVS changes in order for <paramref name="Owner"/> (a virtual server's actor name, or "node"): every
+/// op is tried even when an earlier one failed (keepalived's ipvs_cmd logs a failure and goes on), and each gets its
+/// own result. A service added becomes ours, one deleted stops being ours (<see cref="IpvsTableSnapshot.Owned"/>).
+/// Answered with <see cref="IpvsOpsApplied"/>.</summary>
+public sealed record ApplyIpvsOps(long OpId, string Owner, System.Collections.Immutable.ImmutableArray<KeepAlive.Actors.Lvs.IpvsOp> Ops);
+
+/// <summary>One op and what the kernel said.</summary>
+public sealed record IpvsOpOutcome(KeepAlive.Actors.Lvs.IpvsOp Op, KernelResult Result);
+
+/// <summary>The answer to <see cref="ApplyIpvsOps"/>, one outcome per op in the order given.</summary>
+public sealed record IpvsOpsApplied(long OpId, System.Collections.Immutable.ImmutableArray<IpvsOpOutcome> Outcomes)
+{
+    /// <summary>Every op succeeded.</summary>
+    public bool AllOk => Outcomes.All(o => o.Result.IsOk);
+}
+
+/// <summary>Asks for the kernel's IPVS table now; answered with <see cref="IpvsTableSnapshot"/>.</summary>
+public sealed record GetIpvsTable
+{
+    public static GetIpvsTable Instance { get; } = new();
+}
+
+/// <summary>The kernel's IPVS services with their destinations (empty and the error when they could not be read, e.g.
+/// without the ip_vs module), and the services this node owns: created by it, or recorded as its own by a previous
+/// run (<see cref="EffectorMemory.OwnedIpvs"/>).</summary>
+public sealed record IpvsTableSnapshot(
+    KernelResult Result,
+    System.Collections.Immutable.ImmutableArray<KeepAlive.Actors.Lvs.IpvsServiceState> Services,
+    System.Collections.Immutable.ImmutableHashSet<KeepAlive.Actors.Lvs.IpvsServiceKey> Owned);
+
+/// <summary>global_defs lvs_timeouts: set the kernel's TCP, TCP FIN and UDP timeouts (0 leaves one unchanged).
+/// Answered with <see cref="OpCompleted"/>.</summary>
+public sealed record SetIpvsTimeouts(long OpId, KeepAlive.Kernel.Wire.Ipvs.IpvsTimeouts Timeouts);
+
+/// <summary>global_defs lvs_sync_daemon: start the connection-sync daemon in <c>Daemon.State</c>. Answered with
+/// <see cref="OpCompleted"/>.</summary>
+public sealed record StartIpvsSyncDaemon(long OpId, KeepAlive.Kernel.Wire.Ipvs.IpvsDaemon Daemon);
+
+/// <summary>Stop the connection-sync daemon in <paramref name="State"/> (ESRCH, "not running", is success). Answered
+/// with <see cref="OpCompleted"/>.</summary>
+public sealed record StopIpvsSyncDaemon(long OpId, KeepAlive.Kernel.Wire.Ipvs.IpvsSyncState State);

@@ -14,7 +14,7 @@ namespace KeepAlive.Actors.Effector;
 /// behind. When someone else removes an address an owner holds, the owner's actor is told
 /// (<see cref="HeldAddressLost"/>); kernel events also go to every subscriber.
 /// </summary>
-public sealed class NetlinkEffectorActor : ReceiveActor
+public sealed partial class NetlinkEffectorActor : ReceiveActor
 {
     private readonly IKernelPort _kernel;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -62,6 +62,7 @@ public sealed class NetlinkEffectorActor : ReceiveActor
         });
         Receive<GetEffectorStatus>(_ => Sender.Tell(Status()));
         Receive<ChangeFirewall>(ChangeFirewall);
+        ReceiveIpvs();
         Receive<RemoveFirewallTables>(_ =>
         {
             if (_memory.FirewallUsed)

@@ -52,6 +52,31 @@ public static class QuorumPolicy
         return (state, events.ToImmutable());
     }
 
+    /// <summary>A reload changed the virtual server (keepalived clear_diff_rs and migrate_checkers): a real server kept
+    /// across the reload keeps its alive state and its effective weight unless its configured weight changed (then the
+    /// new one applies); a new one starts as at start-up; a removed one is gone; the quorum state and the sorry server
+    /// carry over and quorum is evaluated again against the new figures.</summary>
+    public static (VirtualServerState State, ImmutableArray<LvsEvent> Events) Reconfigure(VirtualServerSpec previous, VirtualServerSpec spec, VirtualServerState state)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(state);
+        var before = previous.RealServers.ToDictionary(rs => rs.Key, rs => rs.Weight);
+        var servers = spec.RealServers.ToImmutableDictionary(rs => rs.Key, rs =>
+            state.Servers.TryGetValue(rs.Key, out var live)
+                ? live with { EffectiveWeight = before.TryGetValue(rs.Key, out var w) && w == rs.Weight ? live.EffectiveWeight : rs.Weight }
+                : new RealServerLive(rs.StartsUp, rs.Weight));
+        state = state with
+        {
+            Servers = servers,
+            Suspended = spec.HaSuspend && state.Suspended,
+            SorryActive = spec.Sorry is not null && state.SorryActive,
+        };
+        var events = ImmutableArray.CreateBuilder<LvsEvent>();
+        state = Evaluate(spec, state, init: false, events);
+        return (state, events.ToImmutable());
+    }
+
     /// <summary>An alpha real server's first check failed: it was already down, but keepalived runs notify_down.</summary>
     public static ImmutableArray<LvsEvent> ConfirmDown(VirtualServerState state, RealServerKey server)
     {

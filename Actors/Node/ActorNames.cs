@@ -33,6 +33,18 @@ public static class ActorNames
 
     public static string Group(string name) => "sync-" + Escape(name);
 
+    /// <summary><c>vs-10.0.0.10-80-tcp</c>, <c>vs-fwmark-7</c> (<c>-v6</c> for an IPv6 mark), <c>vs-group-NAME-tcp</c>.</summary>
+    public static string VirtualServer(VirtualServerKey key) => key switch
+    {
+        VirtualServerKey.Address a => $"vs-{Escape(a.Ip.ToString())}-{a.Port}-{a.Protocol.ToString().ToLowerInvariant()}",
+        VirtualServerKey.Fwmark f => $"vs-fwmark-{f.Mark}{(f.IPv6 ? "-v6" : "")}",
+        VirtualServerKey.Group g => $"vs-group-{Escape(g.Name)}-{g.Protocol.ToString().ToLowerInvariant()}",
+        _ => "vs-" + Escape(key.ToString()),
+    };
+
+    /// <summary><c>rs-10.0.0.21-8080</c>.</summary>
+    public static string RealServer(RealServerKey key) => $"rs-{Escape(key.Address.ToString())}-{key.Port}";
+
     private static string Family(AddressFamily family) => family == AddressFamily.InterNetworkV6 ? "v6" : "v4";
 
     /// <summary>Percent-encodes everything but letters, digits and <c>-._~</c> (all valid in an actor name).</summary>

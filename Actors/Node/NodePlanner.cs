@@ -254,4 +254,23 @@ public static class NodePlanner
             AddAll(group.TrackInterfaces, group.TrackScripts, group.TrackFiles, group.TrackProcesses);
         return result.Values.ToList();
     }
+
+    /// <summary>The part of the configuration a node runs: without the VRRP half (instances, sync groups, their
+    /// scripts, static addresses, routes and rules) under <c>-C</c>, without the LVS half (virtual servers and groups,
+    /// the SSL block) under <c>-P</c> — keepalived's checker and VRRP processes each read only their own.</summary>
+    public static KeepAliveConfig View(KeepAliveConfig config, bool vrrp, bool checkers)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!vrrp)
+        {
+            config = config with
+            {
+                VrrpInstances = [], SyncGroups = [], VrrpScripts = [], TrackFiles = [], TrackProcesses = [],
+                StaticIpAddresses = [], StaticRoutes = [], StaticRules = [],
+            };
+        }
+        if (!checkers)
+            config = config with { VirtualServers = [], VirtualServerGroups = [], Ssl = null };
+        return config;
+    }
 }

@@ -38,6 +38,7 @@ public sealed partial class NodeRootActor
 
     private void BeginReload(KeepAliveConfig config, IActorRef requester)
     {
+        config = NodePlanner.View(config, _setup.Vrrp, _setup.Checkers);
         _effector.Tell(GetHostFacts.Instance);
         Become(() =>
         {
@@ -153,7 +154,7 @@ public sealed partial class NodeRootActor
             else if (action == ReloadAction.Start)
                 SpawnInstance(instance, plan);
         }
-        var terminating = new HashSet<IActorRef>();
+        var terminating = ReloadLvs(reload.Config);
         foreach (var name in reload.With(ReloadAction.Stop, ChildKind.Group).Concat(reload.With(ReloadAction.Stop, ChildKind.Io)))
             StopChild(name, terminating);
         Await([], terminating, [], () => RemoveLinks(reload, requester));
@@ -180,10 +181,12 @@ public sealed partial class NodeRootActor
 
     private ConfigApplied Answer(NodeReloadPlan reload)
     {
-        var started = reload.With(ReloadAction.Start).Concat(reload.With(ReloadAction.Replace)).ToList();
-        var stopped = reload.With(ReloadAction.Stop).Concat(reload.With(ReloadAction.Replace)).ToList();
-        var reconfigured = reload.With(ReloadAction.Reconfigure).Concat(reload.With(ReloadAction.UpdateSubscribers)).Concat(reload.With(ReloadAction.UpdateMembers)).ToList();
-        var unchanged = reload.With(ReloadAction.Unchanged).ToList();
+        var lvs = _lvsReload ?? new LvsReloadPlan([], [], [], []);
+        var started = reload.With(ReloadAction.Start).Concat(reload.With(ReloadAction.Replace)).Concat(lvs.Start.Select(p => p.ChildName)).ToList();
+        var stopped = reload.With(ReloadAction.Stop).Concat(reload.With(ReloadAction.Replace)).Concat(lvs.Stop).ToList();
+        var reconfigured = reload.With(ReloadAction.Reconfigure).Concat(reload.With(ReloadAction.UpdateSubscribers)).Concat(reload.With(ReloadAction.UpdateMembers))
+            .Concat(lvs.Reconfigure.Select(p => p.ChildName)).ToList();
+        var unchanged = reload.With(ReloadAction.Unchanged).Concat(lvs.Unchanged).ToList();
         void Sort(string name, bool changed)
         {
             if (!_children.ContainsKey(name))

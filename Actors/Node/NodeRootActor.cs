@@ -46,6 +46,23 @@ public sealed record NodeSetup
     /// <summary>Once the node has started, rehearse a takeover's decisions on a background thread
     /// (<see cref="TakeoverRehearsal"/>) so the first real one runs compiled code. The service sets it; specs need not.</summary>
     public bool RehearseTakeover { get; init; }
+
+    /// <summary>Run the VRRP half (false: keepalived <c>-C</c>, the checkers alone).</summary>
+    public bool Vrrp { get; init; } = true;
+
+    /// <summary>Run the LVS half (false: keepalived <c>-P</c>, VRRP alone).</summary>
+    public bool Checkers { get; init; } = true;
+
+    /// <summary>Remove our IPVS services at stop (false: <c>-I/--dont-release-ipvs</c>).</summary>
+    public bool ReleaseIpvs { get; init; } = true;
+
+    /// <summary>Builds the checkers' probes; null: no checker can run here (each is reported once, and its real server
+    /// counts as one without checkers, always up, as keepalived's).</summary>
+    public Lvs.Probes.IHealthProbeFactory? Probes { get; init; }
+
+    /// <summary>The effector's memory; preload <see cref="EffectorMemory.OwnedIpvs"/> with what a previous run recorded
+    /// as ours (its stale services are then removed at start). Null: a fresh one.</summary>
+    public EffectorMemory? EffectorMemory { get; init; }
 }
 
 /// <summary>Asks the node for its children by name (answered with <see cref="NodeChildren"/> once it runs).</summary>
@@ -92,7 +109,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
     public NodeRootActor(NodeSetup setup)
     {
         _setup = setup;
-        _config = setup.Config;
+        _config = NodePlanner.View(setup.Config, setup.Vrrp, setup.Checkers);
         _trackerProps = setup.TrackerProps;
         Receive<HostFactsSnapshot>(OnHostFacts);
         Receive<RetryHostFacts>(_ => _effector.Tell(GetHostFacts.Instance));
@@ -118,8 +135,8 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
 
     protected override void PreStart()
     {
-        _effector = Spawn(ActorNames.Effector, NetlinkEffectorActor.Props(_setup.Kernel, null, NodePlanner.ConfiguredSet(_setup.Config), NodePlanner.Firewall(_setup.Config)));
-        var statics = StaticPlane.For(_setup.Config);
+        _effector = Spawn(ActorNames.Effector, NetlinkEffectorActor.Props(_setup.Kernel, _setup.EffectorMemory, NodePlanner.ConfiguredSet(_config), NodePlanner.Firewall(_config)));
+        var statics = StaticPlane.For(_config);
         if (statics.Set.Count > 0 || statics.Errors.Count > 0)
             Spawn(ActorNames.Static, StaticPlaneActor.Props(statics, _effector));
         _effector.Tell(GetHostFacts.Instance);
@@ -133,7 +150,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
             Timers.StartSingleTimer("facts", RetryHostFacts.Instance, TimeSpan.FromSeconds(1));
             return;
         }
-        var plan = NodePlanner.Plan(_setup.Config, snapshot.Facts);
+        var plan = NodePlanner.Plan(_config, snapshot.Facts);
         _plan = plan;
         foreach (var problem in plan.Problems)
             _log.Warning("{Problem}", problem);
@@ -144,7 +161,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
         }
         // The use_vmac links must exist before the I/O actors open their sockets on them.
         var pending = new HashSet<long>();
-        var reports = NodePlanner.VmacReports(_setup.Config);
+        var reports = NodePlanner.VmacReports(_config);
         foreach (var vmac in plan.Vmacs)
         {
             pending.Add(++_nextOp);
@@ -181,8 +198,11 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
             plan.Instances.Count, plan.Groups.Count, plan.Io.Count, plan.Trackers.Count);
         if (_setup.RehearseTakeover)
             Rehearse(plan.Instances.Count > 0 ? plan.Instances[0].Setup.Settings : null);
-        Become(Running);
-        Stash.UnstashAll();
+        StartLvs(() =>
+        {
+            Become(Running);
+            Stash.UnstashAll();
+        });
     }
 
     private long _nextOp;
@@ -210,7 +230,8 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
     private void Running()
     {
         Receive<GetNodeChildren>(_ => Sender.Tell(new NodeChildren(_plan!, new Dictionary<string, IActorRef>(_children, StringComparer.Ordinal))));
-        Receive<StopNode>(_ => Stopping(Sender));
+        Receive<StopNode>(_ => StopLvs(Sender, Stopping));
+        ReceiveLvs();
         Receive<ApplyConfig>(a => BeginReload(a.Config, Sender));
         Receive<Terminated>(_ => { });                     // a child a reload stopped, after its phase gave up waiting
     }

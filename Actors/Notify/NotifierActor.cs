@@ -50,6 +50,12 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
         });
         Receive<MasterReceivedLowerPriority>(m => Apply(new NotifyEvent.MasterRxLowerPriority(m.Instance, Priority(m.Priority))));
         Receive<InstancePriorityChanged>(p => Apply(new NotifyEvent.PriorityChanged(p.Instance, p.Master, Priority(p.Priority))));
+        Receive<LvsNotification>(n =>
+        {
+            if (n.Script is { } script)
+                Enqueue(new ScriptJob(new NotifyOwner(NotifyTarget.VirtualServer, n.VirtualServer), script, script.Argv, n.Stopping));
+            WriteFifo(n.FifoLine, _ports.LvsFifos);
+        });
         Receive<StopNotifier>(OnStop);
         Receive<UpdateNotifyPlan>(OnPlan);
         Receive<InstanceDeleted>(d =>
@@ -140,7 +146,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
         foreach (var job in decision.Scripts)
             Enqueue(job);
         foreach (var line in decision.FifoLines)
-            WriteFifo(line);
+            WriteFifo(line, _ports.Fifos);
         foreach (var mail in decision.Mails)
             SendMail(mail);
     }
@@ -249,9 +255,9 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
         StartNext(o.Owner);
     }
 
-    private void WriteFifo(string line)
+    private void WriteFifo(string line, IReadOnlyList<INotifyFifo> fifos)
     {
-        foreach (var fifo in _ports.Fifos)
+        foreach (var fifo in fifos)
         {
             var r = fifo.Write(line);
             if (r.Outcome == FifoWriteOutcome.Written)

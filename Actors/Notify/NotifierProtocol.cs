@@ -89,7 +89,21 @@ public sealed record NotifierSettings
 /// <param name="Fifos">The opened FIFOs of <see cref="NotifyPlan.FifoPaths"/>, each line goes to all.</param>
 /// <param name="Mail">Sends smtp_alert mail.</param>
 /// <param name="Users">Resolves script users.</param>
-public sealed record NotifierPorts(IScriptRunner Runner, IReadOnlyList<INotifyFifo> Fifos, IMailSender Mail, IScriptUsers Users);
+public sealed record NotifierPorts(IScriptRunner Runner, IReadOnlyList<INotifyFifo> Fifos, IMailSender Mail, IScriptUsers Users)
+{
+    /// <summary>notify_fifo then lvs_notify_fifo (one when both name the same file): where the LVS lines go.</summary>
+    public IReadOnlyList<INotifyFifo> LvsFifos { get; init; } = [];
+}
+
+/// <summary>An LVS notification (keepalived 2.2.7 check/ipwrapper.c do_vs_notifies, do_rs_notifies): the script
+/// (notify_up, notify_down, quorum_up, quorum_down; as configured, no arguments added) joins the virtual server's queue
+/// — with keepalived's one-second limit when <paramref name="Stopping"/> — and <paramref name="FifoLine"/> goes to
+/// notify_fifo and lvs_notify_fifo.</summary>
+/// <param name="VirtualServer">The virtual server's actor name (its script queue).</param>
+/// <param name="Script">The script to run, if one is configured.</param>
+/// <param name="Stopping">Sent while the node stops (omega).</param>
+/// <param name="FifoLine">The <c>VS ...</c> or <c>RS ...</c> line.</param>
+public sealed record LvsNotification(string VirtualServer, ScriptSpec? Script, bool Stopping, string FifoLine);
 
 /// <summary>A reload: notify with <paramref name="Plan"/> from now on (the notifier, its queues and running scripts
 /// stay).</summary>

@@ -7,7 +7,7 @@ namespace KeepAlive.Actors.Notify;
 /// <summary>Whose scripts these are: each owner's scripts run one after another, different owners' in parallel.</summary>
 public readonly record struct NotifyOwner(NotifyTarget Target, string Name)
 {
-    public override string ToString() => $"{(Target == NotifyTarget.Instance ? "INSTANCE" : "GROUP")} {Name}";
+    public override string ToString() => $"{Target switch { NotifyTarget.Instance => "INSTANCE", NotifyTarget.Group => "GROUP", _ => "VS" }} {Name}";
 }
 
 /// <summary>What the notifier is told.</summary>

@@ -26,6 +26,9 @@ public enum NotifyTarget
 {
     Instance,
     Group,
+
+    /// <summary>A virtual server's notify_up/notify_down/quorum_up/quorum_down (its own script queue).</summary>
+    VirtualServer,
 }
 
 /// <summary>

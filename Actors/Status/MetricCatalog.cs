@@ -28,8 +28,16 @@ public static class MetricCatalog
     public static MetricFamily KernelOps { get; } = new("keepalive_kernel_ops_total", "counter", "Kernel operations by the effector, by result.", "result");
     public static MetricFamily KernelOpDuration { get; } = new("keepalive_kernel_op_duration_seconds", "histogram", "Duration of each kernel call made by the effector.", "op");
     public static MetricFamily TimerLateness { get; } = new("keepalive_timer_lateness_seconds", "histogram", "How late the precise scheduler fired its deadlines.", "");
-    public static MetricFamily RealServerHealthy { get; } = new("keepalive_real_server_healthy", "gauge", "1 when the real server passes its checks.", "virtual_server, address, port");
-    public static MetricFamily RealServerWeight { get; } = new("keepalive_real_server_weight", "gauge", "The real server's current IPVS weight.", "virtual_server, address, port");
+    private const string RealServerLabels = "virtual_server, address, port";
+
+    public static MetricFamily VirtualServerQuorumUp { get; } = new("keepalive_lvs_virtual_server_quorum_up", "gauge", "1 while the virtual server has quorum (keepalived quorum_state_up).", "virtual_server");
+    public static MetricFamily VirtualServerSorryActive { get; } = new("keepalive_lvs_virtual_server_sorry_active", "gauge", "1 while the sorry server is the pool.", "virtual_server");
+    public static MetricFamily VirtualServerFailedOps { get; } = new("keepalive_lvs_ipvs_failed_ops_total", "counter", "IPVS ops of the virtual server the kernel refused.", "virtual_server");
+    public static MetricFamily RealServerHealthy { get; } = new("keepalive_lvs_real_server_up", "gauge", "1 when every checker of the real server says up (keepalived alive).", RealServerLabels);
+    public static MetricFamily RealServerWeight { get; } = new("keepalive_lvs_real_server_weight", "gauge", "The real server's IPVS weight now (0 when not in IPVS).", RealServerLabels);
+    public static MetricFamily RealServerInPool { get; } = new("keepalive_lvs_real_server_in_pool", "gauge", "1 when the real server is an IPVS destination now.", RealServerLabels);
+    public static MetricFamily Checks { get; } = new("keepalive_lvs_checks_total", "counter", "Checks made by a checker, by result (success, failure).", RealServerLabels + ", checker, result");
+    public static MetricFamily CheckDuration { get; } = new("keepalive_lvs_check_duration_seconds", "histogram", "How long each check of a checker took.", RealServerLabels + ", checker");
     public static MetricFamily MissingChildren { get; } = new("keepalive_status_missing_children", "gauge", "Children that did not answer the status request in time.", "");
 
     public static IReadOnlyList<MetricFamily> All { get; } =
@@ -37,6 +45,7 @@ public static class MetricCatalog
         VrrpState, VrrpPriority, VrrpEffectivePriority, VrrpTrackerContribution, VrrpTransitions, VrrpBecameMaster, VrrpReleasedMaster,
         VrrpAdvertsSent, VrrpAdvertsReceived, VrrpPriorityZeroSent, VrrpPriorityZeroReceived, VrrpDiscards,
         SocketReceived, SocketSent, SocketSendFailures, SocketDiscards, SyncGroupState, KernelOps, KernelOpDuration, TimerLateness,
-        RealServerHealthy, RealServerWeight, MissingChildren,
+        VirtualServerQuorumUp, VirtualServerSorryActive, VirtualServerFailedOps, RealServerHealthy, RealServerWeight, RealServerInPool, Checks, CheckDuration,
+        MissingChildren,
     ];
 }

@@ -25,6 +25,7 @@ public sealed class NodeStatusActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, InstanceReport> _instances = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IoStatus> _io = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SyncGroupStatus> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, VirtualServerReport> _virtualServers = new(StringComparer.Ordinal);
     private EffectorStatus? _effector;
     private NodeChildren? _children;
     private IActorRef _requester = ActorRefs.Nobody;
@@ -85,6 +86,9 @@ public sealed class NodeStatusActor : ReceiveActor, IWithTimers
         foreach (var g in c.Plan.Groups)
             Ask(c, g.ChildName, GetSyncGroupStatus.Instance);
         Ask(c, ActorNames.Effector, GetEffectorStatus.Instance);
+        foreach (var vs in c.Children.Keys.Where(IsVirtualServer))
+            Ask(c, vs, KeepAlive.Actors.Lvs.GetVirtualServerStatus.Instance);
+        Receive<VirtualServerReport>(r => Answered(n => _virtualServers[n] = r));
         Receive<InstanceReport>(r => Answered(n => _instances[n] = r));
         Receive<IoStatus>(r => Answered(n => _io[n] = r));
         Receive<SyncGroupStatus>(r => Answered(n => _groups[n] = r));
@@ -168,6 +172,7 @@ public sealed class NodeStatusActor : ReceiveActor, IWithTimers
         return new NodeStatusReport
         {
             At = at,
+            VirtualServers = [.. _virtualServers.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => v.Value)],
             Instances = instances,
             Io = io,
             SyncGroups = groups,
@@ -178,6 +183,9 @@ public sealed class NodeStatusActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>The I/O actor's discards for the instance's VRID, folded into keepalived's counters.</summary>
+    /// <summary>The node's virtual server children (ActorNames.VirtualServer).</summary>
+    private static bool IsVirtualServer(string child) => child.StartsWith("vs-", StringComparison.Ordinal);
+
     private static InstanceReport WithDiscards(InstanceReport r, IoStatus? io)
     {
         if (io is null)

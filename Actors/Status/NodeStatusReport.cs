@@ -39,11 +39,56 @@ public sealed record SyncGroupReport(string Name, VrrpState State, ImmutableArra
 public sealed record EffectorReport(long Applied, long Failed, ImmutableSortedDictionary<string, int> HeldAddresses,
     ImmutableSortedDictionary<string, HistogramSnapshot> OpDurations);
 
-/// <summary>One real server of a virtual server (filled in by the LVS actors).</summary>
-public sealed record RealServerReport(IPAddress Address, int Port, bool Healthy, int Weight);
+/// <summary>One checker of a real server.</summary>
+/// <param name="Checker">keepalived's style: <c>TCP_CHECK on [10.0.0.2]:80</c>.</param>
+/// <param name="Up">Its health now.</param>
+/// <param name="LastSuccess">The last check passed; null before the first.</param>
+/// <param name="LastResult">The last check's reason ("connected", "connection refused", "status 503"...).</param>
+/// <param name="Passed">Checks that passed since start.</param>
+/// <param name="Failed">Checks that failed since start.</param>
+/// <param name="Durations">How long the checks took.</param>
+public sealed record CheckerReport(string Checker, bool Up, bool? LastSuccess, string? LastResult, long Passed, long Failed, HistogramSnapshot Durations);
 
-/// <summary>One virtual server and its real servers (filled in by the LVS actors; empty until they exist).</summary>
-public sealed record VirtualServerReport(string Name, IPAddress? Address, int Port, string Protocol, ImmutableArray<RealServerReport> RealServers);
+/// <summary>One real server (or the sorry server) of a virtual server.</summary>
+/// <param name="Address">Its address.</param>
+/// <param name="Port">Its port.</param>
+/// <param name="Healthy">Its checkers say up (keepalived's alive).</param>
+/// <param name="Weight">Its IPVS weight now (0 when it is not in IPVS; see <see cref="InPool"/>).</param>
+public sealed record RealServerReport(IPAddress Address, int Port, bool Healthy, int Weight)
+{
+    /// <summary>It is an IPVS destination now (at <see cref="Weight"/>, 0 with inhibit_on_failure).</summary>
+    public bool InPool { get; init; } = true;
+
+    /// <summary>This is the virtual server's sorry server.</summary>
+    public bool IsSorry { get; init; }
+
+    /// <summary>Its checkers (none for the sorry server).</summary>
+    public ImmutableArray<CheckerReport> Checkers { get; init; } = [];
+}
+
+/// <summary>One virtual server and its real servers, as its actor reports it.</summary>
+/// <param name="Name">Its actor name (vs-10.0.0.10-80-tcp, vs-fwmark-7...).</param>
+/// <param name="Address">Its address; null for a firewall mark or a group.</param>
+/// <param name="Port">Its port (0 for a firewall mark or a group).</param>
+/// <param name="Protocol">tcp, udp, sctp; "fwmark" or "group".</param>
+/// <param name="RealServers">Its real servers in configuration order, then its sorry server.</param>
+public sealed record VirtualServerReport(string Name, IPAddress? Address, int Port, string Protocol, ImmutableArray<RealServerReport> RealServers)
+{
+    /// <summary>keepalived's FMT_VS.</summary>
+    public string Display { get; init; } = "";
+
+    /// <summary>keepalived's quorum_state_up.</summary>
+    public bool QuorumUp { get; init; }
+
+    /// <summary>The sorry server is in the pool.</summary>
+    public bool SorryActive { get; init; }
+
+    /// <summary>ha_suspend holds the checkers.</summary>
+    public bool Suspended { get; init; }
+
+    /// <summary>IPVS ops the kernel refused since start.</summary>
+    public long FailedOps { get; init; }
+}
 
 /// <summary>
 /// A node's status at one moment, gathered by <see cref="NodeStatusActor"/>: every instance's report (with its I/O

@@ -55,9 +55,20 @@ public static class PrometheusFormatter
         });
         w.Histograms(MetricCatalog.KernelOpDuration, report.Effector?.OpDurations.Select(p => ((IReadOnlyList<(string, string)>)[("op", p.Key)], p.Value)) ?? []);
         w.Histograms(MetricCatalog.TimerLateness, report.TimerLateness is null ? [] : [([], report.TimerLateness)]);
-        var realServers = report.VirtualServers.SelectMany(vs => vs.RealServers.Select(rs => (vs, rs))).ToList();
+        w.Family(MetricCatalog.VirtualServerQuorumUp, report.VirtualServers, (vs, s) => s([("virtual_server", vs.Name)], vs.QuorumUp ? 1 : 0));
+        w.Family(MetricCatalog.VirtualServerSorryActive, report.VirtualServers, (vs, s) => s([("virtual_server", vs.Name)], vs.SorryActive ? 1 : 0));
+        w.Family(MetricCatalog.VirtualServerFailedOps, report.VirtualServers, (vs, s) => s([("virtual_server", vs.Name)], vs.FailedOps));
+        var realServers = report.VirtualServers.SelectMany(vs => vs.RealServers.Where(rs => !rs.IsSorry).Select(rs => (vs, rs))).ToList();
         w.Family(MetricCatalog.RealServerHealthy, realServers, (x, s) => s(Labels(x.vs, x.rs), x.rs.Healthy ? 1 : 0));
         w.Family(MetricCatalog.RealServerWeight, realServers, (x, s) => s(Labels(x.vs, x.rs), x.rs.Weight));
+        w.Family(MetricCatalog.RealServerInPool, realServers, (x, s) => s(Labels(x.vs, x.rs), x.rs.InPool ? 1 : 0));
+        var checkers = realServers.SelectMany(x => x.rs.Checkers.Select(c => (x.vs, x.rs, c))).ToList();
+        w.Family(MetricCatalog.Checks, checkers, (x, s) =>
+        {
+            s([.. Labels(x.vs, x.rs), ("checker", x.c.Checker), ("result", "success")], x.c.Passed);
+            s([.. Labels(x.vs, x.rs), ("checker", x.c.Checker), ("result", "failure")], x.c.Failed);
+        });
+        w.Histograms(MetricCatalog.CheckDuration, checkers.Select(x => ((IReadOnlyList<(string, string)>)[.. Labels(x.vs, x.rs), ("checker", x.c.Checker)], x.c.Durations)));
         w.Family(MetricCatalog.MissingChildren, [report], (r, s) => s([], r.Missing.Length));
         return w.ToString();
     }

@@ -150,12 +150,17 @@ public static class StatusJsonFormatter
     {
         w.WriteStartObject();
         w.WriteString("name", vs.Name);
+        w.WriteString("display", vs.Display);
         if (vs.Address is null)
             w.WriteNull("address");
         else
             w.WriteString("address", vs.Address.ToString());
         w.WriteNumber("port", vs.Port);
         w.WriteString("protocol", vs.Protocol);
+        w.WriteBoolean("quorum_up", vs.QuorumUp);
+        w.WriteBoolean("sorry_active", vs.SorryActive);
+        w.WriteBoolean("suspended", vs.Suspended);
+        w.WriteNumber("failed_ipvs_ops", vs.FailedOps);
         w.WriteStartArray("real_servers");
         foreach (var rs in vs.RealServers)
         {
@@ -164,6 +169,30 @@ public static class StatusJsonFormatter
             w.WriteNumber("port", rs.Port);
             w.WriteBoolean("healthy", rs.Healthy);
             w.WriteNumber("weight", rs.Weight);
+            w.WriteBoolean("in_pool", rs.InPool);
+            w.WriteBoolean("sorry", rs.IsSorry);
+            w.WriteStartArray("checkers");
+            foreach (var c in rs.Checkers)
+            {
+                w.WriteStartObject();
+                w.WriteString("checker", c.Checker);
+                w.WriteBoolean("up", c.Up);
+                if (c.LastSuccess is { } success)
+                {
+                    w.WriteStartObject("last_check");
+                    w.WriteBoolean("success", success);
+                    w.WriteString("result", c.LastResult);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteNull("last_check");
+                }
+                w.WriteNumber("passed", c.Passed);
+                w.WriteNumber("failed", c.Failed);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteEndObject();
         }
         w.WriteEndArray();

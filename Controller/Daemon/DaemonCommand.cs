@@ -91,7 +91,6 @@ public static class DaemonCommand
         using var notifier = new SystemdNotifier(Environment.GetEnvironmentVariable("NOTIFY_SOCKET"), p => log.Say(LogEventLevel.Warning, p));
         try
         {
-            if (options.Subsystems != Subsystems.CheckersOnly)
             {
                 var opened = LinuxKernelPort.Open(out linux);
                 if (!opened.IsOk || linux is null)
@@ -105,7 +104,9 @@ public static class DaemonCommand
                     kernel = new DryRunKernelPort(kernel, line => log.Say(LogEventLevel.Information, line));
                 if (options.AddressMonitoring)
                     kernel = new AddressMonitorKernelPort(kernel, line => log.Say(LogEventLevel.Information, line));
-                node = new NodeComposition(config.Config, kernel, env.HostFacts.ShortHostName, p => log.Say(LogEventLevel.Warning, p));
+                node = new NodeComposition(config.Config, kernel, env.HostFacts.ShortHostName, p => log.Say(LogEventLevel.Warning, p),
+                    new NodeSubsystems(options.Subsystems != Subsystems.CheckersOnly, options.Subsystems != Subsystems.VrrpOnly, !options.DontReleaseIpvs,
+                        options.DryRun ? null : IpvsOwnershipFile.PathFor(options.PidFile)));
             }
             var runtime = new DaemonRuntime(options, log, notifier, new LoggingSignalDumps(log), () => ConfigLoad.For(options, env), node is not null,
                 status => Ready(options, status, stdout, log)) { Config = config.Config };

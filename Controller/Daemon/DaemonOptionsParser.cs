@@ -55,8 +55,8 @@ public static class DaemonOptionsParser
         bool vrrp = p.Has("vrrp"), check = p.Has("check");
         var subsystems = vrrp == check ? Subsystems.All : vrrp ? Subsystems.VrrpOnly : Subsystems.CheckersOnly;
         if (subsystems == Subsystems.CheckersOnly)
-            notes.Add("-C: the checkers only: the LVS checkers are a later issue of this build, so this run starts no VRRP "
-                + "instance and no checker (it only holds the pid file and answers signals)");
+            notes.Add("-C: the checkers only: this run starts no VRRP instance; the virtual servers, their real servers and "
+                + "their checkers run, and IPVS is configured");
         if (p.Has("no_bfd"))
             notes.Add("-B: BFD is not run by this build in any case");
         if (p.Has("all"))
@@ -67,8 +67,6 @@ public static class DaemonOptionsParser
         if (p.Has("release-vips"))
             notes.Add("-X: already how this build works: every configured VIP is removed whenever its instance is not MASTER, "
                 + "also those this run did not add (a killed predecessor's are removed at start)");
-        if (p.Has("dont-release-ipvs"))
-            notes.Add("-I: this build does not configure IPVS yet (a later issue), so there is nothing to release");
 
         var childPids = new[] { "vrrp_pid", "checkers_pid", "bfd_pid" }
             .Select(p.Value).OfType<string>().Select(f => Absolute(f, currentDirectory)).Distinct(StringComparer.Ordinal).ToList();

@@ -42,24 +42,25 @@ public sealed class DryRunKernelPort(IKernelPort real, Action<string> print) : D
     }
 }
 
-/// <summary>The IPVS half of <see cref="DryRunKernelPort"/>.</summary>
+/// <summary>The IPVS half of <see cref="DryRunKernelPort"/>: each change printed as the <c>ipvsadm</c> command that
+/// would make it (<see cref="IpvsCommandText"/>), one per line, and answered as done; reads go to the real kernel.</summary>
 public sealed class DryRunIpvsPort(IIpvsPort real, Action<string> print) : IIpvsPort
 {
     public KernelResult Info(out IpvsInfo? info) => real.Info(out info);
 
-    public KernelResult AddService(IpvsService service) => Print($"add IPVS service {service}");
+    public KernelResult AddService(IpvsService service) => Command(IpvsCommandText.AddService(service));
 
-    public KernelResult EditService(IpvsService service) => Print($"edit IPVS service {service}");
+    public KernelResult EditService(IpvsService service) => Command(IpvsCommandText.EditService(service));
 
-    public KernelResult DeleteService(IpvsService service) => Print($"delete IPVS service {service}");
+    public KernelResult DeleteService(IpvsService service) => Command(IpvsCommandText.DeleteService(service));
 
-    public KernelResult Flush() => Print("flush IPVS");
+    public KernelResult Flush() => Command("ipvsadm -C");
 
-    public KernelResult AddDestination(IpvsService service, IpvsDestination destination) => Print($"add IPVS destination {destination} to {service}");
+    public KernelResult AddDestination(IpvsService service, IpvsDestination destination) => Command(IpvsCommandText.AddDestination(service, destination));
 
-    public KernelResult EditDestination(IpvsService service, IpvsDestination destination) => Print($"edit IPVS destination {destination} of {service}");
+    public KernelResult EditDestination(IpvsService service, IpvsDestination destination) => Command(IpvsCommandText.EditDestination(service, destination));
 
-    public KernelResult DeleteDestination(IpvsService service, IpvsDestination destination) => Print($"delete IPVS destination {destination} of {service}");
+    public KernelResult DeleteDestination(IpvsService service, IpvsDestination destination) => Command(IpvsCommandText.DeleteDestination(service, destination));
 
     public KernelResult Services(out IReadOnlyList<IpvsServiceEntry> services) => real.Services(out services);
 
@@ -67,19 +68,22 @@ public sealed class DryRunIpvsPort(IIpvsPort real, Action<string> print) : IIpvs
 
     public KernelResult Timeouts(out IpvsTimeouts? timeouts) => real.Timeouts(out timeouts);
 
-    public KernelResult SetTimeouts(IpvsTimeouts timeouts) => Print($"set IPVS timeouts {timeouts}");
+    public KernelResult SetTimeouts(IpvsTimeouts timeouts) => Command(IpvsCommandText.SetTimeouts(timeouts));
 
-    public KernelResult Zero(IpvsService? service) => Print($"zero IPVS counters of {(service is null ? "every service" : service.ToString())}");
+    public KernelResult Zero(IpvsService? service) => Command(service is null ? "ipvsadm -Z" : $"ipvsadm -Z {IpvsCommandText.ServiceOptions(service)}");
 
-    public KernelResult StartDaemon(IpvsDaemon daemon) => Print($"start the IPVS sync daemon {daemon}");
+    public KernelResult StartDaemon(IpvsDaemon daemon) => Command(IpvsCommandText.StartDaemon(daemon));
 
-    public KernelResult StopDaemon(IpvsSyncState state) => Print($"stop the IPVS sync daemon {state}");
+    public KernelResult StopDaemon(IpvsSyncState state) => Command(IpvsCommandText.StopDaemon(state));
 
     public KernelResult Daemons(out IReadOnlyList<IpvsDaemon> daemons) => real.Daemons(out daemons);
 
-    private KernelResult Print(string what)
+    /// <summary>The stable line format of docs/dry-run.md: <c>dry-run: ipvsadm ...</c>, one change per line.</summary>
+    public const string Prefix = "dry-run: ";
+
+    private KernelResult Command(string ipvsadm)
     {
-        print("dry-run: would " + what);
+        print(Prefix + ipvsadm);
         return KernelResult.Ok;
     }
 }

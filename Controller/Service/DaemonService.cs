@@ -108,7 +108,7 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
         }
         else
         {
-            status = "running with no VRRP (-C: the checkers are a later issue of this build)";
+            status = "running with no node (nothing to run)";
         }
         var sinceStart = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
         log.Say(LogEventLevel.Information, $"Startup complete {sinceStart.TotalMilliseconds:0} ms after the process started: {status}");

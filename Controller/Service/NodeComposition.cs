@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using KeepAlive.Actors.Lvs.Probes;
 using KeepAlive.Actors.Node;
 using KeepAlive.Actors.Notify;
 using KeepAlive.Actors.Timing;
@@ -15,27 +16,32 @@ namespace KeepAlive.Controller.Service;
 /// sockets, timerfd deadlines with <c>vrrp_rt_priority</c>, the Linux script runner, inotify file watch,
 /// proc-connector process watch, notify FIFOs and MailKit. Disposes what it opened.
 /// </summary>
+/// <summary>Which halves run (<c>-P</c>, <c>-C</c>) and whether IPVS is released at stop (<c>-I</c>).</summary>
+/// <param name="Vrrp">Run the VRRP half (not with <c>-C</c>).</param>
+/// <param name="Checkers">Run the LVS half (not with <c>-P</c>).</param>
+/// <param name="ReleaseIpvs">Remove our IPVS services at stop (not with <c>-I</c>).</param>
+/// <param name="OwnershipFile">Where the owned IPVS services are recorded (<see cref="IpvsOwnershipFile"/>); null: not
+/// recorded (--dry-run, tests).</param>
+public sealed record NodeSubsystems(bool Vrrp = true, bool Checkers = true, bool ReleaseIpvs = true, string? OwnershipFile = null);
+
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class NodeComposition : IDisposable
 {
     private readonly ProcConnectorProcessWatch _processes = new();
     private readonly List<INotifyFifo> _fifos = [];
 
-    public NodeComposition(KeepAliveConfig config, IKernelPort kernel, string hostName, Action<string> problem)
+    public NodeComposition(KeepAliveConfig config, IKernelPort kernel, string hostName, Action<string> problem, NodeSubsystems? subsystems = null)
     {
-        foreach (var f in new[] { config.Globals.NotifyFifo, config.Globals.VrrpNotifyFifo }.OfType<FifoConfig>().DistinctBy(f => f.Path))
-        {
-            var fifo = NotifyFifoWriter.Open(f.Path, out var opened);
-            if (opened.Outcome != FifoWriteOutcome.Written)
-                problem($"notify FIFO {f.Path}: {opened.Message}");
-            _fifos.Add(fifo);
-        }
+        subsystems ??= new NodeSubsystems();
+        var globals = config.Globals;
+        var vrrpFifos = Open([globals.NotifyFifo, globals.VrrpNotifyFifo], problem);
+        var lvsFifos = Open([globals.NotifyFifo, globals.LvsNotifyFifo], problem);
         int rtPriority = config.Globals.VrrpRtPriority ?? 0;
         PreciseSchedulerSetup.WaiterFactory = () => new TimerFdDeadlineWaiter(rtPriority);
         var runner = new ProcessScriptRunner();
         var users = new LinuxScriptUsers();
         var files = new InotifyTrackedFileWatch();
-        var fifos = _fifos;
+        var fifos = vrrpFifos;
         var trackerPorts = new TrackerPorts(runner, users, files, _processes);
         var host = new NotifyHost(hostName, Environment.UserName);
         Setup = new NodeSetup
@@ -49,11 +55,37 @@ public sealed class NodeComposition : IDisposable
             TrackerProps = TrackerPropsFactory.For(config.Globals, trackerPorts, problem: problem),
             NotifierProps = nodePlan => NotifierActor.Props(
                 NotifyPlanner.From(config, host, out _),
-                new NotifierPorts(runner, fifos, new MailKitMailSender(), users)),
+                new NotifierPorts(runner, fifos, new MailKitMailSender(), users) { LvsFifos = lvsFifos }),
             // A reload brings its own notify plan and tracker settings (script_user...; init_file is not rewritten).
             NotifyPlanFor = reloaded => NotifyPlanner.From(reloaded, host, out _),
             TrackerPropsFor = reloaded => TrackerPropsFactory.For(reloaded.Globals, trackerPorts, reload: true, problem: problem),
+            Vrrp = subsystems.Vrrp,
+            Checkers = subsystems.Checkers,
+            ReleaseIpvs = subsystems.ReleaseIpvs,
+            EffectorMemory = subsystems.OwnershipFile is { } file ? IpvsOwnershipFile.Memory(file, problem) : null,
+            // The checkers' probes; a FILE_CHECK writes its track_file's init_file only when no VRRP half does (-C).
+            Probes = new HealthProbeFactory(new ProbeServices(runner, users, files, config.TrackFiles, PerformInitFile: !subsystems.Vrrp)),
         };
+    }
+
+    /// <summary>The FIFOs of <paramref name="configs"/>, each file opened once for the whole node (notify_fifo is shared
+    /// by the VRRP and the LVS lines).</summary>
+    private List<INotifyFifo> Open(IEnumerable<FifoConfig?> configs, Action<string> problem)
+    {
+        var result = new List<INotifyFifo>();
+        foreach (var f in configs.OfType<FifoConfig>().DistinctBy(f => f.Path))
+        {
+            var fifo = _fifos.FirstOrDefault(x => x.Path == f.Path);
+            if (fifo is null)
+            {
+                fifo = NotifyFifoWriter.Open(f.Path, out var opened);
+                if (opened.Outcome != FifoWriteOutcome.Written)
+                    problem($"notify FIFO {f.Path}: {opened.Message}");
+                _fifos.Add(fifo);
+            }
+            result.Add(fifo);
+        }
+        return result;
     }
 
     /// <summary>The HOCON of the actor system: the precise scheduler, the VRRP dispatcher, no CLR shutdown hook (the

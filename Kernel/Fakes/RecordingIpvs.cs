@@ -18,7 +18,16 @@ public sealed class RecordingIpvs : IIpvsPort
     private readonly Dictionary<IpvsServiceKey, (IpvsService Service, Dictionary<(System.Net.IPAddress, ushort), IpvsDestination> Destinations)> _services = new();
     private readonly List<string> _log = new();
     private readonly Dictionary<IpvsSyncState, IpvsDaemon> _daemons = new();
+    private readonly Dictionary<IpvsOperation, (int Errno, int Times)> _faults = new();
     private IpvsTimeouts _timeouts = new(900, 120, 300);
+
+    /// <summary>The next <paramref name="times"/> calls of <paramref name="operation"/> fail with <paramref name="errno"/>
+    /// (and change nothing), as a kernel that refuses them would.</summary>
+    public void InjectFault(IpvsOperation operation, int errno, int times = 1)
+    {
+        lock (_gate)
+            _faults[operation] = (errno, times);
+    }
 
     /// <summary>False: a kernel without the ip_vs module.</summary>
     public bool Available { get; set; } = true;
@@ -38,7 +47,7 @@ public sealed class RecordingIpvs : IIpvsPort
         return Available ? KernelResult.Ok : IIpvsPort.NotAvailable;
     }
 
-    public KernelResult AddService(IpvsService service) => Do($"add service {Describe(service)}", () =>
+    public KernelResult AddService(IpvsService service) => Do(IpvsOperation.AddService, $"add service {Describe(service)}", () =>
     {
         if (!Schedulers.Contains(service.Scheduler))
             return Fail(IpvsOperation.AddService, ENOENT);
@@ -49,7 +58,7 @@ public sealed class RecordingIpvs : IIpvsPort
         return KernelResult.Ok;
     });
 
-    public KernelResult EditService(IpvsService service) => Do($"edit service {Describe(service)}", () =>
+    public KernelResult EditService(IpvsService service) => Do(IpvsOperation.EditService, $"edit service {Describe(service)}", () =>
     {
         var key = IpvsServiceKey.Of(service);
         if (!_services.TryGetValue(key, out var entry))
@@ -60,16 +69,16 @@ public sealed class RecordingIpvs : IIpvsPort
         return KernelResult.Ok;
     });
 
-    public KernelResult DeleteService(IpvsService service) => Do($"delete service {Describe(service)}", () =>
+    public KernelResult DeleteService(IpvsService service) => Do(IpvsOperation.DeleteService, $"delete service {Describe(service)}", () =>
         _services.Remove(IpvsServiceKey.Of(service)) ? KernelResult.Ok : Fail(IpvsOperation.DeleteService, ESRCH));
 
-    public KernelResult Flush() => Do("flush", () =>
+    public KernelResult Flush() => Do(IpvsOperation.Flush, "flush", () =>
     {
         _services.Clear();
         return KernelResult.Ok;
     });
 
-    public KernelResult AddDestination(IpvsService service, IpvsDestination destination) => Do($"add destination {destination.Address}:{destination.Port} to {Describe(service)}", () =>
+    public KernelResult AddDestination(IpvsService service, IpvsDestination destination) => Do(IpvsOperation.AddDestination, $"add destination {destination.Address}:{destination.Port} to {Describe(service)}", () =>
     {
         if (!_services.TryGetValue(IpvsServiceKey.Of(service), out var entry))
             return Fail(IpvsOperation.AddDestination, ESRCH);
@@ -78,7 +87,7 @@ public sealed class RecordingIpvs : IIpvsPort
         return KernelResult.Ok;
     });
 
-    public KernelResult EditDestination(IpvsService service, IpvsDestination destination) => Do($"edit destination {destination.Address}:{destination.Port} of {Describe(service)}", () =>
+    public KernelResult EditDestination(IpvsService service, IpvsDestination destination) => Do(IpvsOperation.EditDestination, $"edit destination {destination.Address}:{destination.Port} of {Describe(service)}", () =>
     {
         if (!_services.TryGetValue(IpvsServiceKey.Of(service), out var entry))
             return Fail(IpvsOperation.EditDestination, ESRCH);
@@ -88,7 +97,7 @@ public sealed class RecordingIpvs : IIpvsPort
         return KernelResult.Ok;
     });
 
-    public KernelResult DeleteDestination(IpvsService service, IpvsDestination destination) => Do($"delete destination {destination.Address}:{destination.Port} of {Describe(service)}", () =>
+    public KernelResult DeleteDestination(IpvsService service, IpvsDestination destination) => Do(IpvsOperation.DeleteDestination, $"delete destination {destination.Address}:{destination.Port} of {Describe(service)}", () =>
     {
         if (!_services.TryGetValue(IpvsServiceKey.Of(service), out var entry))
             return Fail(IpvsOperation.DeleteDestination, ESRCH);
@@ -125,7 +134,7 @@ public sealed class RecordingIpvs : IIpvsPort
         return Available ? KernelResult.Ok : IIpvsPort.NotAvailable;
     }
 
-    public KernelResult SetTimeouts(IpvsTimeouts timeouts) => Do($"set timeouts {timeouts}", () =>
+    public KernelResult SetTimeouts(IpvsTimeouts timeouts) => Do(IpvsOperation.SetConfig, $"set timeouts {timeouts}", () =>
     {
         // ipvsadm --set: 0 keeps the current value.
         _timeouts = new IpvsTimeouts(timeouts.Tcp == 0 ? _timeouts.Tcp : timeouts.Tcp, timeouts.TcpFin == 0 ? _timeouts.TcpFin : timeouts.TcpFin,
@@ -133,13 +142,13 @@ public sealed class RecordingIpvs : IIpvsPort
         return KernelResult.Ok;
     });
 
-    public KernelResult Zero(IpvsService? service) => Do("zero", () =>
+    public KernelResult Zero(IpvsService? service) => Do(IpvsOperation.Zero, "zero", () =>
         service is null || _services.ContainsKey(IpvsServiceKey.Of(service)) ? KernelResult.Ok : Fail(IpvsOperation.Zero, ESRCH));
 
-    public KernelResult StartDaemon(IpvsDaemon daemon) => Do($"start daemon {daemon.State}", () =>
+    public KernelResult StartDaemon(IpvsDaemon daemon) => Do(IpvsOperation.StartDaemon, $"start daemon {daemon.State}", () =>
         _daemons.TryAdd(daemon.State, daemon) ? KernelResult.Ok : Fail(IpvsOperation.StartDaemon, EEXIST));
 
-    public KernelResult StopDaemon(IpvsSyncState state) => Do($"stop daemon {state}", () =>
+    public KernelResult StopDaemon(IpvsSyncState state) => Do(IpvsOperation.StopDaemon, $"stop daemon {state}", () =>
         _daemons.Remove(state) ? KernelResult.Ok : Fail(IpvsOperation.StopDaemon, ESRCH));
 
     public KernelResult Daemons(out IReadOnlyList<IpvsDaemon> daemons)
@@ -149,14 +158,22 @@ public sealed class RecordingIpvs : IIpvsPort
         return Available ? KernelResult.Ok : IIpvsPort.NotAvailable;
     }
 
-    private KernelResult Do(string what, Func<KernelResult> apply)
+    private KernelResult Do(IpvsOperation operation, string what, Func<KernelResult> apply)
     {
         lock (_gate)
         {
-            var result = Available ? apply() : IIpvsPort.NotAvailable;
+            var result = !Available ? IIpvsPort.NotAvailable : Faulted(operation) is { } fault ? fault : apply();
             _log.Add($"{what}: {result}");
             return result;
         }
+    }
+
+    private KernelResult? Faulted(IpvsOperation operation)
+    {
+        if (!_faults.TryGetValue(operation, out var fault) || fault.Times <= 0)
+            return null;
+        _faults[operation] = (fault.Errno, fault.Times - 1);
+        return Fail(operation, fault.Errno);
     }
 
     private static KernelResult Fail(IpvsOperation operation, int errno) => KernelResult.Fail(errno, IpvsErrorText.Describe(operation, errno));

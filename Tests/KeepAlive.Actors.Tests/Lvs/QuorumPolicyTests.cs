@@ -226,4 +226,34 @@ public class QuorumPolicyTests
         Assert.Equal([true, false], spec.RealServers.Select(r => r.Inhibit));
         Assert.Equal([3L, 1L], spec.RealServers.Select(r => r.Weight));
     }
+
+    [Theory]
+    // previous servers, new servers, quorum, steps before the reload -> events of the reload, pool after it
+    [InlineData("A1 B1", "A1 B1", 1, "A-", "", "B:1")]                    // unchanged: A stays down, nothing happens
+    [InlineData("A1 B1", "A1 B5", 1, "", "", "A:1,B:5")]                  // a new configured weight applies
+    [InlineData("A1 B1", "A1 B1 C1", 1, "A-", "", "B:1,C:1")]             // a new server starts up, A keeps its state
+    [InlineData("A1 B1", "A1", 1, "A-", "S+ Q-", "S:1")]                  // B removed: the live weight is 0
+    [InlineData("A1 B1", "A1 B1", 2, "A-", "S+ Q-", "S:1")]               // a higher quorum is lost at once
+    [InlineData("A1 B1 C1", "A1 B1 C1", 1, "A- B- C-", "", "S:1")]           // still without quorum: the sorry server stays in
+    public void Reconfigure_CarriesLiveStateAndEvaluatesQuorumAgain(string before, string after, long quorum, string steps, string events, string pool)
+    {
+        var previous = Spec(before, 1, 0, sorry: "S");
+        var (state, _) = QuorumPolicy.Start(previous);
+        foreach (var step in steps.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            (state, _) = QuorumPolicy.RealServerChanged(previous, state, Key(step[0]), step[1] == '+');
+        var spec = Spec(after, quorum, 0, sorry: "S");
+        var (next, happened) = QuorumPolicy.Reconfigure(previous, spec, state);
+        Assert.Equal(events, Events(happened));
+        Assert.Equal(pool, Pool(spec, next));
+    }
+
+    [Fact]
+    public void Reconfigure_KeepsADynamicWeightWhenTheConfiguredOneDidNotChange()
+    {
+        var spec = Spec("A1 B1", 1, 0);
+        var (state, _) = QuorumPolicy.Start(spec);
+        (state, _) = QuorumPolicy.WeightChanged(spec, state, Key('A'), 7);
+        var (next, _) = QuorumPolicy.Reconfigure(spec, Spec("A1 B2", 1, 0), state);
+        Assert.Equal("A:7,B:2", Pool(Spec("A1 B2", 1, 0), next));
+    }
 }

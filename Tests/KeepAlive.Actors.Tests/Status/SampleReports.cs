@@ -53,7 +53,16 @@ public static class SampleReports
             Effector = new EffectorReport(6, 1, ImmutableSortedDictionary<string, int>.Empty.Add(name, 1),
                 ImmutableSortedDictionary<string, HistogramSnapshot>.Empty.Add("add_address", op.Snapshot())),
             VirtualServers = [new VirtualServerReport("vs-10.0.0.10-80-tcp", IPAddress.Parse("10.0.0.10"), 80, "tcp",
-                [new RealServerReport(IPAddress.Parse("10.0.0.21"), 8080, true, 3)])],
+                [
+                    new RealServerReport(IPAddress.Parse("10.0.0.21"), 8080, true, 3)
+                    {
+                        Checkers = [new CheckerReport("TCP_CHECK on [10.0.0.21]:8080", true, false, "connection refused", 41, 2, op.Snapshot())],
+                    },
+                    new RealServerReport(IPAddress.Parse("10.0.0.99"), 80, true, 0) { InPool = false, IsSorry = true },
+                ])
+            {
+                Display = "[10.0.0.10]:tcp:80", QuorumUp = true, FailedOps = 1,
+            }],
             TimerLateness = lateness.Snapshot(),
             Missing = ["track-script-slow"],
         };

@@ -27,8 +27,15 @@ public class StatusFormatterTests
         Assert.Equal(("10.0.0.2", 150, 1.0, "pseudo_header", 255), (p.GetProperty("address").GetString(), p.GetProperty("priority").GetInt32(), p.GetProperty("interval").GetDouble(), p.GetProperty("checksum").GetString(), p.GetProperty("ttl").GetInt32()));
         Assert.Equal(2, i.GetProperty("discards").GetProperty("bad_ttl").GetInt64());
         Assert.Equal(2, i.GetProperty("stats").GetProperty("ip_ttl_err").GetInt64());
-        var rs = doc.RootElement.GetProperty("virtual_servers")[0].GetProperty("real_servers")[0];
-        Assert.Equal(["address", "port", "healthy", "weight"], rs.EnumerateObject().Select(x => x.Name));
+        var vs = doc.RootElement.GetProperty("virtual_servers")[0];
+        Assert.Equal(["name", "display", "address", "port", "protocol", "quorum_up", "sorry_active", "suspended", "failed_ipvs_ops", "real_servers"],
+            vs.EnumerateObject().Select(x => x.Name));
+        var rs = vs.GetProperty("real_servers")[0];
+        Assert.Equal(["address", "port", "healthy", "weight", "in_pool", "sorry", "checkers"], rs.EnumerateObject().Select(x => x.Name));
+        var check = rs.GetProperty("checkers")[0];
+        Assert.Equal(["checker", "up", "last_check", "passed", "failed"], check.EnumerateObject().Select(x => x.Name));
+        Assert.Equal((false, "connection refused"), (check.GetProperty("last_check").GetProperty("success").GetBoolean(), check.GetProperty("last_check").GetProperty("result").GetString()));
+        Assert.True(vs.GetProperty("real_servers")[1].GetProperty("sorry").GetBoolean());
         Assert.Equal("track-script-slow", doc.RootElement.GetProperty("missing")[0].GetString());
     }
 
@@ -50,6 +57,14 @@ public class StatusFormatterTests
         Assert.Contains("keepalive_vrrp_socket_received_total{interface=\"eth0\",family=\"ipv4\",mode=\"multicast\",protocol=\"vrrp\"} 10", metrics);
         Assert.Contains("keepalive_vrrp_socket_received_total{interface=\"eth0\",family=\"ipv4\",mode=\"multicast\",protocol=\"ah\"} 7", metrics);
         Assert.Contains("keepalive_vrrp_socket_discards_total{interface=\"eth0\",family=\"ipv4\",mode=\"multicast\",protocol=\"ah\",reason=\"ah_replay\"} 1", metrics);
+        const string rs = "virtual_server=\"vs-10.0.0.10-80-tcp\",address=\"10.0.0.21\",port=\"8080\"";
+        Assert.Contains("keepalive_lvs_virtual_server_quorum_up{virtual_server=\"vs-10.0.0.10-80-tcp\"} 1", metrics);
+        Assert.Contains($"keepalive_lvs_real_server_up{{{rs}}} 1", metrics);
+        Assert.Contains($"keepalive_lvs_real_server_weight{{{rs}}} 3", metrics);
+        Assert.Contains($"keepalive_lvs_checks_total{{{rs},checker=\"TCP_CHECK on [10.0.0.21]:8080\",result=\"failure\"}} 2", metrics);
+        Assert.Contains($"keepalive_lvs_checks_total{{{rs},checker=\"TCP_CHECK on [10.0.0.21]:8080\",result=\"success\"}} 41", metrics);
+        Assert.Contains(metrics, m => m.StartsWith($"keepalive_lvs_check_duration_seconds_count{{{rs},checker=", StringComparison.Ordinal));
+        Assert.DoesNotContain(metrics, m => m.Contains("10.0.0.99", StringComparison.Ordinal));      // the sorry server is no real server
         Assert.Equal(5, VrrpInstanceStats.Zero.WithDiscards(discards).AuthFailure);
     }
 

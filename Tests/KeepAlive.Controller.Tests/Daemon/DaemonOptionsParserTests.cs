@@ -88,6 +88,14 @@ public class DaemonOptionsParserTests
     }
 
     [Fact]
+    public void DontReleaseIpvs_IsAnOptionNotANote()
+    {
+        var options = Ok("-I");
+        Assert.True(options.DontReleaseIpvs);
+        Assert.DoesNotContain(options.Notes, n => n.Contains("-I", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void CheckersOnly_SaysThatNoVrrpRuns() => Assert.Contains(Ok("-C").Notes, n => n.Contains("starts no VRRP", StringComparison.Ordinal));
 
     [Theory]
@@ -95,7 +103,6 @@ public class DaemonOptionsParserTests
     [InlineData("--all", "every subsystem")]
     [InlineData("-R", "no child to respawn")]
     [InlineData("-X", "-X")]
-    [InlineData("-I", "-I")]
     public void CompatibilityOptions_AreAccepted_WithANote(string option, string fragment) =>
         Assert.Contains(Ok(option).Notes, n => n.Contains(fragment, StringComparison.Ordinal));
 

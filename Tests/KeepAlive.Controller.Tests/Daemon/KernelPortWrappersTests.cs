@@ -22,7 +22,7 @@ public class KernelPortWrappersTests
         Assert.True(dry.Ipvs.Flush().IsOk);
         Assert.Equal(
             ["dry-run: would add address 10.7.0.100/24 dev eth0", "dry-run: would remove address 10.7.0.100/24 dev eth0",
-             "dry-run: would send a 42-byte frame on eth0", "dry-run: would delete link vrrp.61", "dry-run: would flush IPVS"],
+             "dry-run: would send a 42-byte frame on eth0", "dry-run: would delete link vrrp.61", "dry-run: ipvsadm -C"],
             printed);
         Assert.Empty(real.Log);
         Assert.Empty(real.Frames);

@@ -37,7 +37,8 @@ public static class Reports
             SyncGroups = [new SyncGroupReport("VG_1", VrrpState.Master, [name])],
             Effector = new EffectorReport(2, 0, ImmutableSortedDictionary<string, int>.Empty.Add(name, 1),
                 ImmutableSortedDictionary<string, HistogramSnapshot>.Empty.Add("add_address", h.Snapshot())),
-            VirtualServers = [new VirtualServerReport("vs", IPAddress.Parse("10.0.0.10"), 80, "tcp", [new RealServerReport(IPAddress.Parse("10.0.0.21"), 80, true, 1)])],
+            VirtualServers = [new VirtualServerReport("vs", IPAddress.Parse("10.0.0.10"), 80, "tcp",
+                [new RealServerReport(IPAddress.Parse("10.0.0.21"), 80, true, 1) { Checkers = [new CheckerReport("TCP_CHECK on [10.0.0.21]:80", true, true, "connected", 3, 0, h.Snapshot())] }])],
             TimerLateness = h.Snapshot(),
         };
     }
