@@ -23,16 +23,30 @@ public sealed class EffectorFrameOrderSpecs : TestKit
     private static int FrameIndex(RecordingKernelPort kernel, KernelOp op) =>
         kernel.Log.Where(o => o.Kind == KernelOpKind.SendFrame).ToList().IndexOf(op);
 
+    /// <summary>Holds the first address add until released, so the test's messages are all queued behind it.</summary>
+    private sealed class GatedKernelPort(IKernelPort inner) : DelegatingKernelPort(inner)
+    {
+        public ManualResetEventSlim Gate { get; } = new();
+
+        public override KernelResult AddAddress(InterfaceAddress address)
+        {
+            Gate.Wait(TimeSpan.FromSeconds(10));
+            return base.AddAddress(address);
+        }
+    }
+
     [Fact]
     public void A_group_taking_over_adds_every_address_then_announces_each_once_before_repeating()
     {
         var kernel = new RecordingKernelPort().WithLink("eth0");
-        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(kernel));
+        var gated = new GatedKernelPort(kernel);
+        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(gated));
 
         effector.Tell(new AcquireAddresses(1, "VI_A", [VipA]));
         effector.Tell(new SendFrames(2, "eth0", [Frame(1), Frame(2)]));
         effector.Tell(new AcquireAddresses(3, "VI_B", [VipB]));
         effector.Tell(new SendFrames(4, "eth0", [Frame(3), Frame(4), Frame(5)]));
+        gated.Gate.Set();
 
         var answered = new[] { ExpectMsg<OpCompleted>(), ExpectMsg<OpCompleted>(), ExpectMsg<OpCompleted>(), ExpectMsg<OpCompleted>() };
         Assert.Equal([1L, 3, 2, 4], answered.Select(a => a.OpId));
@@ -40,6 +54,20 @@ public sealed class EffectorFrameOrderSpecs : TestKit
         var ops = Ops(kernel);
         Assert.Equal(["AddAddress 10.0.0.101/24 dev eth0", "AddAddress 10.0.0.102/24 dev eth0", "frame 1", "frame 3", "frame 2", "frame 4", "frame 5"],
             ops.Select(o => o.Replace("label ", "").Trim()).ToArray());
+    }
+
+    [Fact]
+    public void A_lone_announcement_leaves_at_once_and_is_answered_in_order()
+    {
+        var kernel = new RecordingKernelPort().WithLink("eth0");
+        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(kernel));
+
+        effector.Tell(new AcquireAddresses(1, "VI_A", [VipA]));
+        ExpectMsg<OpCompleted>(c => c.OpId == 1);
+        effector.Tell(new SendFrames(2, "eth0", [Frame(1)]));
+        ExpectMsg<OpCompleted>(c => c.OpId == 2 && c.Result.IsOk);
+
+        Assert.Equal(["frame 1"], Ops(kernel).Where(o => o.StartsWith("frame", StringComparison.Ordinal)));
     }
 
     [Fact]

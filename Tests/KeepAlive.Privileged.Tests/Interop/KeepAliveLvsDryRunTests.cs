@@ -3,7 +3,8 @@ namespace KeepAlive.Privileged.Tests.Interop;
 /// <summary>
 /// The daemon with <c>--dry-run</c> on an LVS configuration, in a namespace of ours (ka-lvs-dry): every IPVS change
 /// is printed as one <c>dry-run: ipvsadm ...</c> line (docs/dry-run.md) — the services and their real servers at
-/// start, lvs_timeouts, and their removal at SIGTERM — and none is applied. The qemu harness compares these lines
+/// start, lvs_timeouts, a real server whose TCP_CHECK fails leaving the pool, and their removal at SIGTERM — and none
+/// is applied. The qemu harness compares these lines
 /// with <c>ipvsadm -Ln</c> on a real IPVS kernel.
 /// </summary>
 [Collection("privileged")]
@@ -17,7 +18,7 @@ public sealed class KeepAliveLvsDryRunTests
             lvs_timeouts tcp 7200 udp 60
         }
         virtual_server 10.7.8.10 80 {
-            delay_loop 5
+            delay_loop 1
             lb_algo rr
             lb_kind NAT
             protocol TCP
@@ -27,6 +28,8 @@ public sealed class KeepAliveLvsDryRunTests
             real_server 10.7.8.22 8080 {
                 TCP_CHECK {
                     connect_timeout 1
+                    retry 0
+                    warmup 0
                 }
             }
         }
@@ -58,8 +61,9 @@ public sealed class KeepAliveLvsDryRunTests
         ];
         foreach (var line in start)
             Assert.True(daemon.WaitFor(line, Start), $"no '{line}':\n{daemon}");
-        // The TCP_CHECK has no probe in this build of the node: said once, and its real server counts as unchecked.
-        Assert.True(daemon.Count("TCP_CHECK of [10.7.8.22]:tcp:8080 for VS [10.7.8.10]:tcp:80 cannot run here") == 1, daemon.ToString());
+        // The TCP_CHECK really probes 10.7.8.22:8080, which nobody answers (no host holds it): its real server goes
+        // down and leaves the pool, as one more printed IPVS change.
+        Assert.True(daemon.WaitFor("dry-run: ipvsadm -d -t 10.7.8.10:80 -r 10.7.8.22:8080", Start), $"the failing TCP_CHECK removed nothing:\n{daemon}");
 
         daemon.SignalTerm();
         Assert.True(daemon.WaitForExit(TimeSpan.FromSeconds(30)), daemon.ToString());
