@@ -67,12 +67,25 @@ public class VrrpAhSequenceTests
     }
 
     [Fact]
-    public void Becoming_master_keeps_a_counter_that_did_not_cycle()
+    public void Becoming_master_numbers_its_first_advert_a_lead_above_the_highest_seen()
     {
         var s = new VrrpAhSequence();
         s.Accepted(41, backup: true);
         s.EnteringMaster();
-        Assert.Equal(42u, s.Next());
+        Assert.Equal(41u + VrrpAhSequence.MasterLead, s.Next());   // above an advert the old master sends meanwhile
+        Assert.Equal(42u + VrrpAhSequence.MasterLead, s.Next());
+    }
+
+    [Fact]
+    public void The_lead_stops_where_the_counter_stops()
+    {
+        var s = new VrrpAhSequence();
+        s.Accepted(VrrpAhSequence.LastIncremented - 2, backup: true);
+        s.EnteringMaster();
+        Assert.Equal(VrrpAhSequence.LastIncremented + 1, s.Next());
+        Assert.False(s.Cycled);
+        Assert.Equal(VrrpAhSequence.LastIncremented + 1, s.Next());
+        Assert.True(s.Cycled);
     }
 
     [Theory]
