@@ -34,6 +34,10 @@ public sealed class DedicatedThreadExecutor : ExecutorService
     /// <summary>On a thread inside <see cref="RunInline"/>: the runnables its Tells scheduled, run by that thread.</summary>
     [ThreadStatic]
     private static Queue<(DedicatedThreadExecutor Executor, IRunnable Run)>? _inline;
+
+    /// <summary>This thread's queue for <see cref="RunInline"/>, kept between calls (it runs per advert and per timer).</summary>
+    [ThreadStatic]
+    private static Queue<(DedicatedThreadExecutor Executor, IRunnable Run)>? _inlineQueue;
     private bool _stopping;
 
     /// <summary>Starts <paramref name="threadCount"/> background threads named after <paramref name="id"/>.</summary>
@@ -80,7 +84,7 @@ public sealed class DedicatedThreadExecutor : ExecutorService
             tell();                                   // nested: the outer call runs what this schedules
             return;
         }
-        var pending = _inline = new Queue<(DedicatedThreadExecutor, IRunnable)>();
+        var pending = _inline = _inlineQueue ??= new Queue<(DedicatedThreadExecutor, IRunnable)>();
         try
         {
             tell();
