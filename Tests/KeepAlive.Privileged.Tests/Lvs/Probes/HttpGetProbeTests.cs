@@ -84,9 +84,9 @@ public sealed class HttpGetProbeTests(ITestOutputHelper output) : ProbeLabTests(
 
     [SkippableTheory]
     [InlineData("reset", "read error on the response: connection reset by peer after 7 body bytes", 0, 1.5)]
-    [InlineData("hang", "timeout reading the response after 1 s", 0.9, 2)]
-    [InlineData("left open", "timeout reading the response after 1 s", 0.9, 2)]
-    [InlineData("endless", "reading the response: the exchange took longer than 6 s overall", 5.9, 7.5)]
+    [InlineData("hang", "timeout reading the response after 1 s", 0.9, 3)]
+    [InlineData("left open", "timeout reading the response after 1 s", 0.9, 3)]
+    [InlineData("endless", "reading the response: the exchange took longer than 6 s overall", 5.9, 8.5)]
     public async Task A_backend_that_misbehaves_fails_within_its_bound(string behaviour, string reason, double atLeast, double atMost)
     {
         Privilege.Require("ip");
@@ -96,20 +96,22 @@ public sealed class HttpGetProbeTests(ITestOutputHelper output) : ProbeLabTests(
             "hang" => Hang,
             // keepalived reads to the end of the stream even when Content-Length is satisfied.
             "left open" => Trickle("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n", ["ok"], TimeSpan.Zero, keepOpen: true),
-            // Each byte within connect_timeout (1 s), the whole never ends: the overall bound (delay_loop 6 s) ends it.
+            // Each byte well within connect_timeout (2 s here: a busy CI host may delay a 200 ms gap by most of a second),
+            // the whole never ends: the overall bound (delay_loop 6 s) ends it.
             _ => Trickle("HTTP/1.0 200 OK\r\n\r\n", Enumerable.Repeat("x", 1000), TimeSpan.FromMilliseconds(200)),
         };
         var server = Lab.Serve(Plain(script));
-        await Fails(Probe(server.Endpoint, [Url("/")], timeout: 1), behaviour, reason, atLeast, atMost);
+        await Fails(Probe(server.Endpoint, [Url("/")], timeout: behaviour == "endless" ? 2 : 1), behaviour, reason, atLeast, atMost);
     }
 
     [SkippableFact]
     public async Task A_slow_body_passes_while_each_read_comes_within_the_timeout()
     {
         Privilege.Require("ip");
-        var server = Lab.Serve(Plain(Trickle("HTTP/1.0 200 OK\r\n\r\n", ["one ", "two ", "three"], TimeSpan.FromMilliseconds(400))));
-        var took = await Passes(Probe(server.Endpoint, [Url("/", Md5("one two three"))], timeout: 1), "slow body");
-        Assert.InRange(took, TimeSpan.FromSeconds(1.1), TimeSpan.FromSeconds(2.5));
+        // Five 400 ms gaps make 2 s in all, longer than the 1.5 s step; each gap leaves 1.1 s of margin for a busy host.
+        var server = Lab.Serve(Plain(Trickle("HTTP/1.0 200 OK\r\n\r\n", ["one ", "two ", "three ", "four ", "five"], TimeSpan.FromMilliseconds(400))));
+        var took = await Passes(Probe(server.Endpoint, [Url("/", Md5("one two three four five"))], timeout: 1.5), "slow body");
+        Assert.InRange(took, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(5));
     }
 
     [SkippableFact]

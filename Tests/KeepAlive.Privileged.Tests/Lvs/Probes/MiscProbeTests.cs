@@ -82,7 +82,7 @@ public sealed class MiscProbeTests : IDisposable
         Privilege.Require();
         var childPid = _box.PathOf("child.pid");
         var script = _box.Script("hang.sh", $"sleep 300 &\necho $! > {childPid}\nsleep 300");
-        await ExpectTimedOut(Probe(script, timeout: TimeSpan.FromSeconds(1)), 950, 1800);
+        await ExpectTimedOut(Probe(script, timeout: TimeSpan.FromSeconds(1)), 950, 2800);
         int child = int.Parse(File.ReadAllText(childPid).Trim(), CultureInfo.InvariantCulture);
         Assert.True(Poll.Until(() => !ScriptSandbox.Alive(child), TimeSpan.FromSeconds(3)), $"child {child} survived");
     }
@@ -92,7 +92,7 @@ public sealed class MiscProbeTests : IDisposable
     {
         Privilege.Require();
         var script = _box.Script("stubborn.sh", "trap '' TERM\nwhile :; do sleep 0.1; done");
-        await ExpectTimedOut(Probe(script, timeout: TimeSpan.FromSeconds(1)), 2900, 4000);
+        await ExpectTimedOut(Probe(script, timeout: TimeSpan.FromSeconds(1)), 2900, 5000);
     }
 
     [SkippableFact]
@@ -100,7 +100,7 @@ public sealed class MiscProbeTests : IDisposable
     {
         Privilege.Require();
         var script = _box.Script("slow.sh", "sleep 300");
-        await ExpectTimedOut(Probe(script), 4950, 5800); // the virtual server's delay_loop is 5 s
+        await ExpectTimedOut(Probe(script), 4950, 6800); // the virtual server's delay_loop is 5 s
     }
 
     [SkippableFact]

@@ -75,7 +75,7 @@ public sealed class SmtpProbeTests(ITestOutputHelper output) : ProbeLabTests(out
     {
         Privilege.Require("ip");
         var server = Lab.Serve(Smtp(banner, null, heloReply, quitReply));
-        await Fails(Probe(server.Endpoint, timeout: 1), reason, reason, atMostSeconds: 2);
+        await Fails(Probe(server.Endpoint, timeout: 1), reason, reason, atMostSeconds: 3);
     }
 
     [SkippableFact]

@@ -68,7 +68,7 @@ public sealed class SslGetProbeTests(ITestOutputHelper output) : ProbeLabTests(o
     {
         Privilege.Require("ip");
         var server = Lab.Serve((_, ct) => Task.Delay(Timeout.Infinite, ct));
-        await Fails(Probe(server.Endpoint, [HttpGetProbeTests.Url("/")], timeout: 1), "silent TLS backend", "timeout in the TLS handshake after 1 s", 0.9, 2);
+        await Fails(Probe(server.Endpoint, [HttpGetProbeTests.Url("/")], timeout: 1), "silent TLS backend", "timeout in the TLS handshake after 1 s", 0.9, 3);
     }
 
     [SkippableFact]

@@ -40,7 +40,7 @@ public sealed class UdpProbeTests : SharedPairProbeTests
         {
             var (result, took) = await Check(match);
             Assert.True(result.Result.Success, result.Result.Reason);
-            Assert.True(took < TimeSpan.FromMilliseconds(500));
+            Assert.True(took < TimeSpan.FromMilliseconds(1500));
         }
         using (var mismatch = Probe(VethNamespacePair.IPv4B, Port, requireReply: true, pattern: "c0ffef"))
         {
@@ -72,13 +72,13 @@ public sealed class UdpProbeTests : SharedPairProbeTests
         {
             var (result, took) = await Check(lenient);
             Assert.True(result.Result.Success, result.Result.Reason);
-            Assert.InRange(took, ProbeLab.Timeout - TimeSpan.FromMilliseconds(50), ProbeLab.Timeout + TimeSpan.FromMilliseconds(500));
+            Assert.InRange(took, ProbeLab.Timeout - TimeSpan.FromMilliseconds(50), ProbeLab.Timeout + TimeSpan.FromMilliseconds(1500));
         }
         using var strict = Probe(VethNamespacePair.IPv4B, Port, requireReply: true);
         var (failed, tookStrict) = await Check(strict);
         Assert.False(failed.Result.Success);
         Assert.Contains("timed out", failed.Result.Reason);
-        Assert.InRange(tookStrict, ProbeLab.Timeout - TimeSpan.FromMilliseconds(50), ProbeLab.Timeout + TimeSpan.FromMilliseconds(500));
+        Assert.InRange(tookStrict, ProbeLab.Timeout - TimeSpan.FromMilliseconds(50), ProbeLab.Timeout + TimeSpan.FromMilliseconds(1500));
     }
 
     [SkippableFact]
@@ -88,7 +88,7 @@ public sealed class UdpProbeTests : SharedPairProbeTests
         foreach (var target in new[] { VethNamespacePair.IPv4B, VethNamespacePair.IPv6B })
         {
             using var probe = Probe(target, Port + 1);
-            await ExpectDown(probe, "refused", TimeSpan.FromMilliseconds(500));
+            await ExpectDown(probe, "refused", TimeSpan.FromMilliseconds(1500));
         }
     }
 
