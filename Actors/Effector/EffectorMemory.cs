@@ -12,6 +12,9 @@ public sealed class EffectorMemory
 
     internal HashSet<IActorRef> EventSubscribers { get; } = [];
 
+    /// <summary>The kernel's IPVS timeouts before our first change (keepalived's orig_ipvs_timeouts), put back at stop.</summary>
+    internal KeepAlive.Kernel.Wire.Ipvs.IpvsTimeouts? OriginalIpvsTimeouts { get; set; }
+
     /// <summary>How long each kernel call took, by operation (kept across restarts: the metric is a counter).</summary>
     internal KernelOpDurations OpDurations { get; } = new();
 

@@ -155,6 +155,10 @@ public sealed record IpvsTableSnapshot(
 /// Answered with <see cref="OpCompleted"/>.</summary>
 public sealed record SetIpvsTimeouts(long OpId, KeepAlive.Kernel.Wire.Ipvs.IpvsTimeouts Timeouts);
 
+/// <summary>Put back the kernel's IPVS timeouts as they were before the first <see cref="SetIpvsTimeouts"/> (read
+/// then; nothing to do when none was set or they could not be read). Answered with <see cref="OpCompleted"/>.</summary>
+public sealed record RestoreIpvsTimeouts(long OpId);
+
 /// <summary>global_defs lvs_sync_daemon: start the connection-sync daemon in <c>Daemon.State</c>. Answered with
 /// <see cref="OpCompleted"/>.</summary>
 public sealed record StartIpvsSyncDaemon(long OpId, KeepAlive.Kernel.Wire.Ipvs.IpvsDaemon Daemon);

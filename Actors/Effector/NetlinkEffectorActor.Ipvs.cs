@@ -17,13 +17,41 @@ public sealed partial class NetlinkEffectorActor
     {
         Receive<ApplyIpvsOps>(ApplyIpvs);
         Receive<GetIpvsTable>(_ => Sender.Tell(ReadIpvsTable()));
-        Receive<SetIpvsTimeouts>(t => CompleteIpvs(t.OpId, "node", "set the IPVS timeouts", IpvsCommandText.SetTimeouts(t.Timeouts), _kernel.Ipvs.SetTimeouts(t.Timeouts)));
+        Receive<SetIpvsTimeouts>(SetTimeouts);
+        Receive<RestoreIpvsTimeouts>(RestoreTimeouts);
         Receive<StartIpvsSyncDaemon>(d => CompleteIpvs(d.OpId, "node", "started the IPVS sync daemon", IpvsCommandText.StartDaemon(d.Daemon), _kernel.Ipvs.StartDaemon(d.Daemon)));
         Receive<StopIpvsSyncDaemon>(d =>
         {
             var r = _kernel.Ipvs.StopDaemon(d.State);
             CompleteIpvs(d.OpId, "node", "stopped the IPVS sync daemon", IpvsCommandText.StopDaemon(d.State), r.Errno == ESRCH ? KernelResult.Ok : r);
         });
+    }
+
+    /// <summary>The first set reads the kernel's values first, so that stop can put them back.</summary>
+    private void SetTimeouts(SetIpvsTimeouts t)
+    {
+        if (_memory.OriginalIpvsTimeouts is null)
+        {
+            var read = _kernel.Ipvs.Timeouts(out var original);
+            if (read.IsOk && original is not null)
+                _memory.OriginalIpvsTimeouts = original;
+            else
+                _log.Warning("cannot read the kernel's IPVS timeouts before changing them ({0}); they will not be put back at stop", read);
+        }
+        CompleteIpvs(t.OpId, "node", "set the IPVS timeouts", IpvsCommandText.SetTimeouts(t.Timeouts), _kernel.Ipvs.SetTimeouts(t.Timeouts));
+    }
+
+    private void RestoreTimeouts(RestoreIpvsTimeouts r)
+    {
+        if (_memory.OriginalIpvsTimeouts is not { } original)
+        {
+            Sender.Tell(new OpCompleted(r.OpId, KernelResult.Ok));
+            return;
+        }
+        var result = _kernel.Ipvs.SetTimeouts(original);
+        if (result.IsOk)
+            _memory.OriginalIpvsTimeouts = null;
+        CompleteIpvs(r.OpId, "node", "put back the kernel's IPVS timeouts", IpvsCommandText.SetTimeouts(original), result);
     }
 
     private void CompleteIpvs(long opId, string owner, string action, string what, KernelResult result)

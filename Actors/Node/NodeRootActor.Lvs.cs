@@ -28,6 +28,7 @@ public sealed partial class NodeRootActor
 
     private ImmutableArray<VirtualServerPlan> _lvsPlans = [];
     private LvsReloadPlan? _lvsReload;
+    private GlobalDefs? _lvsGlobals;
     private bool _syncMaster;
 
     private sealed record LvsStopExpired
@@ -61,20 +62,9 @@ public sealed partial class NodeRootActor
     {
         if (!table.Result.IsOk)
             _log.Error("cannot read the IPVS table: {Result}; the virtual servers start anyway and retry", table.Result);
-        var globals = _config.Globals;
-        if (globals.LvsTimeouts is { } t)
-            _effector.Tell(new SetIpvsTimeouts(++_nextOp, new IpvsTimeouts(Seconds(t.Tcp), Seconds(t.TcpFin), Seconds(t.Udp))));
-        if (globals.LvsSyncDaemon is { } sync)
-        {
-            // A previous run killed with -9 may have left them (keepalived stops both first).
-            _effector.Tell(new StopIpvsSyncDaemon(++_nextOp, IpvsSyncState.Master));
-            _effector.Tell(new StopIpvsSyncDaemon(++_nextOp, IpvsSyncState.Backup));
-            if (sync.VrrpInstance is null || !_setup.Vrrp)
-                _effector.Tell(new StartIpvsSyncDaemon(++_nextOp, Daemon(sync, IpvsSyncState.Master)));
-            else
-                Context.System.EventStream.Subscribe(Self, typeof(InstanceStateChanged));
-            _effector.Tell(new StartIpvsSyncDaemon(++_nextOp, Daemon(sync, IpvsSyncState.Backup)));
-        }
+        _lvsGlobals = _config.Globals;
+        SendGlobals(IpvsGlobalsPlanner.Start(_lvsGlobals, _setup.Vrrp));
+        FollowSyncInstance();
         var stale = LvsPlanner.StaleServices(_lvsPlans, table.Services, table.Owned);
         if (stale.Ops.Count > 0)
         {
@@ -87,15 +77,33 @@ public sealed partial class NodeRootActor
             _lvsPlans.Length, _lvsPlans.Sum(p => p.Config.RealServers.Count));
     }
 
-    private static uint Seconds(int? value) => (uint)Math.Max(0, value ?? 0);
-
-    private static IpvsDaemon Daemon(LvsSyncDaemonConfig sync, IpvsSyncState state) => new(state, sync.Interface, (uint)Math.Max(0, sync.SyncId ?? 0))
+    private void SendGlobals(ImmutableArray<IpvsGlobalOp> ops)
     {
-        MaxLength = sync.MaxLength is > 0 and <= ushort.MaxValue ? (ushort)sync.MaxLength : null,
-        Port = sync.Port is > 0 and <= ushort.MaxValue ? (ushort)sync.Port : null,
-        Ttl = sync.Ttl is > 0 and <= byte.MaxValue ? (byte)sync.Ttl : null,
-        Group = sync.Group,
-    };
+        foreach (var op in ops)
+        {
+            object message = op switch
+            {
+                IpvsGlobalOp.SetTimeouts t => new SetIpvsTimeouts(++_nextOp, t.Timeouts),
+                IpvsGlobalOp.RestoreTimeouts => new RestoreIpvsTimeouts(++_nextOp),
+                IpvsGlobalOp.StartDaemon d => new StartIpvsSyncDaemon(++_nextOp, d.Daemon),
+                IpvsGlobalOp.StopDaemon d => new StopIpvsSyncDaemon(++_nextOp, d.State),
+                _ => throw new InvalidOperationException($"unknown IPVS global op {op}"),
+            };
+            _effector.Tell(message);
+        }
+    }
+
+    /// <summary>lvs_sync_daemon with an instance: follow its transitions, and ask its state now (it may have become
+    /// MASTER before we listened: a priority-255 instance does at once).</summary>
+    private void FollowSyncInstance()
+    {
+        if (!IpvsGlobalsPlanner.FollowsInstance(_lvsGlobals?.LvsSyncDaemon, _setup.Vrrp))
+            return;
+        Context.System.EventStream.Subscribe(Self, typeof(InstanceStateChanged));
+        var name = _lvsGlobals!.LvsSyncDaemon!.VrrpInstance;
+        if (_plan?.Instances.FirstOrDefault(i => i.Setup.Name == name) is { } i && _children.TryGetValue(i.ChildName, out var instance))
+            instance.Tell(GetInstanceReport.Instance, Self);
+    }
 
     private void SpawnVirtualServer(VirtualServerPlan plan, ImmutableArray<IpvsServiceState> observed)
     {
@@ -126,21 +134,19 @@ public sealed partial class NodeRootActor
                 _log.Error("an IPVS setting (lvs_timeouts, lvs_sync_daemon) failed: {Result}", done.Result);
         });
         Receive<VirtualServerStopped>(_ => { });
-        Receive<InstanceStateChanged>(OnSyncInstance);
+        Receive<InstanceStateChanged>(changed => OnSyncInstance(changed.Instance, changed.To));
+        Receive<InstanceReport>(report => OnSyncInstance(report.Name, report.State));
     }
 
     /// <summary>lvs_sync_daemon with an instance: master while it is MASTER, backup otherwise (ipvs_syncd_master and
     /// ipvs_syncd_backup: stop the other state, start this one).</summary>
-    private void OnSyncInstance(InstanceStateChanged changed)
+    private void OnSyncInstance(string instance, VrrpState state)
     {
-        if (_config.Globals.LvsSyncDaemon is not { VrrpInstance: { } instance } sync || changed.Instance != instance)
+        if (_lvsGlobals?.LvsSyncDaemon is not { } sync || !IpvsGlobalsPlanner.FollowsInstance(sync, _setup.Vrrp) || instance != sync.VrrpInstance)
             return;
-        var master = changed.To == VrrpState.Master;
-        if (master == _syncMaster)
-            return;
+        var master = state == VrrpState.Master;
+        SendGlobals(IpvsGlobalsPlanner.Follow(sync, _syncMaster, master));
         _syncMaster = master;
-        _effector.Tell(new StopIpvsSyncDaemon(++_nextOp, master ? IpvsSyncState.Backup : IpvsSyncState.Master));
-        _effector.Tell(new StartIpvsSyncDaemon(++_nextOp, Daemon(sync, master ? IpvsSyncState.Master : IpvsSyncState.Backup)));
     }
 
     /// <summary>Stop: omega notifications and IPVS release by every virtual server, the sync daemons, then
@@ -148,11 +154,8 @@ public sealed partial class NodeRootActor
     private void StopLvs(IActorRef requester, Action<IActorRef> then)
     {
         var waiting = _lvsPlans.Select(p => p.ChildName).Where(_children.ContainsKey).ToHashSet(StringComparer.Ordinal);
-        if (_config.Globals.LvsSyncDaemon is not null && _setup.ReleaseIpvs && _setup.Checkers)
-        {
-            _effector.Tell(new StopIpvsSyncDaemon(++_nextOp, IpvsSyncState.Master));
-            _effector.Tell(new StopIpvsSyncDaemon(++_nextOp, IpvsSyncState.Backup));
-        }
+        if (_lvsGlobals is { } globals)
+            SendGlobals(IpvsGlobalsPlanner.Stop(globals));
         if (waiting.Count == 0)
         {
             then(requester);
@@ -187,6 +190,8 @@ public sealed partial class NodeRootActor
     private HashSet<IActorRef> ReloadLvs(KeepAliveConfig config)
     {
         var terminating = new HashSet<IActorRef>();
+        if (_setup.Checkers)
+            ReloadGlobals(config.Globals);
         var plans = LvsPlanner.Plan(config);
         var diff = LvsPlanner.Diff(_lvsPlans, plans);
         foreach (var name in diff.Stop)
@@ -207,5 +212,22 @@ public sealed partial class NodeRootActor
             SpawnVirtualServer(plan, []);
         _lvsReload = diff;
         return terminating;
+    }
+
+    /// <summary>Reload: lvs_timeouts and lvs_sync_daemon as they changed (nothing when they did not).</summary>
+    private void ReloadGlobals(GlobalDefs next)
+    {
+        var old = _lvsGlobals ?? new GlobalDefs();
+        var ops = IpvsGlobalsPlanner.Reload(old, next, _setup.Vrrp, _syncMaster);
+        _lvsGlobals = next;
+        if (ops.IsEmpty)
+            return;
+        _log.Info("reload: lvs_timeouts or lvs_sync_daemon changed: {Count} IPVS settings to apply", ops.Length);
+        SendGlobals(ops);
+        if (next.LvsSyncDaemon != old.LvsSyncDaemon)
+        {
+            _syncMaster = ops.Any(o => o is IpvsGlobalOp.StartDaemon { Daemon.State: IpvsSyncState.Master }) && IpvsGlobalsPlanner.FollowsInstance(next.LvsSyncDaemon, _setup.Vrrp);
+            FollowSyncInstance();
+        }
     }
 }

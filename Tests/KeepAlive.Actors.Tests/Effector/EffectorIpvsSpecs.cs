@@ -114,4 +114,30 @@ public sealed class EffectorIpvsSpecs : TestKit
         kernel.Ipvs.Daemons(out var daemons);
         Assert.Equal(IpvsSyncState.Backup, Assert.Single(daemons).State);
     }
+
+    [Fact]
+    public void Must_put_back_the_kernels_own_timeouts_as_they_were_before_its_first_change()
+    {
+        var kernel = new RecordingKernelPort();
+        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(kernel));
+        IpvsTimeouts Now()
+        {
+            kernel.Ipvs.Timeouts(out var t);
+            return t!;
+        }
+
+        effector.Tell(new RestoreIpvsTimeouts(1));                           // never changed: nothing to put back
+        Assert.True(ExpectMsg<OpCompleted>().Result.IsOk);
+        Assert.DoesNotContain(kernel.RecordingIpvs.Log, l => l.Contains("timeouts", StringComparison.Ordinal));
+
+        effector.Tell(new SetIpvsTimeouts(2, new IpvsTimeouts(7200, 0, 60)));
+        ExpectMsg<OpCompleted>();
+        effector.Tell(new SetIpvsTimeouts(3, new IpvsTimeouts(0, 30, 0)));    // a reload: the original stays the first one
+        ExpectMsg<OpCompleted>();
+        Assert.Equal(new IpvsTimeouts(7200, 30, 60), Now());
+
+        effector.Tell(new RestoreIpvsTimeouts(4));
+        Assert.True(ExpectMsg<OpCompleted>().Result.IsOk);
+        Assert.Equal(new IpvsTimeouts(900, 120, 300), Now());               // the fake kernel's defaults
+    }
 }

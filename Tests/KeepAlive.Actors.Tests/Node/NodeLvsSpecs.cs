@@ -158,6 +158,43 @@ public sealed class NodeLvsSpecs() : Akka.TestKit.Xunit2.TestKit(ManualClockColl
         Assert.Equal(4u, Daemons(a)[0].SyncId);
         Lab.Stop(a);
         Assert.Empty(Daemons(a));
+        a.Kernel.Ipvs.Timeouts(out timeouts);
+        Assert.Equal(new IpvsTimeouts(900, 120, 300), timeouts);            // the kernel's own, put back at stop
+    }
+
+    [Fact]
+    public void Must_run_the_sync_daemon_as_master_at_once_when_its_instance_is_master_already()
+    {
+        string Conf2(string globals) => "global_defs {\n" + globals + "\n}\n" + Conf(Instance("VI_1", 51, 255, "10.0.0.100/32", state: "MASTER"), Vs("10.0.0.10", Rs("192.168.1.1")));
+        var a = Start(Conf2(""));
+        Lab.RunUntil(() => Lab.Instance(a, "VI_1").State == VrrpState.Master, 3, "VI_1 master");
+        Lab.Reload(a, Conf2("lvs_sync_daemon eth0 VI_1"));                  // no transition will come: the node asks
+        Lab.RunUntil(() => Daemons(a) is [{ State: IpvsSyncState.Master }], 1, "sync daemon master");
+    }
+
+    [Fact]
+    public void Must_apply_changed_timeouts_and_sync_daemon_on_reload_and_touch_neither_when_they_did_not_change()
+    {
+        string Conf2(string globals) => "global_defs {\n" + globals + "\n}\n" + Conf(Instance("VI_1", 51, 100, "10.0.0.100/32"), Vs("10.0.0.10", Rs("192.168.1.1")));
+        var a = Start(Conf2("lvs_timeouts tcp 7200"));
+        Until(a, "10.0.0.10: 1:1", "started");
+        var before = a.Kernel.RecordingIpvs.Log.Count;
+
+        Lab.Reload(a, Conf2("lvs_timeouts tcp 7200"));
+        Lab.Run(1);
+        Assert.Equal(before, a.Kernel.RecordingIpvs.Log.Count);              // nothing changed: no kernel op at all
+
+        Lab.Reload(a, Conf2("lvs_timeouts tcp 3600 udp 30\n lvs_sync_daemon eth0 id 9"));
+        Lab.RunUntil(() => Daemons(a).Count == 2, 1, "sync daemons started by the reload");
+        a.Kernel.Ipvs.Timeouts(out var timeouts);
+        Assert.Equal(new IpvsTimeouts(3600, 120, 30), timeouts);
+        Assert.All(Daemons(a), d => Assert.Equal(9u, d.SyncId));
+
+        Lab.Reload(a, Conf2(""));
+        Lab.RunUntil(() => Daemons(a).Count == 0, 1, "sync daemons stopped by the reload");
+        a.Kernel.Ipvs.Timeouts(out timeouts);
+        Assert.Equal(new IpvsTimeouts(900, 120, 300), timeouts);
+        Assert.Equal("10.0.0.10: 1:1", Table(a.Kernel));
     }
 
     [Fact]
