@@ -120,6 +120,11 @@ public sealed class RealServerActor : ReceiveActor, IWithTimers
                 ? policy.Settings.EffectiveDelayLoop
                 : _setup.BootstrapDelay + (config.Common.Warmup is { } warmup && warmup > TimeSpan.Zero ? warmup * Math.Clamp(_setup.Random(), 0, 1) : TimeSpan.Zero);
             Timers.StartSingleTimer(new CheckKey(_checkers.Count - 1), new CheckDue(_checkers.Count - 1, _generation), first);
+            if (probe is INotifyingProbe notifying)
+            {
+                var (self, due) = (Self, new CheckDue(_checkers.Count - 1, _generation));
+                notifying.Changed += () => self.Tell(due);
+            }
             _log.Info("{0}ctivating healthchecker for service {1} for VS {2}", _enabled ? "A" : "Dea", LvsText.RealServer(_vs, _rs.Key), LvsText.VirtualServer(_vs));
             index++;
         }

@@ -55,7 +55,8 @@ public static class CheckerCompleter
     {
         var delayLoop = d.DelayLoop ?? inh.DelayLoop;
         return new TimingValues(
-            d.Retry ?? inh.Retry ?? DefaultRetry(d.Kind),
+            // A FILE_CHECK has no retries either: keepalived applies a written value at once (track_file.c).
+            d.Kind == "FILE_CHECK" ? 0 : d.Retry ?? inh.Retry ?? DefaultRetry(d.Kind),
             delayLoop,
             d.Warmup ?? inh.Warmup,
             d.DelayBeforeRetry ?? inh.DelayBeforeRetry ?? DefaultDelayBeforeRetry(d.Kind, delayLoop),

@@ -81,7 +81,7 @@ public static class ConfigBinder
                 VirtualServers = draft.VirtualServers.ToValueList(),
                 Other = draft.Other.ToValueList(),
             };
-            return new BindResult(config, context.Diagnostics.ToImmutableArray());
+            return new BindResult(FileCheckTargets.Resolve(config), context.Diagnostics.ToImmutableArray());
         }
     }
 

@@ -163,6 +163,11 @@ public sealed record PingCheckConfig(CheckerCommon Common, Origin Origin) : Chec
 public sealed record FileCheckConfig(CheckerCommon Common, string? TrackFile, int? Weight, bool Reverse, Origin Origin) : CheckerConfig(Common, Origin)
 {
     public override string Kind => "FILE_CHECK";
+
+    /// <summary>The track_file block <see cref="TrackFile"/> names, resolved once the whole configuration is bound
+    /// (wherever the block was written); null when none has that name (the validator reports it). Part of equality,
+    /// so a reload that changes the block changes this checker.</summary>
+    public TrackFileConfig? Target { get; init; }
 }
 
 public sealed record BfdCheckConfig(CheckerCommon Common, string? Name, Origin Origin) : CheckerConfig(Common, Origin)

@@ -64,7 +64,7 @@ public sealed class NodeComposition : IDisposable
             ReleaseIpvs = subsystems.ReleaseIpvs,
             EffectorMemory = subsystems.OwnershipFile is { } file ? IpvsOwnershipFile.Memory(file, problem) : null,
             // The checkers' probes; a FILE_CHECK writes its track_file's init_file only when no VRRP half does (-C).
-            Probes = new HealthProbeFactory(new ProbeServices(runner, users, files, config.TrackFiles, PerformInitFile: !subsystems.Vrrp)),
+            Probes = new HealthProbeFactory(new ProbeServices(runner, users, files, PerformInitFile: !subsystems.Vrrp)),
         };
     }
 

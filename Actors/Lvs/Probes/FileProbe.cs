@@ -13,7 +13,7 @@ namespace KeepAlive.Actors.Lvs.Probes;
 /// a track_file and its FILE_CHECK. keepalived reacts to a change at once; a probe is asked on its delay_loop, so
 /// <see cref="Changed"/> tells the caller when to ask again early.
 /// </summary>
-public sealed class FileProbe : IHealthProbe
+public sealed class FileProbe : INotifyingProbe
 {
     private readonly object _gate = new();
     private readonly TaskCompletionSource _firstReading = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -7,11 +7,9 @@ namespace KeepAlive.Actors.Lvs.Probes;
 /// <param name="Scripts">Runs MISC_CHECK scripts (the daemon's process runner).</param>
 /// <param name="Users">Resolves their user and group.</param>
 /// <param name="Files">Watches FILE_CHECK's track_file files.</param>
-/// <param name="TrackFiles">The configuration's track_file blocks, by name.</param>
 /// <param name="PerformInitFile">FILE_CHECK may write a track_file's init_file: only at the first start and when no
 /// VRRP track_file tracker does it already (keepalived writes it once).</param>
-public sealed record ProbeServices(IScriptRunner Scripts, IScriptUsers Users, ITrackedFileWatch Files, IReadOnlyList<TrackFileConfig> TrackFiles,
-    bool PerformInitFile);
+public sealed record ProbeServices(IScriptRunner Scripts, IScriptUsers Users, ITrackedFileWatch Files, bool PerformInitFile);
 
 /// <summary>
 /// The daemon's probes: one per checker block, as keepalived 2.2.7 builds its checkers (check_*.c). BFD_CHECK is
@@ -32,13 +30,10 @@ public sealed class HealthProbeFactory(ProbeServices services) : IHealthProbeFac
             UdpCheckConfig udp => UdpProbe.TryCreate(udp, context, out error),
             PingCheckConfig ping => PingProbe.TryCreate(ping, context, out error),
             MiscCheckConfig misc => MiscProbe.TryCreate(misc, context, services.Scripts, services.Users, out error),
-            FileCheckConfig file => FileProbe.TryCreate(file, context, TrackFile(file.TrackFile), services.Files, services.PerformInitFile, out error),
+            FileCheckConfig file => FileProbe.TryCreate(file, context, file.Target, services.Files, services.PerformInitFile, out error),
             _ => Refuse(checker, out error),
         };
     }
-
-    private TrackFileConfig? TrackFile(string? name) =>
-        name is null ? null : services.TrackFiles.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.Ordinal));
 
     private static IHealthProbe? Refuse(CheckerConfig checker, out string? error)
     {

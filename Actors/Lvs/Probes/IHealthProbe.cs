@@ -29,6 +29,14 @@ public interface IHealthProbe : IDisposable
     Task<ProbeResult> CheckAsync(CancellationToken cancellation);
 }
 
+/// <summary>A probe that knows when its answer may have changed (FILE_CHECK's watch on its track_file, as keepalived's
+/// inotify): the real server then checks it at once instead of at the next <c>delay_loop</c>. <see cref="Changed"/>
+/// may be raised on any thread; it stops when the probe is disposed.</summary>
+public interface INotifyingProbe : IHealthProbe
+{
+    event Action? Changed;
+}
+
 /// <summary>Everything a checker may need besides its own block: the real server, its virtual server (for
 /// virtualhost, protocol, fwmark), the root SSL block and the global defaults (script user, ...).</summary>
 public sealed record ProbeContext(VirtualServerConfig VirtualServer, RealServerConfig RealServer, SslConfig? Ssl, GlobalDefs Globals);

@@ -153,4 +153,19 @@ public sealed class RealServerActorSpecs(Xunit.Abstractions.ITestOutputHelper ou
         Assert.True(status.Up);
         Assert.Contains("TCP_CHECK is not supported", Assert.Single(status.Unusable), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Must_check_a_notifying_probe_at_once_when_it_says_its_answer_changed()
+    {
+        var conf = "track_file state {\n file /tmp/ka-state\n}\n" + Conf().Replace("TCP_CHECK {", "FILE_CHECK {\n track_file state", StringComparison.Ordinal);
+        var (rs, probes, _) = Start(conf);
+        Clock.Advance(TimeSpan.FromSeconds(1));                        // the first check, after the bootstrap delay
+        Checked(rs, probes, 1);
+
+        probes.Set(Address, up: false);
+        probes.Notify(Address);                                        // delay_loop is 10 s: no waiting for it
+        var down = ExpectMsg<RealServerHealthChanged>(Wait);
+        Assert.False(down.Up);
+        Assert.Equal(2, probes.Checks(Address));
+    }
 }

@@ -32,10 +32,29 @@ internal sealed class ScriptedProbes : IHealthProbeFactory
             return null;
         }
         error = null;
-        return new Probe(this, context.RealServer.Address.ToString(), $"{checker.Kind} on [{context.RealServer.Address}]:{context.RealServer.Port}");
+        var describe = $"{checker.Kind} on [{context.RealServer.Address}]:{context.RealServer.Port}";
+        var address = context.RealServer.Address.ToString();
+        if (checker is not FileCheckConfig)
+            return new Probe(this, address, describe);
+        var notifying = new NotifyingProbe(this, address, describe);
+        _notifying[address] = notifying;
+        return notifying;
     }
 
-    private sealed class Probe(ScriptedProbes owner, string address, string describe) : IHealthProbe
+    private readonly ConcurrentDictionary<string, NotifyingProbe> _notifying = new();
+
+    /// <summary>The FILE_CHECK probe of the server at <paramref name="address"/> says its answer changed (as the
+    /// real one does when its track_file is written).</summary>
+    public void Notify(string address) => _notifying[address].Raise();
+
+    private sealed class NotifyingProbe(ScriptedProbes owner, string address, string describe) : Probe(owner, address, describe), INotifyingProbe
+    {
+        public event Action? Changed;
+
+        public void Raise() => Changed?.Invoke();
+    }
+
+    private class Probe(ScriptedProbes owner, string address, string describe) : IHealthProbe
     {
         public string Describe => describe;
 

@@ -341,6 +341,27 @@ public class CheckerBinderTests
         Assert.Equal((7, false), (c[1].Weight!.Value, c[1].Reverse));
         Assert.True(r.Has(BinderCodes.InvalidValue, "NOPE"));
         Assert.True(r.Has(BinderCodes.RequiredMissing, "track_file"));
+        Assert.All(c, f => Assert.Equal(("F1", "/tmp/f1", -5), (f.Target!.Name, f.Target.File, f.Target.Weight)));
+    }
+
+    [Fact]
+    public void FileCheck_HasNoRetriesEvenWhenTheRealServerSetsThem()
+    {
+        var r = LvsTestBind.Bind("track_file F1 {\n file /tmp/f1\n}\n" + Vs(
+            "real_server 192.168.1.10 80 {\n retry 3\n FILE_CHECK {\n track_file F1\n }\n TCP_CHECK {\n }\n}"));
+        var checkers = r.SingleRs().Checkers;
+        Assert.Equal(0, checkers.OfType<FileCheckConfig>().Single().Common.Retry);   // a written value applies at once
+        Assert.Equal(3, checkers.OfType<TcpCheckConfig>().Single().Common.Retry);
+    }
+
+    [Fact]
+    public void FileCheck_ChangesWhenItsTrackFileBlockChanges()
+    {
+        FileCheckConfig Bind(string path) => LvsTestBind.Bind($"track_file F1 {{\n file {path}\n}}\n" + Vs(
+            "real_server 192.168.1.10 80 {\n FILE_CHECK {\n track_file F1\n }\n}")).SingleRs().Checkers.Cast<FileCheckConfig>().Single();
+
+        Assert.Equal(Bind("/tmp/a"), Bind("/tmp/a"));
+        Assert.NotEqual(Bind("/tmp/a"), Bind("/tmp/b"));                        // a reload restarts the checker on the new file
     }
 
     [Fact]

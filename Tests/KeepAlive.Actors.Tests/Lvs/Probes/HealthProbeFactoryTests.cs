@@ -11,9 +11,11 @@ public sealed class HealthProbeFactoryTests
 {
     private static readonly CheckerCommon Common = new() { ConnectTimeout = TimeSpan.FromSeconds(1) };
 
-    private static HealthProbeFactory Factory(params TrackFileConfig[] trackFiles) => new(new ProbeServices(
+    private static readonly TrackFileConfig Tf = new() { Name = "tf", File = "/etc/keepalive-test/tf" };
+
+    private static HealthProbeFactory Factory() => new(new ProbeServices(
         new ScriptedScriptRunner(), new FakeScriptUsers([], [], new ScriptIdentity(0, 0)), new InMemoryTrackedFiles("/etc/keepalive-test"),
-        trackFiles, PerformInitFile: false));
+        PerformInitFile: false));
 
     private static ProbeContext Context()
     {
@@ -34,14 +36,14 @@ public sealed class HealthProbeFactoryTests
         "UDP_CHECK" => new UdpCheckConfig(Common, null, false, null, 0, 0, default),
         "PING_CHECK" => new PingCheckConfig(Common, default),
         "MISC_CHECK" => new MiscCheckConfig(Common, new NotifyScript("/bin/true", null, null, default), null, false, null, null, default),
-        _ => new FileCheckConfig(Common, "tf", null, false, default),
+        _ => new FileCheckConfig(Common, "tf", null, false, default) { Target = Tf },
     };
 
     [Theory]
     [MemberData(nameof(Kinds))]
     public void Every_supported_checker_gets_its_probe(string kind)
     {
-        using var probe = Factory(new TrackFileConfig { Name = "tf", File = "/etc/keepalive-test/tf" }).Create(Checker(kind), Context(), out var error);
+        using var probe = Factory().Create(Checker(kind), Context(), out var error);
 
         Assert.Null(error);
         Assert.NotNull(probe);
@@ -60,7 +62,7 @@ public sealed class HealthProbeFactoryTests
     [Fact]
     public void A_FILE_CHECK_naming_an_unknown_track_file_is_refused()
     {
-        var probe = Factory().Create(Checker("FILE_CHECK"), Context(), out var error);
+        var probe = Factory().Create(new FileCheckConfig(Common, "tf", null, false, default), Context(), out var error);
 
         Assert.Null(probe);
         Assert.False(string.IsNullOrEmpty(error));
