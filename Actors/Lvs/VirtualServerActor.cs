@@ -39,6 +39,8 @@ public sealed class VirtualServerActor : ReceiveActor, IWithTimers
     private ImmutableArray<IpvsServiceState> _desired = [];
     private long _nextOp;
     private long _failedOps;
+    private int _resyncFailures;
+    private long _resyncOp;
     private (long OpId, IActorRef ReplyTo)? _stopping;
 
     public VirtualServerActor(VirtualServerSetup setup)
@@ -121,13 +123,23 @@ public sealed class VirtualServerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Sends the ops between what the kernel holds (as far as we know) and what the state wants now.</summary>
-    private void Push()
+    /// <summary>Returns the op id sent, or 0 when the kernel already holds what is wanted.</summary>
+    private long Push()
     {
         if (_stopping is not null)
-            return;
+            return 0;
         _desired = IpvsMapping.Table(_config, _services, QuorumPolicy.Desired(_spec, _state));
-        Send(IpvsReconciler.Reconcile(_desired, _kernel, OwnKeys(_desired)));
+        var sent = Send(IpvsReconciler.Reconcile(_desired, _kernel, OwnKeys(_desired)));
         _kernel = _desired;
+        return sent;
+    }
+
+    /// <summary>Reads the table again later, each failure in a row waiting twice as long (<see cref="ResyncBackoff"/>).</summary>
+    private TimeSpan ScheduleResync()
+    {
+        var delay = ResyncBackoff.Delay(_setup.ResyncDelay, _resyncFailures++);
+        Timers.StartSingleTimer(nameof(Resync), Resync.Instance, delay);
+        return delay;
     }
 
     private static HashSet<IpvsServiceKey> OwnKeys(IEnumerable<IpvsServiceState> services) => services.Select(s => s.Key).ToHashSet();
@@ -151,10 +163,11 @@ public sealed class VirtualServerActor : ReceiveActor, IWithTimers
             foreach (var o in applied.Outcomes.Where(o => !o.Result.IsOk))
                 _log.Error("VS {0}: {1} failed: {2}", Display, NetlinkEffectorActor.Text(o.Op), o.Result);
             if (_stopping is null)
-            {
-                _log.Warning("VS {0}: reading the IPVS table again in {1} to converge", Display, _setup.ResyncDelay);
-                Timers.StartSingleTimer(nameof(Resync), Resync.Instance, _setup.ResyncDelay);
-            }
+                _log.Warning("VS {0}: reading the IPVS table again in {1} to converge", Display, ScheduleResync());
+        }
+        else if (applied.OpId == _resyncOp)
+        {
+            _resyncFailures = 0;                                     // what the resync sent was applied: converged
         }
         if (_stopping is { } stop && stop.OpId == applied.OpId)
             Stopped(stop.ReplyTo);
@@ -167,13 +180,14 @@ public sealed class VirtualServerActor : ReceiveActor, IWithTimers
             return;
         if (!table.Result.IsOk)
         {
-            _log.Error("VS {0}: cannot read the IPVS table: {1}; trying again in {2}", Display, table.Result, _setup.ResyncDelay);
-            Timers.StartSingleTimer(nameof(Resync), Resync.Instance, _setup.ResyncDelay);
+            _log.Error("VS {0}: cannot read the IPVS table: {1}; trying again in {2}", Display, table.Result, ScheduleResync());
             return;
         }
         var mine = _services.Select(IpvsServiceKey.Of).ToHashSet();
         _kernel = [.. table.Services.Where(s => mine.Contains(s.Key))];
-        Push();
+        _resyncOp = Push();
+        if (_resyncOp == 0)
+            _resyncFailures = 0;                                     // converged: the kernel holds what we want
     }
 
     /// <summary>ha_suspend: the checkers run while the instance holding the VIP is MASTER.</summary>

@@ -233,6 +233,41 @@ public sealed class VirtualServerActorSpecs(Xunit.Abstractions.ITestOutputHelper
     }
 
     [Fact]
+    public async Task Must_wait_twice_as_long_after_each_refusal_in_a_row_and_start_again_from_5_s_once_it_converged()
+    {
+        var kernel = new RecordingKernelPort();
+        kernel.RecordingIpvs.InjectFault(IpvsOperation.AddDestination, 12, times: 4);  // both servers at start, then at the first resync
+        var rig = Start(Conf(), kernel: kernel);
+        int Attempts() => rig.Kernel.RecordingIpvs.Log.Count(l => l.StartsWith("add destination", StringComparison.Ordinal));
+        // The failures the actor has taken in (its resync timer is armed in the same step).
+        async Task Refused(long n) => await AwaitAssertAsync(async () =>
+            Assert.Equal(n, (await rig.Vs.Ask<KeepAlive.Actors.Status.VirtualServerReport>(GetVirtualServerStatus.Instance, Wait)).FailedOps), Wait);
+
+        await Refused(2);
+        Clock.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.Equal(2, Attempts());
+        Clock.Advance(TimeSpan.FromSeconds(0.1));                      // 5 s: both again, refused again
+        await Refused(4);
+        Clock.Advance(TimeSpan.FromSeconds(9.9));
+        Assert.Equal(4, Attempts());
+        Clock.Advance(TimeSpan.FromSeconds(0.1));                      // then 10 s: taken
+        ExpectPool(rig, "1:1,2:1");
+        await AwaitAssertAsync(() => Assert.Equal(6, Attempts()), Wait);
+
+        kernel.RecordingIpvs.InjectFault(IpvsOperation.DeleteDestination, 12);
+        rig.Probes.Set("192.168.1.1", up: false);
+        for (int i = 0; i < 30 && Attempts() == 6 && !rig.Kernel.RecordingIpvs.Log.Any(l => l.StartsWith("delete destination", StringComparison.Ordinal)); i++)
+        {
+            Clock.Advance(TimeSpan.FromSeconds(1));                    // two failed checks: server .1 leaves, refused
+            await Task.Delay(20);
+        }
+        await Refused(5);
+        Assert.Equal("1:1,2:1", Pool(rig.Kernel));
+        Clock.Advance(TimeSpan.FromSeconds(5));                        // the first delay again, not 20 s
+        ExpectPool(rig, "2:1");
+    }
+
+    [Fact]
     public void Must_take_over_its_service_as_the_kernel_has_it_at_start()
     {
         var service = new IpvsService { Family = AddressFamily.InterNetwork, Protocol = IpvsProtocol.Tcp, Address = IPAddress.Parse("10.0.0.10"), Port = 80, Scheduler = "rr" };
