@@ -217,6 +217,10 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 TakeoverRehearsal.Run(template);
+                // Akka formats a log template through an LRU cache whose generic code over its own struct is not
+                // precompiled; the first state change logged after start (a hit in that cache) would compile it.
+                for (int i = 0; i < 2; i++)
+                    _ = Akka.Event.SemanticLogMessageFormatter.Instance.Format("({0}) rehearsal {1}", "a", i);
                 log.Debug("takeover rehearsal done in {0:F1} ms", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
             catch (Exception e)

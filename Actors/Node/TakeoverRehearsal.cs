@@ -1,3 +1,5 @@
+using KeepAlive.Actors.Effector;
+using KeepAlive.Kernel.Ports;
 using KeepAlive.Actors.Notify;
 using KeepAlive.Actors.Scripts;
 using KeepAlive.Actors.Sync;
@@ -7,7 +9,8 @@ namespace KeepAlive.Actors.Node;
 
 /// <summary>What one rehearsal went through (the states each policy reached), so a test can tell it covered the
 /// takeover path and not a shortcut.</summary>
-public sealed record RehearsalReport(IReadOnlyList<VrrpState> Standalone, IReadOnlyList<VrrpState> Member, IReadOnlyList<VrrpState> Group, int NotifyFifoLines);
+public sealed record RehearsalReport(IReadOnlyList<VrrpState> Standalone, IReadOnlyList<VrrpState> Member, IReadOnlyList<VrrpState> Group, int NotifyFifoLines,
+    int FramesFlushed);
 
 /// <summary>
 /// Runs the decisions of a failover once, on made-up instances, before any real one needs them: the first takeover of
@@ -33,7 +36,8 @@ public static class TakeoverRehearsal
         var member = RehearseInstance(settings with { InSyncGroup = true });
         var group = RehearseGroup();
         int fifo = RehearseNotify();
-        return new RehearsalReport(standalone, member, group, fifo);
+        int frames = RehearseFrames();
+        return new RehearsalReport(standalone, member, group, fifo, frames);
     }
 
     private static VrrpSettings Default { get; } = new()
@@ -141,5 +145,25 @@ public static class TakeoverRehearsal
             lines += decision.FifoLines.Count;
         }
         return lines;
+    }
+
+    /// <summary>The effector's queue of gratuitous frames (its generic code over our result type), round-robin over
+    /// two announcements; nothing is sent: the frames are counted.</summary>
+    private static int RehearseFrames()
+    {
+        var pending = new PendingFrames<object>();
+        byte[] frame = [0];
+        pending.Add(new SendFrames(1, "rehearsal0", [frame, frame]), "a");
+        pending.Add(new SendFrames(2, "rehearsal1", [frame]), "b");
+        int sent = 0;
+        var answers = pending.Flush((_, _) =>
+        {
+            sent++;
+            return sent == 2 ? KernelResult.Fail(100, "rehearsal") : KernelResult.Ok;
+        });
+        int failed = 0;
+        foreach (var (_, _, result) in answers)
+            failed += result.IsOk ? 0 : 1;
+        return sent - failed;
     }
 }

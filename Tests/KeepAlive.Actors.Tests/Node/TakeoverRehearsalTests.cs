@@ -64,4 +64,11 @@ public sealed class TakeoverRehearsalTests
         // MASTER_PRIORITY, FAULT, then the group's STOP.
         Assert.True(report.NotifyFifoLines >= 6, $"{report.NotifyFifoLines} FIFO lines");
     }
+
+    [Fact]
+    public void The_effectors_frame_queue_flushes_round_robin_and_counts_a_failed_announcement_out()
+    {
+        // Three frames over two announcements; the second send fails, so the second announcement fails.
+        Assert.Equal(2, TakeoverRehearsal.Run().FramesFlushed);
+    }
 }
