@@ -26,6 +26,7 @@ public sealed partial class IpvsVmDaemonRun : IAsyncLifetime
     private readonly string _share = Directory.CreateTempSubdirectory("ka-ipvs-vmd-").FullName;
     private ExceptionDispatchInfo? _failure;
     private ExceptionDispatchInfo? _dryRunFailure;
+    private TimeSpan? _dryRunTime;
 
     public IpvsDumps Dumps { get; private set; } = IpvsDumps.Parse(string.Empty);
 
@@ -80,7 +81,7 @@ public sealed partial class IpvsVmDaemonRun : IAsyncLifetime
             {
                 await dryRun;   // never throws: its failure is kept for the tests
             }
-            Timings = string.Join('\n', MarkerLine().Matches(run.Output).Select(m => m.Value.TrimEnd('\r'))) + $"\nwhole VM run {run.Elapsed.TotalSeconds:F1} s";
+            Timings = string.Join('\n', MarkerLine().Matches(run.Output).Select(m => m.Value.TrimEnd('\r'))) + $"\nwhole VM run {run.Elapsed.TotalSeconds:F1} s; host dry run beside it {_dryRunTime?.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) ?? "(failed)"} s";
             Steps = StepLine().Matches(run.Output).ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
             DaemonLog = File.Exists(SharePath("daemon.log")) ? await File.ReadAllTextAsync(SharePath("daemon.log")) : "(no daemon.log)";
             Assert.True(run.ExitCode == 0, $"the VM run exited {run.ExitCode}:\n{run.Output}\ndaemon.log:\n{DaemonLog}");
@@ -117,7 +118,9 @@ public sealed partial class IpvsVmDaemonRun : IAsyncLifetime
         try
         {
             int realServers = IpvsVmDaemonScenario.Lines(IpvsVmDaemonScenario.Up).Count(l => l.StartsWith("  -> ", StringComparison.Ordinal) && !l.Contains("RemoteAddress", StringComparison.Ordinal));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             DryRunLines = await Task.Run(() => HostDryRun.StartupLinesAsync(IpvsVmDaemonScenario.Config, realServers));
+            _dryRunTime = clock.Elapsed;
             await File.WriteAllLinesAsync(SharePath("dry-run.txt"), DryRunLines);
         }
         catch (Exception e)
