@@ -293,8 +293,12 @@ public static class IpvsVmDaemonScenario
           -> [fd00:9::2]:0                1         0           0          0
         """;
 
-    /// <summary>lvs_timeouts tcp 7200 tcpfin 60 udp 90 (the kernel's default is 900 120 300).</summary>
+    /// <summary>lvs_timeouts tcp 7200 tcpfin 60 udp 90.</summary>
     public const string Timeouts = "Timeout (tcp tcpfin udp): 7200 60 90";
+
+    /// <summary>The kernel's own timeouts (6.1's defaults, as the VM boots), which the daemon reads before it sets
+    /// lvs_timeouts and puts back at stop (keepalived's ipvs_stop).</summary>
+    public const string KernelTimeouts = "Timeout (tcp tcpfin udp): 900 120 300";
 
     /// <summary>The table once the daemon has released everything it created.</summary>
     public const string Empty = """

@@ -73,7 +73,8 @@ mark exited
 dump stopped
 
 # The lines our --dry-run printed for the same configuration (the host runs it meanwhile and then writes
-# dry-run.done), replayed by ipvsadm on a flushed table with the kernel's default timeouts.
+# dry-run.done), replayed by ipvsadm on a flushed table with the kernel's default timeouts (set again: the test
+# checks them after the daemon's stop, not here).
 end=$(($(uptime_s) + 30))
 while [ ! -f dry-run.done ] && [ "$(uptime_s)" -lt "$end" ]; do sleep 0.2; done
 ipvsadm -C
