@@ -31,9 +31,11 @@ public static class IpvsVm
     }
 
     /// <summary>Boots the VM on <paramref name="share"/> (which holds run.sh) with <paramref name="app"/> at
-    /// /mnt/app; the harness kills qemu after <paramref name="limit"/>.</summary>
-    public static Task<VmRun> BootAsync(string share, string app, TimeSpan limit) =>
-        RunAsync(["run", share, "--timeout", ((int)limit.TotalSeconds).ToString(CultureInfo.InvariantCulture), "--app", app], limit + PrepareLimit);
+    /// /mnt/app and, when given, the .NET install <paramref name="dotnet"/> at /mnt/dotnet (for a framework-dependent
+    /// <paramref name="app"/>); the harness kills qemu after <paramref name="limit"/>.</summary>
+    public static Task<VmRun> BootAsync(string share, string app, TimeSpan limit, string? dotnet = null) =>
+        RunAsync(["run", share, "--timeout", ((int)limit.TotalSeconds).ToString(CultureInfo.InvariantCulture), "--app", app,
+            .. dotnet is null ? Array.Empty<string>() : ["--dotnet", dotnet]], limit + PrepareLimit);
 
     /// <summary>The self-contained build of a project under Tests/ (the same configuration as this assembly), found
     /// from the repository root; the test project builds it first.</summary>

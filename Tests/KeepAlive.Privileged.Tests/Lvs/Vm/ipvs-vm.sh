@@ -4,11 +4,12 @@
 # over 9p. The VM has no network card: it never touches the host's network or its namespaces.
 #
 #   ipvs-vm.sh prepare                  install what is missing (root: apt-get), build the kernel + initramfs cache
-#   ipvs-vm.sh run DIR [--timeout S] [--app APPDIR]
+#   ipvs-vm.sh run DIR [--timeout S] [--app APPDIR] [--dotnet DOTNETDIR]
 #                        boot, run DIR/run.sh inside the VM (cwd DIR, mounted read-write at /mnt/share; APPDIR, e.g. a
-#                        self-contained .NET build, read-only at /mnt/app), print the serial log, exit with run.sh's
-#                        exit code; 124 when S seconds (default 120) passed (qemu is killed by its PID), 125 when the
-#                        VM stopped before run.sh ended
+#                        self-contained .NET build, read-only at /mnt/app; DOTNETDIR, a .NET install such as
+#                        /usr/share/dotnet for framework-dependent builds, read-only at /mnt/dotnet), print the serial
+#                        log, exit with run.sh's exit code; 124 when S seconds (default 120) passed (qemu is killed by
+#                        its PID), 125 when the VM stopped before run.sh ended
 #
 # The cache (KA_IPVS_VM_CACHE, default /var/tmp/keepalive-ipvs-vm) is keyed by the kernel package's name and version
 # and by this script and init, so a second run only boots. Lines "ipvs-vm: ..." on stderr say what happened.
@@ -182,19 +183,21 @@ log=""
 stop_qemu() { if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then kill -KILL "$qemu_pid"; wait "$qemu_pid" 2>/dev/null || true; fi; }
 
 run() {
-  local share="${1:?usage: ipvs-vm.sh run DIR [--timeout S] [--app APPDIR]}" limit=120 app=""
+  local share="${1:?usage: ipvs-vm.sh run DIR [--timeout S] [--app APPDIR] [--dotnet DOTNETDIR]}" limit=120 app="" dotnet=""
   shift
   while [ $# -gt 0 ]; do
     case "$1" in
       --timeout) limit="${2:?--timeout needs seconds}"; shift 2 ;;
       --app) app="$(cd "${2:?--app needs a directory}" && pwd)" || die "no directory $2"; shift 2 ;;
+      --dotnet) dotnet="$(cd "${2:?--dotnet needs a directory}" && pwd)" || die "no directory $2"; shift 2 ;;
       *) die "unknown option $1" ;;
     esac
   done
   [ -f "$share/run.sh" ] || die "$share/run.sh does not exist"
   share="$(cd "$share" && pwd)"
   local extra=()
-  [ -n "$app" ] && extra=(-virtfs "local,path=$app,mount_tag=app,security_model=none,readonly=on,id=app")
+  [ -n "$app" ] && extra+=(-virtfs "local,path=$app,mount_tag=app,security_model=none,readonly=on,id=app")
+  [ -n "$dotnet" ] && extra+=(-virtfs "local,path=$dotnet,mount_tag=dotnet,security_model=none,readonly=on,id=dotnet")
   local t0
   t0="$(now)"
   prepare
@@ -208,7 +211,7 @@ run() {
   deadline=$(( $(date +%s) + limit ))
   qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 512 -nodefaults -no-user-config -display none -monitor none \
     -nic none -no-reboot -serial "file:$log" -kernel "$(kernel_image)" -initrd "$initrd" \
-    -append "console=ttyS0 quiet loglevel=3 panic=-1${app:+ ka_app}" \
+    -append "console=ttyS0 quiet loglevel=3 panic=-1${app:+ ka_app}${dotnet:+ ka_dotnet}" \
     -virtfs "local,path=$share,mount_tag=share,security_model=none,id=share" "${extra[@]}" </dev/null >"$log.qemu" 2>&1 &
   qemu_pid=$!
   while kill -0 "$qemu_pid" 2>/dev/null; do
@@ -230,5 +233,5 @@ run() {
 case "${1:-}" in
   prepare) t0="$(now)"; prepare; say "kernel $(kernel_image)"; say "initramfs $initrd"; say "prepared in $(since "$t0") s" ;;
   run) shift; run "$@" ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
