@@ -154,6 +154,7 @@ public sealed partial class NodeRootActor
             else if (action == ReloadAction.Start)
                 SpawnInstance(instance, plan);
         }
+        RehearseOnce(plan);
         var terminating = ReloadLvs(reload.Config);
         foreach (var name in reload.With(ReloadAction.Stop, ChildKind.Group).Concat(reload.With(ReloadAction.Stop, ChildKind.Io)))
             StopChild(name, terminating);

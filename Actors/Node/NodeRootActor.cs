@@ -196,8 +196,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
             SpawnInstance(instance, plan);
         _log.Info("node started: {Instances} VRRP instances, {Groups} sync groups, {Io} sockets, {Trackers} trackers",
             plan.Instances.Count, plan.Groups.Count, plan.Io.Count, plan.Trackers.Count);
-        if (_setup.RehearseTakeover)
-            Rehearse(plan.Instances.Count > 0 ? plan.Instances[0].Setup.Settings : null);
+        RehearseOnce(plan);
         StartLvs(() =>
         {
             Become(Running);
@@ -206,6 +205,18 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
     }
 
     private long _nextOp;
+
+    private bool _rehearsed;
+
+    /// <summary>The rehearsal, once the node has VRRP instances (at start, or the reload that brings the first): an
+    /// LVS-only node has no takeover to prepare, and the rehearsal's CPU would slow its checkers' start.</summary>
+    private void RehearseOnce(NodePlan plan)
+    {
+        if (!_setup.RehearseTakeover || _rehearsed || plan.Instances.Count == 0)
+            return;
+        _rehearsed = true;
+        Rehearse(plan.Instances[0].Setup.Settings);
+    }
 
     /// <summary>Runs <see cref="TakeoverRehearsal"/> off the actor's thread (it is pure and touches nothing here).</summary>
     private void Rehearse(Vrrp.VrrpSettings? template)
