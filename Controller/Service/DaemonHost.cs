@@ -10,8 +10,8 @@ namespace KeepAlive.Controller.Service;
 /// <summary>
 /// The generic host of the daemon: no default sources (no appsettings, environment or command-line configuration:
 /// keepalived's options are already parsed), Serilog as the logging provider, the actor system through Akka.Hosting
-/// with the node's HOCON and the NodeRootActor in the ActorRegistry, the console lifetime (SIGTERM and SIGINT stop
-/// the host) and <see cref="DaemonService"/>.
+/// with the node's HOCON and the NodeRootActor in the ActorRegistry, <see cref="DaemonLifetime"/> (SIGTERM and SIGINT
+/// stop the host until <see cref="DaemonService"/> takes them over) and <see cref="DaemonService"/>.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public static class DaemonHost
@@ -23,7 +23,8 @@ public static class DaemonHost
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "keepalive" });
         builder.Services.AddSerilog(logger, dispose: false);
-        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddSingleton<DaemonLifetime>();
+        builder.Services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<DaemonLifetime>());
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = DaemonService.NodeTimeout + TimeSpan.FromSeconds(15));
         builder.Services.AddSingleton(runtime);
         builder.Services.AddAkka(SystemName, akka =>

@@ -38,7 +38,7 @@ public sealed record DaemonRuntime(
 /// before the host's stop sequence runs: the priority-0 adverts leave within a millisecond or so of the signal instead
 /// of after the host's machinery (about 10 ms measured, more on a cold path).
 /// </summary>
-public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry, ActorSystem system, IHostApplicationLifetime lifetime) : IHostedService, IDisposable
+public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry, ActorSystem system, IHostApplicationLifetime lifetime, DaemonLifetime signals) : IHostedService, IDisposable
 {
     /// <summary>How long the node has to start, and to stop.</summary>
     public static readonly TimeSpan NodeTimeout = TimeSpan.FromSeconds(30);
@@ -78,6 +78,8 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
                 else
                     lifetime.StopApplication();
             }));
+        if (!OperatingSystem.IsWindows())
+            signals.HandOver();
         foreach (var function in Enum.GetValues<SignalFunction>())
             _signals.Add(PosixSignalRegistration.Create((PosixSignal)SignalNames.NumberOf(function), c =>
             {

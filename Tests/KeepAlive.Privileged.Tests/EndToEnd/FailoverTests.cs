@@ -83,6 +83,23 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         Assert.True(HoldsNone(1, vips), "the stopped daemon left its VIPs");
     }
 
+    [SkippableFact]
+    public void Sigint_hands_over_and_releases_as_sigterm_does()
+    {
+        Privilege.Require("ip", "dotnet");
+        _lab = new BridgeLab(2);
+        var vips = Vips(110, 2).ToList();
+        var n0 = Start(0, Config(Instance("VI_6", 67, 150, vips)));
+        var n1 = Start(1, Config(Instance("VI_6", 67, 100, vips)));
+        Assert.True(Poll.Until(() => Holds(0, vips) && HoldsNone(1, vips), TimeSpan.FromSeconds(20)), "the higher priority never held the VIPs alone\n" + Logs());
+
+        n0.Signal("INT");                                              // Ctrl+C in the foreground
+        Assert.True(Poll.Until(() => Holds(1, vips), TimeSpan.FromSeconds(5)), "the backup did not take over on SIGINT\n" + Logs());
+        Assert.True(n0.WaitForExit(TimeSpan.FromSeconds(20)), "SIGINT did not stop the daemon\n" + Logs());
+        Assert.Equal(0, n0.ExitCode);
+        Assert.True(HoldsNone(0, vips), "the stopped daemon left its VIPs");
+    }
+
     [SkippableTheory]
     [InlineData(false)]
     [InlineData(true)]
