@@ -4,7 +4,12 @@ namespace KeepAlive.Actors.Vrrp;
 public abstract record VrrpEffect
 {
     /// <summary>Send one advert with this priority (0 when leaving).</summary>
-    public sealed record SendAdvert(int Priority) : VrrpEffect;
+    public sealed record SendAdvert(int Priority) : VrrpEffect
+    {
+        /// <summary>Preempting a live master: send once the addresses acquired just before are in place (or after a
+        /// short bound), so the old master lets go only when we hold them — no moment with the VIPs on neither node.</summary>
+        public bool AfterAcquisition { get; init; }
+    }
 
     /// <summary>Start (or restart) a timer; its firing must come back with this generation.</summary>
     public sealed record StartTimer(VrrpTimer Timer, long Generation, long DelayMicros) : VrrpEffect;

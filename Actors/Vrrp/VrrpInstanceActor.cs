@@ -182,6 +182,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         });
         ReceiveReconfigure();
         Receive<OpCompleted>(OnOpCompleted);
+        Receive<HeldAdvertDue>(_ => SendHeldAdvert("its addresses were not confirmed in time"));
         Receive<HeldAddressLost>(OnAddressLost);
         Receive<Reacquire>(_ =>
         {
@@ -336,8 +337,42 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private long _acquireOp;
 
+    /// <summary>Preempting a live master, the first advert waits for this acquisition (0: none waits).</summary>
+    private long _advertAfterOp;
+    private int _heldAdvertPriority;
+
+    /// <summary>The longest the preempting advert waits for its addresses: half an advert interval, at most 100 ms.</summary>
+    private TimeSpan HeldAdvertBound => TimeSpan.FromTicks(Math.Min(Micros(_setup.Settings.AdvertIntervalMicros).Ticks / 2, TimeSpan.FromMilliseconds(100).Ticks));
+
+    private sealed record HeldAdvertDue
+    {
+        public static HeldAdvertDue Instance { get; } = new();
+    }
+
+    private void HoldAdvert(int priority)
+    {
+        _advertAfterOp = _acquireOp;
+        _heldAdvertPriority = priority;
+        Timers.StartSingleTimer(HeldAdvertDue.Instance, HeldAdvertDue.Instance, HeldAdvertBound);
+    }
+
+    private void SendHeldAdvert(string? late = null)
+    {
+        if (_advertAfterOp == 0)
+            return;
+        _advertAfterOp = 0;
+        Timers.Cancel(HeldAdvertDue.Instance);
+        if (_state.State != VrrpState.Master)
+            return;
+        if (late is not null)
+            _log.Warning("{Instance}: preempting: the first advert leaves now, {Reason}", _setup.Name, late);
+        SendAdvert(_heldAdvertPriority);
+    }
+
     private void OnOpCompleted(OpCompleted done)
     {
+        if (done.OpId == _advertAfterOp)
+            SendHeldAdvert();
         if (done.Result.IsOk)
             return;
         _log.Warning("{Instance}: kernel op {Op} failed: {Result}", _setup.Name, done.OpId, done.Result);
@@ -361,7 +396,14 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         PerformAh(effect);
         switch (effect)
         {
+            case VrrpEffect.SendAdvert { AfterAcquisition: true } send when _acquireOp != 0:
+                HoldAdvert(send.Priority);
+                break;
+            case VrrpEffect.SendAdvert send when _advertAfterOp != 0 && send.Priority != 0 && _state.State == VrrpState.Master:
+                _heldAdvertPriority = send.Priority;               // an answer to the old master's advert: the held one is it
+                break;
             case VrrpEffect.SendAdvert send:
+                SendHeldAdvert();                                  // anything later goes after the held one
                 SendAdvert(send.Priority);
                 break;
             case VrrpEffect.StartTimer { Timer: VrrpTimer.MasterDown } down:

@@ -46,6 +46,11 @@ public sealed record VrrpMachineState(
     /// the LAN while a real lower-priority master still hears us at once).</summary>
     public bool AnsweredLowerPriority { get; init; }
 
+    /// <summary>When a BACKUP that may preempt last ignored a lower-priority advert (monotonic µs; 0: none since it last
+    /// accepted a master or became MASTER). Recent enough at the master-down timer, it means the timer fired to
+    /// preempt a master that is alive and still holds the addresses.</summary>
+    public long LowerMasterHeardAt { get; init; }
+
     /// <summary>The state before <see cref="VrrpInput.Start"/>.</summary>
     public static VrrpMachineState Initial(VrrpSettings settings) =>
         new(VrrpState.Initialize, settings.Priority, settings.AdvertIntervalMicros, 0, 0, default, 1, false, -1);

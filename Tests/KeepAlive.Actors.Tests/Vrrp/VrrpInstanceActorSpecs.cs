@@ -23,13 +23,13 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
     private static readonly InterfaceAddress Vip = new("eth0", IPAddress.Parse("10.0.0.100"), 24);
 
     private Node Start(string name, int octet, int priority, IReadOnlyList<KeepAlive.Actors.Tracking.TrackedBinding>? tracked = null, KernelSet? masterSet = null,
-        IReadOnlySet<AddressKey>? notTracked = null)
+        IReadOnlySet<AddressKey>? notTracked = null, IActorRef? effectorStandIn = null)
     {
         var kernel = new RecordingKernelPort().WithLink("eth0");
         var address = IPAddress.Parse($"10.0.0.{octet}");
         var socket = _network.Attach("lan", 2, address);
         var io = Sys.ActorOf(VrrpIoActor.Props(socket), $"io-{name}");
-        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(kernel), $"kernel-{name}");
+        var effector = effectorStandIn ?? Sys.ActorOf(NetlinkEffectorActor.Props(kernel), $"kernel-{name}");
         var setup = new VrrpInstanceSetup
         {
             Name = $"VI_{name}",
@@ -97,6 +97,51 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
         Clock.Advance(TimeSpan.FromMilliseconds(20));
         AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b).State));
         AwaitAssert(() => Assert.True(HasVip(b)));
+    }
+
+    private string Wire() => string.Join(", ", _network.Sent.Select(d => $"{d.Source}:{(d.Payload.Length > 2 ? d.Payload.Span[2] : -1)}"));
+
+    /// <summary>Adverts on the wire from <paramref name="octet"/> with <paramref name="priority"/>.</summary>
+    private int AdvertsFrom(int octet, int priority) =>
+        _network.Sent.Count(d => d.Source.Equals(IPAddress.Parse($"10.0.0.{octet}")) && d.Payload.Length > 2 && d.Payload.Span[2] == priority);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Preempting_a_live_master_the_first_advert_waits_for_the_addresses_or_its_bound(bool confirmed)
+    {
+        var b = Start("b", 2, 100);
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
+        Clock.Advance(TimeSpan.FromMilliseconds(3_700));
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b).State));
+
+        var effector = CreateTestProbe();
+        var a = Start("a", 1, 150, effectorStandIn: effector.Ref);
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
+        for (int i = 0; i < 3; i++)                                    // b's lower adverts go on; a's timer (3.414 s) runs
+        {
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            Thread.Sleep(50);
+        }
+        for (int i = 0; i < 30 && Status(a).State != VrrpState.Master; i++)
+            Clock.Advance(TimeSpan.FromMilliseconds(20));
+        var acquire = effector.FishForMessage<AcquireAddresses>(_ => true, TimeSpan.FromSeconds(3));
+        Assert.Equal(VrrpState.Master, Status(a).State);
+        Assert.True(AdvertsFrom(1, 150) == 0, "b still holds the VIP and must hear nothing yet: " + Wire());
+
+        if (confirmed)
+        {
+            effector.Reply(new OpCompleted(acquire.OpId, KernelResult.Ok));
+        }
+        else
+        {
+            Clock.Advance(TimeSpan.FromMilliseconds(50));
+            Thread.Sleep(100);
+            Assert.Equal(0, AdvertsFrom(1, 150));
+            Clock.Advance(TimeSpan.FromMilliseconds(60));              // 100 ms (the bound at this interval): it leaves anyway
+        }
+        AwaitAssert(() => Assert.Equal(1, AdvertsFrom(1, 150)));
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
     }
 
     [Fact]

@@ -128,6 +128,41 @@ public class VrrpMachineTests
     }
 
     [Fact]
+    public void V3_S7_Preempting_a_live_lower_master_takes_the_addresses_before_telling_it()
+    {
+        var m = Backup(V3(priority: 150));
+        m.Now = 1_000_000;
+        m.Advert(100);                                              // the lower master is alive
+        var fx = m.Fire(VrrpTimer.MasterDown);
+
+        Assert.Equal(VrrpState.Master, m.State.State);
+        var order = fx.Where(e => e is VrrpEffect.AcquireAddresses or VrrpEffect.SendAdvert or VrrpEffect.Announce).ToList();
+        Assert.Collection(order,
+            e => Assert.IsType<VrrpEffect.AcquireAddresses>(e),
+            e => Assert.Equal(new VrrpEffect.SendAdvert(150) { AfterAcquisition = true }, e),
+            e => Assert.IsType<VrrpEffect.Announce>(e));
+        Assert.Equal(0, m.State.LowerMasterHeardAt);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void V3_S4_A_takeover_from_a_dead_master_tells_the_others_first(bool lowerHeardBeforeAHigherMaster)
+    {
+        var m = Backup(V3(priority: 150));
+        if (lowerHeardBeforeAHigherMaster)
+        {
+            m.Now = 500_000;
+            m.Advert(100);
+            m.Now = 600_000;
+            m.Advert(200);                                          // accepted: the lower one no longer counts
+        }
+        m.Fire(VrrpTimer.MasterDown);
+        Assert.Equal(VrrpState.Master, m.State.State);
+        Assert.Equal(new VrrpEffect.SendAdvert(150), m.Effects.First(e => e is VrrpEffect.AcquireAddresses or VrrpEffect.SendAdvert));
+    }
+
+    [Fact]
     public void V3_S7_Nopreempt_accepts_a_lower_master()
     {
         var m = Backup(V3(priority: 150) with { Preempt = false });
