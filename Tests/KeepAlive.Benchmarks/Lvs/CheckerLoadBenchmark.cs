@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using KeepAlive.Actors.Lvs.Probes;
+using KeepAlive.Kernel.Linux;
+
+namespace KeepAlive.Benchmarks.Lvs;
+
+/// <summary>
+/// The checker load of issue 6 (not a test; root; run: <c>dotnet run -c Release -- lvs-checks [VS] [RS] [seconds]
+/// [warm-up s] [warmup-keyword s]</c>): VS virtual servers × RS real servers, TCP_CHECK with delay_loop 1, against RS
+/// real TCP listeners (127.0.1.1..RS) in a network namespace of its own (<c>ka-lvsb-PID</c>, always deleted), the
+/// listeners in one process and the node in another (<see cref="CheckerLoadNode"/>), so that the node's CPU and memory
+/// are its own. Both are started with <c>ip netns exec</c> and killed by their PID. The node's figures are printed by
+/// the node; the listeners' CPU over the same window by this process.
+/// </summary>
+public static class CheckerLoadBenchmark
+{
+    private const int Port = 18080;
+
+    public static int Run(string[] args)
+    {
+        int vs = Arg(args, 0, 1000), rs = Arg(args, 1, 10), seconds = Arg(args, 2, 60), warmUp = Arg(args, 3, 20), warmupKeyword = Arg(args, 4, 0);
+        var ns = $"ka-lvsb-{Environment.ProcessId}";
+        Process? listeners = null, node = null;
+        ConsoleCancelEventHandler cancel = (_, e) =>
+        {
+            e.Cancel = true;
+            Kill(node);
+            Kill(listeners);
+        };
+        Console.CancelKeyPress += cancel;
+        try
+        {
+            Ip($"netns add {ns}");
+            Ip($"-n {ns} link set lo up");
+            listeners = Start(ns, $"lvs-listen {rs} {Port}", extraEnv: false);
+            if (listeners.StandardOutput.ReadLine() != "listening")
+                throw new InvalidOperationException("the listeners did not start");
+            Console.WriteLine($"listeners: pid {listeners.Id} in {ns}, {rs} on 127.0.1.1..{rs}:{Port}");
+            node = Start(ns, $"lvs-checks-node {vs} {rs} {seconds} {warmUp} {Port} {warmupKeyword}", extraEnv: true);
+            TimeSpan listenerCpu = default;
+            var window = Stopwatch.StartNew();
+            string? line;
+            while ((line = node.StandardOutput.ReadLine()) is not null)
+            {
+                if (line == "window-start")
+                {
+                    listenerCpu = ProcessStats.Cpu(listeners.Id);
+                    window.Restart();
+                    continue;
+                }
+                if (line == "window-end")
+                {
+                    var used = ProcessStats.Cpu(listeners.Id) - listenerCpu;
+                    Console.WriteLine($"listener process CPU      {used.TotalSeconds / window.Elapsed.TotalSeconds * 100,7:F1} % of one core "
+                        + $"({used.TotalSeconds:F1} s in {window.Elapsed.TotalSeconds:F1} s; not counted in the node's)");
+                    continue;
+                }
+                Console.WriteLine(line);
+            }
+            node.WaitForExit();
+            return node.ExitCode;
+        }
+        finally
+        {
+            Kill(node);
+            Kill(listeners);
+            Ip($"netns delete {ns}", mayFail: true);
+            Console.CancelKeyPress -= cancel;
+        }
+    }
+
+    private static int Arg(string[] args, int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+
+    /// <summary>This program again, in the namespace (<c>ip netns exec</c> execs it: the PID is the program's). The
+    /// node gets the daemon's runtime settings (Controller/KeepAlive.Controller.csproj: no dynamic PGO, no spinning
+    /// thread-pool workers; server GC comes with this project).</summary>
+    private static Process Start(string ns, string arguments, bool extraEnv)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in $"netns exec {ns} {self}".Split(' '))
+            info.ArgumentList.Add(a);
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            info.ArgumentList.Add(typeof(CheckerLoadBenchmark).Assembly.Location);
+        foreach (var a in arguments.Split(' '))
+            info.ArgumentList.Add(a);
+        if (extraEnv)
+        {
+            info.Environment["DOTNET_TieredPGO"] = "0";
+            info.Environment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0";
+        }
+        return Process.Start(info) ?? throw new InvalidOperationException("cannot start " + arguments);
+    }
+
+    private static void Kill(Process? p)
+    {
+        if (p is null || p.HasExited)
+            return;
+        p.Kill();
+        p.WaitForExit(5000);
+    }
+
+    private static void Ip(string arguments, bool mayFail = false)
+    {
+        using var p = Process.Start(new ProcessStartInfo("ip", arguments) { RedirectStandardError = true, UseShellExecute = false })!;
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0 && !mayFail)
+            throw new InvalidOperationException($"ip {arguments}: {error.Trim()}");
+    }
+}
+
+/// <summary>
+/// The node process of <see cref="CheckerLoadBenchmark"/> (mode <c>lvs-checks-node VS RS seconds warm-up port
+/// warmup-keyword</c>): the configuration, the node with the daemon's probes (measured by <see cref="MeasuredProbes"/>),
+/// a warm-up, then the window; prints its figures and "window-start"/"window-end" for the parent.
+/// </summary>
+public static class CheckerLoadNode
+{
+    public static int Run(string[] args)
+    {
+        int vs = int.Parse(args[0], CultureInfo.InvariantCulture), rs = int.Parse(args[1], CultureInfo.InvariantCulture);
+        int seconds = int.Parse(args[2], CultureInfo.InvariantCulture), warmUp = int.Parse(args[3], CultureInfo.InvariantCulture);
+        int port = int.Parse(args[4], CultureInfo.InvariantCulture), warmupKeyword = int.Parse(args[5], CultureInfo.InvariantCulture);
+        var config = LvsBenchNode.Load(Config(vs, rs, port, warmupKeyword));
+        // The daemon's probe factory; scripts and tracked files are not used by TCP_CHECK.
+        var probes = new MeasuredProbes(new HealthProbeFactory(new ProbeServices(
+            new ProcessScriptRunner(), new LinuxScriptUsers(), new KeepAlive.Kernel.Fakes.InMemoryTrackedFiles(), config.TrackFiles, PerformInitFile: false)));
+        int self = Environment.ProcessId;
+        using var node = LvsBenchNode.Start(config, probes);
+        if (!node.WaitForChanges(vs + (long)vs * rs, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(120)))
+            Console.WriteLine($"warning: the node issued {node.Ipvs.Changes} IPVS changes, expected {vs + (long)vs * rs}");
+        Thread.Sleep(TimeSpan.FromSeconds(warmUp));
+        Console.WriteLine($"node: pid {self}, {vs} VS × {rs} RS, TCP_CHECK delay_loop 1{(warmupKeyword > 0 ? $", warmup {warmupKeyword}" : "")}; "
+            + $"{node.Ipvs.Changes} IPVS changes at start; warm-up {warmUp} s ({probes.Passed} passed, {probes.Failed} failed)");
+        long changesBefore = node.Ipvs.Changes;
+        probes.Reset();
+        var loads = new List<string> { ProcessStats.LoadAverage() };
+        int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+        long allocated = GC.GetTotalAllocatedBytes();
+        var pause = GC.GetTotalPauseDuration();
+        Console.WriteLine("window-start");
+        var cpu = ProcessStats.Cpu(self);
+        var wall = Stopwatch.StartNew();
+        while (wall.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(Math.Min(10, Math.Max(0.1, seconds - wall.Elapsed.TotalSeconds))));
+            loads.Add(ProcessStats.LoadAverage());
+        }
+        var used = ProcessStats.Cpu(self) - cpu;
+        var elapsed = wall.Elapsed.TotalSeconds;
+        long passed = probes.Passed, failed = probes.Failed;
+        Console.WriteLine("window-end");
+        Console.WriteLine($"window                    {elapsed:F1} s; load average (1/5/15 min) every 10 s: {string.Join(" | ", loads)}");
+        Console.WriteLine($"node CPU (user+sys)       {used.TotalSeconds / elapsed * 100,7:F1} % of one core ({used.TotalSeconds:F1} s; {Environment.ProcessorCount} cores)");
+        Console.WriteLine($"node memory               VmRSS {ProcessStats.StatusMiB(self, "VmRSS"):F1} MiB, VmHWM {ProcessStats.StatusMiB(self, "VmHWM"):F1} MiB, "
+            + $"{ProcessStats.Threads(self)} threads, GC heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB");
+        Console.WriteLine($"GC in window              gen0/1/2 {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, "
+            + $"pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0 / elapsed:F1} MiB/s");
+        Console.WriteLine($"checks                    {(passed + failed) / elapsed,9:F1} /s ({passed} passed, {failed} failed{(failed > 0 ? $"; last: {probes.LastFailure}" : "")}); "
+            + $"target {vs * rs} /s");
+        Console.WriteLine($"check duration (connect)  {probes.Durations.Summary()}");
+        Console.WriteLine($"period start→start        {probes.Periods.Summary()}  (delay_loop 1 s + check + actor delays)");
+        Console.WriteLine($"IPVS changes in window    {node.Ipvs.Changes - changesBefore}");
+        return 0;
+    }
+
+    /// <summary>VS virtual servers 10.0.x.y:80, each with RS real servers 127.0.1.1..RS at <paramref name="port"/>.</summary>
+    public static string Config(int vs, int rs, int port, int warmup)
+    {
+        var sb = new StringBuilder("global_defs {\n    router_id lvs-checks\n}\n");
+        for (int v = 0; v < vs; v++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"virtual_server 10.{v / 250 % 250}.{v % 250}.1 80 {{\n    delay_loop 1\n    lb_algo wrr\n    lb_kind DR\n    protocol TCP\n");
+            for (int r = 0; r < rs; r++)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"    real_server {CheckListeners.Address(r)} {port} {{\n        weight 1\n        TCP_CHECK {{\n            connect_timeout 3\n");
+                if (warmup > 0)
+                    sb.Append(CultureInfo.InvariantCulture, $"            warmup {warmup}\n");
+                sb.Append("        }\n    }\n");
+            }
+            sb.Append("}\n");
+        }
+        return sb.ToString();
+    }
+}
