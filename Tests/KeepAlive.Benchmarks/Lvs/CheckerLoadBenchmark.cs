@@ -143,6 +143,7 @@ public static class CheckerLoadNode
         var pause = GC.GetTotalPauseDuration();
         Console.WriteLine("window-start");
         var cpu = ProcessStats.Cpu(self);
+        var (user, system) = ProcessStats.UserSystem(self);
         var wall = Stopwatch.StartNew();
         while (wall.Elapsed < TimeSpan.FromSeconds(seconds))
         {
@@ -150,20 +151,24 @@ public static class CheckerLoadNode
             loads.Add(ProcessStats.LoadAverage());
         }
         var used = ProcessStats.Cpu(self) - cpu;
+        var (userEnd, systemEnd) = ProcessStats.UserSystem(self);
         var elapsed = wall.Elapsed.TotalSeconds;
         long passed = probes.Passed, failed = probes.Failed;
         Console.WriteLine("window-end");
         Console.WriteLine($"window                    {elapsed:F1} s; load average (1/5/15 min) every 10 s: {string.Join(" | ", loads)}");
-        Console.WriteLine($"node CPU (user+sys)       {used.TotalSeconds / elapsed * 100,7:F1} % of one core ({used.TotalSeconds:F1} s; {Environment.ProcessorCount} cores)");
+        Console.WriteLine($"node CPU (user+sys)       {used.TotalSeconds / elapsed * 100,7:F1} % of one core ({used.TotalSeconds:F1} s: user {(userEnd - user).TotalSeconds:F1} s, "
+            + $"sys {(systemEnd - system).TotalSeconds:F1} s; {Environment.ProcessorCount} cores)");
         Console.WriteLine($"node memory               VmRSS {ProcessStats.StatusMiB(self, "VmRSS"):F1} MiB, VmHWM {ProcessStats.StatusMiB(self, "VmHWM"):F1} MiB, "
             + $"{ProcessStats.Threads(self)} threads, GC heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB");
         Console.WriteLine($"GC in window              gen0/1/2 {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, "
             + $"pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0 / elapsed:F1} MiB/s");
         Console.WriteLine($"checks                    {(passed + failed) / elapsed,9:F1} /s ({passed} passed, {failed} failed{(failed > 0 ? $"; last: {probes.LastFailure}" : "")}); "
             + $"target {vs * rs} /s");
+        Console.WriteLine($"node CPU per check        {used.TotalMilliseconds * 1000 / Math.Max(1, passed + failed),7:F1} µs");
         Console.WriteLine($"check duration (connect)  {probes.Durations.Summary()}");
         Console.WriteLine($"period start→start        {probes.Periods.Summary()}  (delay_loop 1 s + check + actor delays)");
         Console.WriteLine($"IPVS changes in window    {node.Ipvs.Changes - changesBefore}");
+        Console.WriteLine($"after the window          GC heap after a full collection {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:F1} MiB (live data)");
         return 0;
     }
 

@@ -13,6 +13,17 @@ public static class ProcessStats
         return p.TotalProcessorTime;
     }
 
+    /// <summary>User and system CPU time from /proc/PID/stat (utime, stime: fields 14 and 15, in clock ticks of
+    /// 10 ms).</summary>
+    public static (TimeSpan User, TimeSpan System) UserSystem(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');     // fields from 3 on; the name may hold spaces
+        return (Ticks(fields[14 - 3]), Ticks(fields[15 - 3]));
+    }
+
+    private static TimeSpan Ticks(string field) => TimeSpan.FromMilliseconds(long.Parse(field, CultureInfo.InvariantCulture) * 10);
+
     /// <summary>A field of /proc/PID/status in MiB (VmRSS, VmHWM: the kernel gives kB).</summary>
     public static double StatusMiB(int pid, string field) => Status(pid, field) / 1024.0;
 

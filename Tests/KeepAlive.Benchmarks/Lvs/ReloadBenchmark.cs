@@ -15,11 +15,12 @@ namespace KeepAlive.Benchmarks.Lvs;
 /// (Controller/Service/ConfigReload: the file loaded by the whole pipeline, then <see cref="ApplyConfig"/> to the
 /// node): with no change, with one real server's weight changed (and back), with one real server added (and removed
 /// again). Each reload is timed from the request: the load, the node's <see cref="ConfigApplied"/> answer and the last
-/// IPVS change; the changes it issued are counted and named. Medians of the repetitions.
+/// IPVS change; the changes it issued are counted and named; what the process allocated meanwhile (the checkers'
+/// included). Medians of the repetitions.
 /// </summary>
 public static class ReloadBenchmark
 {
-    private sealed record Reload(double LoadMs, double AppliedMs, double LastChangeMs, long Changes, int Reconfigured, IReadOnlyList<string> Names);
+    private sealed record Reload(double LoadMs, double AppliedMs, double LastChangeMs, long Changes, int Reconfigured, double AllocatedMiB, IReadOnlyList<string> Names);
 
     public static int Run(string[] args)
     {
@@ -52,8 +53,10 @@ public static class ReloadBenchmark
             Console.WriteLine($"the node did not reach its steady state: {node.Ipvs.Changes} IPVS changes, expected {services + destinations}");
             return 1;
         }
+        int self = Environment.ProcessId;
         Console.WriteLine($"start: {services} VS / {destinations} RS, {node.Ipvs.Changes} IPVS changes, steady after {started.Elapsed.TotalSeconds:F1} s "
-            + $"(including 2 s without changes); load average {ProcessStats.LoadAverage()}");
+            + $"(including 2 s without changes); VmRSS {ProcessStats.StatusMiB(self, "VmRSS"):F0} MiB, VmHWM {ProcessStats.StatusMiB(self, "VmHWM"):F0} MiB; "
+            + $"load average {ProcessStats.LoadAverage()}");
         var kinds = new (string Name, LvsEdit To, LvsEdit Back)[]
         {
             ("no change", LvsEdit.None, LvsEdit.None),
@@ -78,7 +81,7 @@ public static class ReloadBenchmark
             loads.Add(ProcessStats.LoadAverage());
         }
         Console.WriteLine($"{reps} repetitions (medians; times from the reload request, ms); load average per repetition: {string.Join(" | ", loads)}");
-        Console.WriteLine($"{"reload",-30} {"load",8} {"applied",8} {"last op",8} {"ops",5} {"VS reconf.",10}  ops issued");
+        Console.WriteLine($"{"reload",-30} {"load",8} {"applied",8} {"last op",8} {"ops",5} {"VS reconf.",10} {"alloc MiB",9}  ops issued");
         foreach (var (name, _, _) in kinds)
         {
             Print(name, results[name]);
@@ -93,7 +96,7 @@ public static class ReloadBenchmark
         var last = runs[^1];
         var ops = runs.Select(r => r.Changes).Distinct().Order().ToList();
         Console.WriteLine($"{name,-30} {Median(runs, r => r.LoadMs),8:F1} {Median(runs, r => r.AppliedMs),8:F1} "
-            + $"{(last.Changes > 0 ? Median(runs, r => r.LastChangeMs) : double.NaN),8:F1} {string.Join("/", ops),5} {Median(runs, r => r.Reconfigured),10:F0}  "
+            + $"{(last.Changes > 0 ? Median(runs, r => r.LastChangeMs) : double.NaN),8:F1} {string.Join("/", ops),5} {Median(runs, r => r.Reconfigured),10:F0} {Median(runs, r => r.AllocatedMiB),9:F0}  "
             + string.Join("; ", last.Names.Take(4)) + (last.Names.Count > 4 ? $"; ... ({last.Names.Count})" : ""));
     }
 
@@ -116,6 +119,7 @@ public static class ReloadBenchmark
     {
         long changes = node.Ipvs.Changes;
         int logged = node.Table.Log.Count;
+        long allocated = GC.GetTotalAllocatedBytes();
         long start = Stopwatch.GetTimestamp();
         var config = Load(file);
         long loaded = Stopwatch.GetTimestamp();
@@ -124,7 +128,7 @@ public static class ReloadBenchmark
         node.WaitForChanges(changes, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(2));
         long issued = node.Ipvs.Changes - changes;
         return new Reload(Ms(loaded - start), Ms(answered - start), issued > 0 ? Ms(node.Ipvs.LastChange - start) : double.NaN, issued,
-            applied.Reconfigured.Count, [.. node.Table.Log.Skip(logged)]);
+            applied.Reconfigured.Count, (GC.GetTotalAllocatedBytes() - allocated) / 1048576.0, [.. node.Table.Log.Skip(logged)]);
     }
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
