@@ -81,7 +81,9 @@ public static class ReloadBenchmark
             loads.Add(ProcessStats.LoadAverage());
         }
         Console.WriteLine($"{reps} repetitions (medians; times from the reload request, ms); load average per repetition: {string.Join(" | ", loads)}");
-        Console.WriteLine($"{"reload",-30} {"load",8} {"applied",8} {"last op",8} {"ops",5} {"VS reconf.",10} {"alloc MiB",9}  ops issued");
+        Console.WriteLine("load: the file through the whole pipeline; applied: ConfigApplied answered; last op: the last IPVS change; "
+            + "node: applied minus load (median of the differences); median (min)");
+        Console.WriteLine($"{"reload",-22} {"load",14} {"applied",14} {"last op",14} {"node",6} {"ops",5} {"VS reconf.",10} {"alloc MiB",9}  ops issued");
         foreach (var (name, _, _) in kinds)
         {
             Print(name, results[name]);
@@ -95,10 +97,14 @@ public static class ReloadBenchmark
     {
         var last = runs[^1];
         var ops = runs.Select(r => r.Changes).Distinct().Order().ToList();
-        Console.WriteLine($"{name,-30} {Median(runs, r => r.LoadMs),8:F1} {Median(runs, r => r.AppliedMs),8:F1} "
-            + $"{(last.Changes > 0 ? Median(runs, r => r.LastChangeMs) : double.NaN),8:F1} {string.Join("/", ops),5} {Median(runs, r => r.Reconfigured),10:F0} {Median(runs, r => r.AllocatedMiB),9:F0}  "
+        Console.WriteLine($"{name,-22} {Both(runs, r => r.LoadMs),14} {Both(runs, r => r.AppliedMs),14} "
+            + $"{(last.Changes > 0 ? Both(runs, r => r.LastChangeMs) : "-"),14} {Median(runs, r => r.AppliedMs - r.LoadMs),6:F1} "
+            + $"{string.Join("/", ops),5} {Median(runs, r => r.Reconfigured),10:F0} {Median(runs, r => r.AllocatedMiB),9:F0}  "
             + string.Join("; ", last.Names.Take(4)) + (last.Names.Count > 4 ? $"; ... ({last.Names.Count})" : ""));
     }
+
+    private static string Both(List<Reload> runs, Func<Reload, double> value) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Median(runs, value):F1} ({runs.Min(value):F1})");
 
     private static double Median(List<Reload> runs, Func<Reload, double> value)
     {
