@@ -8,7 +8,7 @@ namespace KeepAlive.Benchmarks.Lvs;
 
 /// <summary>
 /// The checker load of issue 6 (not a test; root; run: <c>dotnet run -c Release -- lvs-checks [VS] [RS] [seconds]
-/// [warm-up s] [warmup-keyword s]</c>): VS virtual servers × RS real servers, TCP_CHECK with delay_loop 1, against RS
+/// [warm-up s] [warmup-keyword s] [node|bare]</c>): VS virtual servers × RS real servers, TCP_CHECK with delay_loop 1, against RS
 /// real TCP listeners (127.0.1.1..RS) in a network namespace of its own (<c>ka-lvsb-PID</c>, always deleted), the
 /// listeners in one process and the node in another (<see cref="CheckerLoadNode"/>), so that the node's CPU and memory
 /// are its own. Both are started with <c>ip netns exec</c> and killed by their PID. The node's figures are printed by
@@ -21,6 +21,7 @@ public static class CheckerLoadBenchmark
     public static int Run(string[] args)
     {
         int vs = Arg(args, 0, 1000), rs = Arg(args, 1, 10), seconds = Arg(args, 2, 60), warmUp = Arg(args, 3, 20), warmupKeyword = Arg(args, 4, 0);
+        var variant = args.Length > 5 ? args[5] : "node";
         var ns = $"ka-lvsb-{Environment.ProcessId}";
         Process? listeners = null, node = null;
         ConsoleCancelEventHandler cancel = (_, e) =>
@@ -38,7 +39,7 @@ public static class CheckerLoadBenchmark
             if (listeners.StandardOutput.ReadLine() != "listening")
                 throw new InvalidOperationException("the listeners did not start");
             Console.WriteLine($"listeners: pid {listeners.Id} in {ns}, {rs} on 127.0.1.1..{rs}:{Port}");
-            node = Start(ns, $"lvs-checks-node {vs} {rs} {seconds} {warmUp} {Port} {warmupKeyword}", extraEnv: true);
+            node = Start(ns, $"lvs-checks-node {vs} {rs} {seconds} {warmUp} {Port} {warmupKeyword} {variant}", extraEnv: true);
             TimeSpan listenerCpu = default;
             var window = Stopwatch.StartNew();
             string? line;
@@ -114,7 +115,7 @@ public static class CheckerLoadBenchmark
 
 /// <summary>
 /// The node process of <see cref="CheckerLoadBenchmark"/> (mode <c>lvs-checks-node VS RS seconds warm-up port
-/// warmup-keyword</c>): the configuration, the node with the daemon's probes (measured by <see cref="MeasuredProbes"/>),
+/// warmup-keyword node|bare</c>): the configuration, the node with the daemon's probes (measured by <see cref="MeasuredProbes"/>),
 /// a warm-up, then the window; prints its figures and "window-start"/"window-end" for the parent.
 /// </summary>
 public static class CheckerLoadNode
@@ -129,13 +130,17 @@ public static class CheckerLoadNode
         var probes = new MeasuredProbes(new HealthProbeFactory(new ProbeServices(
             new ProcessScriptRunner(), new LinuxScriptUsers(), new KeepAlive.Kernel.Fakes.InMemoryTrackedFiles(), config.TrackFiles, PerformInitFile: false)));
         int self = Environment.ProcessId;
-        using var node = LvsBenchNode.Start(config, probes);
-        if (!node.WaitForChanges(vs + (long)vs * rs, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(120)))
+        bool bare = args.Length > 6 && args[6] == "bare";
+        using var node = bare ? null : LvsBenchNode.Start(config, probes);
+        using var loops = bare ? new BareCheckLoops(config, probes) : null;
+        Func<long> changes = () => node?.Ipvs.Changes ?? 0;
+        if (node is not null && !node.WaitForChanges(vs + (long)vs * rs, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(120)))
             Console.WriteLine($"warning: the node issued {node.Ipvs.Changes} IPVS changes, expected {vs + (long)vs * rs}");
         Thread.Sleep(TimeSpan.FromSeconds(warmUp));
-        Console.WriteLine($"node: pid {self}, {vs} VS × {rs} RS, TCP_CHECK delay_loop 1{(warmupKeyword > 0 ? $", warmup {warmupKeyword}" : "")}; "
-            + $"{node.Ipvs.Changes} IPVS changes at start; warm-up {warmUp} s ({probes.Passed} passed, {probes.Failed} failed)");
-        long changesBefore = node.Ipvs.Changes;
+        Console.WriteLine($"{(bare ? "bare probe loops (no actors)" : "node")}: pid {self}, {vs} VS × {rs} RS, TCP_CHECK delay_loop 1{(warmupKeyword > 0 ? $", warmup {warmupKeyword}" : "")}; "
+            + $"{changes()} IPVS changes at start; warm-up {warmUp} s ({probes.Passed} passed, {probes.Failed} failed)");
+        long changesBefore = changes();
+        long switches = ContextSwitches(self);
         probes.Reset();
         var loads = new List<string> { ProcessStats.LoadAverage() };
         int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
@@ -167,9 +172,32 @@ public static class CheckerLoadNode
         Console.WriteLine($"node CPU per check        {used.TotalMilliseconds * 1000 / Math.Max(1, passed + failed),7:F1} µs");
         Console.WriteLine($"check duration (connect)  {probes.Durations.Summary()}");
         Console.WriteLine($"period start→start        {probes.Periods.Summary()}  (delay_loop 1 s + check + actor delays)");
-        Console.WriteLine($"IPVS changes in window    {node.Ipvs.Changes - changesBefore}");
+        Console.WriteLine($"context switches          {(ContextSwitches(self) - switches) / (double)Math.Max(1, passed + failed),7:F1} per check (all threads, voluntary + not)");
+        Console.WriteLine($"IPVS changes in window    {changes() - changesBefore}");
         Console.WriteLine($"after the window          GC heap after a full collection {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:F1} MiB (live data)");
         return 0;
+    }
+
+    /// <summary>Context switches of all the process's threads so far (/proc/PID/task/*/status).</summary>
+    private static long ContextSwitches(int pid)
+    {
+        long sum = 0;
+        foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                {
+                    if (line.Contains("ctxt_switches:", StringComparison.Ordinal))
+                        sum += long.Parse(line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim(), CultureInfo.InvariantCulture);
+                }
+            }
+            catch (IOException)
+            {
+                // a thread that ended meanwhile
+            }
+        }
+        return sum;
     }
 
     /// <summary>VS virtual servers 10.0.x.y:80, each with RS real servers 127.0.1.1..RS at <paramref name="port"/>.</summary>
