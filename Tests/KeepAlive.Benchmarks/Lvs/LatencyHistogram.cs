@@ -14,6 +14,7 @@ public sealed class LatencyHistogram
     private readonly long[] _counts = new long[Sub * 40];
     private long _max;
     private long _total;
+    private long _sum;
 
     public long Count => Interlocked.Read(ref _total);
 
@@ -26,6 +27,7 @@ public sealed class LatencyHistogram
             us = 0;
         Interlocked.Increment(ref _counts[Index(us)]);
         Interlocked.Increment(ref _total);
+        Interlocked.Add(ref _sum, us);
         long seen;
         while (us > (seen = Interlocked.Read(ref _max)) && Interlocked.CompareExchange(ref _max, us, seen) != seen)
         {
@@ -37,6 +39,7 @@ public sealed class LatencyHistogram
         Array.Clear(_counts);
         Interlocked.Exchange(ref _max, 0);
         Interlocked.Exchange(ref _total, 0);
+        Interlocked.Exchange(ref _sum, 0);
     }
 
     /// <summary>The upper bound of the bucket holding quantile <paramref name="q"/>, in milliseconds.</summary>
@@ -57,7 +60,10 @@ public sealed class LatencyHistogram
 
     public double MaxMs => Interlocked.Read(ref _max) / 1000.0;
 
-    public string Summary() => $"p50 {QuantileMs(0.5),8:F3}  p99 {QuantileMs(0.99),8:F3}  p99.9 {QuantileMs(0.999),8:F3}  max {MaxMs,8:F3} ms  (n={Count})";
+    /// <summary>The exact mean, in milliseconds.</summary>
+    public double MeanMs => Count == 0 ? double.NaN : Interlocked.Read(ref _sum) / 1000.0 / Count;
+
+    public string Summary() => $"mean {MeanMs,8:F3}  p50 {QuantileMs(0.5),8:F3}  p99 {QuantileMs(0.99),8:F3}  p99.9 {QuantileMs(0.999),8:F3}  max {MaxMs,8:F3} ms  (n={Count})";
 
     private static int Index(long us)
     {
