@@ -6,7 +6,7 @@ namespace KeepAlive.Benchmarks.Lvs;
 /// <summary>
 /// The real servers of the checker benchmark, in a process of their own so that their CPU is not the daemon's
 /// (mode <c>lvs-listen COUNT PORT</c>): COUNT TCP listeners on 127.0.1.1..COUNT, PORT, each accepting connections
-/// and closing them at once. Prints "listening" when ready; runs until killed.
+/// and closing them at once. Prints "listening" when ready; runs until killed or until its stdin closes (its parent is gone).
 /// </summary>
 public static class CheckListeners
 {
@@ -28,9 +28,20 @@ public static class CheckListeners
         }
         Console.WriteLine("listening");
         Console.Out.Flush();
+        ExitWithParent();
         Task.WaitAll([.. loops]);
         return 0;
     }
+
+    /// <summary>The parent holds this process's stdin open: its end (the parent killed, even by SIGKILL) ends this
+    /// process too.</summary>
+    public static void ExitWithParent() => new Thread(() =>
+    {
+        while (Console.In.ReadLine() is not null)
+        {
+        }
+        Environment.Exit(3);
+    }) { IsBackground = true }.Start();
 
     private static async Task AcceptLoop(Socket listener)
     {

@@ -11,7 +11,8 @@ namespace KeepAlive.Benchmarks.Lvs;
 /// [warm-up s] [warmup-keyword s] [node|bare]</c>): VS virtual servers × RS real servers, TCP_CHECK with delay_loop 1, against RS
 /// real TCP listeners (127.0.1.1..RS) in a network namespace of its own (<c>ka-lvsb-PID</c>, always deleted), the
 /// listeners in one process and the node in another (<see cref="CheckerLoadNode"/>), so that the node's CPU and memory
-/// are its own. Both are started with <c>ip netns exec</c> and killed by their PID. The node's figures are printed by
+/// are its own. Both are started with <c>ip netns exec</c> and killed by their PID (Ctrl-C and SIGTERM included; they
+/// also exit when this process is gone, their stdin closing). The node's figures are printed by
 /// the node; the listeners' CPU over the same window by this process.
 /// </summary>
 public static class CheckerLoadBenchmark
@@ -31,6 +32,12 @@ public static class CheckerLoadBenchmark
             Kill(listeners);
         };
         Console.CancelKeyPress += cancel;
+        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            Kill(node);
+            Kill(listeners);
+        });
         try
         {
             Ip($"netns add {ns}");
@@ -80,7 +87,7 @@ public static class CheckerLoadBenchmark
     private static Process Start(string ns, string arguments, bool extraEnv)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
-        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var a in $"netns exec {ns} {self}".Split(' '))
             info.ArgumentList.Add(a);
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
@@ -125,6 +132,7 @@ public static class CheckerLoadNode
         int vs = int.Parse(args[0], CultureInfo.InvariantCulture), rs = int.Parse(args[1], CultureInfo.InvariantCulture);
         int seconds = int.Parse(args[2], CultureInfo.InvariantCulture), warmUp = int.Parse(args[3], CultureInfo.InvariantCulture);
         int port = int.Parse(args[4], CultureInfo.InvariantCulture), warmupKeyword = int.Parse(args[5], CultureInfo.InvariantCulture);
+        CheckListeners.ExitWithParent();
         var config = LvsBenchNode.Load(Config(vs, rs, port, warmupKeyword));
         // The daemon's probe factory; scripts and tracked files are not used by TCP_CHECK.
         var probes = new MeasuredProbes(new HealthProbeFactory(new ProbeServices(
