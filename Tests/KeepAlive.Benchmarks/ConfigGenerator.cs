@@ -6,7 +6,9 @@ namespace KeepAlive.Benchmarks;
 /// keepalived 2.2.7 132 s to reload (keepalived-reference.md §6.2), and many VRRP instances.</summary>
 public static class ConfigGenerator
 {
-    public static string VirtualServers(int virtualServers = 2277, int realServers = 37205, int variant = 0)
+    /// <param name="edit">One change at the virtual server in the middle (the reload benchmark's
+    /// <see cref="Lvs.ReloadBenchmark"/>): its first real server's weight, or one more real server.</param>
+    public static string VirtualServers(int virtualServers = 2277, int realServers = 37205, int variant = 0, LvsEdit edit = LvsEdit.None)
     {
         var sb = new StringBuilder(realServers * 160);
         sb.Append("global_defs {\n    router_id lb-bench\n}\n");
@@ -15,12 +17,13 @@ public static class ConfigGenerator
         {
             int count = rsLeft / (virtualServers - v);
             rsLeft -= count;
+            bool edited = v == virtualServers / 2;
             sb.Append("virtual_server 10.").Append(v / 250 % 250).Append('.').Append(v % 250).Append(".1 ").Append(80 + v % 3).Append(" {\n");
             sb.Append("    delay_loop ").Append(10 + variant).Append("\n    lb_algo wrr\n    lb_kind DR\n    protocol TCP\n    persistence_timeout 60\n");
-            for (int r = 0; r < count; r++)
+            for (int r = 0; r < count + (edited && edit == LvsEdit.OneAdded ? 1 : 0); r++)
             {
                 sb.Append("    real_server 172.").Append(16 + v / 250 % 16).Append('.').Append(v % 250).Append('.').Append(r + 1).Append(' ').Append(80 + v % 3).Append(" {\n");
-                sb.Append("        weight ").Append(1 + r % 5).Append('\n');
+                sb.Append("        weight ").Append(1 + r % 5 + (edited && edit == LvsEdit.OneWeight && r == 0 ? 10 : 0)).Append('\n');
                 if (r % 2 == 0)
                     sb.Append("        TCP_CHECK {\n            connect_timeout 3\n            retry 2\n            delay_before_retry 2\n        }\n");
                 else
@@ -47,4 +50,12 @@ public static class ConfigGenerator
         }
         return sb.ToString();
     }
+}
+
+/// <summary>The one change <see cref="ConfigGenerator.VirtualServers"/> makes for a reload.</summary>
+public enum LvsEdit
+{
+    None,
+    OneWeight,
+    OneAdded,
 }

@@ -44,6 +44,20 @@ if (args.Length > 0 && args[0] == "timers")
     // Timer lateness of Akka's scheduler and PreciseScheduler with each waiter (TimerLatenessBenchmark.cs).
     return TimerLatenessBenchmark.Run(args[1..]);
 }
+if (args.Length > 0 && args[0] == "lvs-checks")
+{
+    // 1,000 VS × 10 RS, TCP_CHECK every second against real listeners in a namespace of its own (root; Lvs/CheckerLoadBenchmark.cs).
+    return KeepAlive.Benchmarks.Lvs.CheckerLoadBenchmark.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "lvs-checks-node")
+    return KeepAlive.Benchmarks.Lvs.CheckerLoadNode.Run(args[1..]);
+if (args.Length > 0 && args[0] == "lvs-listen")
+    return KeepAlive.Benchmarks.Lvs.CheckListeners.Run(args[1..]);
+if (args.Length > 0 && args[0] == "lvs-reload")
+{
+    // Reload of 2,277 VS / 37,205 RS with no change, one weight changed, one RS added: time and IPVS ops (Lvs/ReloadBenchmark.cs).
+    return KeepAlive.Benchmarks.Lvs.ReloadBenchmark.Run(args[1..]);
+}
 if (args.Length > 0 && args[0] == "quick")
 {
     // A Stopwatch pass for a quick look (median of 7 after warm-up); BenchmarkDotNet gives the real figures.
