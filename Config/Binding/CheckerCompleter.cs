@@ -58,7 +58,10 @@ public static class CheckerCompleter
             // A FILE_CHECK has no retries either: keepalived applies a written value at once (track_file.c).
             d.Kind == "FILE_CHECK" ? 0 : d.Retry ?? inh.Retry ?? DefaultRetry(d.Kind),
             delayLoop,
-            d.Warmup ?? inh.Warmup,
+            // keepalived 2.2.7 check_data.c: an unset warmup is the checker's delay_loop, so the checkers of a
+            // large configuration spread over their first period instead of all starting together. A FILE_CHECK
+            // knows its state at once (no warmup).
+            d.Kind == "FILE_CHECK" ? TimeSpan.Zero : d.Warmup ?? inh.Warmup ?? delayLoop,
             d.DelayBeforeRetry ?? inh.DelayBeforeRetry ?? DefaultDelayBeforeRetry(d.Kind, delayLoop),
             // A FILE_CHECK knows its state at once, so keepalived clears alpha mode for it.
             d.Kind != "FILE_CHECK" && (d.Alpha ?? inh.Alpha),

@@ -34,7 +34,7 @@ public class CheckerBinderTests
         Assert.Equal(4, c.Count);
         var tcp = c[0].Common;
         Assert.Equal((1L, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5)), (tcp.Retry, tcp.DelayBeforeRetry, tcp.DelayLoop, tcp.ConnectTimeout));
-        Assert.Null(tcp.Warmup);
+        Assert.Equal(TimeSpan.FromSeconds(60), tcp.Warmup);                  // keepalived: an unset warmup is delay_loop
         Assert.Equal(IPAddress.Parse("192.168.1.10"), tcp.ConnectIp);
         Assert.Equal(80, tcp.ConnectPort);
         Assert.Equal(TimeSpan.FromSeconds(3), c[1].Common.DelayBeforeRetry);
