@@ -22,7 +22,7 @@ public static class CheckerLoadNode
         var config = LvsBenchNode.Load(Config(vs, rs, port, warmupKeyword));
         // The daemon's probe factory; scripts and tracked files are not used by TCP_CHECK.
         var probes = new MeasuredProbes(new HealthProbeFactory(new ProbeServices(
-            new ProcessScriptRunner(), new LinuxScriptUsers(), new KeepAlive.Kernel.Fakes.InMemoryTrackedFiles(), config.TrackFiles, PerformInitFile: false)));
+            new ProcessScriptRunner(), new LinuxScriptUsers(), new KeepAlive.Kernel.Fakes.InMemoryTrackedFiles(), PerformInitFile: false)));
         int self = Environment.ProcessId;
         bool bare = args.Length > 6 && args[6] == "bare";
         using var node = bare ? null : LvsBenchNode.Start(config, probes);
