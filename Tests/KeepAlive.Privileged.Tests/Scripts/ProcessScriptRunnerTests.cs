@@ -78,7 +78,8 @@ public sealed class ProcessScriptRunnerTests : IDisposable
         Assert.True(result.TimedOut);
         Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(450), TimeSpan.FromSeconds(3));
         Assert.False(ScriptSandbox.Alive(result.Pid));
-        Assert.Empty(ScriptSandbox.MembersOfGroup(result.Pid));
+        Assert.True(ScriptSandbox.Eventually(() => ScriptSandbox.MembersOfGroup(result.Pid).Count == 0, TimeSpan.FromSeconds(3)),
+            $"left in its process group: {string.Join(", ", ScriptSandbox.MembersOfGroup(result.Pid))}");
     }
 
     [SkippableFact]
@@ -100,7 +101,8 @@ public sealed class ProcessScriptRunnerTests : IDisposable
         Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(4));
         var child = int.Parse(File.ReadAllText(childFile).Trim(), CultureInfo.InvariantCulture);
         Assert.True(ScriptSandbox.Eventually(() => !ScriptSandbox.Alive(child), TimeSpan.FromSeconds(3)), $"background child {child} survived");
-        Assert.Empty(ScriptSandbox.MembersOfGroup(result.Pid));
+        Assert.True(ScriptSandbox.Eventually(() => ScriptSandbox.MembersOfGroup(result.Pid).Count == 0, TimeSpan.FromSeconds(3)),
+            $"left in its process group: {string.Join(", ", ScriptSandbox.MembersOfGroup(result.Pid))}");
     }
 
     [SkippableFact]
@@ -114,7 +116,8 @@ public sealed class ProcessScriptRunnerTests : IDisposable
         Assert.Equal(15, result.Signal);
         var child = int.Parse(File.ReadAllText(childFile).Trim(), CultureInfo.InvariantCulture);
         Assert.True(ScriptSandbox.Eventually(() => !ScriptSandbox.Alive(child), TimeSpan.FromSeconds(3)), $"background child {child} survived");
-        Assert.Empty(ScriptSandbox.MembersOfGroup(result.Pid));
+        Assert.True(ScriptSandbox.Eventually(() => ScriptSandbox.MembersOfGroup(result.Pid).Count == 0, TimeSpan.FromSeconds(3)),
+            $"left in its process group: {string.Join(", ", ScriptSandbox.MembersOfGroup(result.Pid))}");
     }
 
     [SkippableFact]
@@ -203,7 +206,8 @@ public sealed class ProcessScriptRunnerTests : IDisposable
         var result = await _runner.RunAsync(new ScriptRunRequest(["/bin/sleep", "1000"], TimeSpan.FromMilliseconds(500), Identity: new ScriptIdentity(65534, 65534)));
         Assert.Equal(ScriptOutcome.Signaled, result.Outcome);
         Assert.True(result.TimedOut);
-        Assert.Empty(ScriptSandbox.MembersOfGroup(result.Pid));
+        Assert.True(ScriptSandbox.Eventually(() => ScriptSandbox.MembersOfGroup(result.Pid).Count == 0, TimeSpan.FromSeconds(3)),
+            $"left in its process group: {string.Join(", ", ScriptSandbox.MembersOfGroup(result.Pid))}");
     }
 
     [Fact]
@@ -258,6 +262,7 @@ public sealed class ProcessScriptRunnerTests : IDisposable
         Assert.True(result.TimedOut);
         Assert.Equal(ScriptOutcome.Signaled, result.Outcome);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
-        Assert.Empty(ScriptSandbox.MembersOfGroup(result.Pid));
+        Assert.True(ScriptSandbox.Eventually(() => ScriptSandbox.MembersOfGroup(result.Pid).Count == 0, TimeSpan.FromSeconds(3)),
+            $"left in its process group: {string.Join(", ", ScriptSandbox.MembersOfGroup(result.Pid))}");
     }
 }
