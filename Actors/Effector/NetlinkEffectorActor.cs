@@ -32,7 +32,7 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
         _kernel = new TimedKernelPort(kernel, memory.OpDurations);     // every kernel call is timed (metrics)
         _memory = memory;
         _configured = configured;
-        Receive<AcquireAddresses>(Queue);
+        Receive<AcquireAddresses>(Acquire);
         Receive<ReleaseAddresses>(Release);
         Receive<ReplaceAddresses>(Replace);
         Receive<EnsureMacvlan>(Ensure);
@@ -88,8 +88,6 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
     /// which must not overtake the announcement of what it releases) first sends what is waiting.</summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
-        if (_acquisitions.Count > 0 && message is not AcquireAddresses)
-            FlushAcquisitions();
         if (!_frames.IsEmpty && message is not (AcquireAddresses or SendFrames or FlushFrames or KernelEvent))
             Flush();
         return base.AroundReceive(receive, message);
@@ -166,7 +164,7 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
         }
     }
 
-    private void Acquire(AcquireAddresses op, IActorRef replyTo)
+    private void Acquire(AcquireAddresses op)
     {
         var holding = _memory.For(op.Owner);
         var added = new KernelSetUndo();
@@ -178,13 +176,13 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
             _memory.Prune();
             _failed++;
             _log.Warning("{Owner}: acquiring {Set} failed ({Result}); the {Count} objects added by this op were removed again", op.Owner, op.Set, r, added.Count);
-            replyTo.Tell(new OpCompleted(op.OpId, r));
+            Sender.Tell(new OpCompleted(op.OpId, r));
             return;
         }
         holding.Add(op.Set);
-        holding.Holder = replyTo;
+        holding.Holder = Sender;
         _applied++;
-        replyTo.Tell(new OpCompleted(op.OpId, KernelResult.Ok));
+        Sender.Tell(new OpCompleted(op.OpId, KernelResult.Ok));
     }
 
     private void Replace(ReplaceAddresses op)

@@ -14,13 +14,6 @@ public sealed class TimedKernelPort(IKernelPort inner, KernelOpDurations duratio
 {
     public override KernelResult AddAddress(InterfaceAddress address) => Time("add_address", () => Inner.AddAddress(address));
 
-    public override void AddAddresses(IReadOnlyList<InterfaceAddress> addresses, Span<KernelResult> results)
-    {
-        long start = Stopwatch.GetTimestamp();
-        Inner.AddAddresses(addresses, results);
-        durations.For("add_addresses").ObserveSince(start);
-    }
-
     public override KernelResult RemoveAddress(InterfaceAddress address) => Time("remove_address", () => Inner.RemoveAddress(address));
 
     public override KernelResult AddRoute(RouteSpec route) => Time("add_route", () => Inner.AddRoute(route));

@@ -31,12 +31,6 @@ public sealed class ForwardingProbeKernelPort : IKernelPort
     public static IReadOnlyDictionary<string, Func<IKernelPort, object?>> Calls { get; } = new Dictionary<string, Func<IKernelPort, object?>>
     {
         [nameof(AddAddress)] = p => p.AddAddress(Address),
-        [nameof(AddAddresses)] = p =>
-        {
-            var results = new KernelResult[1];
-            p.AddAddresses([Address], results);
-            return results[0];
-        },
         [nameof(RemoveAddress)] = p => p.RemoveAddress(Address),
         [nameof(AddRoute)] = p => p.AddRoute(Route),
         [nameof(RemoveRoute)] = p => p.RemoveRoute(Route),
@@ -105,13 +99,6 @@ public sealed class ForwardingProbeKernelPort : IKernelPort
 
     public KernelResult AddAddress(InterfaceAddress address) => Called(nameof(AddAddress), address);
 
-    /// <summary>Noted once per batch (with its first address); every address gets the batch's answer.</summary>
-    public void AddAddresses(IReadOnlyList<InterfaceAddress> addresses, Span<KernelResult> results)
-    {
-        var r = Called(nameof(AddAddresses), addresses.Count > 0 ? addresses[0] : null);
-        results.Fill(r);
-    }
-
     public KernelResult RemoveAddress(InterfaceAddress address) => Called(nameof(RemoveAddress), address);
 
     public KernelResult AddRoute(RouteSpec route) => Called(nameof(AddRoute), route);
@@ -151,7 +138,7 @@ public sealed class ForwardingProbeKernelPort : IKernelPort
 
     private static object? ExpectedArgument(string member) => member switch
     {
-        nameof(AddAddress) or nameof(AddAddresses) or nameof(RemoveAddress) => Address,
+        nameof(AddAddress) or nameof(RemoveAddress) => Address,
         nameof(AddRoute) or nameof(RemoveRoute) => Route,
         nameof(AddRule) or nameof(RemoveRule) => Rule,
         nameof(CreateMacvlan) => Macvlan,

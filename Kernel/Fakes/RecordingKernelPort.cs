@@ -114,19 +114,6 @@ public sealed class RecordingKernelPort : IKernelPort
             return (KernelResult.Ok, new KernelEvent.AddressAdded(address));
         });
 
-    /// <summary>How many times <see cref="AddAddresses"/> was called (one call = one netlink round trip on Linux).</summary>
-    public int AddressBatches => Volatile.Read(ref _addressBatches);
-
-    private int _addressBatches;
-
-    /// <summary>Each address as <see cref="AddAddress"/> (same log lines and faults), counted as one batch.</summary>
-    public void AddAddresses(IReadOnlyList<InterfaceAddress> addresses, Span<KernelResult> results)
-    {
-        Interlocked.Increment(ref _addressBatches);
-        for (int i = 0; i < addresses.Count; i++)
-            results[i] = AddAddress(addresses[i]);
-    }
-
     public KernelResult RemoveAddress(InterfaceAddress address) =>
         Do(KernelOpKind.RemoveAddress, address.ToString(), () =>
         {

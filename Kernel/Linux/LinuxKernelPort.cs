@@ -73,65 +73,6 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
         }
     }
 
-    /// <summary>Up to this many RTM_NEWADDR requests share one datagram (each is under 100 bytes).</summary>
-    private const int AddressesPerDatagram = 32;
-
-    /// <summary>The addresses in datagrams of <see cref="AddressesPerDatagram"/> requests, each with its own ACK: one
-    /// round trip per datagram instead of one per address. EEXIST is success, as for one.</summary>
-    public void AddAddresses(IReadOnlyList<InterfaceAddress> addresses, Span<KernelResult> results)
-    {
-        lock (_gate)
-        {
-            Span<int> slot = stackalloc int[AddressesPerDatagram];
-            Span<KernelResult> answers = new KernelResult[AddressesPerDatagram];
-            byte[] buffer = new byte[RequestBufferBytes * 2];
-            int next = 0;
-            while (next < addresses.Count)
-            {
-                if (_disposed)
-                {
-                    results[next++] = Errno.Failure(Errno.EBADF, "kernel port is closed");
-                    continue;
-                }
-                int count = 0;
-                uint first = _request.ReserveSequences(Math.Min(AddressesPerDatagram, addresses.Count - next));
-                var writer = new NetlinkWriter(buffer);
-                while (next < addresses.Count && count < AddressesPerDatagram)
-                {
-                    var address = addresses[next];
-                    if (!TryIndex(address.Interface, out int index, out var missing))
-                    {
-                        results[next++] = missing;
-                        continue;
-                    }
-                    RtnlAddressCodec.WriteAdd(ref writer, ToWire(address, index), unchecked(first + (uint)count));
-                    if (!writer.Ok)
-                        break;
-                    slot[count++] = next++;
-                }
-                if (!writer.Ok)
-                {
-                    // Cannot happen with these sizes; answer what is left one by one rather than guess.
-                    for (; next < addresses.Count; next++)
-                        results[next] = AddAddress(addresses[next]);
-                    for (int i = 0; i < count; i++)
-                        results[slot[i]] = AddAddress(addresses[slot[i]]);
-                    return;
-                }
-                if (count == 0)
-                    continue;
-                var pending = KernelResult.Fail(Errno.ETIMEDOUT, "no answer to the address batch");
-                answers[..count].Fill(pending);
-                var transport = _request.RequestEach(writer.Written, first, answers[..count], $"add {count} addresses");
-                for (int i = 0; i < count; i++)
-                {
-                    var r = !transport.IsOk && answers[i] == pending ? transport : answers[i];
-                    results[slot[i]] = r.Errno == EEXIST ? KernelResult.Ok : r;
-                }
-            }
-        }
-    }
-
     public KernelResult RemoveAddress(InterfaceAddress address)
     {
         lock (_gate)

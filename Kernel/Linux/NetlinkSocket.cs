@@ -133,53 +133,6 @@ public sealed class NetlinkSocket : IDisposable
         SendAndAwait(batch, new ReplyExpectation(firstAcked, acks, AcksOnly: true, Dump: false, WantsAck: true, null), doing);
 
     /// <summary>
-    /// Sends <paramref name="results"/>.Length independent requests in one datagram (sequences
-    /// <paramref name="firstSequence"/> on, each with NLM_F_ACK; rtnetlink handles each on its own) and waits for every
-    /// answer: each request's ACK or error lands in <paramref name="results"/> at its position. The returned result is
-    /// the transport's (send, receive, timeout, a malformed answer); requests not answered keep what the caller put
-    /// there.
-    /// </summary>
-    public KernelResult RequestEach(ReadOnlySpan<byte> requests, uint firstSequence, Span<KernelResult> results, string doing)
-    {
-        bool added = false;
-        try
-        {
-            if (!TryAcquire(ref added, out int fd, out var closed))
-                return closed;
-            var sent = Send(fd, requests, doing);
-            if (!sent.IsOk)
-                return sent;
-            var expect = new ReplyExpectation(firstSequence, results.Length, AcksOnly: true, Dump: false, WantsAck: true, null);
-            long deadline = Stopwatch.GetTimestamp() + (long)(RequestTimeout.TotalSeconds * Stopwatch.Frequency);
-            int answered = 0;
-            while (answered < results.Length)
-            {
-                var received = ReceiveOnce(fd, deadline, out int length, doing);
-                if (!received.IsOk)
-                    return received;
-                var reader = new NetlinkMessageReader(_receive.AsSpan(0, length));
-                while (reader.TryRead(out var message))
-                {
-                    if (!message.IsError || !expect.Answers(message, PortId))
-                        continue;                                   // data, or a late answer to an earlier request
-                    if (message.TryGetError(out var error) != NetlinkDecodeError.None)
-                        return Errno.Failure(Errno.EBADMSG, $"{doing}: malformed NLMSG_ERROR");
-                    results[(int)unchecked(message.Sequence - firstSequence)] = error.IsAck ? KernelResult.Ok : KernelResult.Fail(error.Errno, $"{doing}: {error.Describe()}");
-                    answered++;
-                }
-                if (reader.Error != NetlinkDecodeError.None)
-                    return Errno.Failure(Errno.EBADMSG, $"{doing}: malformed reply ({reader.Error})");
-            }
-            return KernelResult.Ok;
-        }
-        finally
-        {
-            if (added)
-                _fd.DangerousRelease();
-        }
-    }
-
-    /// <summary>
     /// What a sent request waits for: answers whose sequence lies in [<paramref name="FirstSequence"/>,
     /// <paramref name="FirstSequence"/> + <paramref name="Acks"/>) and whose port is ours (or the kernel's, 0).
     /// </summary>

@@ -13,24 +13,6 @@ public abstract class DelegatingKernelPort(IKernelPort inner) : IKernelPort
 
     public virtual KernelResult AddAddress(InterfaceAddress address) => Inner.AddAddress(address);
 
-    /// <summary>The inner port's batch, unless this decorator changes <see cref="AddAddress"/> (dry run, fault
-    /// injection): then each address goes through that override, so a batch never bypasses it.</summary>
-    public virtual void AddAddresses(IReadOnlyList<InterfaceAddress> addresses, Span<KernelResult> results)
-    {
-        if (OverridesAddAddress)
-        {
-            for (int i = 0; i < addresses.Count; i++)
-                results[i] = AddAddress(addresses[i]);
-            return;
-        }
-        Inner.AddAddresses(addresses, results);
-    }
-
-    private bool? _overridesAddAddress;
-
-    private bool OverridesAddAddress => _overridesAddAddress ??=
-        GetType().GetMethod(nameof(AddAddress), [typeof(InterfaceAddress)])!.DeclaringType != typeof(DelegatingKernelPort);
-
     public virtual KernelResult RemoveAddress(InterfaceAddress address) => Inner.RemoveAddress(address);
 
     public virtual KernelResult AddRoute(RouteSpec route) => Inner.AddRoute(route);

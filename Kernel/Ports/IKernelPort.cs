@@ -9,15 +9,6 @@ public interface IKernelPort
 {
     KernelResult AddAddress(InterfaceAddress address);
 
-    /// <summary>Adds each address as <see cref="AddAddress"/> would, each with its own result in
-    /// <paramref name="results"/> (same length); a port may send them together (Linux: one datagram of requests, then
-    /// the answers), which makes a takeover of many VIPs one round trip instead of one per VIP.</summary>
-    void AddAddresses(IReadOnlyList<InterfaceAddress> addresses, Span<KernelResult> results)
-    {
-        for (int i = 0; i < addresses.Count; i++)
-            results[i] = AddAddress(addresses[i]);
-    }
-
     KernelResult RemoveAddress(InterfaceAddress address);
 
     KernelResult AddRoute(RouteSpec route);

@@ -47,35 +47,8 @@ public class DelegatingKernelPortTests
 
     [Fact]
     public void The_probe_catches_a_dropped_default_member_a_changed_argument_and_a_replaced_answer() =>
-        Assert.Equal([nameof(IKernelPort.AddAddresses), nameof(IKernelPort.SendFrame), nameof(IKernelPort.Prepare), nameof(IKernelPort.Links)],
+        Assert.Equal([nameof(IKernelPort.SendFrame), nameof(IKernelPort.Prepare), nameof(IKernelPort.Links)],
             ForwardingProbeKernelPort.NotForwarded(inner => new Careless(inner)));
-
-    /// <summary>A decorator that changes single adds (a dry run printing instead of adding).</summary>
-    private sealed class Printing(IKernelPort inner) : DelegatingKernelPort(inner)
-    {
-        public List<string> Printed { get; } = [];
-
-        public override KernelResult AddAddress(InterfaceAddress address)
-        {
-            Printed.Add(address.ToString());
-            return KernelResult.Ok;
-        }
-    }
-
-    [Fact]
-    public void A_batch_goes_through_a_decorators_own_single_add_and_never_around_it()
-    {
-        var probe = new ForwardingProbeKernelPort();
-        var printing = new Printing(probe);
-        var addresses = new[] { new InterfaceAddress("probe0", System.Net.IPAddress.Parse("192.0.2.1"), 24), new InterfaceAddress("probe0", System.Net.IPAddress.Parse("192.0.2.2"), 24) };
-        var results = new KernelResult[2];
-
-        printing.AddAddresses(addresses, results);
-
-        Assert.Equal(2, printing.Printed.Count);
-        Assert.Empty(probe.Received);                                   // nothing reached the real port
-        Assert.All(results, r => Assert.True(r.IsOk));
-    }
 
     [Fact]
     public void The_crashing_port_forwards_every_member_while_no_crash_is_armed() =>

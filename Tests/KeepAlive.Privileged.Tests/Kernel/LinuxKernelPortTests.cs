@@ -91,33 +91,6 @@ public sealed class LinuxKernelPortTests(ITestOutputHelper output) : IDisposable
     }
 
     [SkippableFact]
-    public void A_batch_of_addresses_is_added_with_a_result_each_across_several_datagrams()
-    {
-        Privilege.Require("ip");
-        var port = Port();
-        // 70 addresses: three datagrams of at most 32; one there already (EEXIST is success), one on a device that
-        // does not exist, one the kernel refuses (a /33).
-        var batch = Enumerable.Range(1, 70).Select(i => new InterfaceAddress(Dev, IPAddress.Parse($"10.9.1.{i}"), 24)).ToList();
-        batch.Add(new InterfaceAddress(Dev, IPAddress.Parse("fd00:9::71"), 64));
-        batch[10] = batch[10] with { Interface = "nope0" };
-        batch[40] = batch[40] with { PrefixLength = 33 };
-        Assert.True(port.AddAddress(batch[5]).IsOk);
-        var results = new KernelResult[batch.Count];
-
-        port.AddAddresses(batch, results);
-
-        Assert.Equal(19, results[10].Errno);                                    // ENODEV
-        Assert.False(results[40].IsOk, "a /33 must be refused");
-        Assert.All(results.Where((_, i) => i is not (10 or 40)), r => Assert.True(r.IsOk, r.ToString()));
-        var now = KernelAddresses().Select(a => a.Address).ToHashSet();
-        var expected = batch.Where((_, i) => i is not (10 or 40)).Select(a => a.Address.ToString()).ToList();
-        Assert.All(expected, a => Assert.Contains(a, now));
-        Assert.DoesNotContain("10.9.1.41", now);
-        foreach (var a in batch)
-            port.RemoveAddress(a);
-    }
-
-    [SkippableFact]
     public void Links_match_what_ip_reports()
     {
         Privilege.Require("ip");
