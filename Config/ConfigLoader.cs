@@ -65,7 +65,7 @@ public static class ConfigLoader
         // on the interleaving (the reader's results are read only after its last line, which orders them before
         // this thread's reads). Parsing on the worker too was measured slower: the trees then live longer.
         var read = ConfigReader.Open(path, source, readerOptions);
-        var session = new ConfigBinder.Session();
+        var session = new ConfigBinder.Session(options.Host is { } host ? name => host.FindInterface(name)?.Mtu : null);
         var lines = Prefetch.Ahead<LogicalLine>(emit =>
         {
             foreach (var line in read.Lines)

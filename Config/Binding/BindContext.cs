@@ -110,7 +110,14 @@ public sealed class BindContext
 {
     private readonly List<Diagnostic> _diagnostics = new();
 
-    public BindContext() => Values = new ValueReader(_diagnostics);
+    public BindContext(Func<string, int?>? interfaceMtu = null)
+    {
+        Values = new ValueReader(_diagnostics);
+        InterfaceMtu = interfaceMtu;
+    }
+
+    /// <summary>The MTU of an interface of this host, when host facts are known (null: keepalived's 1500).</summary>
+    public Func<string, int?>? InterfaceMtu { get; }
 
     public ValueReader Values { get; }
 

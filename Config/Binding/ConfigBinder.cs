@@ -49,7 +49,9 @@ public static class ConfigBinder
         private readonly BindContext _context;
         private readonly Draft _draft = new();
 
-        public Session() => _context = new BindContext();
+        /// <param name="interfaceMtu">This host's interface MTUs (the loader's host facts): VIPs beyond what an
+        /// advert carries at the real MTU become excluded addresses, as keepalived decides with the interface known.</param>
+        public Session(Func<string, int?>? interfaceMtu = null) => _context = new BindContext(interfaceMtu);
 
         public void Add(SyntaxNode root) => RootTable.BindOne(_draft, root, _context, _draft.Other);
 

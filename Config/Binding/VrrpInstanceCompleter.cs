@@ -185,12 +185,16 @@ public static class VrrpInstanceCompleter
             xmitBase = false;
         }
 
-        // Too many VIPs for one advert (MTU 1500): the excess moves to excluded addresses, as keepalived does.
-        int maxAddresses = MaxAddresses(fam, version, auth is not null);
+        // Too many VIPs for one advert: the excess moves to excluded addresses, as keepalived does, at the interface's
+        // MTU when this host's facts are known, else at keepalived's DEFAULT_MTU.
+        int? hostMtu = v.Interface is { } ifName && c.InterfaceMtu?.Invoke(ifName) is { } m && m > 0 ? m : null;
+        int maxAddresses = MaxAddresses(fam, version, auth is { Type: AuthType.Ah }, hostMtu ?? DefaultMtu);
         var evips = new List<IpAddressEntry>(d.Evips);
         if (vips.Count > maxAddresses)
         {
-            c.Report(BinderCodes.ValueReplaced.At(where, who, $"{vips.Count} VIPs exceed the {maxAddresses} one advert can carry", $"the first {maxAddresses} as VIPs and the rest as excluded addresses"));
+            c.Report(hostMtu is { } mtu
+                ? Validation.ValidationDescriptors.TooManyVipsForMtu.At(where, v.Name, vips.Count, maxAddresses, v.Interface!, mtu)
+                : BinderCodes.ValueReplaced.At(where, who, $"{vips.Count} VIPs exceed the {maxAddresses} one advert can carry at MTU {DefaultMtu}", $"the first {maxAddresses} as VIPs and the rest as excluded addresses"));
             evips.AddRange(vips.Skip(maxAddresses));
             vips = vips.Take(maxAddresses).ToList();
         }
@@ -340,14 +344,26 @@ public static class VrrpInstanceCompleter
         };
     }
 
-    /// <summary>VIPs one advert can carry on a 1500-byte MTU (vrrp.c: (MTU − headers) / address size, at most 255).</summary>
-    public static int MaxAddresses(AddressFamily family, int version, bool auth, int mtu = 1500)
+    /// <summary>
+    /// VIPs one advert can carry on an interface of <paramref name="mtu"/> bytes, by keepalived 2.2.7's own arithmetic
+    /// (vrrp.c vrrp_complete_instance) so that both sides advertise the same list: (MTU − Ethernet header 14 − IP header
+    /// 20/40 − VRRP header 8 − for v2 the 8 bytes of authentication data and, with AH, the 24-byte AH header) / address
+    /// size, at most 255. keepalived counts the Ethernet header against the IP MTU, so it keeps a few addresses fewer
+    /// than would fit; IPv6 at MTU 1500 gives 89.
+    /// </summary>
+    public static int MaxAddresses(AddressFamily family, int version, bool ah, int mtu = DefaultMtu)
     {
-        int ipHeader = family == AddressFamily.InterNetwork ? 20 : 40;
-        int vrrpHeader = 8 + (version == 2 && auth ? 8 : 0);
-        int size = family == AddressFamily.InterNetwork ? 4 : 16;
-        return Math.Min(255, (mtu - ipHeader - vrrpHeader) / size);
+        bool v4 = family == AddressFamily.InterNetwork;
+        int header = EthernetHeader + (v4 ? 20 : 40) + 8;
+        if (v4 && version == 2)
+            header += 8 + (ah ? 24 : 0);
+        return Math.Clamp((mtu - header) / (v4 ? 4 : 16), 0, 255);
     }
+
+    /// <summary>keepalived's DEFAULT_MTU, assumed when the interface is not known (and by the binder).</summary>
+    public const int DefaultMtu = 1500;
+
+    private const int EthernetHeader = 14;
 
     private static string FamilyName(AddressFamily f) => f == AddressFamily.InterNetwork ? "IPv4" : "IPv6";
 

@@ -54,13 +54,6 @@ public static class ConfigValidator
                 {
                     d.Add(ValidationDescriptors.NoMulticast.At(at, vi.Name, ifName));
                 }
-                if (facts is { Mtu: > 0 and < 1500 })
-                {
-                    // The binder assumed a 1500-byte MTU; the interface carries less (vrrp.c: (MTU - headers) / size).
-                    int max = Binding.VrrpInstanceCompleter.MaxAddresses(vi.Family, vi.Version, vi.Authentication is not null, facts.Mtu);
-                    if (vi.VirtualIpAddresses.Count > max)
-                        d.Add(ValidationDescriptors.TooManyVipsForMtu.At(at, vi.Name, vi.VirtualIpAddresses.Count, max, ifName, facts.Mtu));
-                }
             }
 
             foreach (var other in seen)

@@ -74,8 +74,6 @@ public static class DaemonCommand
             log.Say(LogEventLevel.Information, note);
         foreach (var d in config.Diagnostics.Where(d => d.Severity != Severity.Info))
             log.Say(LogEventLevel.Warning, ConfigTestCommand.Format(d, "/"));
-        if (options.DumpConf)
-            log.Say(LogEventLevel.Information, ConfigJson.Serialize(config.Config));
 
         var pidFile = new PidFile(options.PidFile, options.ChildPidFiles, Environment.ProcessId);
         if (!pidFile.TryAcquire(out var pidMessage))

@@ -98,7 +98,7 @@ public sealed record DaemonOptions
     /// <summary><c>--strict</c>.</summary>
     public bool Strict { get; init; }
 
-    /// <summary><c>-d</c>: dump the configuration to the log at start.</summary>
+    /// <summary><c>-d</c>: once the node runs, log the configuration data in keepalived.data's layout (as keepalived's dump_data_vrrp).</summary>
     public bool DumpConf { get; init; }
 
     /// <summary><c>--dry-run</c>: print kernel changes instead of applying them.</summary>

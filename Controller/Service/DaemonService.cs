@@ -94,6 +94,8 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
             status = $"running {children.Plan.Instances.Count} VRRP instance(s) from {runtime.Options.ConfigFile}";
             if (_config is not null && !OperatingSystem.IsWindows())
                 _dumps = new Status.NodeSignalDumps(system, () => _node, () => _config, log, StatusTimeout);
+            if (runtime.Options.DumpConf && _config is not null)
+                await LogDataDumpAsync(_config, cancellationToken).ConfigureAwait(false);
             if (runtime.Options.Http is { } endpoint)
             {
                 try
@@ -116,6 +118,25 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
         log.Say(LogEventLevel.Information, $"Startup complete {sinceStart.TotalMilliseconds:0} ms after the process started: {status}");
         runtime.Notifier.Notify(SystemdMessages.Ready, SystemdMessages.Status(status));
         runtime.OnReady(status);
+    }
+
+    /// <summary><c>-d</c>: keepalived logs its configuration data once the VRRP side has started (dump_data_vrrp);
+    /// the same text as keepalived.data (SIGUSR1) goes to the log, a line per record. A node that does not answer in
+    /// time costs a warning, not the start.</summary>
+    private async Task LogDataDumpAsync(KeepAlive.Config.Model.KeepAliveConfig config, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var report = await KeepAlive.Actors.Status.NodeStatus.CollectAsync(system, _node, StatusTimeout, cancellationToken).ConfigureAwait(false);
+            var text = KeepAlive.Actors.Status.KeepalivedDataFormatter.Format(report, config);
+            foreach (var line in text.Split('\n'))
+                if (line.Length > 0)
+                    runtime.Log.Say(LogEventLevel.Information, line);
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            runtime.Log.Say(LogEventLevel.Warning, $"-d: the configuration data could not be gathered ({e.Message}); nothing dumped");
+        }
     }
 
     private async Task ReloadAsync()

@@ -86,14 +86,4 @@ public static class VrrpInstanceCheck
         }
         return true;
     }
-
-    /// <summary>How many addresses of a family fit in one advert on a link of <paramref name="mtu"/> bytes (at most
-    /// 255): the IP header (and AH) and the VRRP header (and v2 auth data) come first.</summary>
-    public static int MaxAddresses(int mtu, System.Net.Sockets.AddressFamily family, int version, bool ah = false)
-    {
-        bool v6 = family == System.Net.Sockets.AddressFamily.InterNetworkV6;
-        int overhead = (v6 ? 40 : 20) + (ah ? VrrpAh.AhHeaderLength : 0) + VrrpConstants.HeaderLength + (version == 2 ? VrrpConstants.V2AuthDataLength : 0);
-        int room = (mtu - overhead) / (v6 ? 16 : 4);
-        return Math.Clamp(room, 0, VrrpConstants.MaxAddresses);
-    }
 }

@@ -21,10 +21,11 @@ public sealed class KeepalivedOracleTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>Host facts as keepalived sees them in the namespace: its interfaces, this host's files and users.</summary>
-    private sealed class NamespaceHost : IHostFacts
+    private sealed class NamespaceHost(int eth0Mtu = 1500) : IHostFacts
     {
         private readonly LinuxHostFacts _linux = new();
-        private readonly StaticHostFacts _ifs = StaticHostFacts.WithInterfaces(["lo", .. Interfaces]);
+        private readonly StaticHostFacts _ifs = new(new[] { "lo" }.Concat(Interfaces)
+            .Select(n => new InterfaceFacts(n, n == "lo", n != "lo", n == "lo" ? 65536 : n == "eth0" ? eth0Mtu : 1500)));
 
         public string ShortHostName => _linux.ShortHostName;
 
@@ -237,6 +238,36 @@ public sealed class KeepalivedOracleTests : IDisposable
             return;
         var report = Mismatch(ns, path);
         Assert.True(report is null, $"{name}: {report}");
+    }
+
+    /// <summary>
+    /// VIPs beyond what one advert carries at the interface's real MTU become excluded addresses: keepalived -t prints
+    /// how many it keeps ("max N addresses"); we must keep the same number, or the two sides advertise different lists.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(100, 2, "", 30)]
+    [InlineData(100, 3, "", 30)]
+    [InlineData(300, 2, "authentication {\n auth_type AH\n auth_pass secret\n }\n", 80)]
+    [InlineData(1500, 3, "", 100)]
+    [InlineData(1280, 3, "", 100)]
+    public void Vips_beyond_an_adverts_room_are_moved_as_keepalived_moves_them(int mtu, int version, string auth, int count)
+    {
+        Privilege.Require("ip", "keepalived");
+        bool v6 = mtu >= 1280;
+        var vips = string.Concat(Enumerable.Range(1, count).Select(i => v6 ? $" 2001:db8::{i:x}\n" : $" 10.9.{i / 200}.{i % 200 + 1}\n"));
+        var path = Path.Combine(_dir, $"mtu-{mtu}-{version}.conf");
+        File.WriteAllText(path, $"vrrp_instance VI_1 {{\n interface eth0\n virtual_router_id 51\n version {version}\n {auth} virtual_ipaddress {{\n{vips} }}\n}}\n");
+        using var ns = new NetworkNamespace("mtu", Interfaces);
+        var (setCode, setOutput) = ns.Exec("ip", ["link", "set", "eth0", "mtu", mtu.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+        Assert.True(setCode == 0, setOutput);
+
+        var (_, output) = ns.Exec("keepalived", ["-t", "-l", "-f", path], TimeSpan.FromSeconds(20));
+        var moved = Regex.Match(output, @"Number of VIPs \((\d+)\) exceeds maximum/space available in packet \(max (\d+) addresses\)");
+        var ours = ConfigLoader.Load(path, new DiskConfigSource(), new ConfigLoadOptions(new ReaderOptions(ConfigId: "oracle"), new NamespaceHost(mtu)));
+        var vi = Assert.Single(ours.Config.VrrpInstances);
+        int theirs = moved.Success ? int.Parse(moved.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : count;
+        Assert.True(theirs == vi.VirtualIpAddresses.Count, $"keepalived keeps {theirs} VIPs, we keep {vi.VirtualIpAddresses.Count}\n--- keepalived\n{output}\n--- ours\n{string.Join("\n", ours.Diagnostics)}");
+        Assert.Equal(count - theirs, vi.ExcludedIpAddresses.Count);
     }
 
     /// <summary>Null when keepalived and we agree on the exit code and we report on every line keepalived reports on;

@@ -8,7 +8,7 @@ namespace KeepAlive.Privileged.Tests.EndToEnd;
 /// <summary>
 /// The running daemon's observability, in a namespace of ours: <c>--http</c> serves /status (the instance as MASTER,
 /// with its priority and explanation) and /metrics (Prometheus text with the documented state gauge); SIGUSR1, SIGUSR2
-/// and the JSON signal write keepalived's keepalived.data / .stats / .json into $TMPDIR.
+/// and the JSON signal write keepalived's keepalived.data / .stats / .json into $TMPDIR; <c>-d</c> logs the data dump once at start.
 /// </summary>
 [Collection("privileged")]
 public sealed class StatusAndDumpTests(ITestOutputHelper output) : IDisposable
@@ -39,7 +39,7 @@ public sealed class StatusAndDumpTests(ITestOutputHelper output) : IDisposable
     {
         Privilege.Require("ip", "dotnet", "python3");
         _lab = new BridgeLab(1);
-        using var daemon = new KeepAliveProcess(_lab.Nodes[0].Name, Config, ["-n", "-l", "-G", "-p", "{dir}/keepalive.pid", "--http", "127.0.0.1:9650"], "TMPDIR={dir}");
+        using var daemon = new KeepAliveProcess(_lab.Nodes[0].Name, Config, ["-n", "-l", "-G", "-d", "-p", "{dir}/keepalive.pid", "--http", "127.0.0.1:9650"], "TMPDIR={dir}");
         Assert.True(Poll.Until(() => _lab.Addresses(0).Contains("10.8.0.191/24"), TimeSpan.FromSeconds(30)), "never master\n" + daemon);
 
         var status = Get("/status");
@@ -54,6 +54,10 @@ public sealed class StatusAndDumpTests(ITestOutputHelper output) : IDisposable
         var metrics = Get("/metrics");
         Assert.Contains("# TYPE keepalive_vrrp_state gauge", metrics);
         Assert.Contains(metrics.Split('\n'), l => l.StartsWith("keepalive_vrrp_state{", StringComparison.Ordinal) && l.Contains("instance=\"VI_S\"", StringComparison.Ordinal) && l.EndsWith(" 2", StringComparison.Ordinal));
+
+        // -d: the configuration data is logged once at start, in keepalived.data's layout.
+        Assert.True(Poll.Until(() => daemon.ToString().Contains("------< VRRP Topology >------", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), "-d: no data dump logged\n" + daemon);
+        Assert.Contains("VRRP Instance = VI_S", daemon.ToString(), StringComparison.Ordinal);
 
         foreach (var (signal, file, text) in new[] { ("USR1", "keepalived.data", "VRRP Instance = VI_S"), ("USR2", "keepalived.stats", "VRRP Instance: VI_S"), ("36", "keepalived.json", "\"iname\":\"VI_S\"") })
         {

@@ -76,13 +76,4 @@ public class VrrpInstanceCheckTests
         Assert.Equal(VrrpDiscard.None, VrrpInstanceCheck.Check(advert, packet, Mine(), out var notes));
         Assert.Equal(VrrpAdvertNotes.None, notes);
     }
-
-    [Theory]
-    [InlineData(1500, AddressFamily.InterNetwork, 3, false, 255)]
-    [InlineData(1500, AddressFamily.InterNetworkV6, 3, false, 90)]   // (1500 - 40 - 8) / 16
-    [InlineData(576, AddressFamily.InterNetwork, 2, false, 135)]    // (576 - 20 - 8 - 8) / 4
-    [InlineData(576, AddressFamily.InterNetwork, 2, true, 129)]     // AH adds 24 bytes
-    [InlineData(60, AddressFamily.InterNetworkV6, 3, false, 0)]
-    public void Addresses_per_advert_are_bounded_by_the_mtu(int mtu, AddressFamily family, int version, bool ah, int expected) =>
-        Assert.Equal(expected, VrrpInstanceCheck.MaxAddresses(mtu, family, version, ah));
 }
