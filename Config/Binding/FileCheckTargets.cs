@@ -10,7 +10,7 @@ public static class FileCheckTargets
 {
     public static KeepAliveConfig Resolve(KeepAliveConfig config)
     {
-        if (!config.VirtualServers.Any(vs => vs.RealServers.Any(rs => rs.Checkers.Any(c => c is FileCheckConfig))))
+        if (!HasFileCheck(config))
             return config;
         var byName = new Dictionary<string, TrackFileConfig>(StringComparer.Ordinal);
         foreach (var file in config.TrackFiles)
@@ -27,5 +27,16 @@ public static class FileCheckTargets
                 }).ToValueList(),
             }).ToValueList(),
         };
+    }
+
+    // Plain loops: this runs on every load, and LINQ over the model's lists boxes an enumerator per real server.
+    private static bool HasFileCheck(KeepAliveConfig config)
+    {
+        foreach (var vs in config.VirtualServers)
+            foreach (var rs in vs.RealServers)
+                foreach (var c in rs.Checkers)
+                    if (c is FileCheckConfig)
+                        return true;
+        return false;
     }
 }

@@ -29,6 +29,14 @@ if (args.Length > 1 && args[0] == "profile-read")
     }
     return 0;
 }
+if (args.Length > 0 && args[0] == "alloc")
+{
+    // Where the large LVS load's bytes go, by type (AllocationTicks.cs).
+    var p = new ConfigPipelineBenchmarks();
+    p.Setup();
+    AllocationTicks.Run(() => p.LoadVirtualServers(), 5, 40);
+    return 0;
+}
 if (args.Length > 0 && args[0] == "addresses")
 {
     // Kernel time of VIP adds/removes through LinuxKernelPort (AddressOpsBenchmark.cs; root, in a namespace of your own).
@@ -104,6 +112,8 @@ static void Measure(string name, Func<object> action)
     int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
     action();
     var gcs = $"gen0/1/2 {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2}";
+    if (Environment.GetEnvironmentVariable("KA_BENCH_ALL") is not null)
+        Console.WriteLine($"  {name}: {string.Join(" ", times.Select(t => t.ToString("F0")))}");
     times.Sort();
     pauses.Sort();
     Console.WriteLine($"{name,-32} median {times[7],8:F1} ms   min {times[0],8:F1} ms   GC pause median {pauses[7],6:F1} ms   allocated {allocated / 1048576.0,8:F1} MiB  {gcs}");
