@@ -149,40 +149,19 @@ public sealed partial class NodeRootActor
         _syncMaster = master;
     }
 
-    /// <summary>Stop: omega notifications and IPVS release by every virtual server, the sync daemons, then
-    /// <paramref name="then"/> (the VRRP half).</summary>
-    private void StopLvs(IActorRef requester, Action<IActorRef> then)
+    /// <summary>Stop, LVS half: the sync daemons stop and every virtual server is told to release its IPVS services
+    /// (omega notifications included). Returns the virtual servers to wait for; with any, the
+    /// <see cref="LvsStopTimeout"/> timer is started.</summary>
+    private HashSet<string> BeginLvsStop()
     {
         var waiting = _lvsPlans.Select(p => p.ChildName).Where(_children.ContainsKey).ToHashSet(StringComparer.Ordinal);
         if (_lvsGlobals is { } globals)
             SendGlobals(IpvsGlobalsPlanner.Stop(globals));
-        if (waiting.Count == 0)
-        {
-            then(requester);
-            return;
-        }
         foreach (var name in waiting)
             _children[name].Tell(new StopVirtualServer(_setup.ReleaseIpvs));
-        Timers.StartSingleTimer("lvs-stop", LvsStopExpired.Instance, LvsStopTimeout);
-        Become(() =>
-        {
-            Receive<VirtualServerStopped>(s =>
-            {
-                waiting.Remove(s.Name);
-                _children.Remove(s.Name);
-                if (waiting.Count > 0)
-                    return;
-                Timers.Cancel("lvs-stop");
-                then(requester);
-            });
-            Receive<LvsStopExpired>(_ =>
-            {
-                _log.Warning("stopping: {Count} virtual servers did not release their IPVS services within {Timeout}: {Names}",
-                    waiting.Count, LvsStopTimeout, string.Join(", ", waiting));
-                then(requester);
-            });
-            ReceiveAny(_ => { });
-        });
+        if (waiting.Count > 0)
+            Timers.StartSingleTimer("lvs-stop", LvsStopExpired.Instance, LvsStopTimeout);
+        return waiting;
     }
 
     /// <summary>Reload: the keyed diff of the virtual servers. Returns the removed ones, which terminate after their

@@ -245,17 +245,24 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
     private void Running()
     {
         Receive<GetNodeChildren>(_ => Sender.Tell(new NodeChildren(_plan!, new Dictionary<string, IActorRef>(_children, StringComparer.Ordinal))));
-        Receive<StopNode>(_ => StopLvs(Sender, Stopping));
+        Receive<StopNode>(_ => Stopping(Sender));
         ReceiveLvs();
         Receive<ApplyConfig>(a => BeginReload(a.Config, Sender));
         Receive<Terminated>(_ => { });                     // a child a reload stopped, after its phase gave up waiting
     }
 
+    /// <summary>
+    /// Stop (SIGTERM): keepalived's parent signals its VRRP and checker children in the same loop (sigend), so the
+    /// priority-0 adverts never wait for the IPVS teardown, and the VIPs do not stay here while the virtual services are
+    /// already gone. Every instance is told first, then every virtual server; when both halves are done (or the virtual
+    /// servers' wait ran out), the notifier's STOP scripts, the static plane and the links follow.
+    /// </summary>
     private void Stopping(IActorRef requester)
     {
         var waiting = new HashSet<string>(_plan!.Instances.Select(i => i.Setup.Name), StringComparer.Ordinal);
         foreach (var instance in _plan.Instances)
             _children[instance.ChildName].Tell(StopInstance.Instance);
+        var servers = BeginLvsStop();
         void Finish()
         {
             var notifier = _children.GetValueOrDefault(ActorNames.Notifier);
@@ -308,7 +315,14 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
                 ReceiveAny(_ => { });
             });
         }
-        if (waiting.Count == 0)
+        void FinishWhenBothHalvesAreDone()
+        {
+            if (waiting.Count > 0 || servers.Count > 0)
+                return;
+            Timers.Cancel("lvs-stop");
+            Finish();
+        }
+        if (waiting.Count == 0 && servers.Count == 0)
         {
             Finish();
             return;
@@ -318,8 +332,20 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
             Receive<InstanceStopped>(s =>
             {
                 waiting.Remove(s.Instance);
-                if (waiting.Count == 0)
-                    Finish();
+                FinishWhenBothHalvesAreDone();
+            });
+            Receive<Lvs.VirtualServerStopped>(s =>
+            {
+                servers.Remove(s.Name);
+                _children.Remove(s.Name);
+                FinishWhenBothHalvesAreDone();
+            });
+            Receive<LvsStopExpired>(_ =>
+            {
+                _log.Warning("stopping: {Count} virtual servers did not release their IPVS services within {Timeout}: {Names}",
+                    servers.Count, LvsStopTimeout, string.Join(", ", servers));
+                servers.Clear();
+                FinishWhenBothHalvesAreDone();
             });
             ReceiveAny(_ => { });
         });

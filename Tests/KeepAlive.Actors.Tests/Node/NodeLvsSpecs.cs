@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Net;
 using System.Net.Sockets;
 using KeepAlive.Actors.Effector;
@@ -9,11 +10,13 @@ using KeepAlive.Kernel.Fakes;
 using KeepAlive.Kernel.Wire.Ipvs;
 using static KeepAlive.Actors.Tests.Node.VirtualLab;
 using IpvsServiceKey = KeepAlive.Actors.Lvs.IpvsServiceKey;
+using KernelResultAlias = KeepAlive.Kernel.Ports.KernelResult;
 
 namespace KeepAlive.Actors.Tests.Node;
 
 /// <summary>The node's LVS half against the recording IPVS: start reconcile (stale owned services removed, foreign
-/// ones kept, configured ones taken over), release at stop (not with --dont-release-ipvs), the keyed reload,
+/// ones kept, configured ones taken over), release at stop (not with --dont-release-ipvs; priority 0 does not wait
+/// for it), the keyed reload,
 /// -C and -P, lvs_timeouts and the sync daemon following its instance.</summary>
 [Collection(ManualClockCollection.Name)]
 public sealed class NodeLvsSpecs() : Akka.TestKit.Xunit2.TestKit(ManualClockCollection.Install(Clock))
@@ -228,6 +231,64 @@ public sealed class NodeLvsSpecs() : Akka.TestKit.Xunit2.TestKit(ManualClockColl
         Lab.RunUntil(() => Lab.Instance(a, "VI_1").State == VrrpState.Master, 2, "VI_1 master");
         Lab.Reload(a, Conf(Instance("VI_1", 51, 255, "10.0.0.10/32", state: "MASTER"), Vs("10.0.0.10", Rs("192.168.1.1"), "ha_suspend")));
         Lab.RunUntil(() => _probes.Checks("192.168.1.1") > 0, 8, "checks at once: the instance is MASTER already");
+    }
+
+    [Fact]
+    public async Task Must_send_priority_zero_at_stop_without_waiting_for_the_ipvs_release()
+    {
+        // keepalived's parent signals the VRRP and checker children together: the handover does not wait for IPVS.
+        using var gate = new ManualResetEventSlim();
+        var a = Start(Conf(Instance("VI_1", 51, 255, "10.0.0.100/32", state: "MASTER"), Vs("10.0.0.10", Rs("192.168.1.1"))),
+            customise: s => s with { Kernel = new GatedIpvsKernel(s.Kernel, gate) });
+        Until(a, "10.0.0.10: 1:1", "started");
+        Lab.RunUntil(() => Lab.Instance(a, "VI_1").State == VrrpState.Master, 3, "VI_1 master");
+
+        var stop = a.Root.Ask<NodeStopped>(StopNode.Instance, TimeSpan.FromSeconds(30));
+        try
+        {
+            bool priorityZero = SpinWait.SpinUntil(() => Lab.Network.Sent.Any(d => d.Source.Equals(a.Address) && d.Payload.Span[2] == 0), TimeSpan.FromSeconds(10));
+            Assert.True(priorityZero, "no priority-0 advert while the IPVS release is held");
+            Assert.False(stop.IsCompleted, "the node stopped before its IPVS release");
+        }
+        finally
+        {
+            gate.Set();
+        }
+        await stop.WaitAsync(TimeSpan.FromSeconds(30));
+        a.Alive = false;
+        Assert.Equal(string.Empty, Table(a.Kernel));
+    }
+
+    /// <summary>A kernel whose IPVS service deletes wait for <paramref name="gate"/> (a slow IPVS teardown).</summary>
+    private sealed class GatedIpvsKernel(KeepAlive.Kernel.Ports.IKernelPort inner, ManualResetEventSlim gate) : KeepAlive.Kernel.Ports.DelegatingKernelPort(inner)
+    {
+        private readonly GatedIpvs _ipvs = new(inner.Ipvs, gate);
+
+        public override KeepAlive.Kernel.Ports.IIpvsPort Ipvs => _ipvs;
+    }
+
+    private sealed class GatedIpvs(KeepAlive.Kernel.Ports.IIpvsPort inner, ManualResetEventSlim gate) : KeepAlive.Kernel.Ports.IIpvsPort
+    {
+        public KernelResultAlias Info(out IpvsInfo? info) => inner.Info(out info);
+        public KernelResultAlias AddService(IpvsService service) => inner.AddService(service);
+        public KernelResultAlias EditService(IpvsService service) => inner.EditService(service);
+        public KernelResultAlias DeleteService(IpvsService service)
+        {
+            gate.Wait(TimeSpan.FromSeconds(30));
+            return inner.DeleteService(service);
+        }
+        public KernelResultAlias Flush() => inner.Flush();
+        public KernelResultAlias AddDestination(IpvsService service, IpvsDestination destination) => inner.AddDestination(service, destination);
+        public KernelResultAlias EditDestination(IpvsService service, IpvsDestination destination) => inner.EditDestination(service, destination);
+        public KernelResultAlias DeleteDestination(IpvsService service, IpvsDestination destination) => inner.DeleteDestination(service, destination);
+        public KernelResultAlias Services(out IReadOnlyList<IpvsServiceEntry> services) => inner.Services(out services);
+        public KernelResultAlias Destinations(IpvsService service, out IReadOnlyList<IpvsDestinationEntry> destinations) => inner.Destinations(service, out destinations);
+        public KernelResultAlias Timeouts(out IpvsTimeouts? timeouts) => inner.Timeouts(out timeouts);
+        public KernelResultAlias SetTimeouts(IpvsTimeouts timeouts) => inner.SetTimeouts(timeouts);
+        public KernelResultAlias Zero(IpvsService? service) => inner.Zero(service);
+        public KernelResultAlias StartDaemon(IpvsDaemon daemon) => inner.StartDaemon(daemon);
+        public KernelResultAlias StopDaemon(IpvsSyncState state) => inner.StopDaemon(state);
+        public KernelResultAlias Daemons(out IReadOnlyList<IpvsDaemon> daemons) => inner.Daemons(out daemons);
     }
 
     private static IReadOnlyList<IpvsDaemon> Daemons(LabNode node)
