@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Hosting;
 using KeepAlive.Actors.Node;
+using KeepAlive.Actors.Vrrp;
 using KeepAlive.Controller.Daemon;
 using KeepAlive.Controller.Logging;
 using Microsoft.Extensions.Hosting;
@@ -55,6 +56,10 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
     private readonly Lock _stopping = new();
     private Task<NodeStopped>? _nodeStop;
 
+    /// <summary>The VRRP instances as of the last start or reload: the stop signal tells them first (see
+    /// <see cref="BeginNodeStop"/>).</summary>
+    private IReadOnlyList<IActorRef> _instances = [];
+
     /// <summary>How long a status request (HTTP or dump) waits for the node's children.</summary>
     public static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(2);
 
@@ -91,6 +96,7 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
         {
             _node = registry.Get<NodeRootActor>();
             var children = await _node.Ask<NodeChildren>(GetNodeChildren.Instance, NodeTimeout, cancellationToken).ConfigureAwait(false);
+            _instances = InstancesOf(children);
             status = $"running {children.Plan.Instances.Count} VRRP instance(s) from {runtime.Options.ConfigFile}";
             if (_config is not null && !OperatingSystem.IsWindows())
                 _dumps = new Status.NodeSignalDumps(system, () => _node, () => _config, log, StatusTimeout);
@@ -114,6 +120,8 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
         {
             status = "running with no node (nothing to run)";
         }
+        if (!OperatingSystem.IsWindows())
+            SignalPathWarmUp.Run(line => log.Say(LogEventLevel.Debug, line));
         var sinceStart = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
         log.Say(LogEventLevel.Information, $"Startup complete {sinceStart.TotalMilliseconds:0} ms after the process started: {status}");
         runtime.Notifier.Notify(SystemdMessages.Ready, SystemdMessages.Status(status));
@@ -174,20 +182,38 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
     {
         var applied = await _node.Ask<ConfigApplied>(apply, ReloadTimeout).ConfigureAwait(false);
         _config = apply.Config;
+        try
+        {
+            _instances = InstancesOf(await _node.Ask<NodeChildren>(GetNodeChildren.Instance, ReloadTimeout).ConfigureAwait(false));
+        }
+        catch (AskTimeoutException)
+        {
+            // Only the stop signal's head start is lost: the node itself still stops every instance.
+        }
         return applied;
     }
 
     /// <summary>Sends StopNode once (from the stop signal's handler, or from <see cref="StopAsync"/> when the host
     /// stops for another reason); null when there is no node to stop or -V keeps everything in place.</summary>
+    /// <remarks>The instances are told to stop first, straight from the signal's thread: their priority-0 adverts then
+    /// leave on their own dispatcher at once instead of after the node's turn on the thread pool (a stopped instance
+    /// ignores the node's own StopInstance that follows, and answers it).</remarks>
     private Task<NodeStopped>? BeginNodeStop()
     {
         lock (_stopping)
         {
             if (_nodeStop is null && !_node.IsNobody() && !runtime.Options.DontReleaseVrrp)
+            {
+                foreach (var instance in _instances)
+                    instance.Tell(StopInstance.Instance, ActorRefs.Nobody);
                 _nodeStop = _node.Ask<NodeStopped>(StopNode.Instance, NodeTimeout, CancellationToken.None);
+            }
             return _nodeStop;
         }
     }
+
+    private static IReadOnlyList<IActorRef> InstancesOf(NodeChildren children) =>
+        children.Plan.Instances.Select(i => children.Children.GetValueOrDefault(i.ChildName)).OfType<IActorRef>().ToList();
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
