@@ -17,6 +17,16 @@ public sealed record GetSyncGroupStatus
     public static GetSyncGroupStatus Instance { get; } = new();
 }
 
+/// <summary>A member preempting a live master holds its first advert (see <see cref="HeldAdvertBarrier"/>);
+/// <paramref name="Confirmed"/> once its addresses are in place.</summary>
+public sealed record MemberAdvertHeld(string Member, bool Confirmed);
+
+/// <summary>The group to its holding members: every member's addresses are in place, the first adverts may leave.</summary>
+public sealed record ReleaseHeldAdverts
+{
+    public static ReleaseHeldAdverts Instance { get; } = new();
+}
+
 /// <summary>Sent to the group's notifier (and published on the event stream) when the group's state changes.</summary>
 public sealed record SyncGroupStateChanged(string Group, VrrpState From, VrrpState To);
 
@@ -35,6 +45,7 @@ public sealed class SyncGroupActor : ReceiveActor
     private readonly Dictionary<string, IActorRef> _members;
     private readonly SyncGroupMembers _known;
     private SyncGroupState _state;
+    private readonly HeldAdvertBarrier _held = new();
 
     public SyncGroupActor(string name, IReadOnlyCollection<string> members, IActorRef? notifier, SyncGroupMembers known)
     {
@@ -46,6 +57,12 @@ public sealed class SyncGroupActor : ReceiveActor
         Receive<JoinSyncGroup>(j => _members[j.Member] = Sender);
         Receive<SetSyncGroupMembers>(OnMembers);
         Receive<SyncInput>(Apply);
+        Receive<MemberAdvertHeld>(h =>
+        {
+            foreach (var member in _held.Held(h.Member, h.Confirmed, _state.Members.Keys.ToList()))
+                if (_members.TryGetValue(member, out var m))
+                    m.Tell(ReleaseHeldAdverts.Instance);
+        });
         // After a restart the group knows nothing: its members tell it where they stand.
         Receive<InstanceStatus>(s => Apply(new SyncInput.Changed(s.Name, s.State, VrrpReason.Startup, s.OwnFault)));
         Receive<GetSyncGroupStatus>(_ => Sender.Tell(new SyncGroupStatus(_name, _state.State, _state.Members)));
@@ -71,6 +88,7 @@ public sealed class SyncGroupActor : ReceiveActor
     {
         _known.Names = set.Members.ToList();
         _state = _state.WithMembers(set.Members);
+        _held.Reset();
         foreach (var gone in _members.Keys.Where(m => !_state.Members.ContainsKey(m)).ToList())
             _members.Remove(gone);
         _log.Info("VRRP_Group({Group}) members now {Members}", _name, string.Join(", ", set.Members));
@@ -82,6 +100,8 @@ public sealed class SyncGroupActor : ReceiveActor
         (_state, var orders) = SyncGroupPolicy.Step(_state, input);
         if (_state.State != before)
         {
+            if (_state.State != VrrpState.Master)
+                _held.Reset();
             var changed = new SyncGroupStateChanged(_name, before, _state.State);
             Context.System.EventStream.Publish(changed);
             _notifier?.Tell(changed);

@@ -182,7 +182,8 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         });
         ReceiveReconfigure();
         Receive<OpCompleted>(OnOpCompleted);
-        Receive<HeldAdvertDue>(_ => SendHeldAdvert("its addresses were not confirmed in time"));
+        Receive<HeldAdvertDue>(_ => SendHeldAdvert(_syncGroup is null ? "its addresses were not confirmed in time" : "its sync group's addresses were not all confirmed in time"));
+        Receive<Sync.ReleaseHeldAdverts>(_ => SendHeldAdvert());
         Receive<HeldAddressLost>(OnAddressLost);
         Receive<Reacquire>(_ =>
         {
@@ -337,7 +338,9 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private long _acquireOp;
 
-    /// <summary>Preempting a live master, the first advert waits for this acquisition (0: none waits).</summary>
+    /// <summary>Preempting a live master, the first advert is held: until this acquisition completes (0: no
+    /// addresses), and in a sync group until the group releases every member (<see cref="Sync.HeldAdvertBarrier"/>).</summary>
+    private bool _holdingAdvert;
     private long _advertAfterOp;
     private int _heldAdvertPriority;
 
@@ -351,15 +354,28 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private void HoldAdvert(int priority)
     {
+        _holdingAdvert = true;
         _advertAfterOp = _acquireOp;
         _heldAdvertPriority = priority;
         Timers.StartSingleTimer(HeldAdvertDue.Instance, HeldAdvertDue.Instance, HeldAdvertBound);
+        _syncGroup?.Tell(new Sync.MemberAdvertHeld(_setup.Name, Confirmed: _acquireOp == 0));
+    }
+
+    /// <summary>The held acquisition completed: alone, the advert leaves; in a sync group, the group is told and the
+    /// advert waits for its release.</summary>
+    private void HeldAcquisitionDone()
+    {
+        if (_syncGroup is null)
+            SendHeldAdvert();
+        else
+            _syncGroup.Tell(new Sync.MemberAdvertHeld(_setup.Name, Confirmed: true));
     }
 
     private void SendHeldAdvert(string? late = null)
     {
-        if (_advertAfterOp == 0)
+        if (!_holdingAdvert)
             return;
+        _holdingAdvert = false;
         _advertAfterOp = 0;
         Timers.Cancel(HeldAdvertDue.Instance);
         if (_state.State != VrrpState.Master)
@@ -371,8 +387,8 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private void OnOpCompleted(OpCompleted done)
     {
-        if (done.OpId == _advertAfterOp)
-            SendHeldAdvert();
+        if (_holdingAdvert && done.OpId == _advertAfterOp && _advertAfterOp != 0)
+            HeldAcquisitionDone();
         if (done.Result.IsOk)
             return;
         _log.Warning("{Instance}: kernel op {Op} failed: {Result}", _setup.Name, done.OpId, done.Result);
@@ -396,10 +412,10 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         PerformAh(effect);
         switch (effect)
         {
-            case VrrpEffect.SendAdvert { AfterAcquisition: true } send when _acquireOp != 0:
+            case VrrpEffect.SendAdvert { AfterAcquisition: true } send when _acquireOp != 0 || _syncGroup is not null:
                 HoldAdvert(send.Priority);
                 break;
-            case VrrpEffect.SendAdvert send when _advertAfterOp != 0 && send.Priority != 0 && _state.State == VrrpState.Master:
+            case VrrpEffect.SendAdvert send when _holdingAdvert && send.Priority != 0 && _state.State == VrrpState.Master:
                 _heldAdvertPriority = send.Priority;               // an answer to the old master's advert: the held one is it
                 break;
             case VrrpEffect.SendAdvert send:

@@ -23,7 +23,7 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
     private static readonly InterfaceAddress Vip = new("eth0", IPAddress.Parse("10.0.0.100"), 24);
 
     private Node Start(string name, int octet, int priority, IReadOnlyList<KeepAlive.Actors.Tracking.TrackedBinding>? tracked = null, KernelSet? masterSet = null,
-        IReadOnlySet<AddressKey>? notTracked = null, IActorRef? effectorStandIn = null)
+        IReadOnlySet<AddressKey>? notTracked = null, IActorRef? effectorStandIn = null, int vrid = 51, InterfaceAddress? vip = null, IActorRef? syncGroup = null)
     {
         var kernel = new RecordingKernelPort().WithLink("eth0");
         var address = IPAddress.Parse($"10.0.0.{octet}");
@@ -33,18 +33,18 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
         var setup = new VrrpInstanceSetup
         {
             Name = $"VI_{name}",
-            Settings = new VrrpSettings { Version = 3, Vrid = 51, Priority = priority, AdvertIntervalMicros = 1_000_000, PrimaryAddress = address.GetAddressBytes(), GarpMasterDelayMicros = 0 },
+            Settings = new VrrpSettings { Version = 3, Vrid = (byte)vrid, Priority = priority, AdvertIntervalMicros = 1_000_000, PrimaryAddress = address.GetAddressBytes(), GarpMasterDelayMicros = 0 },
             Interface = "eth0",
             InterfaceMac = [2, 0, 0, 0, 0, (byte)octet],
             Source = address,
             Destination = IPAddress.Parse("224.0.0.18"),
-            VirtualAddresses = [Vip],
+            VirtualAddresses = [vip ?? Vip],
             Tracked = tracked ?? [],
             MasterSet = masterSet,
             NotTracked = notTracked ?? new HashSet<AddressKey>(),
         };
         var scheduler = Clock;
-        var instance = Sys.ActorOf(VrrpInstanceActor.Props(setup, new VrrpInstanceLinks(io, effector), () => scheduler.Now.UtcTicks / 10), $"vrrp-{name}");
+        var instance = Sys.ActorOf(VrrpInstanceActor.Props(setup, new VrrpInstanceLinks(io, effector, syncGroup), () => scheduler.Now.UtcTicks / 10), $"vrrp-{name}");
         return new Node(name, kernel, io, effector, instance);
     }
 
@@ -143,6 +143,48 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
         }
         AwaitAssert(() => Assert.Equal(1, AdvertsFrom(1, 150)));
         AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
+    }
+
+    [Fact]
+    public void In_a_sync_group_preempting_no_member_advertises_before_every_members_addresses_are_confirmed()
+    {
+        // The old master's group gives up all its VIPs on the first advert of any of our members: one member's
+        // confirmed addresses are not enough.
+        var vip2 = new InterfaceAddress("eth0", IPAddress.Parse("10.0.0.101"), 24);
+        var b1 = Start("b1", 2, 100, vrid: 51);
+        var b2 = Start("b2", 2, 100, vrid: 52, vip: vip2);
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b1).State));
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b2).State));
+        Clock.Advance(TimeSpan.FromMilliseconds(3_700));
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b1).State));
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b2).State));
+
+        var effector = CreateTestProbe();
+        var group = Sys.ActorOf(KeepAlive.Actors.Sync.SyncGroupActor.Props("G", ["VI_a1", "VI_a2"]), "sync-G");
+        var a1 = Start("a1", 1, 150, effectorStandIn: effector.Ref, vrid: 51, syncGroup: group);
+        var a2 = Start("a2", 1, 150, effectorStandIn: effector.Ref, vrid: 52, vip: vip2, syncGroup: group);
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a1).State));
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a2).State));
+        for (int i = 0; i < 3; i++)
+        {
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            Thread.Sleep(50);
+        }
+        for (int i = 0; i < 30 && (Status(a1).State != VrrpState.Master || Status(a2).State != VrrpState.Master); i++)
+            Clock.Advance(TimeSpan.FromMilliseconds(20));
+        var first = effector.FishForMessage<AcquireAddresses>(_ => true, TimeSpan.FromSeconds(3));
+        var second = effector.FishForMessage<AcquireAddresses>(_ => true, TimeSpan.FromSeconds(3));
+        Assert.NotEqual(first.Owner, second.Owner);
+        Assert.True(AdvertsFrom(1, 150) == 0, "b still holds the VIPs: " + Wire());
+
+        effector.Send(first.Owner == "VI_a1" ? a1.Instance : a2.Instance, new OpCompleted(first.OpId, KernelResult.Ok));
+        Thread.Sleep(300);
+        Assert.True(AdvertsFrom(1, 150) == 0, $"{first.Owner}'s addresses alone must not release its advert: " + Wire());
+
+        effector.Send(second.Owner == "VI_a1" ? a1.Instance : a2.Instance, new OpCompleted(second.OpId, KernelResult.Ok));
+        AwaitAssert(() => Assert.Equal(2, AdvertsFrom(1, 150)));
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b1).State));
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b2).State));
     }
 
     [Fact]
