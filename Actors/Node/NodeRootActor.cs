@@ -219,10 +219,16 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
     }
 
     /// <summary>Runs <see cref="TakeoverRehearsal"/> off the actor's thread (it is pure and touches nothing here).</summary>
-    private void Rehearse(Vrrp.VrrpSettings? template)
+    /// <summary>How long after the node's start the actor-path rehearsal waits (<see cref="ActorPathRehearsal"/>).</summary>
+    public static readonly TimeSpan ActorRehearsalDelay = TimeSpan.FromMilliseconds(300);
+
+    private void Rehearse(Vrrp.VrrpSettings template)
     {
         var log = _log;
-        _ = Task.Run(() =>
+        var system = Context.System;
+        var dispatcher = _setup.VrrpDispatcher;
+        var clock = _setup.Clock;
+        _ = Task.Run(async () =>
         {
             try
             {
@@ -232,7 +238,12 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
                 // precompiled; the first state change logged after start (a hit in that cache) would compile it.
                 for (int i = 0; i < 2; i++)
                     _ = Akka.Event.SemanticLogMessageFormatter.Instance.Format("({0}) rehearsal {1}", "a", i);
-                log.Debug("takeover rehearsal done in {0:F1} ms", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                var pure = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                // The actors' side after the start's own work (an owner's first advert, the first acquisitions) is done.
+                await Task.Delay(ActorRehearsalDelay).ConfigureAwait(false);
+                var actors = await ActorPathRehearsal.RunAsync(system, template, dispatcher, clock, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                log.Debug("takeover rehearsal done in {0:F1} ms (decisions {1:F1} ms; actors: {2}, {3} adverts)",
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, pure.TotalMilliseconds, string.Join(" → ", actors.States), actors.Adverts);
             }
             catch (Exception e)
             {

@@ -65,6 +65,9 @@ public sealed record VrrpInstanceSetup
 
     /// <summary>The tracked objects (interfaces, scripts, files, processes) with this instance's weights.</summary>
     public IReadOnlyList<Tracking.TrackedBinding> Tracked { get; init; } = [];
+
+    /// <summary>Logs nothing (the node's rehearsal instance: <see cref="Node.ActorPathRehearsal"/>).</summary>
+    public bool Quiet { get; init; }
 }
 
 /// <summary>Sent to the instance by trackers, the sync group and the node.</summary>
@@ -138,7 +141,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     private IActorRef? _syncGroup;
     private VrrpInstanceLinks _links;
     private readonly Func<long> _clock;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILoggingAdapter _log;
     private byte[] _vipBytes;
     private byte[][] _gratuitous;
     private KernelSet _masterSet;
@@ -152,6 +155,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         _memory = memory ?? new VrrpInstanceMemory();
         (setup, links) = _memory.Current ?? (setup, links);     // a restart after a reload runs the reloaded setup
         _setup = setup;
+        _log = setup.Quiet ? Akka.Event.NoLogger.Instance : Context.GetLogger();
         _links = links;
         _io = links.Io;
         _effector = links.Effector;
