@@ -123,7 +123,7 @@ public sealed class VirtualServerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Sends the ops between what the kernel holds (as far as we know) and what the state wants now.</summary>
-    /// <summary>Returns the op id sent, or 0 when the kernel already holds what is wanted.</summary>
+    /// <returns>The op id sent, or 0 when the kernel already holds what is wanted.</returns>
     private long Push()
     {
         if (_stopping is not null)

@@ -218,10 +218,11 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
         Rehearse(plan.Instances[0].Setup.Settings);
     }
 
-    /// <summary>Runs <see cref="TakeoverRehearsal"/> off the actor's thread (it is pure and touches nothing here).</summary>
     /// <summary>How long after the node's start the actor-path rehearsal waits (<see cref="ActorPathRehearsal"/>).</summary>
     public static readonly TimeSpan ActorRehearsalDelay = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>Runs <see cref="TakeoverRehearsal"/> off the actor's thread (it is pure and touches nothing here), then
+    /// <see cref="ActorPathRehearsal"/> on throwaway actors after <see cref="ActorRehearsalDelay"/>.</summary>
     private void Rehearse(Vrrp.VrrpSettings template)
     {
         var log = _log;

@@ -342,8 +342,8 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private long _acquireOp;
 
-    /// <summary>Preempting a live master, the first advert is held: until this acquisition completes (0: no
-    /// addresses), and in a sync group until the group releases every member (<see cref="Sync.HeldAdvertBarrier"/>).</summary>
+    /// <summary>Preempting a live master, the first advert is held: until this acquisition completes, and in a sync
+    /// group until the group releases every member (<see cref="Sync.HeldAdvertBarrier"/>).</summary>
     private bool _holdingAdvert;
     private long _advertAfterOp;
     private int _heldAdvertPriority;
@@ -362,7 +362,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         _advertAfterOp = _acquireOp;
         _heldAdvertPriority = priority;
         Timers.StartSingleTimer(HeldAdvertDue.Instance, HeldAdvertDue.Instance, HeldAdvertBound);
-        _syncGroup?.Tell(new Sync.MemberAdvertHeld(_setup.Name, Confirmed: _acquireOp == 0));
+        _syncGroup?.Tell(new Sync.MemberAdvertHeld(_setup.Name, Confirmed: false));
     }
 
     /// <summary>The held acquisition completed: alone, the advert leaves; in a sync group, the group is told and the
@@ -391,7 +391,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private void OnOpCompleted(OpCompleted done)
     {
-        if (_holdingAdvert && done.OpId == _advertAfterOp && _advertAfterOp != 0)
+        if (_holdingAdvert && done.OpId == _advertAfterOp)
             HeldAcquisitionDone();
         if (done.Result.IsOk)
             return;
@@ -416,7 +416,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         PerformAh(effect);
         switch (effect)
         {
-            case VrrpEffect.SendAdvert { AfterAcquisition: true } send when _acquireOp != 0 || _syncGroup is not null:
+            case VrrpEffect.SendAdvert { AfterAcquisition: true } send when _acquireOp != 0:
                 HoldAdvert(send.Priority);
                 break;
             case VrrpEffect.SendAdvert send when _holdingAdvert && send.Priority != 0 && _state.State == VrrpState.Master:
