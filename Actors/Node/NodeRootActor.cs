@@ -32,6 +32,10 @@ public sealed record NodeSetup
     /// must then be in the ActorSystem's config); null: Akka's default.</summary>
     public string? VrrpDispatcher { get; init; }
 
+    /// <summary>The dispatcher of the netlink effector (e.g. PreciseSchedulerSetup.EffectorDispatcher, which must then
+    /// be in the ActorSystem's config); null: Akka's default.</summary>
+    public string? EffectorDispatcher { get; init; }
+
     /// <summary>Props of the node's notifier (notify scripts, FIFOs, mail) for this plan; null: none.</summary>
     public Func<NodePlan, Props?>? NotifierProps { get; init; }
 
@@ -135,7 +139,8 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
 
     protected override void PreStart()
     {
-        _effector = Spawn(ActorNames.Effector, NetlinkEffectorActor.Props(_setup.Kernel, _setup.EffectorMemory, NodePlanner.ConfiguredSet(_config), NodePlanner.Firewall(_config)));
+        var effector = NetlinkEffectorActor.Props(_setup.Kernel, _setup.EffectorMemory, NodePlanner.ConfiguredSet(_config), NodePlanner.Firewall(_config));
+        _effector = Spawn(ActorNames.Effector, _setup.EffectorDispatcher is { } d ? effector.WithDispatcher(d) : effector);
         var statics = StaticPlane.For(_config);
         if (statics.Set.Count > 0 || statics.Errors.Count > 0)
             Spawn(ActorNames.Static, StaticPlaneActor.Props(statics, _effector));
@@ -228,6 +233,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
         var log = _log;
         var system = Context.System;
         var dispatcher = _setup.VrrpDispatcher;
+        var effectorDispatcher = _setup.EffectorDispatcher;
         var clock = _setup.Clock;
         _ = Task.Run(async () =>
         {
@@ -242,7 +248,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
                 var pure = System.Diagnostics.Stopwatch.GetElapsedTime(started);
                 // The actors' side after the start's own work (an owner's first advert, the first acquisitions) is done.
                 await Task.Delay(ActorRehearsalDelay).ConfigureAwait(false);
-                var actors = await ActorPathRehearsal.RunAsync(system, template, dispatcher, clock, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                var actors = await ActorPathRehearsal.RunAsync(system, template, dispatcher, clock, TimeSpan.FromSeconds(5), effectorDispatcher).ConfigureAwait(false);
                 log.Debug("takeover rehearsal done in {0:F1} ms (decisions {1:F1} ms; actors: {2}, {3} adverts)",
                     System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, pure.TotalMilliseconds, string.Join(" → ", actors.States), actors.Adverts);
             }

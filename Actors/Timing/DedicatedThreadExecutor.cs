@@ -39,12 +39,16 @@ public sealed class DedicatedThreadExecutor : ExecutorService
     [ThreadStatic]
     private static Queue<(DedicatedThreadExecutor Executor, IRunnable Run)>? _inlineQueue;
     private bool _stopping;
+    private readonly bool _runInline;
 
-    /// <summary>Starts <paramref name="threadCount"/> background threads named after <paramref name="id"/>.</summary>
-    public DedicatedThreadExecutor(string id, int threadCount)
+    /// <summary>Starts <paramref name="threadCount"/> background threads named after <paramref name="id"/>;
+    /// <paramref name="runInline"/> false keeps this executor's runnables on its own threads even when they are
+    /// scheduled inside <see cref="RunInline"/> (the effector's, whose kernel work must not hold up a receive thread).</summary>
+    public DedicatedThreadExecutor(string id, int threadCount, bool runInline = true)
         : base(id)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
+        _runInline = runInline;
         _threads = new Thread[threadCount];
         for (int i = 0; i < threadCount; i++)
         {
@@ -112,7 +116,7 @@ public sealed class DedicatedThreadExecutor : ExecutorService
     public override void Execute(IRunnable run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (_inline is { } inline && !_stopping)
+        if (_runInline && _inline is { } inline && !_stopping)
         {
             inline.Enqueue((this, run));
             return;
@@ -201,20 +205,23 @@ public sealed class DedicatedThreadExecutor : ExecutorService
 }
 
 /// <summary>Builds <see cref="DedicatedThreadExecutor"/> from a dispatcher's <c>dedicated-threads</c> section
-/// (<c>thread-count</c>, default 2). Akka calls the (Config, IDispatcherPrerequisites) constructor by type name.</summary>
+/// (<c>thread-count</c>, default 2; <c>run-inline</c>, default on). Akka calls the (Config, IDispatcherPrerequisites)
+/// constructor by type name.</summary>
 public sealed class DedicatedThreadExecutorConfigurator : ExecutorServiceConfigurator
 {
     private readonly int _threadCount;
+    private readonly bool _runInline;
 
     public DedicatedThreadExecutorConfigurator(AkkaConfig config, IDispatcherPrerequisites prerequisites)
         : base(config, prerequisites)
     {
         ArgumentNullException.ThrowIfNull(config);
         _threadCount = config.GetInt("dedicated-threads.thread-count", 2);
+        _runInline = config.GetBoolean("dedicated-threads.run-inline", true);
         if (_threadCount < 1)
             throw new ConfigurationException($"dedicated-threads.thread-count must be at least 1, not {_threadCount}");
     }
 
     /// <inheritdoc />
-    public override ExecutorService Produce(string id) => new DedicatedThreadExecutor(id, _threadCount);
+    public override ExecutorService Produce(string id) => new DedicatedThreadExecutor(id, _threadCount, _runInline);
 }

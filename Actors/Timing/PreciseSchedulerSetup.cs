@@ -47,5 +47,25 @@ public static class PreciseSchedulerSetup
         }
         """;
 
+    /// <summary>The dispatcher name of <see cref="EffectorDispatcherConfig"/>.</summary>
+    public const string EffectorDispatcher = "effector-dispatcher";
+
+    /// <summary>
+    /// One dedicated thread for the netlink effector: every VIP the node adds waits for it, so it must not wait for a
+    /// .NET thread-pool worker (shared with checkers, scripts and the status endpoint) to be woken and scheduled. Add it
+    /// to the ActorSystem's config and set <c>NodeSetup.EffectorDispatcher</c> to <see cref="EffectorDispatcher"/>.
+    /// </summary>
+    public const string EffectorDispatcherConfig = """
+        effector-dispatcher {
+          type = Dispatcher
+          executor = "KeepAlive.Actors.Timing.DedicatedThreadExecutorConfigurator, KeepAlive.Actors"
+          throughput = 100
+          dedicated-threads {
+            thread-count = 1
+            run-inline = off
+          }
+        }
+        """;
+
     internal static IDeadlineWaiter CreateWaiter() => _factory?.Invoke() ?? new ManagedDeadlineWaiter();
 }

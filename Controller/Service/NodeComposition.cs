@@ -51,6 +51,7 @@ public sealed class NodeComposition : IDisposable
             Sockets = new RawVrrpSocketFactory(),
             Clock = () => Stopwatch.GetTimestamp() * 1_000_000 / Stopwatch.Frequency,
             VrrpDispatcher = PreciseSchedulerSetup.VrrpDispatcher,
+            EffectorDispatcher = PreciseSchedulerSetup.EffectorDispatcher,
             RehearseTakeover = true,
             TrackerProps = TrackerPropsFactory.For(config.Globals, trackerPorts, problem: problem),
             NotifierProps = nodePlan => NotifierActor.Props(
@@ -93,6 +94,7 @@ public sealed class NodeComposition : IDisposable
     public static string AkkaConfig(bool detail) => string.Join('\n',
         PreciseSchedulerSetup.AkkaConfig,
         PreciseSchedulerSetup.VrrpDispatcherConfig,
+        PreciseSchedulerSetup.EffectorDispatcherConfig,
         $"akka.loglevel = {(detail ? "DEBUG" : "INFO")}",
         "akka.stdout-loglevel = OFF",
         "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off",

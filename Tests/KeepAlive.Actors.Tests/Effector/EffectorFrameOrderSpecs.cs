@@ -56,6 +56,54 @@ public sealed class EffectorFrameOrderSpecs : TestKit
             ops.Select(o => o.Replace("label ", "").Trim()).ToArray());
     }
 
+    /// <summary>Notes, for each answer it gets, how many addresses the kernel had been asked to add by then.</summary>
+    private sealed class AnswerRecorder : ReceiveActor
+    {
+        public AnswerRecorder(RecordingKernelPort kernel, IActorRef forward)
+        {
+            Receive<OpCompleted>(done =>
+            {
+                int adds = kernel.Log.Count(o => o.Kind == KernelOpKind.AddAddress);
+                forward.Tell((done.OpId, adds));
+            });
+        }
+    }
+
+    [Fact]
+    public void Acquisitions_queued_together_are_all_applied_before_the_first_is_answered()
+    {
+        var kernel = new RecordingKernelPort().WithLink("eth0");
+        var gated = new GatedKernelPort(kernel);
+        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(gated));
+        var recorder = Sys.ActorOf(Props.Create(() => new AnswerRecorder(kernel, TestActor)));
+
+        effector.Tell(new AcquireAddresses(1, "VI_A", [VipA]), recorder);
+        effector.Tell(new AcquireAddresses(2, "VI_B", [VipB]), recorder);
+        effector.Tell(new SendFrames(3, "eth0", [Frame(1)]), recorder);
+        gated.Gate.Set();
+
+        // Both VIPs are in before either owner is woken by its answer; the answers keep their order, then the frame.
+        Assert.Equal((1L, 2), ExpectMsg<(long, int)>());
+        Assert.Equal((2L, 2), ExpectMsg<(long, int)>());
+        Assert.Equal((3L, 2), ExpectMsg<(long, int)>());
+    }
+
+    [Fact]
+    public void A_failed_acquisition_behind_another_is_answered_in_order_with_its_error()
+    {
+        var kernel = new RecordingKernelPort().WithLink("eth0");
+        var gated = new GatedKernelPort(kernel);
+        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(gated));
+        kernel.InjectFault(KernelOpKind.AddAddress, 17);
+
+        effector.Tell(new AcquireAddresses(1, "VI_A", [VipA]));
+        effector.Tell(new AcquireAddresses(2, "VI_B", [VipB]));
+        gated.Gate.Set();
+
+        Assert.Equal(17, ExpectMsg<OpCompleted>(c => c.OpId == 1).Result.Errno);
+        Assert.True(ExpectMsg<OpCompleted>(c => c.OpId == 2).Result.IsOk);
+    }
+
     [Fact]
     public void A_lone_announcement_leaves_at_once_and_is_answered_in_order()
     {

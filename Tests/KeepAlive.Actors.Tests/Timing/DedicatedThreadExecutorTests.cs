@@ -146,6 +146,32 @@ public sealed class DedicatedThreadExecutorTests
     }
 
     [Fact]
+    public void An_executor_that_does_not_run_inline_keeps_its_work_on_its_own_thread_inside_RunInline()
+    {
+        var inline = new DedicatedThreadExecutor("inline-dispatcher", 1);
+        var own = new DedicatedThreadExecutor("effector-dispatcher", 1, runInline: false);
+        var ran = new ConcurrentQueue<(string What, string? Thread)>();
+        using var done = new CountdownEvent(2);
+        var caller = new Thread(() => DedicatedThreadExecutor.RunInline(() => inline.Execute(new Work(() =>
+        {
+            ran.Enqueue(("instance", Thread.CurrentThread.Name));
+            own.Execute(new Work(() =>
+            {
+                ran.Enqueue(("effector", Thread.CurrentThread.Name));
+                done.Signal();
+            }));
+            done.Signal();
+        })))) { Name = "receive" };
+        caller.Start();
+        Assert.True(caller.Join(Generous));
+
+        Assert.True(done.Wait(Generous));
+        Assert.Equal([("instance", "receive"), ("effector", "effector-dispatcher")], ran.ToArray());
+        inline.Shutdown();
+        own.Shutdown();
+    }
+
+    [Fact]
     public void Outside_RunInline_and_on_other_threads_work_goes_to_the_workers()
     {
         var executor = new DedicatedThreadExecutor("test-dispatcher", 1);
