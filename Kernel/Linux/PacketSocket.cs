@@ -41,7 +41,18 @@ public sealed class PacketSocket : IDisposable
         if (fd < 0)
             return Errno.LastFailure($"socket(AF_PACKET, raw) for {interfaceName}");
         socket = new PacketSocket(new FileDescriptorHandle(fd), interfaceName, index);
+        WarmUpSend();
         return KernelResult.Ok;
+    }
+
+    /// <summary>Runs the send path once on no socket (fd -1: sendto answers EBADF and nothing leaves), so the first
+    /// gratuitous ARP of a takeover does not pay for the first use of that code (P/Invoke stubs compiled on first
+    /// call).</summary>
+    private static void WarmUpSend()
+    {
+        using var none = new PacketSocket(new FileDescriptorHandle(-1), "warm-up", 0);
+        Span<byte> frame = stackalloc byte[42];
+        _ = none.Send(frame);
     }
 
     /// <summary>Sends <paramref name="frame"/> (destination MAC first) as it is.</summary>

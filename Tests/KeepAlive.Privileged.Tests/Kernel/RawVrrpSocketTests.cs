@@ -206,6 +206,25 @@ public sealed class RawVrrpSocketTests : IClassFixture<VethPairFixture>
         return opened.Socket;
     }
 
+    [SkippableTheory]
+    [InlineData(AddressFamily.InterNetwork)]
+    [InlineData(AddressFamily.InterNetworkV6)]
+    public void Opening_a_socket_puts_nothing_on_the_wire_and_its_first_send_arrives(AddressFamily family)
+    {
+        // Open warms the send path up on no socket (fd -1): nothing may leave, and the real send must still work.
+        var pair = Pair();
+        using var b = OpenIn(pair.InB, VethNamespacePair.InterfaceB, family, VrrpSocketOptions.Multicast);
+        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, family, VrrpSocketOptions.Multicast);
+
+        Assert.False(b.TryReceive(new byte[1500], TimeSpan.FromMilliseconds(300), out _, out var quiet), "a datagram arrived after Open: " + quiet);
+
+        bool v4 = family == AddressFamily.InterNetwork;
+        var golden = v4 ? GoldenVrrp.V3IPv4 : (byte[])GoldenVrrp.V3IPv6.Clone();
+        var source = v4 ? VethNamespacePair.IPv4A : pair.InA(() => LinuxInterfaces.LinkLocalIPv6(VethNamespacePair.InterfaceA))!;
+        Assert.Equal(KernelResult.Ok, a.Send(golden, source, v4 ? RawVrrpSocket.IPv4Group : RawVrrpSocket.IPv6Group));
+        Assert.Equal(golden.Length, ReceiveOne(b).Payload.Length);
+    }
+
     private static VrrpDatagram ReceiveOne(RawVrrpSocket socket)
     {
         Assert.True(socket.TryReceive(new byte[1500], Wait, out var got, out var error), error.ToString());
