@@ -10,7 +10,8 @@ public sealed class EffectorMemory
 
     internal bool Started { get; set; }
 
-    internal HashSet<IActorRef> EventSubscribers { get; } = [];
+    /// <summary>Subscribers of kernel events, and whether each wants address changes.</summary>
+    internal Dictionary<IActorRef, bool> EventSubscribers { get; } = [];
 
     /// <summary>The kernel's IPVS timeouts before our first change (keepalived's orig_ipvs_timeouts), put back at stop.</summary>
     internal KeepAlive.Kernel.Wire.Ipvs.IpvsTimeouts? OriginalIpvsTimeouts { get; set; }

@@ -87,11 +87,17 @@ public sealed record EffectorStatus(IReadOnlyDictionary<string, IReadOnlyList<In
         new Dictionary<string, KeepAlive.Actors.Status.HistogramSnapshot>();
 }
 
-/// <summary>The sender receives every <see cref="KernelEvent"/> (link and address changes) from now on; the
-/// subscription survives an effector restart. Subscribing twice is the same as once.</summary>
-public sealed record SubscribeKernelEvents
+/// <summary>The sender receives every <see cref="KernelEvent"/> from now on — link changes and resyncs always,
+/// address changes only when <paramref name="Addresses"/> is set; the subscription survives an effector restart.
+/// Subscribing again replaces the earlier choice.</summary>
+public sealed record SubscribeKernelEvents(bool Addresses = true)
 {
+    /// <summary>Every event.</summary>
     public static SubscribeKernelEvents Instance { get; } = new();
+
+    /// <summary>Links and resyncs only: an interface tracker, which a sync group's takeover of 50 VIPs would otherwise
+    /// wake 50 times on the thread pool while the effector adds them.</summary>
+    public static SubscribeKernelEvents LinksOnly { get; } = new(false);
 }
 
 /// <summary>Asks for the kernel's links now; answered with <see cref="LinksSnapshot"/>.</summary>

@@ -44,7 +44,7 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
             Flush();
         });
         Receive<KernelEvent>(OnKernelEvent);
-        Receive<SubscribeKernelEvents>(_ => _memory.EventSubscribers.Add(Sender));
+        Receive<SubscribeKernelEvents>(subscribe => _memory.EventSubscribers[Sender] = subscribe.Addresses);
         Receive<GetHostFacts>(_ =>
         {
             IReadOnlyList<InterfaceAddress> addresses = [];
@@ -412,8 +412,12 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
 
     private void OnKernelEvent(KernelEvent e)
     {
-        foreach (var subscriber in _memory.EventSubscribers)
-            subscriber.Tell(e);
+        bool address = e is KernelEvent.AddressAdded or KernelEvent.AddressRemoved;
+        foreach (var (subscriber, addresses) in _memory.EventSubscribers)
+        {
+            if (addresses || !address)
+                subscriber.Tell(e);
+        }
         switch (e)
         {
             case KernelEvent.AddressRemoved removed when _memory.Held.Values.Any(h => h.Holder is not null && h.Holds(removed.Address)):

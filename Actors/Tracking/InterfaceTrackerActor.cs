@@ -5,8 +5,8 @@ using KeepAlive.Kernel.Ports;
 namespace KeepAlive.Actors.Tracking;
 
 /// <summary>
-/// A tracked interface (track_interface, or an instance's own interface): subscribes to the effector's kernel events,
-/// reads the links once at every (re)start, and reports <see cref="TrackedStatus"/> (up = administratively up with
+/// A tracked interface (track_interface, or an instance's own interface): subscribes to the effector's link events,
+/// reads the links at every (re)start and after events were lost, and reports <see cref="TrackedStatus"/> (up = administratively up with
 /// carrier) to its subscribers at each change; answers <see cref="QueryTracked"/>. An interface that does not exist
 /// is down.
 /// </summary>
@@ -31,6 +31,8 @@ public sealed class InterfaceTrackerActor : ReceiveActor
         });
         Receive<KernelEvent.LinkChanged>(e => e.Link.Name == _interface, e => Set(e.Link.IsUp));
         Receive<KernelEvent.LinkRemoved>(e => e.Name == _interface, _ => Set(false));
+        // Events were lost (netlink ENOBUFS): a link change may be among them.
+        Receive<KernelEvent.Resync>(_ => _effector.Tell(GetLinks.Instance));
         Receive<KernelEvent>(_ => { });
         Receive<UpdateSubscribers>(u => _subscribers.Replace(u.Paths));
         Receive<QueryTracked>(_ =>
@@ -45,7 +47,7 @@ public sealed class InterfaceTrackerActor : ReceiveActor
 
     protected override void PreStart()
     {
-        _effector.Tell(SubscribeKernelEvents.Instance);
+        _effector.Tell(SubscribeKernelEvents.LinksOnly);
         _effector.Tell(GetLinks.Instance);
     }
 
