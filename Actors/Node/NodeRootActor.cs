@@ -36,6 +36,11 @@ public sealed record NodeSetup
     /// be in the ActorSystem's config); null: Akka's default.</summary>
     public string? EffectorDispatcher { get; init; }
 
+    /// <summary>How long before a master-down deadline its tick is scheduled, the rest waited out on the CPU
+    /// (<see cref="Vrrp.LazyDeadline"/>): the service sets it for the machine's timer wake-up latency; specs on virtual
+    /// time leave it 0.</summary>
+    public long MasterDownLeadMicros { get; init; }
+
     /// <summary>Props of the node's notifier (notify scripts, FIFOs, mail) for this plan; null: none.</summary>
     public Func<NodePlan, Props?>? NotifierProps { get; init; }
 
@@ -403,7 +408,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
         // Only scripts that have a tracker here can give the first result the instance waits for.
         var startAfter = plan.Trackers.Where(t => t.Kind == TrackerKind.Script && _children.ContainsKey(t.ChildName) && t.Subscribers.Contains(instance.ChildName))
             .Select(t => t.Key).ToList();
-        var setup = instance.Setup with { StartAfter = startAfter };
+        var setup = instance.Setup with { StartAfter = startAfter, MasterDownLeadMicros = _setup.MasterDownLeadMicros };
         Spawn(instance.ChildName, OnVrrpDispatcher(VrrpInstanceActor.Props(setup, Links(instance), _setup.Clock)));
     }
 

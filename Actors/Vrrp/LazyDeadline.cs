@@ -19,36 +19,48 @@ public enum LazyTickOutcome
 /// only records it; the tick already scheduled (for the earlier deadline) comes, sees the deadline moved and is
 /// scheduled again for the rest. A deadline moved earlier (priority 0 heard: Skew_Time) is scheduled at once. So a
 /// backup schedules about one tick per Master_Down_Interval instead of one per advert, and the tick for the real
-/// expiry is scheduled for the exact deadline, as precise as before. Pure: times are microseconds of a monotonic
-/// clock passed in.
+/// expiry is scheduled for the exact deadline, as precise as before.
+/// <para>With a lead, every tick is scheduled that much before its deadline, and a tick that arrives within the lead
+/// is due <see cref="DueIn"/> later: the caller waits that out on the CPU. A sleeping thread wakes 0.1–1 ms after its
+/// timer on the lab's virtual machine (the lateness metric; keepalived's own adverts drift by 0.28 ms per interval
+/// there), which a takeover would add to the master-down interval; the wait costs one short spin per expiry — once per
+/// takeover, never per advert. Pure: times are microseconds of a monotonic clock passed in.</para>
 /// </summary>
-public sealed class LazyDeadline
+public sealed class LazyDeadline(long leadMicros = 0)
 {
     /// <summary>A tick arriving this close before the deadline counts as due (less than a scheduler's resolution).</summary>
     public const long DueSlackMicros = 20;
 
+    private readonly long _lead = Math.Max(0, leadMicros);
     private long? _wanted;
     private long _scheduledFor = long.MaxValue;
 
     /// <summary>The machine's generation of the armed timer (the tick carries it).</summary>
     public long Generation { get; private set; }
 
-    /// <summary>After <see cref="LazyTickOutcome.Rearm"/>: the delay to schedule.</summary>
+    /// <summary>After <see cref="Arm"/> returned true or <see cref="Fired"/> returned <see cref="LazyTickOutcome.Rearm"/>:
+    /// the delay to schedule the tick with (the lead before the deadline).</summary>
     public long Remaining { get; private set; }
+
+    /// <summary>After <see cref="LazyTickOutcome.Due"/>: how long before the deadline the tick came (0 when on time or
+    /// late, or within <see cref="DueSlackMicros"/>; at most the lead plus that slack).</summary>
+    public long DueIn { get; private set; }
 
     /// <summary>True while a tick is scheduled (it may come early and be re-armed, or be dropped).</summary>
     public bool TickPending => _scheduledFor != long.MaxValue;
 
     /// <summary>Arms the timer for <paramref name="now"/> + <paramref name="delayMicros"/>. Returns true when a tick
-    /// must be scheduled now for <paramref name="delayMicros"/> (none pending, or the pending one is too late).</summary>
+    /// must be scheduled now for <see cref="Remaining"/> (none pending, or the pending one is too late).</summary>
     public bool Arm(long now, long delayMicros, long generation)
     {
         long due = now + Math.Max(0, delayMicros);
+        long tickAt = Math.Max(now, due - _lead);
         _wanted = due;
         Generation = generation;
-        if (_scheduledFor <= due)
+        if (_scheduledFor <= tickAt)
             return false;
-        _scheduledFor = due;
+        _scheduledFor = tickAt;
+        Remaining = tickAt - now;
         return true;
     }
 
@@ -65,13 +77,15 @@ public sealed class LazyDeadline
         _scheduledFor = long.MaxValue;
         if (_wanted is not { } wanted)
             return LazyTickOutcome.Drop;
-        if (wanted - now > DueSlackMicros)
+        long left = wanted - now;
+        if (left > _lead + DueSlackMicros)
         {
-            Remaining = wanted - now;
-            _scheduledFor = wanted;
+            _scheduledFor = wanted - _lead;
+            Remaining = _scheduledFor - now;
             return LazyTickOutcome.Rearm;
         }
         _wanted = null;
+        DueIn = left > DueSlackMicros ? left : 0;
         return LazyTickOutcome.Due;
     }
 }

@@ -68,6 +68,10 @@ public sealed record VrrpInstanceSetup
 
     /// <summary>Logs nothing (the node's rehearsal instance: <see cref="Node.ActorPathRehearsal"/>).</summary>
     public bool Quiet { get; init; }
+
+    /// <summary>How long before the master-down deadline its tick is scheduled, the rest waited out on the CPU
+    /// (<see cref="LazyDeadline"/>); 0 (specs on virtual time): the tick is scheduled for the deadline.</summary>
+    public long MasterDownLeadMicros { get; init; }
 }
 
 /// <summary>Sent to the instance by trackers, the sync group and the node.</summary>
@@ -155,6 +159,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         _memory = memory ?? new VrrpInstanceMemory();
         (setup, links) = _memory.Current ?? (setup, links);     // a restart after a reload runs the reloaded setup
         _setup = setup;
+        _masterDown = new LazyDeadline(setup.MasterDownLeadMicros);
         _log = setup.Quiet ? Akka.Event.NoLogger.Instance : Context.GetLogger();
         _links = links;
         _io = links.Io;
@@ -215,7 +220,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     /// <summary>The master-down timer, re-armed by every advert a backup hears, is armed lazily (see
     /// <see cref="LazyDeadline"/>): about one scheduled tick per Master_Down_Interval instead of one per advert.</summary>
-    private readonly LazyDeadline _masterDown = new();
+    private readonly LazyDeadline _masterDown;
 
     private void OnTick(Tick t)
     {
@@ -228,6 +233,8 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         switch (_masterDown.Fired(now))
         {
             case LazyTickOutcome.Due:
+                if (_masterDown.DueIn > 0)
+                    now = WaitUntil(now + _masterDown.DueIn);
                 Step(new VrrpInput.TimerFired(now, VrrpTimer.MasterDown, _masterDown.Generation));
                 break;
             case LazyTickOutcome.Rearm:
@@ -237,6 +244,20 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     }
 
     private static TimeSpan Micros(long micros) => TimeSpan.FromTicks(Math.Max(1, micros) * 10);
+
+    /// <summary>Spins until the clock reaches <paramref name="deadline"/> (at most the master-down lead, once per
+    /// expiry); returns the clock then.</summary>
+    private long WaitUntil(long deadline)
+    {
+        long now = _clock();
+        long bound = now + _setup.MasterDownLeadMicros + LazyDeadline.DueSlackMicros;
+        while (now < deadline && now <= bound)
+        {
+            Thread.SpinWait(20);
+            now = _clock();
+        }
+        return now;
+    }
 
     protected override void PreStart()
     {
@@ -428,7 +449,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 break;
             case VrrpEffect.StartTimer { Timer: VrrpTimer.MasterDown } down:
                 if (_masterDown.Arm(_clock(), down.DelayMicros, down.Generation))
-                    Timers.StartSingleTimer(VrrpTimer.MasterDown, new Tick(VrrpTimer.MasterDown, down.Generation), Micros(down.DelayMicros));
+                    Timers.StartSingleTimer(VrrpTimer.MasterDown, new Tick(VrrpTimer.MasterDown, down.Generation), Micros(_masterDown.Remaining));
                 break;
             case VrrpEffect.StartTimer start:
                 Timers.StartSingleTimer(start.Timer, new Tick(start.Timer, start.Generation), Micros(start.DelayMicros));

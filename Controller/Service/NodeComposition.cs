@@ -52,6 +52,8 @@ public sealed class NodeComposition : IDisposable
             Clock = () => Stopwatch.GetTimestamp() * 1_000_000 / Stopwatch.Frequency,
             VrrpDispatcher = PreciseSchedulerSetup.VrrpDispatcher,
             EffectorDispatcher = PreciseSchedulerSetup.EffectorDispatcher,
+            // A sleeping thread wakes 0.1–1 ms after its timer here (the lateness metric); a takeover should not add it.
+            MasterDownLeadMicros = 600,
             RehearseTakeover = true,
             TrackerProps = TrackerPropsFactory.For(config.Globals, trackerPorts, problem: problem),
             NotifierProps = nodePlan => NotifierActor.Props(

@@ -124,4 +124,51 @@ public sealed class LazyDeadlineTests
             }
         }
     }
+
+    [Fact]
+    public void With_a_lead_every_tick_is_scheduled_that_much_before_its_deadline()
+    {
+        var d = new LazyDeadline(leadMicros: 600);
+        Assert.True(d.Arm(0, 360_000, 1));
+        Assert.Equal(359_400, d.Remaining);
+        Assert.False(d.Arm(100_000, 360_000, 2));                 // an advert: deadline 460 ms, the tick stays
+        Assert.Equal(LazyTickOutcome.Rearm, d.Fired(359_700));    // the tick came 300 µs late
+        Assert.Equal(459_400 - 359_700, d.Remaining);              // re-armed for the new deadline, 600 µs early
+    }
+
+    [Theory]
+    [InlineData(459_400, 600)]                                     // on time: 600 µs to wait out
+    [InlineData(459_750, 250)]                                     // 350 µs late: 250 µs left
+    [InlineData(459_990, 0)]                                       // within the slack: due now
+    [InlineData(461_000, 0)]                                       // after the deadline: due now
+    public void With_a_lead_a_tick_within_it_is_due_after_the_rest(long tick, long dueIn)
+    {
+        var d = new LazyDeadline(leadMicros: 600);
+        d.Arm(100_000, 360_000, 3);
+        Assert.Equal(LazyTickOutcome.Due, d.Fired(tick));
+        Assert.Equal(dueIn, d.DueIn);
+        Assert.Equal(3, d.Generation);
+        Assert.False(d.TickPending);
+    }
+
+    [Fact]
+    public void With_a_lead_a_delay_shorter_than_it_schedules_at_once_and_pulls_an_earlier_deadline_in()
+    {
+        var d = new LazyDeadline(leadMicros: 600);
+        Assert.True(d.Arm(0, 360_000, 1));
+        Assert.True(d.Arm(50_000, 400, 2));                       // Skew_Time shorter than the lead
+        Assert.Equal(0, d.Remaining);
+        Assert.Equal(LazyTickOutcome.Due, d.Fired(50_010));
+        Assert.Equal(390, d.DueIn);
+    }
+
+    [Fact]
+    public void Without_a_lead_nothing_is_ever_waited_out()
+    {
+        var d = new LazyDeadline();
+        d.Arm(0, 1_000, 1);
+        Assert.Equal(1_000, d.Remaining);
+        Assert.Equal(LazyTickOutcome.Due, d.Fired(1_000 - LazyDeadline.DueSlackMicros));
+        Assert.Equal(0, d.DueIn);
+    }
 }
