@@ -36,16 +36,7 @@ public static class PreciseSchedulerSetup
     /// spins with sched_yield after every message: docs/footprint.md). Add it to the ActorSystem's config and set
     /// <c>NodeSetup.VrrpDispatcher</c> to <see cref="VrrpDispatcher"/>.
     /// </summary>
-    public const string VrrpDispatcherConfig = """
-        vrrp-dispatcher {
-          type = Dispatcher
-          executor = "KeepAlive.Actors.Timing.DedicatedThreadExecutorConfigurator, KeepAlive.Actors"
-          throughput = 100
-          dedicated-threads {
-            thread-count = 2
-          }
-        }
-        """;
+    public static string VrrpDispatcherConfig { get; } = DedicatedDispatcher(VrrpDispatcher, threads: 2, runInline: true);
 
     /// <summary>The dispatcher name of <see cref="EffectorDispatcherConfig"/>.</summary>
     public const string EffectorDispatcher = "effector-dispatcher";
@@ -55,14 +46,17 @@ public static class PreciseSchedulerSetup
     /// .NET thread-pool worker (shared with checkers, scripts and the status endpoint) to be woken and scheduled. Add it
     /// to the ActorSystem's config and set <c>NodeSetup.EffectorDispatcher</c> to <see cref="EffectorDispatcher"/>.
     /// </summary>
-    public const string EffectorDispatcherConfig = """
-        effector-dispatcher {
+    public static string EffectorDispatcherConfig { get; } = DedicatedDispatcher(EffectorDispatcher, threads: 1, runInline: false);
+
+    /// <summary>The HOCON of a dispatcher on <see cref="DedicatedThreadExecutor"/> threads.</summary>
+    private static string DedicatedDispatcher(string name, int threads, bool runInline) => $$"""
+        {{name}} {
           type = Dispatcher
           executor = "KeepAlive.Actors.Timing.DedicatedThreadExecutorConfigurator, KeepAlive.Actors"
           throughput = 100
           dedicated-threads {
-            thread-count = 1
-            run-inline = off
+            thread-count = {{threads}}
+            run-inline = {{(runInline ? "on" : "off")}}
           }
         }
         """;
