@@ -50,17 +50,21 @@ public sealed class LazyDeadline(long leadMicros = 0)
     public bool TickPending => _scheduledFor != long.MaxValue;
 
     /// <summary>Arms the timer for <paramref name="now"/> + <paramref name="delayMicros"/>. Returns true when a tick
-    /// must be scheduled now for <see cref="Remaining"/> (none pending, or the pending one is too late).</summary>
-    public bool Arm(long now, long delayMicros, long generation)
+    /// must be scheduled now for <see cref="Remaining"/> (none pending, or the pending one is too late).
+    /// <paramref name="current"/> is the clock at the call when <paramref name="now"/> is earlier (an advert's arrival,
+    /// read later): the deadline counts from <paramref name="now"/>, the delay to schedule from
+    /// <paramref name="current"/>.</summary>
+    public bool Arm(long now, long delayMicros, long generation, long? current = null)
     {
         long due = now + Math.Max(0, delayMicros);
-        long tickAt = Math.Max(now, due - _lead);
+        long at = Math.Max(now, current ?? now);
+        long tickAt = Math.Max(at, due - _lead);
         _wanted = due;
         Generation = generation;
         if (_scheduledFor <= tickAt)
             return false;
         _scheduledFor = tickAt;
-        Remaining = tickAt - now;
+        Remaining = tickAt - at;
         return true;
     }
 

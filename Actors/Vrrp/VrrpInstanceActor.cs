@@ -173,9 +173,11 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         _observations = new InstanceObservations(setup.Source);
         Receive<AdvertIn>(a =>
         {
-            _observations.Heard(a, _clock(), Wall);
+            long now = _clock();
+            _observations.Heard(a, now, Wall);
             HeardAh(a);
-            Step(new VrrpInput.AdvertReceived(_clock(), a.Priority, a.IntervalCentiseconds, a.Source));
+            // The advert's time is its arrival (the kernel's receive timestamp), not when this thread got to it.
+            Step(new VrrpInput.AdvertReceived(now - a.Age.Ticks / TimeSpan.TicksPerMicrosecond, a.Priority, a.IntervalCentiseconds, a.Source));
         });
         Receive<Tick>(OnTick);
         Receive<AdvertChannelOffer>(o =>
@@ -221,6 +223,9 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     /// <summary>The master-down timer, re-armed by every advert a backup hears, is armed lazily (see
     /// <see cref="LazyDeadline"/>): about one scheduled tick per Master_Down_Interval instead of one per advert.</summary>
     private readonly LazyDeadline _masterDown;
+
+    /// <summary>The time of the input being stepped: the master-down deadline counts from it.</summary>
+    private long _stepNow;
 
     private void OnTick(Tick t)
     {
@@ -425,6 +430,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private void Step(VrrpInput input)
     {
+        _stepNow = input.Now;
         (_state, var effects) = VrrpMachine.Step(_state, input, _setup.Settings);
         _observations.Stepped(input, _state, effects, Wall);
         BeforeEffects(effects);
@@ -448,7 +454,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 SendAdvert(send.Priority);
                 break;
             case VrrpEffect.StartTimer { Timer: VrrpTimer.MasterDown } down:
-                if (_masterDown.Arm(_clock(), down.DelayMicros, down.Generation))
+                if (_masterDown.Arm(_stepNow, down.DelayMicros, down.Generation, _clock()))
                     Timers.StartSingleTimer(VrrpTimer.MasterDown, new Tick(VrrpTimer.MasterDown, down.Generation), Micros(_masterDown.Remaining));
                 break;
             case VrrpEffect.StartTimer start:

@@ -212,6 +212,7 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
                 target.Instance.Tell(new AdvertIn(advert.Priority, advert.IntervalCentiseconds, d.Source.GetAddressBytes(), notes, advert.ChecksumFlavour, d.TtlOrHopLimit)
                 {
                     AhSequence = sequence,
+                    Age = d.Age,
                 });
                 return;
             }

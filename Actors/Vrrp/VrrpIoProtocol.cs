@@ -22,6 +22,9 @@ public sealed record AdvertIn(int Priority, int IntervalCentiseconds, byte[] Sou
 {
     /// <summary>The IPsec AH sequence number of an AH advert (null without AH): the instance's own counter follows it.</summary>
     public uint? AhSequence { get; init; }
+
+    /// <summary>How long before the I/O actor read it the advert reached the socket (<see cref="KeepAlive.Kernel.Ports.VrrpDatagram.Age"/>).</summary>
+    public TimeSpan Age { get; init; }
 }
 
 /// <summary>Send these advert bytes: a VRRP message, or for an AH instance the whole IPv4 packet

@@ -54,7 +54,7 @@ public sealed partial class RawVrrpSocket
             int ifindex = PacketInfoIndex(&msg) ?? InterfaceIndex;
             var source = _sources.Get(head.Slice(IPv4SourceOffset, 4), 0);
             var destination = _destinations.Get(head.Slice(IPv4DestinationOffset, 4), 0);
-            datagram = new VrrpDatagram(buffer[..payloadLength], ifindex, source, destination, head[IPv4TtlOffset]);
+            datagram = new VrrpDatagram(buffer[..payloadLength], ifindex, source, destination, head[IPv4TtlOffset]) { Age = ArrivalAge(&msg) };
             error = KernelResult.Ok;
             return Outcome.Received;
         }

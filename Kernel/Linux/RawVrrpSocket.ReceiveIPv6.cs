@@ -59,7 +59,7 @@ public sealed partial class RawVrrpSocket
             // A link-local unicast destination is scoped to the arrival interface; multicast groups stay unscoped.
             long destinationScope = destinationBytes[0] == 0xfe && (destinationBytes[1] & 0xc0) == 0x80 ? ifindex : 0;
             var destination = _destinations.Get(destinationBytes, destinationScope);
-            datagram = new VrrpDatagram(buffer[..(int)received], ifindex, source, destination, hopLimit);
+            datagram = new VrrpDatagram(buffer[..(int)received], ifindex, source, destination, hopLimit) { Age = ArrivalAge(&msg) };
             error = KernelResult.Ok;
             return Outcome.Received;
         }

@@ -138,6 +138,7 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
             () => SocketOptions.Set(fd, ip, LibC.IP_TOS, TrafficClassCs6, "IP_TOS"),
             () => SocketOptions.Set(fd, ip, LibC.IP_MTU_DISCOVER, LibC.IP_PMTUDISC_DONT, "IP_MTU_DISCOVER"),
             () => SocketOptions.Set(fd, ip, LibC.IP_PKTINFO, 1, "IP_PKTINFO"),
+            () => SocketOptions.Set(fd, LibC.SOL_SOCKET, LibC.SO_TIMESTAMPNS, 1, "SO_TIMESTAMPNS"),
             () => options.JoinMulticastGroup ? JoinIPv4Group(fd, index) : KernelResult.Ok,
         };
         return RunAll(steps);
@@ -165,6 +166,7 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
             () => SocketOptions.Set(fd, ip6, LibC.IPV6_CHECKSUM, ChecksumOffset, "IPV6_CHECKSUM"),
             () => SocketOptions.Set(fd, ip6, LibC.IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT"),
             () => SocketOptions.Set(fd, ip6, LibC.IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO"),
+            () => SocketOptions.Set(fd, LibC.SOL_SOCKET, LibC.SO_TIMESTAMPNS, 1, "SO_TIMESTAMPNS"),
             () => options.JoinMulticastGroup ? JoinIPv6Group(fd, index) : KernelResult.Ok,
         };
         return RunAll(steps);

@@ -4,7 +4,12 @@ namespace KeepAlive.Kernel.Ports;
 
 /// <summary>An advert as it left or reached the wire: the VRRP message bytes (no IP header), the interface, source
 /// and destination addresses, and the IPv4 TTL or IPv6 hop limit.</summary>
-public readonly record struct VrrpDatagram(ReadOnlyMemory<byte> Payload, int InterfaceIndex, IPAddress Source, IPAddress Destination, int TtlOrHopLimit);
+public readonly record struct VrrpDatagram(ReadOnlyMemory<byte> Payload, int InterfaceIndex, IPAddress Source, IPAddress Destination, int TtlOrHopLimit)
+{
+    /// <summary>How long before it was read the datagram reached the socket (the kernel's receive timestamp); zero
+    /// when the socket cannot tell. Timers that count from an advert's arrival start that much earlier.</summary>
+    public TimeSpan Age { get; init; }
+}
 
 /// <summary>A raw VRRP (IP protocol 112) socket bound to one interface and family. Sends go out with TTL / hop limit
 /// 255; receives report TTL / hop limit, source, destination and interface index. An AH socket

@@ -171,4 +171,24 @@ public sealed class LazyDeadlineTests
         Assert.Equal(LazyTickOutcome.Due, d.Fired(1_000 - LazyDeadline.DueSlackMicros));
         Assert.Equal(0, d.DueIn);
     }
+
+    [Fact]
+    public void A_deadline_counted_from_an_earlier_arrival_is_scheduled_from_the_current_time()
+    {
+        var d = new LazyDeadline(leadMicros: 600);
+        Assert.True(d.Arm(now: 100_000, delayMicros: 360_000, generation: 1, current: 100_700));   // read 700 µs after it came
+        Assert.Equal(460_000 - 600 - 100_700, d.Remaining);
+        Assert.Equal(LazyTickOutcome.Due, d.Fired(459_400));
+        Assert.Equal(600, d.DueIn);
+    }
+
+    [Fact]
+    public void An_arrival_older_than_its_whole_interval_is_due_at_once()
+    {
+        var d = new LazyDeadline(leadMicros: 600);
+        Assert.True(d.Arm(now: 0, delayMicros: 1_000, generation: 1, current: 5_000));
+        Assert.Equal(0, d.Remaining);
+        Assert.Equal(LazyTickOutcome.Due, d.Fired(5_000));
+        Assert.Equal(0, d.DueIn);
+    }
 }

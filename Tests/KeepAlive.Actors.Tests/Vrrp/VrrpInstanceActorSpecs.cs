@@ -75,6 +75,23 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
     }
 
     [Fact]
+    public void The_master_down_interval_counts_from_the_adverts_arrival_not_from_when_it_was_read()
+    {
+        var b = Start("b", 2, 100);
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        // Read now, but it reached the socket 500 ms ago: the 3.609 s interval runs from then.
+        b.Instance.Tell(new AdvertIn(150, 100, IPAddress.Parse("10.0.0.1").GetAddressBytes(), KeepAlive.Kernel.Wire.Vrrp.VrrpAdvertNotes.None,
+            KeepAlive.Kernel.Wire.Vrrp.VrrpChecksumFlavour.MessageOnly, 255) { Age = TimeSpan.FromMilliseconds(500) });
+        AwaitAssert(() => Assert.Equal(150, Status(b).MasterPriority));
+
+        Clock.Advance(TimeSpan.FromMilliseconds(3_100));                 // 3.600 s after the arrival
+        Assert.Equal(VrrpState.Backup, Status(b).State);
+        Clock.Advance(TimeSpan.FromMilliseconds(20));                    // 3.620 s after the arrival, 3.120 s after the read
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b).State));
+    }
+
+    [Fact]
     public void The_higher_priority_wins_holds_the_vip_alone_and_hands_over_in_skew_time_on_shutdown()
     {
         var (a, b) = ElectAOverB();

@@ -225,6 +225,25 @@ public sealed class RawVrrpSocketTests : IClassFixture<VethPairFixture>
         Assert.Equal(golden.Length, ReceiveOne(b).Payload.Length);
     }
 
+    [SkippableTheory]
+    [InlineData(AddressFamily.InterNetwork)]
+    [InlineData(AddressFamily.InterNetworkV6)]
+    public void A_datagram_read_late_reports_how_long_ago_it_arrived(AddressFamily family)
+    {
+        var pair = Pair();
+        using var b = OpenIn(pair.InB, VethNamespacePair.InterfaceB, family, VrrpSocketOptions.Multicast);
+        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, family, VrrpSocketOptions.Multicast);
+        bool v4 = family == AddressFamily.InterNetwork;
+        var golden = v4 ? GoldenVrrp.V3IPv4 : (byte[])GoldenVrrp.V3IPv6.Clone();
+        var source = v4 ? VethNamespacePair.IPv4A : pair.InA(() => LinuxInterfaces.LinkLocalIPv6(VethNamespacePair.InterfaceA))!;
+
+        Assert.Equal(KernelResult.Ok, a.Send(golden, source, v4 ? RawVrrpSocket.IPv4Group : RawVrrpSocket.IPv6Group));
+        Thread.Sleep(200);                                            // it waits in the socket
+        var got = ReceiveOne(b);
+
+        Assert.InRange(got.Age, TimeSpan.FromMilliseconds(190), TimeSpan.FromSeconds(1));
+    }
+
     private static VrrpDatagram ReceiveOne(RawVrrpSocket socket)
     {
         Assert.True(socket.TryReceive(new byte[1500], Wait, out var got, out var error), error.ToString());
