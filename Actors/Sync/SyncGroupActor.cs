@@ -98,19 +98,25 @@ public sealed class SyncGroupActor : ReceiveActor
     {
         var before = _state.State;
         (_state, var orders) = SyncGroupPolicy.Step(_state, input);
-        if (_state.State != before)
+        bool changed = _state.State != before;
+        if (changed)
         {
             if (_state.State != VrrpState.Master)
                 _held.Reset();
-            var changed = new SyncGroupStateChanged(_name, before, _state.State);
-            Context.System.EventStream.Publish(changed);
-            _notifier?.Tell(changed);
             _log.Info("{Line} ({Trigger} from {Member})", KeepalivedLogText.Syncing(_name, _state.State) ?? $"VRRP_Group({_name}) {_state.State}", input.GetType().Name, input.Member);
         }
         foreach (var order in orders)
         {
             if (_members.TryGetValue(order.Member, out var member))
                 member.Tell(order.AddressLost ? new InstanceCommand(VrrpInputKind.SiblingAddressLost) : new InstanceCommand(VrrpInputKind.Force, State: order.State));
+        }
+        if (changed)
+        {
+            // The members first (a takeover waits for them); the group's notifies after, as keepalived's
+            // vrrp_sync_master sends them once every member has moved.
+            var change = new SyncGroupStateChanged(_name, before, _state.State);
+            Context.System.EventStream.Publish(change);
+            _notifier?.Tell(change);
         }
     }
 }
