@@ -176,8 +176,11 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             long now = _clock();
             _observations.Heard(a, now, Wall);
             HeardAh(a);
-            // The advert's time is its arrival (the kernel's receive timestamp), not when this thread got to it.
-            Step(new VrrpInput.AdvertReceived(now - a.Age.Ticks / TimeSpan.TicksPerMicrosecond, a.Priority, a.IntervalCentiseconds, a.Source));
+            // The advert's time is its arrival (the kernel's receive timestamp), not when this thread got to it — up to a
+            // limit: after a stall the socket holds adverts of the seconds before, and dating the first one back fully
+            // would expire the master-down timer before its successors are read.
+            long age = Math.Min(a.Age.Ticks, ArrivalBackdateLimit.Ticks) / TimeSpan.TicksPerMicrosecond;
+            Step(new VrrpInput.AdvertReceived(now - Math.Max(0, age), a.Priority, a.IntervalCentiseconds, a.Source));
         });
         Receive<Tick>(OnTick);
         Receive<AdvertChannelOffer>(o =>
@@ -223,6 +226,10 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     /// <summary>The master-down timer, re-armed by every advert a backup hears, is armed lazily (see
     /// <see cref="LazyDeadline"/>): about one scheduled tick per Master_Down_Interval instead of one per advert.</summary>
     private readonly LazyDeadline _masterDown;
+
+    /// <summary>The most an advert is dated back to its arrival: more than a receive thread's wake-up (0.1–1 ms on the
+    /// lab's VM), far less than any master-down interval (3 adverts of at least 10 ms).</summary>
+    public static readonly TimeSpan ArrivalBackdateLimit = TimeSpan.FromMilliseconds(5);
 
     /// <summary>The time of the input being stepped: the master-down deadline counts from it.</summary>
     private long _stepNow;

@@ -80,14 +80,31 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
         var b = Start("b", 2, 100);
         AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
         Clock.Advance(TimeSpan.FromSeconds(1));
-        // Read now, but it reached the socket 500 ms ago: the 3.609 s interval runs from then.
+        // Read now, but it reached the socket 4 ms ago: the 3.609 s interval runs from then.
         b.Instance.Tell(new AdvertIn(150, 100, IPAddress.Parse("10.0.0.1").GetAddressBytes(), KeepAlive.Kernel.Wire.Vrrp.VrrpAdvertNotes.None,
-            KeepAlive.Kernel.Wire.Vrrp.VrrpChecksumFlavour.MessageOnly, 255) { Age = TimeSpan.FromMilliseconds(500) });
+            KeepAlive.Kernel.Wire.Vrrp.VrrpChecksumFlavour.MessageOnly, 255) { Age = TimeSpan.FromMilliseconds(4) });
         AwaitAssert(() => Assert.Equal(150, Status(b).MasterPriority));
 
-        Clock.Advance(TimeSpan.FromMilliseconds(3_100));                 // 3.600 s after the arrival
+        Clock.Advance(TimeSpan.FromMilliseconds(3_604));                 // 3.608 s after the arrival
         Assert.Equal(VrrpState.Backup, Status(b).State);
-        Clock.Advance(TimeSpan.FromMilliseconds(20));                    // 3.620 s after the arrival, 3.120 s after the read
+        Clock.Advance(TimeSpan.FromMilliseconds(2));                     // 3.610 s after the arrival, 3.606 s after the read
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b).State));
+    }
+
+    [Fact]
+    public void An_advert_read_long_after_it_came_is_dated_back_only_a_little_so_a_stall_never_expires_the_timer()
+    {
+        var b = Start("b", 2, 100);
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        // The daemon stalled: this advert waited 3 s in the socket, and newer ones are behind it.
+        b.Instance.Tell(new AdvertIn(150, 100, IPAddress.Parse("10.0.0.1").GetAddressBytes(), KeepAlive.Kernel.Wire.Vrrp.VrrpAdvertNotes.None,
+            KeepAlive.Kernel.Wire.Vrrp.VrrpChecksumFlavour.MessageOnly, 255) { Age = TimeSpan.FromSeconds(3) });
+        AwaitAssert(() => Assert.Equal(150, Status(b).MasterPriority));
+
+        Clock.Advance(TimeSpan.FromMilliseconds(3_600));                 // 3.609 s from the read less the 5 ms limit: not yet
+        Assert.Equal(VrrpState.Backup, Status(b).State);
+        Clock.Advance(TimeSpan.FromMilliseconds(10));
         AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b).State));
     }
 
