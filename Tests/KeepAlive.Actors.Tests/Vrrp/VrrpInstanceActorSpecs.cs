@@ -74,16 +74,23 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
         return (a, b);
     }
 
-    [Fact]
-    public void The_master_down_interval_counts_from_the_adverts_arrival_not_from_when_it_was_read()
+    /// <summary>Starts b (100), lets a second pass, and hands it a priority-150 advert of <paramref name="age"/>.</summary>
+    private Node BackupHearingAnAdvertOfAge(TimeSpan age)
     {
         var b = Start("b", 2, 100);
         AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
         Clock.Advance(TimeSpan.FromSeconds(1));
-        // Read now, but it reached the socket 4 ms ago: the 3.609 s interval runs from then.
         b.Instance.Tell(new AdvertIn(150, 100, IPAddress.Parse("10.0.0.1").GetAddressBytes(), KeepAlive.Kernel.Wire.Vrrp.VrrpAdvertNotes.None,
-            KeepAlive.Kernel.Wire.Vrrp.VrrpChecksumFlavour.MessageOnly, 255) { Age = TimeSpan.FromMilliseconds(4) });
+            KeepAlive.Kernel.Wire.Vrrp.VrrpChecksumFlavour.MessageOnly, 255) { Age = age });
         AwaitAssert(() => Assert.Equal(150, Status(b).MasterPriority));
+        return b;
+    }
+
+    [Fact]
+    public void The_master_down_interval_counts_from_the_adverts_arrival_not_from_when_it_was_read()
+    {
+        // Read now, but it reached the socket 4 ms ago: the 3.609 s interval runs from then.
+        var b = BackupHearingAnAdvertOfAge(TimeSpan.FromMilliseconds(4));
 
         Clock.Advance(TimeSpan.FromMilliseconds(3_604));                 // 3.608 s after the arrival
         Assert.Equal(VrrpState.Backup, Status(b).State);
@@ -94,13 +101,8 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
     [Fact]
     public void An_advert_read_long_after_it_came_is_dated_back_only_a_little_so_a_stall_never_expires_the_timer()
     {
-        var b = Start("b", 2, 100);
-        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
-        Clock.Advance(TimeSpan.FromSeconds(1));
         // The daemon stalled: this advert waited 3 s in the socket, and newer ones are behind it.
-        b.Instance.Tell(new AdvertIn(150, 100, IPAddress.Parse("10.0.0.1").GetAddressBytes(), KeepAlive.Kernel.Wire.Vrrp.VrrpAdvertNotes.None,
-            KeepAlive.Kernel.Wire.Vrrp.VrrpChecksumFlavour.MessageOnly, 255) { Age = TimeSpan.FromSeconds(3) });
-        AwaitAssert(() => Assert.Equal(150, Status(b).MasterPriority));
+        var b = BackupHearingAnAdvertOfAge(TimeSpan.FromSeconds(3));
 
         Clock.Advance(TimeSpan.FromMilliseconds(3_600));                 // 3.609 s from the read less the 5 ms limit: not yet
         Assert.Equal(VrrpState.Backup, Status(b).State);

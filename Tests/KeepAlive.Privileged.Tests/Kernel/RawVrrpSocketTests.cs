@@ -218,10 +218,7 @@ public sealed class RawVrrpSocketTests : IClassFixture<VethPairFixture>
 
         Assert.False(b.TryReceive(new byte[1500], TimeSpan.FromMilliseconds(300), out _, out var quiet), "a datagram arrived after Open: " + quiet);
 
-        bool v4 = family == AddressFamily.InterNetwork;
-        var golden = v4 ? GoldenVrrp.V3IPv4 : (byte[])GoldenVrrp.V3IPv6.Clone();
-        var source = v4 ? VethNamespacePair.IPv4A : pair.InA(() => LinuxInterfaces.LinkLocalIPv6(VethNamespacePair.InterfaceA))!;
-        Assert.Equal(KernelResult.Ok, a.Send(golden, source, v4 ? RawVrrpSocket.IPv4Group : RawVrrpSocket.IPv6Group));
+        var golden = SendGoldenV3(pair, a, family);
         Assert.Equal(golden.Length, ReceiveOne(b).Payload.Length);
     }
 
@@ -233,15 +230,21 @@ public sealed class RawVrrpSocketTests : IClassFixture<VethPairFixture>
         var pair = Pair();
         using var b = OpenIn(pair.InB, VethNamespacePair.InterfaceB, family, VrrpSocketOptions.Multicast);
         using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, family, VrrpSocketOptions.Multicast);
-        bool v4 = family == AddressFamily.InterNetwork;
-        var golden = v4 ? GoldenVrrp.V3IPv4 : (byte[])GoldenVrrp.V3IPv6.Clone();
-        var source = v4 ? VethNamespacePair.IPv4A : pair.InA(() => LinuxInterfaces.LinkLocalIPv6(VethNamespacePair.InterfaceA))!;
-
-        Assert.Equal(KernelResult.Ok, a.Send(golden, source, v4 ? RawVrrpSocket.IPv4Group : RawVrrpSocket.IPv6Group));
+        SendGoldenV3(pair, a, family);
         Thread.Sleep(200);                                            // it waits in the socket
         var got = ReceiveOne(b);
 
         Assert.InRange(got.Age, TimeSpan.FromMilliseconds(190), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Sends the golden VRRPv3 advert of <paramref name="family"/> from A to the group; returns what was sent.</summary>
+    private static byte[] SendGoldenV3(VethNamespacePair pair, RawVrrpSocket a, AddressFamily family)
+    {
+        bool v4 = family == AddressFamily.InterNetwork;
+        var golden = v4 ? GoldenVrrp.V3IPv4 : (byte[])GoldenVrrp.V3IPv6.Clone();
+        var source = v4 ? VethNamespacePair.IPv4A : pair.InA(() => LinuxInterfaces.LinkLocalIPv6(VethNamespacePair.InterfaceA))!;
+        Assert.Equal(KernelResult.Ok, a.Send(golden, source, v4 ? RawVrrpSocket.IPv4Group : RawVrrpSocket.IPv6Group));
+        return golden;
     }
 
     private static VrrpDatagram ReceiveOne(RawVrrpSocket socket)
