@@ -257,13 +257,12 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private static TimeSpan Micros(long micros) => TimeSpan.FromTicks(Math.Max(1, micros) * 10);
 
-    /// <summary>Spins until the clock reaches <paramref name="deadline"/> (at most the master-down lead, once per
-    /// expiry); returns the clock then.</summary>
+    /// <summary>Spins until the clock reaches <paramref name="deadline"/> (<see cref="LazyDeadline.DueIn"/> away: at
+    /// most the master-down lead, once per expiry); returns the clock then.</summary>
     private long WaitUntil(long deadline)
     {
         long now = _clock();
-        long bound = now + _setup.MasterDownLeadMicros + LazyDeadline.DueSlackMicros;
-        while (now < deadline && now <= bound)
+        while (now < deadline)
         {
             Thread.SpinWait(20);
             now = _clock();

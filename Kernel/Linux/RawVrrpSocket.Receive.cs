@@ -136,19 +136,15 @@ public sealed partial class RawVrrpSocket
     /// unknown.</summary>
     private static readonly TimeSpan MaxArrivalAge = TimeSpan.FromSeconds(1);
 
-    /// <summary>Now minus the SCM_TIMESTAMPNS control message's arrival time (CLOCK_REALTIME, as is the clock
-    /// DateTime.UtcNow reads); zero without one, or when the difference is negative or implausibly large.</summary>
-    private static unsafe TimeSpan ArrivalAge(msghdr* msg)
+    /// <summary>Now minus a SCM_TIMESTAMPNS arrival time (CLOCK_REALTIME, as is the clock DateTime.UtcNow reads);
+    /// zero when the difference is negative or implausibly large.</summary>
+    private static unsafe TimeSpan AgeSince(timespec* arrived)
     {
-        for (var c = LibC.CMSG_FIRSTHDR(msg); c != null; c = LibC.CMSG_NXTHDR(msg, c))
-        {
-            if (c->cmsg_level != LibC.SOL_SOCKET || c->cmsg_type != LibC.SCM_TIMESTAMPNS)
-                continue;
-            var arrived = (timespec*)LibC.CMSG_DATA(c);
-            long arrivedTicks = DateTime.UnixEpoch.Ticks + arrived->tv_sec * TimeSpan.TicksPerSecond + arrived->tv_nsec / 100;
-            var age = TimeSpan.FromTicks(DateTime.UtcNow.Ticks - arrivedTicks);
-            return age >= TimeSpan.Zero && age <= MaxArrivalAge ? age : TimeSpan.Zero;
-        }
-        return TimeSpan.Zero;
+        long arrivedTicks = DateTime.UnixEpoch.Ticks + arrived->tv_sec * TimeSpan.TicksPerSecond + arrived->tv_nsec / 100;
+        var age = TimeSpan.FromTicks(DateTime.UtcNow.Ticks - arrivedTicks);
+        return age >= TimeSpan.Zero && age <= MaxArrivalAge ? age : TimeSpan.Zero;
     }
+
+    /// <summary>True for the SOL_SOCKET / SCM_TIMESTAMPNS control message.</summary>
+    private static unsafe bool IsArrivalTime(cmsghdr* c) => c->cmsg_level == LibC.SOL_SOCKET && c->cmsg_type == LibC.SCM_TIMESTAMPNS;
 }

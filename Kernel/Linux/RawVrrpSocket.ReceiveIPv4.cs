@@ -51,23 +51,29 @@ public sealed partial class RawVrrpSocket
             int payloadLength = totalLength - headerLength;
             if (optionBytes > 0)
                 span.Slice(optionBytes, payloadLength).CopyTo(span);
-            int ifindex = PacketInfoIndex(&msg) ?? InterfaceIndex;
+            var (packetIndex, age) = Control(&msg);
+            int ifindex = packetIndex ?? InterfaceIndex;
             var source = _sources.Get(head.Slice(IPv4SourceOffset, 4), 0);
             var destination = _destinations.Get(head.Slice(IPv4DestinationOffset, 4), 0);
-            datagram = new VrrpDatagram(buffer[..payloadLength], ifindex, source, destination, head[IPv4TtlOffset]) { Age = ArrivalAge(&msg) };
+            datagram = new VrrpDatagram(buffer[..payloadLength], ifindex, source, destination, head[IPv4TtlOffset]) { Age = age };
             error = KernelResult.Ok;
             return Outcome.Received;
         }
     }
 
-    /// <summary>ipi_ifindex of the IP_PKTINFO control message, if the kernel sent one.</summary>
-    private static unsafe int? PacketInfoIndex(msghdr* msg)
+    /// <summary>In one pass over the control messages: ipi_ifindex of IP_PKTINFO and the arrival age of
+    /// SCM_TIMESTAMPNS, if the kernel sent them.</summary>
+    private static unsafe (int? Index, TimeSpan Age) Control(msghdr* msg)
     {
+        int? index = null;
+        var age = TimeSpan.Zero;
         for (var c = LibC.CMSG_FIRSTHDR(msg); c != null; c = LibC.CMSG_NXTHDR(msg, c))
         {
             if (c->cmsg_level == LibC.IPPROTO_IP && c->cmsg_type == LibC.IP_PKTINFO)
-                return ((in_pktinfo*)LibC.CMSG_DATA(c))->ipi_ifindex;
+                index = ((in_pktinfo*)LibC.CMSG_DATA(c))->ipi_ifindex;
+            else if (IsArrivalTime(c))
+                age = AgeSince((timespec*)LibC.CMSG_DATA(c));
         }
-        return null;
+        return (index, age);
     }
 }

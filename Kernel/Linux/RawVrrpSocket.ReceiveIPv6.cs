@@ -37,8 +37,11 @@ public sealed partial class RawVrrpSocket
                 return Malformed($"control messages truncated on {this}", out error);
             int hopLimit = -1;
             in6_pktinfo* info = null;
+            var age = TimeSpan.Zero;
             for (var c = LibC.CMSG_FIRSTHDR(&msg); c != null; c = LibC.CMSG_NXTHDR(&msg, c))
             {
+                if (IsArrivalTime(c))
+                    age = AgeSince((timespec*)LibC.CMSG_DATA(c));
                 if (c->cmsg_level != LibC.IPPROTO_IPV6)
                     continue;
                 if (c->cmsg_type == LibC.IPV6_HOPLIMIT)
@@ -59,7 +62,7 @@ public sealed partial class RawVrrpSocket
             // A link-local unicast destination is scoped to the arrival interface; multicast groups stay unscoped.
             long destinationScope = destinationBytes[0] == 0xfe && (destinationBytes[1] & 0xc0) == 0x80 ? ifindex : 0;
             var destination = _destinations.Get(destinationBytes, destinationScope);
-            datagram = new VrrpDatagram(buffer[..(int)received], ifindex, source, destination, hopLimit) { Age = ArrivalAge(&msg) };
+            datagram = new VrrpDatagram(buffer[..(int)received], ifindex, source, destination, hopLimit) { Age = age };
             error = KernelResult.Ok;
             return Outcome.Received;
         }
