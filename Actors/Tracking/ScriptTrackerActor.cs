@@ -72,8 +72,9 @@ public sealed class ScriptTrackerActor : ReceiveActor, IWithTimers
     {
         if (Status is { } up)
             Report(up);
-        StartRun();
+        // The interval's clock first: a run can end (and whoever waits for it go on) before StartRun returns.
         Timers.StartPeriodicTimer(RunTimer, RunDue.Instance, _settings.Health.Interval, _settings.Health.Interval);
+        StartRun();
     }
 
     protected override void PostStop()
