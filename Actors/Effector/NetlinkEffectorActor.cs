@@ -115,13 +115,18 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
         }
     }
 
-    /// <summary>Acquisitions applied before the failure are answered (their owners hold the addresses); waiting frames
-    /// are dropped, as a failed send would be.</summary>
+    /// <summary>Acquisitions applied before the failure are answered (their owners hold the addresses), the others
+    /// answered as failed; waiting frames are dropped, as a failed send would be.</summary>
     protected override void PreRestart(Exception reason, object message)
     {
         foreach (var (to, done) in _answers)
             to.Tell(done);
         _answers.Clear();
+        // The owners of acquisitions not applied try again (a failed acquisition is retried by a MASTER).
+        foreach (var (op, from) in _acquisitions.Skip(_completed))
+            from.Tell(new OpCompleted(op.OpId, KernelResult.Fail(Ecanceled, $"the effector restarted ({reason.Message}) before applying it")));
+        _acquisitions.Clear();
+        _completed = 0;
         base.PreRestart(reason, message);
     }
 
@@ -174,11 +179,96 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
         }
     }
 
+    /// <summary>Queued, and applied with the other queued acquisitions once nothing but acquisitions, frames and kernel
+    /// events waits (<see cref="ApplyAcquisitions"/>).</summary>
     private void Acquire(AcquireAddresses op)
     {
-        var holding = _memory.For(op.Owner);
-        var added = new KernelSetUndo();
-        var r = Add(op, holding, added);
+        _acquisitions.Add((op, Sender));
+        if (NothingElseWaiting())
+            Flush();
+        else
+            QueueFlush();
+    }
+
+    /// <summary>
+    /// The queued acquisitions in order, each all or nothing as before, with the addresses of consecutive ones added in
+    /// one batch (<see cref="IKernelPort.AddAddresses"/>: one netlink round trip instead of one per address, which on
+    /// a sync group's takeover woke the kernel's address worker and every address listener once per VIP). An op with
+    /// firewall drops (its drops go in before its addresses) is applied on its own. Once an op of a batch has been
+    /// undone, the ops after it add their addresses again one by one: the undo may have taken back one of theirs.
+    /// Each answer waits until every acquisition queued with it is applied: they arrive together when a sync group
+    /// takes over, and each answer wakes a VRRP thread that then competed with this one for the CPU.
+    /// </summary>
+    private void ApplyAcquisitions()
+    {
+        if (_acquisitions.Count == 0)
+            return;
+        var queued = _acquisitions.ToArray();
+        _completed = 0;
+        for (int i = 0; i < queued.Length;)
+        {
+            if (queued[i].Op.Set.Blocked.Count > 0)
+            {
+                var (op, from) = queued[i++];
+                var holding = _memory.For(op.Owner);
+                var added = new KernelSetUndo();
+                Complete(op, from, holding, added, Add(op.Set, holding, added));
+                continue;
+            }
+            int end = i;
+            while (end < queued.Length && queued[end].Op.Set.Blocked.Count == 0)
+                end++;
+            ApplyBatch(queued.AsSpan(i, end - i));
+            i = end;
+        }
+        _acquisitions.Clear();
+        _completed = 0;
+    }
+
+    private void ApplyBatch(ReadOnlySpan<(AcquireAddresses Op, IActorRef From)> batch)
+    {
+        var addresses = new List<InterfaceAddress>();
+        foreach (var (op, _) in batch)
+            addresses.AddRange(op.Set.Addresses);
+        var results = addresses.Count > 0 ? _kernel.AddAddresses(addresses) : [];
+        bool undone = false;
+        int next = 0;
+        foreach (var (op, from) in batch)
+        {
+            var holding = _memory.For(op.Owner);
+            var added = new KernelSetUndo();
+            var r = undone ? AddEach(op.Set.Addresses, holding, added) : Added(op.Set.Addresses, results, next, holding, added);
+            next += op.Set.Addresses.Count;
+            if (r.IsOk)
+                r = AddRoutesAndRules(op.Set, holding, added);
+            undone |= !Complete(op, from, holding, added, r);
+        }
+    }
+
+    /// <summary>The batch's results for one op's addresses: the first failure, or Ok; every address that went in and
+    /// was not held before is recorded, so that a failure takes back all of them.</summary>
+    private static KernelResult Added(IReadOnlyList<InterfaceAddress> addresses, IReadOnlyList<KernelResult> results, int from, Holding holding, KernelSetUndo added)
+    {
+        var first = KernelResult.Ok;
+        for (int k = 0; k < addresses.Count; k++)
+        {
+            var r = results[from + k];
+            if (!r.IsOk)
+            {
+                if (first.IsOk)
+                    first = r;
+                continue;
+            }
+            if (!holding.Holds(addresses[k]))
+                added.Addresses.Add(addresses[k]);
+        }
+        return first;
+    }
+
+    /// <summary>Records a successful acquisition, or undoes a failed one; answers it either way. False when undone.</summary>
+    private bool Complete(AcquireAddresses op, IActorRef from, Holding holding, KernelSetUndo added, KernelResult r)
+    {
+        _completed++;
         if (!r.IsOk)
         {
             // All or nothing: undo this op's additions (in reverse) before answering.
@@ -186,28 +276,14 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
             _memory.Prune();
             _failed++;
             _log.Warning("{Owner}: acquiring {Set} failed ({Result}); the {Count} objects added by this op were removed again", op.Owner, op.Set, r, added.Count);
-            Answer(Sender, new OpCompleted(op.OpId, r));
-            return;
+            _answers.Add((from, new OpCompleted(op.OpId, r)));
+            return false;
         }
         holding.Add(op.Set);
-        holding.Holder = Sender;
+        holding.Holder = from;
         _applied++;
-        Answer(Sender, new OpCompleted(op.OpId, KernelResult.Ok));
-    }
-
-    /// <summary>
-    /// Answers an acquisition, after every other acquisition already queued is applied: when a sync group takes over,
-    /// its members' acquisitions arrive together, and each answer wakes a VRRP thread that then competed with this one
-    /// for the CPU (lab, 2 cores: 50 members' VIPs were added ~70 µs apart, 4 context switches per VIP, against 14 µs
-    /// for a lone add). The answers leave in order once nothing but acquisitions, frames and kernel events waits.
-    /// </summary>
-    private void Answer(IActorRef to, OpCompleted done)
-    {
-        _answers.Add((to, done));
-        if (NothingElseWaiting())
-            Flush();
-        else
-            QueueFlush();
+        _answers.Add((from, new OpCompleted(op.OpId, KernelResult.Ok)));
+        return true;
     }
 
     private void Replace(ReplaceAddresses op)
@@ -242,9 +318,6 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
     }
 
     /// <summary>Adds addresses, then routes, then rules; records what was not held before; stops at the first failure.</summary>
-    private KernelResult Add(AcquireAddresses op, Holding holding, KernelSetUndo added) => Add(op.Set, holding, added);
-
-    /// <summary>Adds addresses, then routes, then rules; records what was not held before; stops at the first failure.</summary>
     private KernelResult Add(KernelSet set, Holding holding, KernelSetUndo added)
     {
         // The drop rules go in before the addresses (keepalived vrrp_state_become_master: accept mode first), so a
@@ -258,7 +331,13 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
                 return blocked;
             added.Blocked.AddRange(block);
         }
-        foreach (var address in set.Addresses)
+        var r = AddEach(set.Addresses, holding, added);
+        return r.IsOk ? AddRoutesAndRules(set, holding, added) : r;
+    }
+
+    private KernelResult AddEach(IReadOnlyList<InterfaceAddress> addresses, Holding holding, KernelSetUndo added)
+    {
+        foreach (var address in addresses)
         {
             var r = _kernel.AddAddress(address);
             if (!r.IsOk)
@@ -266,6 +345,11 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
             if (!holding.Holds(address))
                 added.Addresses.Add(address);
         }
+        return KernelResult.Ok;
+    }
+
+    private KernelResult AddRoutesAndRules(KernelSet set, Holding holding, KernelSetUndo added)
+    {
         foreach (var route in set.Routes)
         {
             var r = _kernel.AddRoute(route);
@@ -383,11 +467,13 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
     /// <summary>True when the mailbox holds nothing after the message being handled.</summary>
     private static bool NothingElseWaiting() => Context is ActorCell { Mailbox.MessageQueue: { } queue } && queue.Count == 0;
 
-    private bool HasPending => _answers.Count > 0 || !_frames.IsEmpty;
+    private bool HasPending => _acquisitions.Count > 0 || _answers.Count > 0 || !_frames.IsEmpty;
 
-    /// <summary>The acquisitions' answers first (a preempting member's advert waits for its own), then the frames.</summary>
+    /// <summary>The queued acquisitions applied, their answers sent (a preempting member's advert waits for its own),
+    /// then the frames.</summary>
     private void Flush()
     {
+        ApplyAcquisitions();
         if (_answers.Count > 0)
         {
             var answers = _answers.ToArray();
@@ -402,6 +488,9 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
     }
 
     private readonly PendingFrames<IActorRef> _frames = new();
+    private readonly List<(AcquireAddresses Op, IActorRef From)> _acquisitions = [];
+    private int _completed;                                        // of _acquisitions, while they are being applied
+    private const int Ecanceled = 125;
     private readonly List<(IActorRef To, OpCompleted Done)> _answers = [];
     private bool _flushQueued;
 

@@ -14,6 +14,14 @@ public sealed class TimedKernelPort(IKernelPort inner, KernelOpDurations duratio
 {
     public override KernelResult AddAddress(InterfaceAddress address) => Time("add_address", () => Inner.AddAddress(address));
 
+    public override IReadOnlyList<KernelResult> AddAddresses(IReadOnlyList<InterfaceAddress> addresses)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var r = Inner.AddAddresses(addresses);
+        durations.For("add_addresses").ObserveSince(start);
+        return r;
+    }
+
     public override KernelResult RemoveAddress(InterfaceAddress address) => Time("remove_address", () => Inner.RemoveAddress(address));
 
     public override KernelResult AddRoute(RouteSpec route) => Time("add_route", () => Inner.AddRoute(route));

@@ -22,7 +22,7 @@ namespace KeepAlive.Actors.Node;
 /// <item>use_vmac links: new ones are created before the instances start, gone ones removed after their instances
 /// stopped; a link whose name stays but whose MAC or base changes is kept as it is (reported).</item>
 /// <item>Settings a reload cannot change (keepalived reads them at start only): <c>net_namespace</c>,
-/// <c>net_namespace_ipvs</c>, <c>instance</c>, <c>vrrp_rt_priority</c> (the timer thread's priority), and the notify
+/// <c>net_namespace_ipvs</c>, <c>instance</c>, <c>vrrp_rt_priority</c> (the timer thread's priority), <c>vrrp_priority</c> (the VRRP threads' nice value), and the notify
 /// FIFOs (opened at start): the running values are kept and the change is reported.</item>
 /// <item>A VIP moved from one instance to another moves in one reload here (keepalived documents that it may need
 /// two): the effector counts holders per address, so the address stays in the kernel while any MASTER holds it and
@@ -130,6 +130,7 @@ public static class NodeReloadPlanner
         Note("net_namespace_ipvs", running.TopLevel.NetNamespaceIpvs, next.TopLevel.NetNamespaceIpvs);
         Note("instance", running.TopLevel.Instance, next.TopLevel.Instance);
         Note("vrrp_rt_priority", running.Globals.VrrpRtPriority, next.Globals.VrrpRtPriority);
+        Note("vrrp_priority", running.Globals.VrrpPriority, next.Globals.VrrpPriority);
         Note("notify_fifo", running.Globals.NotifyFifo?.Path, next.Globals.NotifyFifo?.Path);
         Note("vrrp_notify_fifo", running.Globals.VrrpNotifyFifo?.Path, next.Globals.VrrpNotifyFifo?.Path);
         return next with
@@ -143,6 +144,7 @@ public static class NodeReloadPlanner
             Globals = next.Globals with
             {
                 VrrpRtPriority = running.Globals.VrrpRtPriority,
+                VrrpPriority = running.Globals.VrrpPriority,
                 NotifyFifo = running.Globals.NotifyFifo,
                 VrrpNotifyFifo = running.Globals.VrrpNotifyFifo,
             },

@@ -161,6 +161,8 @@ public sealed class DedicatedThreadExecutor : ExecutorService
     private void Work()
     {
         _current = this;
+        if (PreciseSchedulerSetup.OnThreadStarted(Id) is { } failed)
+            Console.Error.WriteLine(failed);
         bool ran = false;
         while (true)
         {

@@ -160,6 +160,8 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
         try
         {
             Log.Debug("PreciseScheduler thread: {0}", _waiter.PrepareWaitingThread());
+            if (PreciseSchedulerSetup.OnThreadStarted(PreciseSchedulerSetup.TimerThread) is { } failed)
+                Log.Warning(failed);
         }
         catch (Exception e)
         {

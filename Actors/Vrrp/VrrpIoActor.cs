@@ -65,6 +65,7 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
         });
         Receive<OpenSocket>(_ => Open());
         Receive<Datagram>(d => Route(d.Value));
+        Receive<ReceiveThreadProblem>(p => _log.Warning("{Interface}: {Problem}", _spec.Interface, p.Text));
         Receive<SendAdvertBytes>(Send);
         Receive<GetIoStatus>(_ => Sender.Tell(Status(registrations)));
         Receive<ClearIoStats>(_ => registrations.DiscardsByVridSinceClear.Clear());
@@ -89,6 +90,8 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
         Props(new SingleSocket(socket), new VrrpSocketSpec("given", System.Net.Sockets.AddressFamily.InterNetwork, true));
 
     private sealed record Datagram(VrrpDatagram Value);
+
+    private sealed record ReceiveThreadProblem(string Text);
 
     private sealed record OpenSocket
     {
@@ -143,6 +146,8 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
 
     private void ReceiveLoop(IActorRef self, IVrrpSocket socket)
     {
+        if (Timing.PreciseSchedulerSetup.OnThreadStarted(Timing.PreciseSchedulerSetup.ReceiveThread) is { } failed)
+            self.Tell(new ReceiveThreadProblem(failed));
         var buffer = new byte[2048];
         int failures = 0;
         while (!_stopping)

@@ -226,6 +226,11 @@ public static class GlobalDefsBinder
             if (c.Values.TryString(n, "an interface name", out var v))
                 d.Value = d.Value with { DefaultInterface = v };
         });
+        t.On("vrrp_priority", (d, n, c) =>
+        {
+            if (c.Values.TryInt(n, 0, -20, 19, out var v))
+                d.Value = d.Value with { VrrpPriority = (int)v };
+        });
         t.On("vrrp_rt_priority", (d, n, c) =>
         {
             if (c.Values.TryUInt(n, 0, 1, 99, out var v))

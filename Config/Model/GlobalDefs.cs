@@ -88,6 +88,10 @@ public sealed record GlobalDefs
     public string DefaultInterface { get; init; } = "eth0";
     public int? VrrpRtPriority { get; init; }
 
+    /// <summary><c>vrrp_priority</c>: the nice value (-20..19) of the VRRP side's threads (keepalived: of its VRRP
+    /// process).</summary>
+    public int? VrrpPriority { get; init; }
+
     public LvsSyncDaemonConfig? LvsSyncDaemon { get; init; }
     public LvsTimeoutsConfig? LvsTimeouts { get; init; }
     public bool LvsFlush { get; init; }

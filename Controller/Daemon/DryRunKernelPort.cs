@@ -19,6 +19,8 @@ public sealed class DryRunKernelPort(IKernelPort real, Action<string> print) : D
 
     public override KernelResult AddAddress(InterfaceAddress address) => Print($"add address {address.Address}/{address.PrefixLength} dev {address.Interface}");
 
+    public override IReadOnlyList<KernelResult> AddAddresses(IReadOnlyList<InterfaceAddress> addresses) => addresses.Select(AddAddress).ToArray();
+
     public override KernelResult RemoveAddress(InterfaceAddress address) => Print($"remove address {address.Address}/{address.PrefixLength} dev {address.Interface}");
 
     public override KernelResult AddRoute(RouteSpec route) => Print($"add route {route}");

@@ -38,6 +38,7 @@ public sealed class NodeComposition : IDisposable
         var lvsFifos = Open([globals.NotifyFifo, globals.LvsNotifyFifo], problem);
         int rtPriority = config.Globals.VrrpRtPriority ?? 0;
         PreciseSchedulerSetup.WaiterFactory = () => new TimerFdDeadlineWaiter(rtPriority);
+        PreciseSchedulerSetup.ThreadStarted = ThreadTuning.For(config.Globals.VrrpPriority);
         var runner = new ProcessScriptRunner();
         var users = new LinuxScriptUsers();
         var files = new InotifyTrackedFileWatch();
@@ -91,12 +92,13 @@ public sealed class NodeComposition : IDisposable
         return result;
     }
 
-    /// <summary>The HOCON of the actor system: the precise scheduler, the VRRP dispatcher, no CLR shutdown hook (the
-    /// host stops the system after the node has released what it holds).</summary>
+    /// <summary>The HOCON of the actor system: the precise scheduler, the VRRP, effector and log dispatchers, no CLR
+    /// shutdown hook (the host stops the system after the node has released what it holds).</summary>
     public static string AkkaConfig(bool detail) => string.Join('\n',
         PreciseSchedulerSetup.AkkaConfig,
         PreciseSchedulerSetup.VrrpDispatcherConfig,
         PreciseSchedulerSetup.EffectorDispatcherConfig,
+        PreciseSchedulerSetup.LogDispatcherConfig,
         $"akka.loglevel = {(detail ? "DEBUG" : "INFO")}",
         "akka.stdout-loglevel = OFF",
         "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off",

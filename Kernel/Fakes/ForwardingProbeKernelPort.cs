@@ -15,6 +15,7 @@ public sealed class ForwardingProbeKernelPort : IKernelPort
     private static readonly IReadOnlyList<LinkState> ProbeLinks = [new LinkState(7, "probe0", true, true, 1500, [2, 0, 0, 0, 0, 7])];
     private static readonly IReadOnlyList<InterfaceAddress> ProbeAddresses = [new InterfaceAddress("probe0", IPAddress.Parse("192.0.2.7"), 24)];
     private static readonly InterfaceAddress Address = new("probe0", IPAddress.Parse("192.0.2.1"), 24);
+    private static readonly IReadOnlyList<InterfaceAddress> AddressList = [Address, new("probe0", IPAddress.Parse("192.0.2.2"), 24)];
     private static readonly RouteSpec Route = new(IPAddress.Parse("198.51.100.0"), 24, Interface: "probe0");
     private static readonly RuleSpec Rule = new(System.Net.Sockets.AddressFamily.InterNetwork, 100, 10);
     private static readonly MacvlanSpec Macvlan = new("vrrp.7", "probe0", [0, 0, 0x5e, 0, 1, 7]);
@@ -31,6 +32,7 @@ public sealed class ForwardingProbeKernelPort : IKernelPort
     public static IReadOnlyDictionary<string, Func<IKernelPort, object?>> Calls { get; } = new Dictionary<string, Func<IKernelPort, object?>>
     {
         [nameof(AddAddress)] = p => p.AddAddress(Address),
+        [nameof(AddAddresses)] = p => p.AddAddresses(AddressList),
         [nameof(RemoveAddress)] = p => p.RemoveAddress(Address),
         [nameof(AddRoute)] = p => p.AddRoute(Route),
         [nameof(RemoveRoute)] = p => p.RemoveRoute(Route),
@@ -99,6 +101,14 @@ public sealed class ForwardingProbeKernelPort : IKernelPort
 
     public KernelResult AddAddress(InterfaceAddress address) => Called(nameof(AddAddress), address);
 
+    private readonly IReadOnlyList<KernelResult> _batchAnswer = [KernelResult.Fail(1000, "probe AddAddresses 1"), KernelResult.Fail(1001, "probe AddAddresses 2")];
+
+    public IReadOnlyList<KernelResult> AddAddresses(IReadOnlyList<InterfaceAddress> addresses)
+    {
+        _calls.Add((nameof(AddAddresses), addresses));
+        return _batchAnswer;
+    }
+
     public KernelResult RemoveAddress(InterfaceAddress address) => Called(nameof(RemoveAddress), address);
 
     public KernelResult AddRoute(RouteSpec route) => Called(nameof(AddRoute), route);
@@ -139,6 +149,7 @@ public sealed class ForwardingProbeKernelPort : IKernelPort
     private static object? ExpectedArgument(string member) => member switch
     {
         nameof(AddAddress) or nameof(RemoveAddress) => Address,
+        nameof(AddAddresses) => AddressList,
         nameof(AddRoute) or nameof(RemoveRoute) => Route,
         nameof(AddRule) or nameof(RemoveRule) => Rule,
         nameof(CreateMacvlan) => Macvlan,
@@ -157,6 +168,7 @@ public sealed class ForwardingProbeKernelPort : IKernelPort
         nameof(Ipvs) => _ipvs,
         nameof(Firewall) => _firewall,
         nameof(Subscribe) => _subscription,
+        nameof(AddAddresses) => _batchAnswer,
         _ => Result(member),
     };
 

@@ -73,6 +73,78 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
         }
     }
 
+    /// <summary>
+    /// The addresses in as few round trips as fit (<see cref="BatchMessages"/> requests per datagram): the kernel runs
+    /// each request of a datagram in turn and answers each. One send instead of one per address spares the context
+    /// switches each lone add costs here — the address-lifetime worker and every address listener are woken per
+    /// request (lab, 50 VIPs under load: 50–140 µs per add). Results as <see cref="AddAddress"/>'s, in order.
+    /// </summary>
+    public IReadOnlyList<KernelResult> AddAddresses(IReadOnlyList<InterfaceAddress> addresses)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        var results = new KernelResult[addresses.Count];
+        lock (_gate)
+        {
+            for (int start = 0; start < addresses.Count; start += BatchMessages)
+                AddBatch(addresses, start, Math.Min(BatchMessages, addresses.Count - start), results);
+        }
+        return results;
+    }
+
+    private const int BatchMessages = 64;
+    private const int BatchMessageBytes = 256;          // an RTM_NEWADDR is at most ~150 bytes (IPv6, label, lifetimes)
+    private byte[]? _batch;
+
+    private void AddBatch(IReadOnlyList<InterfaceAddress> addresses, int start, int count, KernelResult[] results)
+    {
+        var resolved = new List<(int Position, int Index)>(count);     // the addresses whose request is sent
+        for (int i = start; i < start + count; i++)
+        {
+            if (TryIndex(addresses[i].Interface, out int index, out var missing))
+                resolved.Add((i, index));
+            else
+                results[i] = missing;
+        }
+        AddResolved(addresses, resolved, results);
+    }
+
+    /// <summary>One datagram with an RTM_NEWADDR per resolved address (at most <see cref="BatchMessages"/>).</summary>
+    private void AddResolved(IReadOnlyList<InterfaceAddress> addresses, List<(int Position, int Index)> resolved, KernelResult[] results)
+    {
+        if (resolved.Count == 0)
+            return;
+        if (_disposed)
+        {
+            foreach (var (i, _) in resolved)
+                results[i] = Errno.Failure(Errno.EBADF, "kernel port is closed");
+            return;
+        }
+        _batch ??= new byte[BatchMessages * BatchMessageBytes];
+        var writer = new NetlinkWriter(_batch);
+        uint first = _request.ReserveSequences(resolved.Count);
+        for (int k = 0; k < resolved.Count; k++)
+            RtnlAddressCodec.WriteAdd(ref writer, ToWire(addresses[resolved[k].Position], resolved[k].Index), first + (uint)k);
+        if (!writer.Ok)
+        {
+            foreach (var (i, _) in resolved)
+                results[i] = Errno.Failure(Errno.EMSGSIZE, $"add {addresses[i]}: the batch does not fit {_batch.Length} bytes");
+            return;
+        }
+        var answers = new NetlinkError?[resolved.Count];
+        var exchange = _request.RequestEach(writer.Written, first, answers, $"add {resolved.Count} addresses");
+        for (int k = 0; k < resolved.Count; k++)
+        {
+            var address = addresses[resolved[k].Position];
+            results[resolved[k].Position] = answers[k] switch
+            {
+                null => exchange.IsOk ? Errno.Failure(Errno.EBADMSG, $"add {address}: no answer") : exchange,
+                { IsAck: true } => KernelResult.Ok,
+                { Errno: EEXIST } => KernelResult.Ok,
+                { } error => KernelResult.Fail(error.Errno, $"add {address}: {error.Describe()}"),
+            };
+        }
+    }
+
     public KernelResult RemoveAddress(InterfaceAddress address)
     {
         lock (_gate)
@@ -173,7 +245,8 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
         }
     }
 
-    /// <summary>Opens the frame socket of each interface and sends an address add and delete for interface index 0,
+    /// <summary>Opens the frame socket of each interface and sends an address add and delete for interface index 0 (and
+    /// a batch of two adds),
     /// which the kernel refuses (ENODEV) without changing anything: the first takeover then finds its code and
     /// sockets ready (measured: 50 cold adds 145 ms, warm 1.2 ms; a socket's first frame 6.6 ms, then 0.05 ms).</summary>
     public KernelResult Prepare(IReadOnlyCollection<string> interfaces)
@@ -188,12 +261,17 @@ public sealed partial class LinuxKernelPort : IKernelPort, IDisposable
         }
         lock (_gate)
         {
-            foreach (var probe in new[] { System.Net.IPAddress.Parse("192.0.2.1"), System.Net.IPAddress.Parse("2001:db8::1") })
+            var probes = new[] { System.Net.IPAddress.Parse("192.0.2.1"), System.Net.IPAddress.Parse("2001:db8::1") }
+                .Select(p => new InterfaceAddress("warm-up", p, p.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128))
+                .ToList();
+            foreach (var probe in probes)
             {
-                var info = ToWire(new InterfaceAddress("warm-up", probe, probe.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128), 0);
+                var info = ToWire(probe, 0);
                 Do((ref NetlinkWriter w, uint seq) => RtnlAddressCodec.WriteAdd(ref w, info, seq), "warm-up add (refused by design)");
                 Do((ref NetlinkWriter w, uint seq) => RtnlAddressCodec.WriteDelete(ref w, info, seq), "warm-up delete (refused by design)");
             }
+            // The batch path as well: a takeover adds its VIPs through it.
+            AddResolved(probes, [(0, 0), (1, 0)], new KernelResult[probes.Count]);
         }
         return first;
     }

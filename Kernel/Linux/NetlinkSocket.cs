@@ -133,6 +133,23 @@ public sealed class NetlinkSocket : IDisposable
         SendAndAwait(batch, new ReplyExpectation(firstAcked, acks, AcksOnly: true, Dump: false, WantsAck: true, null), doing);
 
     /// <summary>
+    /// Sends independent requests in one datagram — <paramref name="answers"/>.Length messages with consecutive
+    /// sequences from <paramref name="firstSequence"/>, each asking for an ACK — and waits for every answer:
+    /// <paramref name="answers"/>[i] is what the kernel said to the i-th (an ACK or its error). rtnetlink runs the
+    /// messages of a datagram one by one and an error stops none of the others, so a failure is an answer, not the
+    /// end of the wait. The result is the exchange's own: a failed send, a malformed answer, or no answer in time
+    /// (the answers that came are filled in; the others stay null).
+    /// </summary>
+    public KernelResult RequestEach(ReadOnlySpan<byte> requests, uint firstSequence, NetlinkError?[] answers, string doing)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        Array.Clear(answers);
+        return answers.Length == 0
+            ? KernelResult.Ok
+            : SendAndAwait(requests, new ReplyExpectation(firstSequence, answers.Length, AcksOnly: true, Dump: false, WantsAck: true, null) { EachAnswer = answers }, doing);
+    }
+
+    /// <summary>
     /// What a sent request waits for: answers whose sequence lies in [<paramref name="FirstSequence"/>,
     /// <paramref name="FirstSequence"/> + <paramref name="Acks"/>) and whose port is ours (or the kernel's, 0).
     /// </summary>
@@ -144,6 +161,9 @@ public sealed class NetlinkSocket : IDisposable
     /// <param name="OnData">Receives each data message.</param>
     private readonly record struct ReplyExpectation(uint FirstSequence, int Acks, bool AcksOnly, bool Dump, bool WantsAck, NetlinkReplyHandler? OnData)
     {
+        /// <summary>Independent requests: each answer, error or ACK, is kept here by its sequence and counts once.</summary>
+        public NetlinkError?[]? EachAnswer { get; init; }
+
         public bool Answers(NetlinkMessage message, uint portId) =>
             unchecked(message.Sequence - FirstSequence) < (uint)Acks && (message.PortId == portId || message.PortId == 0);
     }
@@ -180,6 +200,17 @@ public sealed class NetlinkSocket : IDisposable
                     {
                         if (message.TryGetError(out var error) != NetlinkDecodeError.None)
                             return Errno.Failure(Errno.EBADMSG, $"{doing}: malformed NLMSG_ERROR");
+                        if (expect.EachAnswer is { } answers)
+                        {
+                            ref var slot = ref answers[unchecked((int)(message.Sequence - expect.FirstSequence))];
+                            if (slot is null)
+                            {
+                                slot = error;
+                                if (++acked == expect.Acks)
+                                    return KernelResult.Ok;
+                            }
+                            continue;
+                        }
                         if (!error.IsAck)
                             return KernelResult.Fail(error.Errno, $"{doing}: {error.Describe()}");
                         if (++acked == expect.Acks)

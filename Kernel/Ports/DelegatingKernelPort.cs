@@ -3,7 +3,7 @@ namespace KeepAlive.Kernel.Ports;
 /// <summary>
 /// A kernel port that passes every call to <see cref="Inner"/>: the base of decorators (timing, dry-run, address
 /// logging, fault injection), each of which overrides only what it changes. Every member of
-/// <see cref="IKernelPort"/> is forwarded here, the default ones (<see cref="Prepare"/>) included, so a decorator
+/// <see cref="IKernelPort"/> is forwarded here, the default ones (<see cref="Prepare"/>, <see cref="AddAddresses"/>) included, so a decorator
 /// never falls back to the interface's default in place of the inner port's own implementation.
 /// </summary>
 public abstract class DelegatingKernelPort(IKernelPort inner) : IKernelPort
@@ -12,6 +12,8 @@ public abstract class DelegatingKernelPort(IKernelPort inner) : IKernelPort
     protected IKernelPort Inner { get; } = inner;
 
     public virtual KernelResult AddAddress(InterfaceAddress address) => Inner.AddAddress(address);
+
+    public virtual IReadOnlyList<KernelResult> AddAddresses(IReadOnlyList<InterfaceAddress> addresses) => Inner.AddAddresses(addresses);
 
     public virtual KernelResult RemoveAddress(InterfaceAddress address) => Inner.RemoveAddress(address);
 

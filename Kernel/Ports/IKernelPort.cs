@@ -9,6 +9,10 @@ public interface IKernelPort
 {
     KernelResult AddAddress(InterfaceAddress address);
 
+    /// <summary>Adds each address as <see cref="AddAddress"/> does and returns each one's result, in order; a failure
+    /// stops none of the others. A port may apply them in one round trip (Linux: one netlink datagram).</summary>
+    IReadOnlyList<KernelResult> AddAddresses(IReadOnlyList<InterfaceAddress> addresses) => addresses.Select(AddAddress).ToArray();
+
     KernelResult RemoveAddress(InterfaceAddress address);
 
     KernelResult AddRoute(RouteSpec route);

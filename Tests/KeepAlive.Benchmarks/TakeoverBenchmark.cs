@@ -191,5 +191,14 @@ public static class TakeoverBenchmark
             _adds.Enqueue(Stopwatch.GetTimestamp());
             return r;
         }
+
+        public override IReadOnlyList<KernelResult> AddAddresses(IReadOnlyList<InterfaceAddress> addresses)
+        {
+            var r = Inner.AddAddresses(addresses);
+            long now = Stopwatch.GetTimestamp();
+            foreach (var _ in addresses)
+                _adds.Enqueue(now);
+            return r;
+        }
     }
 }

@@ -33,6 +33,12 @@ public sealed class EffectorFrameOrderSpecs : TestKit
             Gate.Wait(TimeSpan.FromSeconds(10));
             return base.AddAddress(address);
         }
+
+        public override IReadOnlyList<KernelResult> AddAddresses(IReadOnlyList<InterfaceAddress> addresses)
+        {
+            Gate.Wait(TimeSpan.FromSeconds(10));
+            return base.AddAddresses(addresses);
+        }
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public class TimedKernelPortTests
         foreach (var call in ForwardingProbeKernelPort.Calls.Values)
             call(new TimedKernelPort(new ForwardingProbeKernelPort(), durations));
         Assert.Equal(
-            ["add_address", "add_route", "add_rule", "addresses", "create_macvlan", "delete_link", "links",
+            ["add_address", "add_addresses", "add_route", "add_rule", "addresses", "create_macvlan", "delete_link", "links",
              "remove_address", "remove_route", "remove_rule", "send_frame"],
             durations.Snapshot().Keys);
     }

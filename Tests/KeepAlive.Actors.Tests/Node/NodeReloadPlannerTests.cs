@@ -177,13 +177,15 @@ public sealed class NodeReloadPlannerTests
     [Fact]
     public void Settings_a_reload_cannot_change_are_kept_and_reported()
     {
-        var running = "net_namespace blue\nglobal_defs {\n vrrp_rt_priority 50\n}\n" + Base;
-        var next = "net_namespace red\nglobal_defs {\n vrrp_rt_priority 10\n}\n" + Base;
+        var running = "net_namespace blue\nglobal_defs {\n vrrp_rt_priority 50\n vrrp_priority -5\n}\n" + Base;
+        var next = "net_namespace red\nglobal_defs {\n vrrp_rt_priority 10\n vrrp_priority 3\n}\n" + Base;
         var plan = Reload(running, next);
         Assert.Equal("blue", plan.Config.TopLevel.NetNamespace);
         Assert.Equal(50, plan.Config.Globals.VrrpRtPriority);
         Assert.Contains(plan.Problems, p => p.StartsWith("net_namespace cannot change on reload (blue -> red)", StringComparison.Ordinal));
         Assert.Contains(plan.Problems, p => p.StartsWith("vrrp_rt_priority cannot change on reload (50 -> 10)", StringComparison.Ordinal));
+        Assert.Equal(-5, plan.Config.Globals.VrrpPriority);
+        Assert.Contains(plan.Problems, p => p.StartsWith("vrrp_priority cannot change on reload (-5 -> 3)", StringComparison.Ordinal));
         Assert.All(plan.Children, c => Assert.Equal(ReloadAction.Unchanged, c.Action));
     }
 

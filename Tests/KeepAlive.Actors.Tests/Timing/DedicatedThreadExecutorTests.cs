@@ -22,6 +22,34 @@ public sealed class DedicatedThreadExecutorTests
     }
 
     [Fact]
+    public void Each_thread_reports_its_role_when_it_starts_and_a_failing_hook_stops_none()
+    {
+        var started = new ConcurrentQueue<(string Role, string? Thread)>();
+        string id = "hook-test-" + Guid.NewGuid().ToString("N");
+        PreciseSchedulerSetup.ThreadStarted = role =>
+        {
+            if (!role.StartsWith("hook-test-", StringComparison.Ordinal))
+                return;                                              // another test's executor
+            started.Enqueue((role, Thread.CurrentThread.Name));
+            throw new InvalidOperationException("refused");
+        };
+        try
+        {
+            var executor = new DedicatedThreadExecutor(id, 2);
+            using var ran = new ManualResetEventSlim();
+            executor.Execute(new Work(ran.Set));
+            Assert.True(ran.Wait(Generous), "a thread whose hook threw does not run work");
+            executor.Shutdown();
+            SpinWait.SpinUntil(() => started.Count == 2, Generous);
+            Assert.Equal([(id, id), (id, id)], started.ToArray());
+        }
+        finally
+        {
+            PreciseSchedulerSetup.ThreadStarted = null;
+        }
+    }
+
+    [Fact]
     public void Runs_every_runnable_once_on_its_named_threads()
     {
         var executor = new DedicatedThreadExecutor("test-dispatcher", 2);

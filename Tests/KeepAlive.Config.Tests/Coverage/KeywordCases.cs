@@ -47,6 +47,7 @@ public static partial class KeywordCases
     private static void AddGlobals()
     {
         Add("2.1", "router_id", G("router_id lb01"), c => c.Globals.RouterId == "lb01");
+        Add("2.1", "vrrp_priority", G("vrrp_priority -5"), c => c.Globals.VrrpPriority == -5);
         Add("2.1", "notification_email", G("notification_email {\n a@x.org\n b@x.org\n}"), c => c.Globals.NotificationEmails.SequenceEqual(new[] { "a@x.org", "b@x.org" }));
         Add("2.1", "notification_email_from", G("notification_email_from k@x.org"), c => c.Globals.NotificationEmailFrom == "k@x.org");
         Add("2.1", "smtp_server", G("smtp_server 192.0.2.1 2525"), c => c.Globals.SmtpServer == new SmtpServerConfig("192.0.2.1", 2525));

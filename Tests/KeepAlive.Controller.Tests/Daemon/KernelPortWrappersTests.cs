@@ -51,7 +51,7 @@ public class KernelPortWrappersTests
     public void DryRun_ForwardsOnlyWhatReadsOrWarmsUp()
     {
         Assert.Equal(
-            [nameof(IKernelPort.AddAddress), nameof(IKernelPort.RemoveAddress), nameof(IKernelPort.AddRoute), nameof(IKernelPort.RemoveRoute),
+            [nameof(IKernelPort.AddAddress), nameof(IKernelPort.AddAddresses), nameof(IKernelPort.RemoveAddress), nameof(IKernelPort.AddRoute), nameof(IKernelPort.RemoveRoute),
              nameof(IKernelPort.AddRule), nameof(IKernelPort.RemoveRule), nameof(IKernelPort.CreateMacvlan), nameof(IKernelPort.DeleteLink),
              nameof(IKernelPort.SendFrame), nameof(IKernelPort.Ipvs), nameof(IKernelPort.Firewall)],
             ForwardingProbeKernelPort.NotForwarded(inner => new DryRunKernelPort(inner, _ => { })));

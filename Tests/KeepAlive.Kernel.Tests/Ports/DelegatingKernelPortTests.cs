@@ -9,7 +9,8 @@ public class DelegatingKernelPortTests
 {
     private sealed class Plain(IKernelPort inner) : DelegatingKernelPort(inner);
 
-    /// <summary>A decorator written without the base that forgets the default <see cref="IKernelPort.Prepare"/> and
+    /// <summary>A decorator written without the base that forgets the defaults (<see cref="IKernelPort.Prepare"/>,
+    /// <see cref="IKernelPort.AddAddresses"/>) and
     /// answers Links itself: what the probe must report.</summary>
     private sealed class Careless(IKernelPort inner) : IKernelPort
     {
@@ -47,7 +48,7 @@ public class DelegatingKernelPortTests
 
     [Fact]
     public void The_probe_catches_a_dropped_default_member_a_changed_argument_and_a_replaced_answer() =>
-        Assert.Equal([nameof(IKernelPort.SendFrame), nameof(IKernelPort.Prepare), nameof(IKernelPort.Links)],
+        Assert.Equal([nameof(IKernelPort.AddAddresses), nameof(IKernelPort.SendFrame), nameof(IKernelPort.Prepare), nameof(IKernelPort.Links)],
             ForwardingProbeKernelPort.NotForwarded(inner => new Careless(inner)));
 
     [Fact]

@@ -91,6 +91,38 @@ public sealed class LinuxKernelPortTests(ITestOutputHelper output) : IDisposable
     }
 
     [SkippableFact]
+    public void A_batch_of_addresses_goes_in_with_each_ones_result_and_a_failure_stops_none_of_the_others()
+    {
+        Privilege.Require("ip");
+        var port = Port();
+        var present = new InterfaceAddress(Dev, IPAddress.Parse("10.9.1.1"), 16);
+        Assert.True(port.AddAddress(present).IsOk);
+        // 150 addresses cross the 64-per-datagram boundary twice; among them: one already there (EEXIST is success),
+        // one on a device that does not exist (never sent), one the kernel refuses (prefix 33), and an IPv6 one.
+        var batch = Enumerable.Range(2, 150).Select(i => new InterfaceAddress(Dev, IPAddress.Parse($"10.9.1.{i}"), 16)).ToList();
+        batch.Insert(10, present);
+        batch.Insert(70, new InterfaceAddress("nope0", IPAddress.Parse("10.9.2.1"), 24));
+        batch.Insert(100, new InterfaceAddress(Dev, IPAddress.Parse("10.9.2.2"), 33));
+        batch.Add(new InterfaceAddress(Dev, IPAddress.Parse("fd00:9::200"), 64));
+
+        var results = port.AddAddresses(batch);
+
+        Assert.Equal(batch.Count, results.Count);
+        Assert.Equal(19, results[70].Errno);                       // ENODEV
+        Assert.Equal(22, results[100].Errno);                      // EINVAL
+        Assert.Contains("10.9.2.2", results[100].Message, StringComparison.Ordinal);
+        Assert.All(results.Where((_, i) => i is not (70 or 100)), r => Assert.True(r.IsOk, r.ToString()));
+        var now = KernelAddresses().Select(a => a.Address).ToHashSet();
+        Assert.All(batch.Where((_, i) => i is not (70 or 100)), a => Assert.Contains(a.Address.ToString(), now));
+        Assert.DoesNotContain("10.9.2.2", now);
+
+        // Done again, everything is already there: all succeed, nothing changes.
+        Assert.All(port.AddAddresses(batch).Where((_, i) => i is not (70 or 100)), r => Assert.True(r.IsOk, r.ToString()));
+        Assert.Equal(now, KernelAddresses().Select(a => a.Address).ToHashSet());
+        Assert.Empty(port.AddAddresses([]));
+    }
+
+    [SkippableFact]
     public void Links_match_what_ip_reports()
     {
         Privilege.Require("ip");
