@@ -55,10 +55,17 @@ public static class PreciseSchedulerSetup
     /// One dedicated thread for Akka's loggers (<c>akka.loggers-dispatcher</c>), instead of the .NET thread pool: the
     /// composition root lowers its priority (<see cref="ThreadStarted"/>), so that writing the log lines of a sync
     /// group's takeover (two per member) waits for the VRRP and effector threads instead of taking a CPU from them
-    /// (lab, 2 cores: the log lines of 50 members took ~3 ms of CPU while the effector waited to add their VIPs).
+    /// (lab, 2 cores: the log lines of 50 members took ~3 ms of CPU while the effector waited to add their VIPs). It is
+    /// a <see cref="BackgroundThreadExecutor"/>, which shares no lock with the threads that log.
     /// </summary>
-    public static string LogDispatcherConfig { get; } =
-        DedicatedDispatcher(LogDispatcher, threads: 1, runInline: false) + $"\nakka.loggers-dispatcher = {LogDispatcher}";
+    public static string LogDispatcherConfig { get; } = $$"""
+        {{LogDispatcher}} {
+          type = Dispatcher
+          executor = "KeepAlive.Actors.Timing.BackgroundThreadExecutorConfigurator, KeepAlive.Actors"
+          throughput = 100
+        }
+        akka.loggers-dispatcher = {{LogDispatcher}}
+        """;
 
     private static volatile Action<string>? _threadStarted;
 

@@ -10,6 +10,8 @@ namespace KeepAlive.Actors.Tests.Timing;
 /// <summary>The VRRP dispatcher's executor: every runnable runs once on its threads, in queue order on one thread,
 /// whether queued from outside or by a runnable; shutdown rejects new work. No timing assertions (waits are generous
 /// bounds only).</summary>
+// One collection: the thread-start hook they set is process-wide.
+[Collection("PreciseSchedulerSetup.ThreadStarted")]
 public sealed class DedicatedThreadExecutorTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
