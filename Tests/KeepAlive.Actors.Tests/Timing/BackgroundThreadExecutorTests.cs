@@ -12,14 +12,7 @@ namespace KeepAlive.Actors.Tests.Timing;
 [Collection("PreciseSchedulerSetup.ThreadStarted")]
 public sealed class BackgroundThreadExecutorTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
-
-    private sealed class Work(Action action) : IRunnable
-    {
-        public void Run() => action();
-
-        public void Execute() => Run();
-    }
+    private static readonly TimeSpan Generous = Work.Generous;
 
     /// <summary>Counts wakes and waits, and notes disposal.</summary>
     private sealed class CountingWaiter : IDeadlineWaiter

@@ -14,14 +14,7 @@ namespace KeepAlive.Actors.Tests.Timing;
 [Collection("PreciseSchedulerSetup.ThreadStarted")]
 public sealed class DedicatedThreadExecutorTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
-
-    private sealed class Work(Action action) : IRunnable
-    {
-        public void Run() => action();
-
-        public void Execute() => Run();
-    }
+    private static readonly TimeSpan Generous = Work.Generous;
 
     [Fact]
     public void Each_thread_reports_its_role_when_it_starts_and_a_failing_hook_stops_none()
