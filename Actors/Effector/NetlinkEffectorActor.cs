@@ -84,8 +84,9 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
 
     protected override void PostStop() => _events?.Dispose();
 
-    /// <summary>Answers and frames wait only behind address acquisitions and other frames: anything else (a release
-    /// above all, which must not overtake the announcement of what it releases) first sends what is waiting.</summary>
+    /// <summary>Queued acquisitions, their answers and frames wait only behind other acquisitions and frames: anything
+    /// else (a release above all, which must not overtake the announcement of what it releases) first applies and
+    /// sends what is waiting.</summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
         if (HasPending && message is not (AcquireAddresses or SendFrames or FlushFrames or KernelEvent))

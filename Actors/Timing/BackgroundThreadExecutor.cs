@@ -61,7 +61,7 @@ public sealed class BackgroundThreadExecutor : ExecutorService
             while (true)
             {
                 while (_queue.TryDequeue(out var run))
-                    RunSafely(run);
+                    DedicatedThreadExecutor.RunSafely(run, Id);
                 if (_stopping)
                     return;
                 // Say it sleeps, then look again: a runnable queued before this sees the queue; one queued after finds
@@ -78,19 +78,6 @@ public sealed class BackgroundThreadExecutor : ExecutorService
         finally
         {
             _waiter.Dispose();
-        }
-    }
-
-    private void RunSafely(IRunnable run)
-    {
-        try
-        {
-            run.Run();
-        }
-        catch (Exception e)
-        {
-            // Akka's mailbox runs catch what actors throw; anything reaching here is a bug of the runnable.
-            Console.Error.WriteLine($"{Id}: a runnable threw: {e}");
         }
     }
 }

@@ -191,7 +191,9 @@ public sealed class DedicatedThreadExecutor : ExecutorService
         }
     }
 
-    private static void RunSafely(IRunnable run, string where)
+    /// <summary>Runs a runnable; what it throws is written to stderr, naming where it ran, and the thread goes on
+    /// (shared with <see cref="BackgroundThreadExecutor"/>).</summary>
+    internal static void RunSafely(IRunnable run, string where)
     {
         try
         {
