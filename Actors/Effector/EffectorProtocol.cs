@@ -22,7 +22,16 @@ public sealed record AcquireAddresses(long OpId, string Owner, KernelSet Set)
 
     /// <summary>The set's addresses.</summary>
     public IReadOnlyList<InterfaceAddress> Addresses => Set.Addresses;
+
+    /// <summary>The owner's actor when someone else asks on its behalf (a sync group's head start): it gets the
+    /// answer and is told of lost addresses instead of the sender.</summary>
+    public Akka.Actor.IActorRef? Holder { get; init; }
 }
+
+/// <summary>Acquisitions applied as one batch (one netlink round trip for all their addresses): a sync group's takeover
+/// hands every member's set over at once (<see cref="Sync.HeadStartBatch"/>). Each op keeps its own all-or-nothing
+/// and its own answer (to its <see cref="AcquireAddresses.Holder"/>).</summary>
+public sealed record AcquireAddressesTogether(IReadOnlyList<AcquireAddresses> Ops);
 
 /// <summary>Remove them, rules first, then routes, then addresses (idempotent: what is already gone is fine). An
 /// object another owner also holds stays in the kernel.</summary>

@@ -33,6 +33,12 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
         _memory = memory;
         _configured = configured;
         Receive<AcquireAddresses>(Acquire);
+        Receive<AcquireAddressesTogether>(together =>
+        {
+            foreach (var op in together.Ops)
+                _acquisitions.Add((op, op.Holder ?? Sender));
+            Flush();
+        });
         Receive<ReleaseAddresses>(Release);
         Receive<ReplaceAddresses>(Replace);
         Receive<EnsureMacvlan>(Ensure);
@@ -89,7 +95,7 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
     /// sends what is waiting.</summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
-        if (HasPending && message is not (AcquireAddresses or SendFrames or FlushFrames or KernelEvent))
+        if (HasPending && message is not (AcquireAddresses or AcquireAddressesTogether or SendFrames or FlushFrames or KernelEvent))
             Flush();
         return base.AroundReceive(receive, message);
     }
@@ -184,7 +190,7 @@ public sealed partial class NetlinkEffectorActor : ReceiveActor
     /// events waits (<see cref="ApplyAcquisitions"/>).</summary>
     private void Acquire(AcquireAddresses op)
     {
-        _acquisitions.Add((op, Sender));
+        _acquisitions.Add((op, op.Holder ?? Sender));
         if (NothingElseWaiting())
             Flush();
         else

@@ -50,6 +50,8 @@ public static class ActorPathRehearsal
             Destination = IPAddress.Parse("224.0.0.18"),
             VirtualAddresses = [new InterfaceAddress("rehearsal0", IPAddress.Parse("192.0.2.1"), 32)],
         };
+        var set = KernelSet.Of(setup.VirtualAddresses);
+        setup = setup with { MasterSet = set };
         var instance = system.ActorOf(OnDispatcher(VrrpInstanceActor.Props(setup, new VrrpInstanceLinks(io, effector), clock)), $"rehearsal-vrrp-{id}");
         var states = new List<VrrpState>();
         try
@@ -58,7 +60,9 @@ public static class ActorPathRehearsal
             // The instance registered with the I/O actor when it started; once the I/O actor has answered this, its
             // channel offer is in the instance's mailbox ahead of what follows (it would meet a stopped instance).
             await io.Ask<IoStatus>(GetIoStatus.Instance, timeout).ConfigureAwait(false);
-            instance.Tell(new InstanceCommand(VrrpInputKind.Force, State: VrrpState.Master));
+            // As a sync group takes over: the order carries the batch with the set, which the instance sends and adopts.
+            var batch = new Sync.HeadStartBatch(effector, [new AcquireAddresses(-1, setup.Name, set) { Holder = instance }]);
+            instance.Tell(new InstanceCommand(VrrpInputKind.Force, State: VrrpState.Master, HeadStart: new HeadStart(-1, set, batch)));
             states.Add(await Until(instance, s => s == VrrpState.Master, timeout).ConfigureAwait(false));
             // Its acquisition answered before it stops, so no answer meets a stopped instance (a dead letter is logged).
             while (!(await effector.Ask<EffectorStatus>(GetEffectorStatus.Instance, timeout).ConfigureAwait(false)).Held.ContainsKey(setup.Name))

@@ -393,7 +393,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
     /// <summary>A sync group is on its members' dispatcher: a takeover goes member → group → members, and each hop
     /// through the .NET thread pool (shared with the log, the notifier and the checkers) cost 0.4–2.7 ms in the lab.</summary>
     private void SpawnGroup(GroupPlan group) =>
-        Spawn(group.ChildName, OnVrrpDispatcher(SyncGroupActor.Props(group.Config.Name, group.Config.Members.ToList(), _children.GetValueOrDefault(ActorNames.Notifier))));
+        Spawn(group.ChildName, OnVrrpDispatcher(SyncGroupActor.Props(group.Config.Name, group.Config.Members.ToList(), _children.GetValueOrDefault(ActorNames.Notifier), _effector)));
 
     /// <summary>The actors an instance talks to, as the children are now.</summary>
     private VrrpInstanceLinks Links(InstancePlan instance) => new(

@@ -32,8 +32,10 @@ public abstract record SyncInput(string Member)
     /// <summary>The member changed state (a Transition effect), with whether its own fault sources fail.</summary>
     public sealed record Changed(string Member, VrrpState To, VrrpReason Reason, bool OwnFault) : SyncInput(Member);
 
-    /// <summary>The member's master-down timer ran out (WantMaster effect).</summary>
-    public sealed record WantsMaster(string Member) : SyncInput(Member);
+    /// <summary>The member's master-down timer ran out (WantMaster effect). <paramref name="Set"/>: what it holds as
+    /// MASTER, which the group's actor asks the effector for as soon as it orders the member to MASTER (the policy
+    /// does not use it).</summary>
+    public sealed record WantsMaster(string Member, KeepAlive.Actors.Effector.KernelSet? Set = null) : SyncInput(Member);
 
     /// <summary>The member accepted a master's advert (MasterSeen effect).</summary>
     public sealed record SawMaster(string Member) : SyncInput(Member);

@@ -74,8 +74,15 @@ public sealed record VrrpInstanceSetup
     public long MasterDownLeadMicros { get; init; }
 }
 
-/// <summary>Sent to the instance by trackers, the sync group and the node.</summary>
-public sealed record InstanceCommand(VrrpInputKind Kind, int Value = 0, VrrpState State = VrrpState.Backup);
+/// <summary>Sent to the instance by trackers, the sync group and the node. <paramref name="HeadStart"/>: with a Force
+/// to MASTER, the acquisition its sync group already asked the effector for on its behalf.</summary>
+public sealed record InstanceCommand(VrrpInputKind Kind, int Value = 0, VrrpState State = VrrpState.Backup, HeadStart? HeadStart = null);
+
+/// <summary>A sync group taking over put a member's set (<paramref name="Set"/>, the one the member sent with its wish)
+/// in its takeover's <paramref name="Batch"/> as op <paramref name="OpId"/> (negative: the group's numbering), answered
+/// to the member. The member sends the batch if no member has yet, then adopts the op as its own acquisition when it
+/// becomes MASTER with that set, or releases the set when it does not.</summary>
+public sealed record HeadStart(long OpId, KernelSet Set, Sync.HeadStartBatch Batch);
 
 /// <summary>The inputs an instance accepts from outside (adverts and timers come their own way).</summary>
 public enum VrrpInputKind
@@ -319,6 +326,11 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     private void OnCommand(InstanceCommand c)
     {
         long now = _clock();
+        if (c.HeadStart is { } headStart)
+        {
+            ForceWithHeadStart(now, c.State, headStart);
+            return;
+        }
         Step(c.Kind switch
         {
             VrrpInputKind.Shutdown => new VrrpInput.Shutdown(now),
@@ -421,8 +433,51 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         SendAdvert(_heldAdvertPriority);
     }
 
+    /// <summary>The sync group's acquisition for this member, while its Force to MASTER is stepped.</summary>
+    private HeadStart? _headStart;
+
+    /// <summary>The answer to a group's acquisition that arrived before the Force that names it (the effector can be
+    /// quicker than the group's loop over its members).</summary>
+    private OpCompleted? _earlyHeadStartAnswer;
+
+    /// <summary>A Force to MASTER whose addresses the group already asked for: becoming MASTER adopts that acquisition
+    /// (see <see cref="Perform"/>); not becoming MASTER (a fault, a stop, already MASTER) gives back what it added.</summary>
+    private void ForceWithHeadStart(long now, VrrpState state, HeadStart headStart)
+    {
+        bool wasMaster = _state.State == VrrpState.Master;
+        _headStart = headStart;
+        Step(new VrrpInput.ForceState(now, state));
+        bool adopted = _headStart is null;
+        _headStart = null;
+        if (adopted)
+        {
+            if (_earlyHeadStartAnswer is { } early && early.OpId == headStart.OpId)
+            {
+                _earlyHeadStartAnswer = null;
+                OnOpCompleted(early);
+            }
+            return;
+        }
+        headStart.Batch.EnsureSent();                              // the other members' sets; and before what follows
+        if (wasMaster && _state.State == VrrpState.Master)
+        {
+            // It held its set already; the group's add found it in place, unless a reload changed it since the wish.
+            if (!ReferenceEquals(headStart.Set, _masterSet))
+                _effector.Tell(new ReplaceAddresses(++_nextOp, _setup.Name, _masterSet));
+            return;
+        }
+        _log.Info("{Instance}: not MASTER on its sync group's order ({State}); releasing what the group acquired for it", _setup.Name, _state.State);
+        _effector.Tell(new ReleaseAddresses(++_nextOp, _setup.Name, headStart.Set));
+        _syncGroup?.Tell(new Sync.HeadStartReturned(_setup.Name));
+    }
+
     private void OnOpCompleted(OpCompleted done)
     {
+        if (done.OpId < 0 && done.OpId != _acquireOp)
+        {
+            _earlyHeadStartAnswer = done;                          // a group's acquisition: adopted, or given back, by its Force
+            return;
+        }
         if (_holdingAdvert && done.OpId == _advertAfterOp)
             HeldAcquisitionDone();
         if (done.Result.IsOk)
@@ -471,6 +526,18 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                     _masterDown.Cancel();
                 Timers.Cancel(cancel.Timer);
                 break;
+            case VrrpEffect.AcquireAddresses when _headStart is { } head:
+                _headStart = null;
+                head.Batch.EnsureSent();                           // after the advert, unless preempting
+                if (ReferenceEquals(head.Set, _masterSet))
+                {
+                    _acquireOp = head.OpId;                        // the group's acquisition is this one
+                    break;
+                }
+                // A reload changed the set after the wish the group acted on: hold exactly the current one.
+                _acquireOp = ++_nextOp;
+                _effector.Tell(new ReplaceAddresses(_acquireOp, _setup.Name, _masterSet));
+                break;
             case VrrpEffect.AcquireAddresses:
                 _acquireOp = ++_nextOp;
                 _effector.Tell(new AcquireAddresses(_acquireOp, _setup.Name, _masterSet));
@@ -491,7 +558,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 _syncGroup?.Tell(new Sync.SyncInput.Changed(_setup.Name, t.To, t.Reason, _state.Faulted));
                 break;
             case VrrpEffect.WantMaster:
-                _syncGroup?.Tell(new Sync.SyncInput.WantsMaster(_setup.Name));
+                _syncGroup?.Tell(new Sync.SyncInput.WantsMaster(_setup.Name, _masterSet));
                 break;
             case VrrpEffect.MasterSeen:
                 _syncGroup?.Tell(new Sync.SyncInput.SawMaster(_setup.Name));

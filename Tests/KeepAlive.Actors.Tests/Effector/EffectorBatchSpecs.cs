@@ -128,4 +128,46 @@ public sealed class EffectorBatchSpecs : TestKit
         effector.Tell(GetEffectorStatus.Instance);
         Assert.Equal([Vip(100)], ExpectMsg<EffectorStatus>().Held["VI_0"]);
     }
+
+    [Fact]
+    public void Acquisitions_handed_over_together_are_one_batch_answered_to_their_holders_who_hear_of_losses()
+    {
+        var kernel = new RecordingKernelPort().WithLink("eth0");
+        var port = new BatchPort(kernel);
+        port.Gate.Set();
+        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(port));
+        var holder1 = CreateTestProbe();
+        var holder2 = CreateTestProbe();
+        effector.Tell(new AcquireAddressesTogether(
+        [
+            new AcquireAddresses(-1, "VI_1", [Vip(101)]) { Holder = holder1.Ref },
+            new AcquireAddresses(-2, "VI_2", [Vip(102), Vip(103)]) { Holder = holder2.Ref },
+        ]));
+
+        holder1.ExpectMsg<OpCompleted>(c => c.OpId == -1 && c.Result.IsOk);
+        holder2.ExpectMsg<OpCompleted>(c => c.OpId == -2 && c.Result.IsOk);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));                     // the sender (the group) is not answered
+        Assert.Equal([3], port.Batches);
+
+        kernel.RemoveAddressBehindOurBack(Vip(103));
+        Assert.Equal(Vip(103), holder2.ExpectMsg<HeldAddressLost>(TimeSpan.FromSeconds(3)).Address);
+    }
+
+    [Fact]
+    public void A_release_sent_after_a_head_start_is_applied_after_it()
+    {
+        // A member that did not become MASTER gives its head start back: the batch goes in first, then the release.
+        var kernel = new RecordingKernelPort().WithLink("eth0");
+        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(kernel));
+        var holder = CreateTestProbe();
+        effector.Tell(new AcquireAddressesTogether([new AcquireAddresses(-1, "VI_1", [Vip(101), Vip(102)]) { Holder = holder.Ref }]));
+        effector.Tell(new ReleaseAddresses(7, "VI_1", [Vip(101), Vip(102)]));
+
+        holder.ExpectMsg<OpCompleted>(c => c.OpId == -1 && c.Result.IsOk);
+        ExpectMsg<OpCompleted>(c => c.OpId == 7 && c.Result.IsOk);
+        Assert.False(Present(kernel, Vip(101)));
+        Assert.False(Present(kernel, Vip(102)));
+        effector.Tell(GetEffectorStatus.Instance);
+        Assert.False(ExpectMsg<EffectorStatus>().Held.ContainsKey("VI_1"));
+    }
 }

@@ -22,18 +22,31 @@ public sealed class SyncGroupActorSpecs() : TestKit(ManualClockCollection.Instal
     private const int Members = 20;
     private readonly InMemoryVrrpNetwork _network = new();
 
-    private sealed record Node(RecordingKernelPort Kernel, IActorRef Group, IReadOnlyList<IActorRef> Instances);
+    private sealed record Node(RecordingKernelPort Kernel, IActorRef Group, IReadOnlyList<IActorRef> Instances, BatchSizes Batches);
+
+    /// <summary>The size of each batch of address adds the effector makes.</summary>
+    private sealed class BatchSizes(IKernelPort inner) : DelegatingKernelPort(inner)
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<int> Sizes { get; } = new();
+
+        public override IReadOnlyList<KernelResult> AddAddresses(IReadOnlyList<InterfaceAddress> addresses)
+        {
+            Sizes.Enqueue(addresses.Count);
+            return base.AddAddresses(addresses);
+        }
+    }
 
     private static InterfaceAddress Vip(int vrid) => new("eth0", IPAddress.Parse($"10.0.1.{vrid}"), 24);
 
-    private Node Start(string name, int octet, int priority)
+    private Node Start(string name, int octet, int priority, bool headStart)
     {
         var kernel = new RecordingKernelPort().WithLink("eth0");
+        var batches = new BatchSizes(kernel);
         var address = IPAddress.Parse($"10.0.0.{octet}");
         var io = Sys.ActorOf(VrrpIoActor.Props(_network.Attach("lan", 2, address)), $"io-{name}");
-        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(kernel), $"kernel-{name}");
+        var effector = Sys.ActorOf(NetlinkEffectorActor.Props(batches), $"kernel-{name}");
         var names = Enumerable.Range(1, Members).Select(v => $"VI_{v}").ToList();
-        var group = Sys.ActorOf(SyncGroupActor.Props("G", names), $"sync-{name}");
+        var group = Sys.ActorOf(SyncGroupActor.Props("G", names, effector: headStart ? effector : null), $"sync-{name}");
         var instances = new List<IActorRef>();
         for (int vrid = 1; vrid <= Members; vrid++)
         {
@@ -53,7 +66,7 @@ public sealed class SyncGroupActorSpecs() : TestKit(ManualClockCollection.Instal
             };
             instances.Add(Sys.ActorOf(VrrpInstanceActor.Props(setup, new VrrpInstanceLinks(io, effector, group), () => Clock.GetTimestamp() * 1_000_000 / System.Diagnostics.Stopwatch.Frequency), $"vrrp-{name}-{vrid}"));
         }
-        return new Node(kernel, group, instances);
+        return new Node(kernel, group, instances, batches);
     }
 
     /// <summary>Lets virtual time pass in 100 ms steps, giving the actors a moment after each.</summary>
@@ -89,11 +102,13 @@ public sealed class SyncGroupActorSpecs() : TestKit(ManualClockCollection.Instal
         }, TimeSpan.FromSeconds(10));
     }
 
-    [Fact]
-    public void Groups_fail_over_together_both_ways_and_fault_in_one_member_pulls_its_group()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Groups_fail_over_together_both_ways_and_fault_in_one_member_pulls_its_group(bool headStart)
     {
-        var a = Start("a", 1, 150);
-        var b = Start("b", 2, 100);
+        var a = Start("a", 1, 150, headStart);
+        var b = Start("b", 2, 100, headStart);
 
         Run(5);
         Expect(a, VrrpState.Master, Members);
@@ -110,5 +125,12 @@ public sealed class SyncGroupActorSpecs() : TestKit(ManualClockCollection.Instal
         Run(5);
         Expect(a, VrrpState.Master, Members);
         Expect(b, VrrpState.Backup, 0);
+
+        // With the head start every takeover (a's first and its preemption, b's) added all members' VIPs in one batch.
+        if (headStart)
+        {
+            Assert.Equal(2, a.Batches.Sizes.Count(n => n == Members));
+            Assert.Equal(1, b.Batches.Sizes.Count(n => n == Members));
+        }
     }
 }

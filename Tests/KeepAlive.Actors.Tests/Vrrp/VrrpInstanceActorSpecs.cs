@@ -12,7 +12,7 @@ namespace KeepAlive.Actors.Tests.Vrrp;
 
 /// <summary>Elections between instance actors on the in-memory network, each node with its own fake kernel, in
 /// virtual time (Akka's TestScheduler; the machine's clock is the scheduler's).</summary>
-public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper output) : TestKit(ConfigurationFactory.ParseString("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\""), output: output)
+public sealed partial class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper output) : TestKit(ConfigurationFactory.ParseString("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\""), output: output)
 {
     private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
 
@@ -33,7 +33,7 @@ public sealed class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutputHelper 
         var setup = new VrrpInstanceSetup
         {
             Name = $"VI_{name}",
-            Settings = new VrrpSettings { Version = 3, Vrid = (byte)vrid, Priority = priority, AdvertIntervalMicros = 1_000_000, PrimaryAddress = address.GetAddressBytes(), GarpMasterDelayMicros = 0 },
+            Settings = new VrrpSettings { Version = 3, Vrid = (byte)vrid, Priority = priority, AdvertIntervalMicros = 1_000_000, PrimaryAddress = address.GetAddressBytes(), GarpMasterDelayMicros = 0, InSyncGroup = syncGroup is not null },
             Interface = "eth0",
             InterfaceMac = [2, 0, 0, 0, 0, (byte)octet],
             Source = address,
