@@ -124,28 +124,8 @@ public sealed partial class VrrpInstanceActorSpecs
     [Fact]
     public void In_a_sync_group_with_a_head_start_preempting_members_advertise_once_every_head_start_is_answered()
     {
-        var vip2 = new InterfaceAddress("eth0", IPAddress.Parse("10.0.0.101"), 24);
-        var b1 = Start("b1", 2, 100, vrid: 51);
-        var b2 = Start("b2", 2, 100, vrid: 52, vip: vip2);
-        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b1).State));
-        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b2).State));
-        Clock.Advance(TimeSpan.FromMilliseconds(3_700));
-        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b1).State));
-        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b2).State));
-
         var effector = CreateTestProbe();
-        var group = Sys.ActorOf(KeepAlive.Actors.Sync.SyncGroupActor.Props("G", ["VI_a1", "VI_a2"], effector: effector.Ref), "sync-G");
-        var a1 = Start("a1", 1, 150, effectorStandIn: effector.Ref, vrid: 51, syncGroup: group);
-        var a2 = Start("a2", 1, 150, effectorStandIn: effector.Ref, vrid: 52, vip: vip2, syncGroup: group);
-        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a1).State));
-        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a2).State));
-        for (int i = 0; i < 3; i++)
-        {
-            Clock.Advance(TimeSpan.FromSeconds(1));
-            Thread.Sleep(50);
-        }
-        for (int i = 0; i < 30 && (Status(a1).State != VrrpState.Master || Status(a2).State != VrrpState.Master); i++)
-            Clock.Advance(TimeSpan.FromMilliseconds(20));
+        var (b1, b2, _, _) = SyncGroupPreempting(effector, headStart: true);
         var got = Drain(effector);
         var together = Assert.Single(got.OfType<AcquireAddressesTogether>());
         Assert.Equal(["VI_a1", "VI_a2"], together.Ops.Select(o => o.Owner));

@@ -181,11 +181,11 @@ public sealed partial class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutpu
         AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
     }
 
-    [Fact]
-    public void In_a_sync_group_preempting_no_member_advertises_before_every_members_addresses_are_confirmed()
+    /// <summary>b1 and b2 (priority 100) are MASTER of VRIDs 51 and 52; a1 and a2 (150) start in sync group G with
+    /// <paramref name="effector"/> as their effector (and the group's, with <paramref name="headStart"/>), and preempt
+    /// until both are MASTER.</summary>
+    private (Node B1, Node B2, Node A1, Node A2) SyncGroupPreempting(TestProbe effector, bool headStart)
     {
-        // The old master's group gives up all its VIPs on the first advert of any of our members: one member's
-        // confirmed addresses are not enough.
         var vip2 = new InterfaceAddress("eth0", IPAddress.Parse("10.0.0.101"), 24);
         var b1 = Start("b1", 2, 100, vrid: 51);
         var b2 = Start("b2", 2, 100, vrid: 52, vip: vip2);
@@ -195,8 +195,7 @@ public sealed partial class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutpu
         AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b1).State));
         AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b2).State));
 
-        var effector = CreateTestProbe();
-        var group = Sys.ActorOf(KeepAlive.Actors.Sync.SyncGroupActor.Props("G", ["VI_a1", "VI_a2"]), "sync-G");
+        var group = Sys.ActorOf(KeepAlive.Actors.Sync.SyncGroupActor.Props("G", ["VI_a1", "VI_a2"], effector: headStart ? effector.Ref : null), "sync-G");
         var a1 = Start("a1", 1, 150, effectorStandIn: effector.Ref, vrid: 51, syncGroup: group);
         var a2 = Start("a2", 1, 150, effectorStandIn: effector.Ref, vrid: 52, vip: vip2, syncGroup: group);
         AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a1).State));
@@ -208,6 +207,16 @@ public sealed partial class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutpu
         }
         for (int i = 0; i < 30 && (Status(a1).State != VrrpState.Master || Status(a2).State != VrrpState.Master); i++)
             Clock.Advance(TimeSpan.FromMilliseconds(20));
+        return (b1, b2, a1, a2);
+    }
+
+    [Fact]
+    public void In_a_sync_group_preempting_no_member_advertises_before_every_members_addresses_are_confirmed()
+    {
+        // The old master's group gives up all its VIPs on the first advert of any of our members: one member's
+        // confirmed addresses are not enough.
+        var effector = CreateTestProbe();
+        var (b1, b2, a1, a2) = SyncGroupPreempting(effector, headStart: false);
         var first = effector.FishForMessage<AcquireAddresses>(_ => true, TimeSpan.FromSeconds(3));
         var second = effector.FishForMessage<AcquireAddresses>(_ => true, TimeSpan.FromSeconds(3));
         Assert.NotEqual(first.Owner, second.Owner);
