@@ -109,8 +109,7 @@ public enum VrrpInputKind
 public sealed record InstanceStateChanged(string Instance, byte Vrid, AddressFamily Family, VrrpState From, VrrpState To, VrrpReason Reason, int Priority);
 
 /// <summary>The node is stopping: leave as on SIGTERM (a MASTER sends priority 0 and releases its addresses), then
-/// answer <see cref="InstanceStopped"/> once every effect has been handed on (the effector has the release queued;
-/// see <c>VrrpInstanceActor.Stop.cs</c>).</summary>
+/// answer <see cref="InstanceStopped"/> once every effect has been handed on (the effector has the release queued).</summary>
 public sealed record StopInstance
 {
     public static StopInstance Instance { get; } = new();
@@ -197,7 +196,11 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 _channel = o.Channel;
         });
         Receive<InstanceCommand>(OnCommand);
-        ReceiveStop();
+        Receive<StopInstance>(_ =>
+        {
+            Step(new VrrpInput.Shutdown(_clock()));
+            Sender.Tell(new InstanceStopped(_setup.Name));
+        });
         ReceiveReconfigure();
         Receive<OpCompleted>(OnOpCompleted);
         Receive<HeldAdvertDue>(_ => SendHeldAdvert(_syncGroup is null ? "its addresses were not confirmed in time" : "its sync group's addresses were not all confirmed in time"));
@@ -488,18 +491,12 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private void Step(VrrpInput input)
     {
-        foreach (var effect in Stepped(input))
-            Perform(effect);
-    }
-
-    /// <summary>Steps the machine and notes the step; the caller performs the effects.</summary>
-    private IReadOnlyList<VrrpEffect> Stepped(VrrpInput input)
-    {
         _stepNow = input.Now;
         (_state, var effects) = VrrpMachine.Step(_state, input, _setup.Settings);
         _observations.Stepped(input, _state, effects, Wall);
         BeforeEffects(effects);
-        return effects;
+        foreach (var effect in effects)
+            Perform(effect);
     }
 
     private void Perform(VrrpEffect effect)

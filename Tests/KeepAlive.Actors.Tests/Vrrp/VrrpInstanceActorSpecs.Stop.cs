@@ -4,8 +4,8 @@ using KeepAlive.Actors.Vrrp;
 
 namespace KeepAlive.Actors.Tests.Vrrp;
 
-/// <summary>A stopping MASTER: priority 0 on the wire, then its release; every stop request is answered only once the
-/// release is with the effector.</summary>
+/// <summary>A stopping MASTER: priority 0 on the wire and its release; every stop request, the node's after the
+/// signal's, is answered only once the release is with the effector (the node's stop then drains the effector).</summary>
 public sealed partial class VrrpInstanceActorSpecs
 {
     [Fact]
