@@ -33,7 +33,7 @@ public abstract record SyncInput(string Member)
     public sealed record Changed(string Member, VrrpState To, VrrpReason Reason, bool OwnFault) : SyncInput(Member);
 
     /// <summary>The member's master-down timer ran out (WantMaster effect). <paramref name="Set"/>: what it holds as
-    /// MASTER, which the group's actor asks the effector for as soon as it orders the member to MASTER (the policy
+    /// MASTER, which the group's actor puts in the takeover's batch when it orders the member to MASTER (the policy
     /// does not use it).</summary>
     public sealed record WantsMaster(string Member, KeepAlive.Actors.Effector.KernelSet? Set = null) : SyncInput(Member);
 

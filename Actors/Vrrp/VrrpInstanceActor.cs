@@ -75,7 +75,7 @@ public sealed record VrrpInstanceSetup
 }
 
 /// <summary>Sent to the instance by trackers, the sync group and the node. <paramref name="HeadStart"/>: with a Force
-/// to MASTER, the acquisition its sync group already asked the effector for on its behalf.</summary>
+/// to MASTER, the acquisition its sync group put in the takeover's batch on its behalf.</summary>
 public sealed record InstanceCommand(VrrpInputKind Kind, int Value = 0, VrrpState State = VrrpState.Backup, HeadStart? HeadStart = null);
 
 /// <summary>A sync group taking over put a member's set (<paramref name="Set"/>, the one the member sent with its wish)
@@ -436,8 +436,8 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     /// <summary>The sync group's acquisition for this member, while its Force to MASTER is stepped.</summary>
     private HeadStart? _headStart;
 
-    /// <summary>The answer to a group's acquisition that arrived before the Force that names it (the effector can be
-    /// quicker than the group's loop over its members).</summary>
+    /// <summary>The answer to a group's acquisition that arrived before the Force that names it (another member sent
+    /// the batch and the effector answered before this one read its order).</summary>
     private OpCompleted? _earlyHeadStartAnswer;
 
     /// <summary>A Force to MASTER whose addresses the group already asked for: becoming MASTER adopts that acquisition
