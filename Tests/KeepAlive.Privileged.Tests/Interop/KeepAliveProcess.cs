@@ -68,27 +68,8 @@ public sealed class KeepAliveProcess : IDisposable
     /// <summary>SIGTERM, without waiting.</summary>
     public void SignalTerm() => _process.Signal("TERM");
 
-    /// <summary>Waits for the exit, then for the last output lines: a timed wait may return before the asynchronous
-    /// readers have delivered what the process printed just before it exited (a full run of the suite caught it), so
-    /// the log must stay unchanged for 200 ms (at most 3 s).</summary>
-    public bool WaitForExit(TimeSpan timeout)
-    {
-        if (!_process.WaitForExit(timeout))
-            return false;
-        var settle = System.Diagnostics.Stopwatch.StartNew();
-        int count = _process.Log.Count;
-        var stable = System.Diagnostics.Stopwatch.StartNew();
-        while (stable.ElapsedMilliseconds < 200 && settle.Elapsed < TimeSpan.FromSeconds(3))
-        {
-            Thread.Sleep(20);
-            if (_process.Log.Count != count)
-            {
-                count = _process.Log.Count;
-                stable.Restart();
-            }
-        }
-        return true;
-    }
+    /// <summary>Waits for the exit and for every line the process printed (see <see cref="NamespacedProcess.WaitForExit"/>).</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
 
     public override string ToString() => _process.ToString();
 

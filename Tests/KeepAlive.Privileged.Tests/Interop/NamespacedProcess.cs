@@ -82,7 +82,17 @@ public sealed class NamespacedProcess : IDisposable
         Privilege.Run("kill", [$"-{signal}", (pid ?? _process.Id).ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
     }
 
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+    /// <summary>Waits for the exit, then for the end of its output: a timed wait returns before the asynchronous
+    /// readers (thread-pool work, late on a busy pool) have delivered the last lines; only the untimed wait waits for
+    /// the streams' end. That wait is bounded too (30 s), in case a process the child started still holds the pipes.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+            return false;
+        var process = _process;
+        Task.Run(() => process.WaitForExit()).Wait(TimeSpan.FromSeconds(30));
+        return true;
+    }
 
     public override string ToString() => string.Join('\n', Log.TakeLast(60));
 
