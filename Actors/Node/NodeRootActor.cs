@@ -277,12 +277,16 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
     /// <summary>
     /// Stop (SIGTERM): keepalived's parent signals its VRRP and checker children in the same loop (sigend), so the
     /// priority-0 adverts never wait for the IPVS teardown, and the VIPs do not stay here while the virtual services are
-    /// already gone. Every instance is told first, then every virtual server; when both halves are done (or the virtual
-    /// servers' wait ran out), the notifier's STOP scripts, the static plane and the links follow.
+    /// already gone. Every instance is told first — told to resign (its priority 0) before it is told to stop, so
+    /// the resignations queue ahead of the stops' releases (the daemon's stop signal has usually resigned them all
+    /// already, on its own thread) — then every virtual server; when both halves are done (or the virtual servers'
+    /// wait ran out), the notifier's STOP scripts, the static plane and the links follow.
     /// </summary>
     private void Stopping(IActorRef requester)
     {
         var waiting = new HashSet<string>(_plan!.Instances.Select(i => i.Setup.Name), StringComparer.Ordinal);
+        foreach (var instance in _plan.Instances)
+            _children[instance.ChildName].Tell(ResignInstance.Instance);
         foreach (var instance in _plan.Instances)
             _children[instance.ChildName].Tell(StopInstance.Instance);
         var servers = BeginLvsStop();

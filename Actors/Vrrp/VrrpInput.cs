@@ -30,6 +30,13 @@ public abstract record VrrpInput(long Now)
     /// <summary>SIGTERM: leave (a MASTER sends priority 0 and releases its addresses).</summary>
     public sealed record Shutdown(long Now) : VrrpInput(Now);
 
+    /// <summary>The node is stopping and <see cref="Shutdown"/> follows: a MASTER sends its priority-0 advert now and
+    /// keeps its addresses until then; every instance stops its timers and takes no further input but the Shutdown.
+    /// So every instance's priority 0 leaves before any instance's addresses are released and before the node's other
+    /// stop work (keepalived sends them all in one loop), and a backup that hears them takes over after Skew_Time
+    /// counted from them, not from the last of a stop spread over the dispatcher.</summary>
+    public sealed record Resign(long Now) : VrrpInput(Now);
+
     /// <summary>A reload gave the instance new settings (the step's settings) in place of <paramref name="Previous"/>,
     /// and <paramref name="EffectivePriority"/> computed from the new configured priority and tracking weights: the
     /// state is kept (keepalived <c>restore_vrrp_state</c>); only the timers whose length changed are re-armed.</summary>

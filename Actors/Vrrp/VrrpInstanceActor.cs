@@ -115,6 +115,15 @@ public sealed record StopInstance
     public static StopInstance Instance { get; } = new();
 }
 
+/// <summary>The node is about to stop (<see cref="StopInstance"/> follows): a MASTER sends its priority-0 advert now,
+/// keeping its addresses until the stop; the instance takes nothing else but the stop from now on
+/// (<see cref="VrrpInput.Resign"/>). Told to every instance before any is stopped, so every priority 0 is on the wire
+/// before the first release and the rest of the node's stop work. No answer.</summary>
+public sealed record ResignInstance
+{
+    public static ResignInstance Instance { get; } = new();
+}
+
 /// <summary>The answer to <see cref="StopInstance"/>.</summary>
 public sealed record InstanceStopped(string Instance);
 
@@ -196,6 +205,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 _channel = o.Channel;
         });
         Receive<InstanceCommand>(OnCommand);
+        Receive<ResignInstance>(_ => Step(new VrrpInput.Resign(_clock())));
         Receive<StopInstance>(_ =>
         {
             Step(new VrrpInput.Shutdown(_clock()));

@@ -11,6 +11,8 @@ public static class VrrpMachine
     public static (VrrpMachineState State, IReadOnlyList<VrrpEffect> Effects) Step(VrrpMachineState state, VrrpInput input, VrrpSettings settings)
     {
         var effects = new List<VrrpEffect>(4);
+        if (state.Resigned && input is not VrrpInput.Shutdown)
+            return (state, effects);                             // stopping: only the Shutdown is left to take
         var next = input switch
         {
             VrrpInput.Start s => OnStart(state, s, settings, effects),
@@ -21,6 +23,7 @@ public static class VrrpMachine
             VrrpInput.ForceState f => OnForce(state, f, settings, effects),
             VrrpInput.AddressLost l => OnAddressLost(state, l, settings, effects),
             VrrpInput.Shutdown s => OnShutdown(state, s, effects),
+            VrrpInput.Resign => OnResign(state, effects),
             VrrpInput.Reconfigured r => OnReconfigured(state, r, settings, effects),
             _ => state,
         };
@@ -214,10 +217,20 @@ public static class VrrpMachine
         if (s.State == VrrpState.Stopped)
             return s;
         if (s.State == VrrpState.Master)
-            s = LeaveMaster(s, fx, sendPriorityZero: true);                                     // V3-S9
+            s = LeaveMaster(s, fx, sendPriorityZero: !s.Resigned);                              // V3-S9
         else
             s = CancelAll(s, fx);                                                               // V3-S3
         return Transition(s, VrrpState.Stopped, VrrpReason.Shutdown, fx);
+    }
+
+    private static VrrpMachineState OnResign(VrrpMachineState s, List<VrrpEffect> fx)
+    {
+        if (s.State == VrrpState.Stopped)
+            return s;
+        s = CancelAll(s, fx);
+        if (s.State == VrrpState.Master)
+            fx.Add(new VrrpEffect.SendAdvert(0));                                               // V3-S9, ahead of the release
+        return s with { Resigned = true };
     }
 
     /// <summary>A reload (keepalived <c>restore_vrrp_state</c>: a matched instance keeps its state). No transition is

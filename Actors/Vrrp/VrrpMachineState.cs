@@ -51,6 +51,10 @@ public sealed record VrrpMachineState(
     /// preempt a master that is alive and still holds the addresses.</summary>
     public long LowerMasterHeardAt { get; init; }
 
+    /// <summary>The instance resigned (<see cref="VrrpInput.Resign"/>): a MASTER has sent its priority 0 and holds its
+    /// addresses until the Shutdown; nothing but the Shutdown moves it any more.</summary>
+    public bool Resigned { get; init; }
+
     /// <summary>The state before <see cref="VrrpInput.Start"/>.</summary>
     public static VrrpMachineState Initial(VrrpSettings settings) =>
         new(VrrpState.Initialize, settings.Priority, settings.AdvertIntervalMicros, 0, 0, default, 1, false, -1);

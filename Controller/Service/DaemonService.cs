@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Hosting;
 using KeepAlive.Actors.Node;
+using KeepAlive.Actors.Timing;
 using KeepAlive.Actors.Vrrp;
 using KeepAlive.Controller.Daemon;
 using KeepAlive.Controller.Logging;
@@ -195,16 +196,27 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
 
     /// <summary>Sends StopNode once (from the stop signal's handler, or from <see cref="StopAsync"/> when the host
     /// stops for another reason); null when there is no node to stop or -V keeps everything in place.</summary>
-    /// <remarks>The instances are told to stop first, straight from the signal's thread: their priority-0 adverts then
-    /// leave on their own dispatcher at once instead of after the node's turn on the thread pool (a stopped instance
-    /// ignores the node's own StopInstance that follows, and answers it).</remarks>
+    /// <remarks>The instances are told first, straight from the signal's thread. They resign on that thread
+    /// (<see cref="DedicatedThreadExecutor.RunInline"/>: each mailbox runs here, the thread the signal already woke):
+    /// every master's priority-0 advert leaves back to back, as keepalived's one loop sends them, before any
+    /// instance's release and before the node's stop work competes for the CPU — with 50 masters, when dispatcher
+    /// workers took them, a worker woken for the rest could wait 3 ms behind the node's stop on a 2-CPU machine
+    /// (perf sched trace), and a backup takes over only when it heard the last one. Then they are told to stop, on
+    /// their dispatcher, and the node after them (a stopped instance ignores the node's own StopInstance that follows,
+    /// and answers it).</remarks>
     private Task<NodeStopped>? BeginNodeStop()
     {
         lock (_stopping)
         {
             if (_nodeStop is null && !_node.IsNobody() && !runtime.Options.DontReleaseVrrp)
             {
-                foreach (var instance in _instances)
+                var instances = _instances;
+                DedicatedThreadExecutor.RunInline(() =>
+                {
+                    foreach (var instance in instances)
+                        instance.Tell(ResignInstance.Instance, ActorRefs.Nobody);
+                });
+                foreach (var instance in instances)
                     instance.Tell(StopInstance.Instance, ActorRefs.Nobody);
                 _nodeStop = _node.Ask<NodeStopped>(StopNode.Instance, NodeTimeout, CancellationToken.None);
             }

@@ -29,6 +29,33 @@ public sealed partial class VrrpInstanceActorSpecs
     }
 
     [Fact]
+    public void A_resigned_master_sends_priority_0_keeps_its_addresses_and_falls_silent_until_its_stop_releases_them()
+    {
+        var probe = CreateTestProbe();
+        var a = Start("a", 1, 150, effectorStandIn: probe.Ref);
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
+        a.Instance.Tell(new InstanceCommand(VrrpInputKind.Force, State: VrrpState.Master));
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(a).State));
+        probe.ReceiveWhile<object>(TimeSpan.FromMilliseconds(300), m => m);
+        int adverts = AdvertsFrom(1, 150);
+
+        a.Instance.Tell(ResignInstance.Instance);
+        AwaitAssert(() => Assert.Equal(1, AdvertsFrom(1, 0)));
+        Clock.Advance(TimeSpan.FromSeconds(5));                         // five advert intervals
+        a.Instance.Tell(new InstanceCommand(VrrpInputKind.Force, State: VrrpState.Backup));
+        Assert.Equal(VrrpState.Master, Status(a).State);
+        Assert.Equal(adverts, AdvertsFrom(1, 150));
+        Assert.Empty(probe.ReceiveWhile<object>(TimeSpan.FromMilliseconds(200), m => m).OfType<ReleaseAddresses>());
+
+        a.Instance.Tell(StopInstance.Instance, probe.Ref);
+        var got = probe.ReceiveWhile<object>(TimeSpan.FromMilliseconds(500), m => m).Where(m => m is ReleaseAddresses or InstanceStopped).ToList();
+        Assert.Equal([typeof(ReleaseAddresses), typeof(InstanceStopped)], got.Select(m => m.GetType()));
+        Assert.Equal(1, AdvertsFrom(1, 0));
+        Assert.Equal(1, Report(a).Stats.PriZeroSent);
+        Assert.Equal(VrrpState.Stopped, Status(a).State);
+    }
+
+    [Fact]
     public void A_stopping_backup_answers_at_once_and_releases_nothing()
     {
         var probe = CreateTestProbe();

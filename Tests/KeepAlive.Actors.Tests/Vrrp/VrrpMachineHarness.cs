@@ -28,6 +28,24 @@ public sealed class VrrpMachineHarness(VrrpSettings settings)
         Version = 3, Vrid = 51, Priority = priority, AdvertIntervalMicros = intervalCs * 10_000L, PrimaryAddress = Ours, WantsMaster = priority == 255,
     };
 
+    /// <summary>A machine started as BACKUP.</summary>
+    public static VrrpMachineHarness Backup(VrrpSettings settings)
+    {
+        var m = new VrrpMachineHarness(settings);
+        m.Start();
+        Assert.Equal(VrrpState.Backup, m.State.State);
+        return m;
+    }
+
+    /// <summary>A machine that became MASTER when its master-down timer ran out.</summary>
+    public static VrrpMachineHarness Master(VrrpSettings settings)
+    {
+        var m = Backup(settings);
+        m.Fire(VrrpTimer.MasterDown);
+        Assert.Equal(VrrpState.Master, m.State.State);
+        return m;
+    }
+
     public IReadOnlyList<VrrpEffect> Step(VrrpInput input)
     {
         (State, Effects) = VrrpMachine.Step(State, input, Settings);

@@ -42,7 +42,7 @@ public class VrrpMachinePropertyTests
                     6 => new VrrpInput.PriorityChanged(m.Now, random.Next(-50, 300)),
                     7 => new VrrpInput.FaultChanged(m.Now, random.Next(2) == 0),
                     8 => new VrrpInput.ForceState(m.Now, (VrrpState)random.Next(5)),
-                    _ => random.Next(40) == 0 ? new VrrpInput.Shutdown(m.Now) : Fire(m, random),
+                    _ => random.Next(40) switch { 0 => new VrrpInput.Shutdown(m.Now), 1 => new VrrpInput.Resign(m.Now), _ => Fire(m, random) },
                 };
                 m.Step(input);
                 Check(m, ref acquired, seed);
@@ -85,8 +85,11 @@ public class VrrpMachinePropertyTests
         Assert.True(s.Timers.GarpDelay == 0 || s.State == VrrpState.Master, $"seed {seed}: garp timer in {s.State}");
         Assert.True(s.Timers.GarpRefresh == 0 || s.State == VrrpState.Master, $"seed {seed}: refresh timer in {s.State}");
         Assert.True(s.Timers.MasterDown == 0 || s.State == VrrpState.Backup, $"seed {seed}: down timer in {s.State}");
-        Assert.True(s.State != VrrpState.Backup || s.Timers.MasterDown != 0, $"seed {seed}: a backup without its down timer");
-        Assert.True(s.State != VrrpState.Master || s.Timers.Advert != 0, $"seed {seed}: a master without its advert timer");
+        Assert.True(s.State != VrrpState.Backup || s.Timers.MasterDown != 0 || s.Resigned, $"seed {seed}: a backup without its down timer");
+        Assert.True(s.State != VrrpState.Master || s.Timers.Advert != 0 || s.Resigned, $"seed {seed}: a master without its advert timer");
+        Assert.True(!s.Resigned || s.Timers == default, $"seed {seed}: a timer running after resigning");
+        Assert.True(!s.Resigned || s.State == VrrpState.Stopped || m.Effects.All(e => e is VrrpEffect.SendAdvert { Priority: 0 } or VrrpEffect.CancelTimer),
+            $"seed {seed}: a resigned instance did more than send priority 0 and stop its timers");
         Assert.True(s.EffectivePriority < 255 || m.Settings.Priority == 255, $"seed {seed}: 255 without being the owner");
         Assert.InRange(s.EffectivePriority, 1, 255);
         var started = m.Effects.OfType<VrrpEffect.StartTimer>().GroupBy(t => t.Timer);

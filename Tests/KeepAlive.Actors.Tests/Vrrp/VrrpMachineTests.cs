@@ -6,22 +6,6 @@ namespace KeepAlive.Actors.Tests.Vrrp;
 /// <summary>vrrp-rules.md "State machine" and "Address-plane behaviour", one test (or more) per rule, named by its ID.</summary>
 public class VrrpMachineTests
 {
-    private static VrrpMachineHarness Backup(VrrpSettings settings)
-    {
-        var m = new VrrpMachineHarness(settings);
-        m.Start();
-        Assert.Equal(VrrpState.Backup, m.State.State);
-        return m;
-    }
-
-    private static VrrpMachineHarness Master(VrrpSettings settings)
-    {
-        var m = Backup(settings);
-        m.Fire(VrrpTimer.MasterDown);
-        Assert.Equal(VrrpState.Master, m.State.State);
-        return m;
-    }
-
     [Fact]
     public void V3_S1_The_owner_becomes_master_at_once_advert_first_then_addresses_then_announcements()
     {
