@@ -63,10 +63,10 @@ public sealed class SyncGroupActor : ReceiveActor
     /// <summary>What each member wishing to be MASTER holds as MASTER (from its latest wish).</summary>
     private readonly Dictionary<string, KernelSet> _wishes = new(StringComparer.Ordinal);
 
-    /// <summary>Head starts whose member has not reported MASTER yet, by the member's actor.</summary>
-    private readonly Dictionary<IActorRef, PendingHeadStart> _headStarts = [];
+    /// <summary>Head starts whose member has not reported MASTER yet, by member name.</summary>
+    private readonly Dictionary<string, PendingHeadStart> _headStarts = new(StringComparer.Ordinal);
 
-    private sealed record PendingHeadStart(string Member, HeadStart HeadStart);
+    private sealed record PendingHeadStart(IActorRef Holder, HeadStart HeadStart);
     private long _lastOp;
 
     public SyncGroupActor(string name, IReadOnlyCollection<string> members, IActorRef? notifier, SyncGroupMembers known, IActorRef? effector = null)
@@ -89,7 +89,7 @@ public sealed class SyncGroupActor : ReceiveActor
             Apply(input);
         });
         Receive<Terminated>(OnMemberTerminated);
-        Receive<HeadStartReturned>(_ => Settled(Sender));
+        Receive<HeadStartReturned>(r => Settled(r.Member));
         Receive<OpCompleted>(done =>
         {
             if (!done.Result.IsOk)
@@ -97,7 +97,7 @@ public sealed class SyncGroupActor : ReceiveActor
         });
         Receive<MemberAdvertHeld>(h =>
         {
-            foreach (var member in _held.Held(h.Member, h.Confirmed, _state.Members.Keys.ToList()))
+            foreach (var member in _held.Held(h.Member, h.Confirmed, _state.Names))
                 if (_members.TryGetValue(member, out var m))
                     m.Tell(ReleaseHeldAdverts.Instance);
         });
@@ -131,7 +131,7 @@ public sealed class SyncGroupActor : ReceiveActor
         _known.Names = set.Members.ToList();
         _state = _state.WithMembers(set.Members);
         _held.Reset();
-        foreach (var gone in _members.Keys.Where(m => !_state.Members.ContainsKey(m)).ToList())
+        foreach (var gone in _members.Keys.Where(m => !_state.TryIndexOf(m, out _)).ToList())
             _members.Remove(gone);
         _log.Info("VRRP_Group({Group}) members now {Members}", _name, string.Join(", ", set.Members));
     }
@@ -148,14 +148,14 @@ public sealed class SyncGroupActor : ReceiveActor
                 break;
             case SyncInput.Changed changed:
                 _wishes.Remove(changed.Member);
-                if (changed.To == VrrpState.Master && _members.TryGetValue(changed.Member, out var member))
-                    Settled(member);
+                if (changed.To == VrrpState.Master)
+                    Settled(changed.Member);
                 break;
         }
     }
 
     /// <summary>The member adopted its head start (it reported MASTER) or gave it back: nothing is left to release.</summary>
-    private void Settled(IActorRef member) => _headStarts.Remove(member);
+    private void Settled(string member) => _headStarts.Remove(member);
 
     /// <summary>Puts the set of every member ordered to MASTER that wished it in one <see cref="HeadStartBatch"/> (its
     /// answer goes to the member; the first member to read its order sends the batch); returns each such member's
@@ -181,7 +181,7 @@ public sealed class SyncGroupActor : ReceiveActor
         {
             var head = new HeadStart(op.OpId, op.Set, batch);
             heads[op.Owner] = head;
-            _headStarts[op.Holder!] = new PendingHeadStart(op.Owner, head);
+            _headStarts[op.Owner] = new PendingHeadStart(op.Holder!, head);
         }
         return heads;
     }
@@ -190,12 +190,21 @@ public sealed class SyncGroupActor : ReceiveActor
     /// its order may never have been read, so its op leaves the batch, or, if the batch has left, its set is released.</summary>
     private void OnMemberTerminated(Terminated t)
     {
-        if (!_headStarts.Remove(t.ActorRef, out var pending) || _effector is null)
+        string? member = null;
+        foreach (var (name, pending) in _headStarts)
+        {
+            if (pending.Holder.Equals(t.ActorRef))
+            {
+                member = name;
+                break;
+            }
+        }
+        if (member is null || !_headStarts.Remove(member, out var stopped) || _effector is null)
             return;
-        if (pending.HeadStart.Batch.Withdraw(pending.HeadStart.OpId))
+        if (stopped.HeadStart.Batch.Withdraw(stopped.HeadStart.OpId))
             return;
-        _log.Warning("VRRP_Group({Group}): {Member} stopped before it took over; releasing what was acquired for it", _name, pending.Member);
-        _effector.Tell(new ReleaseAddresses(--_lastOp, pending.Member, pending.HeadStart.Set));
+        _log.Warning("VRRP_Group({Group}): {Member} stopped before it took over; releasing what was acquired for it", _name, member);
+        _effector.Tell(new ReleaseAddresses(--_lastOp, member, stopped.HeadStart.Set));
     }
 
     private void Apply(SyncInput input)
@@ -203,12 +212,8 @@ public sealed class SyncGroupActor : ReceiveActor
         var before = _state.State;
         (_state, var orders) = SyncGroupPolicy.Step(_state, input);
         bool changed = _state.State != before;
-        if (changed)
-        {
-            if (_state.State != VrrpState.Master)
-                _held.Reset();
-            _log.Info("{Line} ({Trigger} from {Member})", KeepalivedLogText.Syncing(_name, _state.State) ?? $"VRRP_Group({_name}) {_state.State}", input.GetType().Name, input.Member);
-        }
+        if (changed && _state.State != VrrpState.Master)
+            _held.Reset();
         var headStarts = HeadStarts(orders);
         foreach (var order in orders)
         {
@@ -222,8 +227,9 @@ public sealed class SyncGroupActor : ReceiveActor
         }
         if (changed)
         {
-            // The members first (a takeover waits for them); the group's notifies after, as keepalived's
+            // The members first (a takeover waits for them); the group's log line and notifies after, as keepalived's
             // vrrp_sync_master sends them once every member has moved.
+            _log.Info("{Line} ({Trigger} from {Member})", KeepalivedLogText.Syncing(_name, _state.State) ?? $"VRRP_Group({_name}) {_state.State}", input.GetType().Name, input.Member);
             var change = new SyncGroupStateChanged(_name, before, _state.State);
             Context.System.EventStream.Publish(change);
             _notifier?.Tell(change);
