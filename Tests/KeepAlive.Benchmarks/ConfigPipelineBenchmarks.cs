@@ -49,12 +49,13 @@ public class ConfigPipelineBenchmarks
     public ConfigDiff DiffVrrpInstances() => ConfigDiff.Compute(_vrrpA, _vrrpB);
 }
 
-/// <summary>The service runs with server GC (Controller's project file); workstation GC is measured beside it.</summary>
+/// <summary>The service runs with workstation GC since session 12 (Controller's project file; DOTNET_gcServer=1 selects
+/// server GC); both are measured.</summary>
 public sealed class GcModes : ManualConfig
 {
     public GcModes()
     {
-        AddJob(Job.Default.WithGcServer(true).WithId("ServerGC (service)"));
-        AddJob(Job.Default.WithGcServer(false).WithId("WorkstationGC"));
+        AddJob(Job.Default.WithGcServer(true).WithId("ServerGC"));
+        AddJob(Job.Default.WithGcServer(false).WithId("WorkstationGC (service)"));
     }
 }
