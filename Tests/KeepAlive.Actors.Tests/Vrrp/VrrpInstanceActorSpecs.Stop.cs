@@ -13,11 +13,7 @@ public sealed partial class VrrpInstanceActorSpecs
     {
         // One probe is the effector and asks for both stops: the order of what it receives is the order of the sends.
         var probe = CreateTestProbe();
-        var a = Start("a", 1, 150, effectorStandIn: probe.Ref);
-        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
-        a.Instance.Tell(new InstanceCommand(VrrpInputKind.Force, State: VrrpState.Master));
-        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(a).State));
-        probe.ReceiveWhile<object>(TimeSpan.FromMilliseconds(300), m => m);
+        var a = ForcedMaster(probe);
 
         a.Instance.Tell(StopInstance.Instance, probe.Ref);              // the signal's stop
         a.Instance.Tell(StopInstance.Instance, probe.Ref);              // the node's, right after
@@ -32,11 +28,7 @@ public sealed partial class VrrpInstanceActorSpecs
     public void A_resigned_master_sends_priority_0_keeps_its_addresses_and_falls_silent_until_its_stop_releases_them()
     {
         var probe = CreateTestProbe();
-        var a = Start("a", 1, 150, effectorStandIn: probe.Ref);
-        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
-        a.Instance.Tell(new InstanceCommand(VrrpInputKind.Force, State: VrrpState.Master));
-        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(a).State));
-        probe.ReceiveWhile<object>(TimeSpan.FromMilliseconds(300), m => m);
+        var a = ForcedMaster(probe);
         int adverts = AdvertsFrom(1, 150);
 
         a.Instance.Tell(ResignInstance.Instance);
@@ -53,6 +45,18 @@ public sealed partial class VrrpInstanceActorSpecs
         Assert.Equal(1, AdvertsFrom(1, 0));
         Assert.Equal(1, Report(a).Stats.PriZeroSent);
         Assert.Equal(VrrpState.Stopped, Status(a).State);
+    }
+
+    /// <summary>Instance "a" (10.0.0.1, priority 150) forced to MASTER, <paramref name="probe"/> as its effector, with
+    /// what the probe received so far drained.</summary>
+    private Node ForcedMaster(Akka.TestKit.TestProbe probe)
+    {
+        var a = Start("a", 1, 150, effectorStandIn: probe.Ref);
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
+        a.Instance.Tell(new InstanceCommand(VrrpInputKind.Force, State: VrrpState.Master));
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(a).State));
+        probe.ReceiveWhile<object>(TimeSpan.FromMilliseconds(300), m => m);
+        return a;
     }
 
     [Fact]

@@ -7,21 +7,6 @@ namespace KeepAlive.Actors.Tests.Vrrp;
 /// whose length changed move.</summary>
 public sealed class VrrpMachineReconfigureTests
 {
-    private static VrrpMachineHarness Backup(VrrpSettings settings)
-    {
-        var m = new VrrpMachineHarness(settings);
-        m.Start();
-        return m;
-    }
-
-    private static VrrpMachineHarness Master(VrrpSettings settings)
-    {
-        var m = Backup(settings);
-        m.Fire(VrrpTimer.MasterDown);
-        Assert.Equal(VrrpState.Master, m.State.State);
-        return m;
-    }
-
     private static (VrrpMachineState State, IReadOnlyList<VrrpEffect> Effects) Reload(VrrpMachineHarness m, VrrpSettings next, int? priority = null) =>
         VrrpMachine.Step(m.State, new VrrpInput.Reconfigured(m.Now, priority ?? next.Priority, m.Settings), next);
 
