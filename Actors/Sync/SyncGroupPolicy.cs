@@ -55,9 +55,12 @@ public sealed record SyncGroupState
     /// <summary>Where member <paramref name="name"/> is, if it is one.</summary>
     public bool TryIndexOf(string name, out int index) => _roster.Index.TryGetValue(name, out index);
 
-    /// <summary>This state with member <paramref name="index"/> replaced.</summary>
+    /// <summary>This state with member <paramref name="index"/> replaced; this same state when nothing changes (a
+    /// backup member reports every advert it accepts, so most steps change nothing and must not copy the array).</summary>
     public SyncGroupState WithMember(int index, SyncMember member)
     {
+        if (Slots[index] == member)
+            return this;
         var slots = (SyncMember[])Slots.Clone();
         slots[index] = member;
         return this with { Slots = slots };

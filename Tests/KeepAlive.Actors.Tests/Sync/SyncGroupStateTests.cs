@@ -31,6 +31,8 @@ public sealed class SyncGroupStateTests
         Assert.Equal(new SyncMember(VrrpState.Backup, false, true), after.Members["b"]);
         Assert.NotEqual(before, after);
 
+        Assert.Same(after, after.WithMember(1, new SyncMember(VrrpState.Backup, false, true)));
+
         var cleared = after.WithoutWishes();
         Assert.False(cleared.At(1).WantsMaster);
         Assert.True(after.At(1).WantsMaster);
