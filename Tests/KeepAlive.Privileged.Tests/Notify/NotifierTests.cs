@@ -39,7 +39,9 @@ public sealed class NotifierTests : IDisposable
         Privilege.Require();
         await using var smtp = await SmtpSink.StartAsync();
         var pids = _box.PathOf("pids");
-        string Recorder(string name) => _box.Script(name, $"echo $$ >> {pids}\nprintf '%s|' \"$0\" \"$@\" >> {_box.PathOf(name + ".record")}\necho >> {_box.PathOf(name + ".record")}");
+        // One write per line: a state script and the generic script may run at once and append to the same record.
+        string Recorder(string name) =>
+            _box.Script(name, $"echo $$ >> {pids}\nline=$(printf '%s|' \"$0\" \"$@\")\nprintf '%s\\n' \"$line\" >> {_box.PathOf(name + ".record")}");
         var vi1 = Recorder("vi1.sh");
         var g1 = Recorder("g1.sh");
         // notify_fault hangs with a child of its own: the timeout must kill both.

@@ -22,7 +22,8 @@ public sealed class KeepalivedNotifyOracleTests : IDisposable
         using var ns = new NetworkNamespace("scr", "kso0");
         Assert.Equal(0, ns.Exec("ip", ["addr", "add", "10.98.0.1/24", "dev", "kso0"], TimeSpan.FromSeconds(5)).Code);
         var record = _box.PathOf("record");
-        var recorder = _box.Script("rec.sh", $"printf '%s|' \"$0\" \"$@\" >> {record}\necho >> {record}");
+        // One write per line: keepalived runs the scripts concurrently, and two appends per line interleaved once in CI.
+        var recorder = _box.Script("rec.sh", $"line=$(printf '%s|' \"$0\" \"$@\")\nprintf '%s\\n' \"$line\" >> {record}");
         var checkRecord = _box.PathOf("check");
         var check = _box.Script("chk.sh", $"printf '%s|' \"$@\" > {checkRecord}\nexit 0");
         var fifo = _box.PathOf("notify.fifo");
@@ -69,6 +70,14 @@ public sealed class KeepalivedNotifyOracleTests : IDisposable
                 notify "{{recorder}} ggen"
             }
             """;
+        var rec = _box.PathOf("rec.sh");
+        string[] masterLines =
+        [
+            $"{rec}|x y|z|",                              // notify_master: its own words only
+            $"{rec}|gen|INSTANCE|VI_1|MASTER|110|",        // generic: + INSTANCE name STATE prio
+            $"{rec}|gmaster|",                            // group notify_master
+            $"{rec}|ggen|GROUP|G1|MASTER|0|",              // group generic: priority 0
+        ];
         var lines = new List<string>();
         Thread? reader = null;
         using (var keepalived = new KeepalivedProcess(ns.Name, config))
@@ -91,6 +100,13 @@ public sealed class KeepalivedNotifyOracleTests : IDisposable
             }
             Assert.True(ScriptSandbox.Eventually(() => Seen("INSTANCE \"VI_1\" MASTER 110") && Seen("GROUP \"G1\" MASTER 0"), TimeSpan.FromSeconds(20)),
                 string.Join('\n', lines) + "\n" + keepalived);
+            // Each notify script is its own process, and one still running when keepalived stops may never write its
+            // line: wait until every MASTER script has recorded before stopping keepalived (once in CI, gmaster had not).
+            Assert.True(ScriptSandbox.Eventually(
+                    () => File.Exists(record) && File.ReadAllText(record) is var text
+                          && masterLines.All(line => text.Contains(line + "\n", StringComparison.Ordinal)),
+                    TimeSpan.FromSeconds(10)),
+                (File.Exists(record) ? File.ReadAllText(record) : "no record file") + "\n" + keepalived);
         }
         reader.Join(TimeSpan.FromSeconds(10));
         // keepalived spawns each notify script as its own process, so the order in which they append to the record is
@@ -103,12 +119,9 @@ public sealed class KeepalivedNotifyOracleTests : IDisposable
             File.Exists(record) ? File.ReadAllText(record) : "no record file");
         var recorded = File.ReadAllLines(record);
         Assert.Equal("a b|c|", File.ReadAllText(checkRecord));                   // script "CMD 'a b' c": split twice
-        var rec = _box.PathOf("rec.sh");
-        Assert.Contains($"{rec}|x y|z|", recorded);                              // notify_master: its own words only
-        Assert.Contains($"{rec}|gen|INSTANCE|VI_1|MASTER|110|", recorded);        // generic: + INSTANCE name STATE prio
+        foreach (var line in masterLines)
+            Assert.Contains(line, recorded);
         Assert.Contains($"{rec}|gen|INSTANCE|VI_1|STOP|110|", recorded);
-        Assert.Contains($"{rec}|gmaster|", recorded);                             // group notify_master
-        Assert.Contains($"{rec}|ggen|GROUP|G1|MASTER|0|", recorded);              // group generic: priority 0
         Assert.Contains($"{rec}|ggen|GROUP|G1|STOP|0|", recorded);
         lock (lines)
         {
