@@ -169,7 +169,7 @@ public class ComposeLabTests
     }
 
     [Fact]
-    public void Compose_builds_the_Dockerfile_that_publishes_the_Controller_ReadyToRun_on_the_runtime_image()
+    public void Compose_builds_the_Dockerfile_that_publishes_the_Controller_self_contained_ReadyToRun_on_the_runtime_deps_image()
     {
         var instructions = new List<(string Op, string Args)>();
         foreach (var line in Regex.Replace(File.ReadAllText(DemoLab.PathOf("docker", "Dockerfile")), @"\\\r?\n", " ").Split('\n'))
@@ -190,7 +190,7 @@ public class ComposeLabTests
         var from = instructions.Where(i => i.Op == "FROM").Select(i => i.Args).ToList();
         Assert.Equal(2, from.Count);
         Assert.Equal("mcr.microsoft.com/dotnet/sdk:10.0 AS build", from[0]);
-        Assert.Equal("mcr.microsoft.com/dotnet/runtime:10.0", from[1]);
+        Assert.Equal("mcr.microsoft.com/dotnet/runtime-deps:10.0", from[1]);
         int runtimeStage = instructions.FindIndex(i => i.Op == "FROM" && i.Args == from[1]);
 
         // The build stage publishes the Controller project, ReadyToRun, into a directory the runtime stage copies.
@@ -199,6 +199,14 @@ public class ComposeLabTests
         string project = words[Array.IndexOf(words, "publish") + 1];
         Assert.Equal(DemoLab.PathOf("Controller", "KeepAlive.Controller.csproj"), Path.GetFullPath(Path.Combine(DemoLab.RepositoryRoot, project)));
         Assert.Contains("-p:PublishReadyToRun=true", words);
+        // ... with the FastStart profile (self-contained, composite ReadyToRun), which the restore used too and the
+        // build stage copies.
+        Assert.Contains("-p:PublishProfile=FastStart", words);
+        var restore = Assert.Single(instructions.Take(runtimeStage), i => i.Op == "RUN" && i.Args.Contains("dotnet restore", StringComparison.Ordinal));
+        Assert.Contains("-p:PublishProfile=FastStart", restore.Args.Split(' '));
+        var profile = XDocument.Load(DemoLab.PathOf("Controller", "Properties", "PublishProfiles", "FastStart.pubxml"));
+        Assert.Equal("true", profile.Descendants("SelfContained").Single().Value);
+        Assert.Equal("true", profile.Descendants("PublishReadyToRunComposite").Single().Value);
         Assert.Equal("Release", words[Array.IndexOf(words, "-c") + 1]);
         string output = words[Array.IndexOf(words, "-o") + 1];
         var copy = Assert.Single(instructions.Skip(runtimeStage), i => i.Op == "COPY" && i.Args.StartsWith("--from=build ", StringComparison.Ordinal));
@@ -211,7 +219,7 @@ public class ComposeLabTests
         string assembly = XDocument.Load(DemoLab.PathOf("Controller", "KeepAlive.Controller.csproj"))
             .Descendants("AssemblyName").Single().Value;
         var entry = Assert.Single(instructions, i => i.Op == "ENTRYPOINT").Args;
-        Assert.Contains($"\"{installed.TrimEnd('/')}/{assembly}.dll\"", entry, StringComparison.Ordinal);
+        Assert.Equal($"[\"{installed.TrimEnd('/')}/{assembly}\"]", entry); // the self-contained apphost
 
         // The build stage copies every project the Controller needs (its ProjectReference closure), and what it
         // copies exists and is let through Dockerfile.dockerignore.
