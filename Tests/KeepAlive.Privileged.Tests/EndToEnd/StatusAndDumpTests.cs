@@ -41,6 +41,8 @@ public sealed class StatusAndDumpTests(ITestOutputHelper output) : IDisposable
         _lab = new BridgeLab(1);
         using var daemon = new KeepAliveProcess(_lab.Nodes[0].Name, Config, ["-n", "-l", "-G", "-d", "-p", "{dir}/keepalive.pid", "--http", "127.0.0.1:9650"], "TMPDIR={dir}");
         Assert.True(Poll.Until(() => _lab.Addresses(0).Contains("10.8.0.191/24"), TimeSpan.FromSeconds(30)), "never master\n" + daemon);
+        // The endpoint listens once the node has started and -d's dump is logged: with 0.1 s adverts the VIP can come first.
+        Assert.True(daemon.WaitFor("Serving GET /status", TimeSpan.FromSeconds(15)), "no status endpoint\n" + daemon);
 
         var status = Get("/status");
         output.WriteLine(status);
@@ -56,8 +58,9 @@ public sealed class StatusAndDumpTests(ITestOutputHelper output) : IDisposable
         Assert.Contains(metrics.Split('\n'), l => l.StartsWith("keepalive_vrrp_state{", StringComparison.Ordinal) && l.Contains("instance=\"VI_S\"", StringComparison.Ordinal) && l.EndsWith(" 2", StringComparison.Ordinal));
 
         // -d: the configuration data is logged once at start, in keepalived.data's layout.
-        Assert.True(Poll.Until(() => daemon.ToString().Contains("------< VRRP Topology >------", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), "-d: no data dump logged\n" + daemon);
-        Assert.Contains("VRRP Instance = VI_S", daemon.ToString(), StringComparison.Ordinal);
+        // (the whole log: ToString holds only its last lines)
+        Assert.True(daemon.WaitFor("------< VRRP Topology >------", TimeSpan.FromSeconds(10)), "-d: no data dump logged\n" + daemon);
+        Assert.True(daemon.WaitFor("VRRP Instance = VI_S", TimeSpan.FromSeconds(10)), "-d: no VI_S in the data dump\n" + daemon);
 
         foreach (var (signal, file, text) in new[] { ("USR1", "keepalived.data", "VRRP Instance = VI_S"), ("USR2", "keepalived.stats", "VRRP Instance: VI_S"), ("36", "keepalived.json", "\"iname\":\"VI_S\"") })
         {

@@ -112,6 +112,7 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         daemon.SignalTerm();
         Assert.True(daemon.WaitForExit(TimeSpan.FromSeconds(30)), "no exit on SIGTERM:\n" + daemon);
         Assert.Equal(0, daemon.ExitCode);
+        Assert.True(notify.WaitFor("STOPPING=1", 1, TimeSpan.FromSeconds(5)), notify.ToString()); // (the reader thread may not have it yet)
         Assert.Equal(1, notify.Count("STOPPING=1"));
         Assert.False(HasAddress(ns.Name, vip), "the VIP was left behind");
         Assert.False(File.Exists(Path.Combine(daemon.Directory, "k.pid")), "the pid file was left behind");
@@ -139,7 +140,10 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             Assert.Equal(child.ToString(CultureInfo.InvariantCulture), fields[3]);     // session id: setsid()
             Assert.Equal("/", new DirectoryInfo($"/proc/{child}/cwd").LinkTarget);
-            Assert.Equal("/dev/null", new FileInfo($"/proc/{child}/fd/1").LinkTarget);
+            // The child leaves the parent's pipe for /dev/null just after its ready line, which the parent may have
+            // read and exited on already.
+            Assert.True(Poll.Until(() => new FileInfo($"/proc/{child}/fd/1").LinkTarget == "/dev/null", TimeSpan.FromSeconds(5)),
+                $"the daemon's stdout: {new FileInfo($"/proc/{child}/fd/1").LinkTarget}");
             Assert.True(Poll.Until(() => HasAddress(ns.Name, vip), TimeSpan.FromSeconds(10)), "the detached daemon never held the VIP");
 
             using (var second = new KeepAliveProcess(ns.Name, Config(vip), ["-n", "-G", "-p", pidFile]))
@@ -163,6 +167,9 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         }
         finally
         {
+            // A failure before the test read the pid file still leaves a detached daemon: the pid file names it.
+            if (child == 0 && File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var written))
+                child = written;
             if (child > 0 && Directory.Exists($"/proc/{child}") && File.ReadAllText($"/proc/{child}/cmdline").Contains("keepalive", StringComparison.Ordinal))
                 Privilege.Run("kill", ["-KILL", child.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
         }
@@ -190,7 +197,7 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         {
             Assert.True(Poll.Until(() => HasAddress(ns.Name, vip), Start), "no VIP in the namespace:\n" + Log());
             Assert.False(HasAddress(null, vip), "the VIP is in the test's own namespace");
-            Assert.Contains($"in network namespace {ns.Name}", Log());
+            Assert.True(Poll.Until(() => Log().Contains($"in network namespace {ns.Name}", StringComparison.Ordinal), TimeSpan.FromSeconds(5)), Log());
             var mine = new FileInfo("/proc/self/ns/net").LinkTarget;
             Assert.NotEqual(mine, new FileInfo($"/proc/{daemon.Id}/ns/net").LinkTarget);
             Privilege.Run("kill", ["-TERM", daemon.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));

@@ -9,6 +9,9 @@ namespace KeepAlive.Privileged.Tests.Kernel;
 /// <summary>The inotify track_file watch on a real directory: the same sequence as the fake's tests
 /// (Kernel.Tests/Fakes/InMemoryTrackedFilesTests), plus what only a real file system shows: a write is read once closed,
 /// symlinks, FIFOs, init_file's mode. Needs no root.</summary>
+// Serial with the other privileged tests: its processes and sockets must not run beside theirs (a socket count,
+// an exec of a script another test is writing, a timing bound).
+[Collection("privileged")]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class InotifyTrackedFileWatchTests : IDisposable
 {

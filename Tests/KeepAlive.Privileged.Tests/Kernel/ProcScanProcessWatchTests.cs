@@ -7,6 +7,9 @@ namespace KeepAlive.Privileged.Tests.Kernel;
 /// <summary><see cref="ProcScanProcessWatch"/> over a hand-made /proc tree: the races and oddities of the real one
 /// (a process gone between listing and reading, zombies, kernel threads, hostile names) made deterministic. Needs
 /// no root.</summary>
+// Serial with the other privileged tests: its processes and sockets must not run beside theirs (a socket count,
+// an exec of a script another test is writing, a timing bound).
+[Collection("privileged")]
 public sealed class ProcScanProcessWatchTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "ka-pw-proc-" + Guid.NewGuid().ToString("N")[..12]);

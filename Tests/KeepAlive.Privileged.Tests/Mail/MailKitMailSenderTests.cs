@@ -8,6 +8,9 @@ namespace KeepAlive.Privileged.Tests.Mail;
 
 /// <summary>The MailKit sender against an in-process SMTP server on loopback: the message keepalived's smtp.c
 /// writes, and every failure as a result within the connect timeout, never an exception.</summary>
+// Serial with the other privileged tests: its processes and sockets must not run beside theirs (a socket count,
+// an exec of a script another test is writing, a timing bound).
+[Collection("privileged")]
 public sealed class MailKitMailSenderTests
 {
     private static readonly AlertMail Alert = new("keepalived@example.com", ["ops@example.com", "noc@example.com"],

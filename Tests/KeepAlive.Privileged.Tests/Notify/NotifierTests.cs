@@ -23,6 +23,9 @@ namespace KeepAlive.Privileged.Tests.Notify;
 /// (KeepalivedNotifyOracleTests shows them from the real daemon), each owner's in transition order, and nothing the
 /// scripts started may be left running.
 /// </summary>
+// Serial with the other privileged tests: its processes and sockets must not run beside theirs (a socket count,
+// an exec of a script another test is writing, a timing bound).
+[Collection("privileged")]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class NotifierTests : IDisposable
 {

@@ -8,6 +8,9 @@ namespace KeepAlive.Privileged.Tests.Scripts;
 /// effective priority is 100 + 10), a one-member sync group, state scripts with quoted arguments, generic notify
 /// scripts, and a vrrp_notify_fifo read by a thread.
 /// </summary>
+// Serial with the other privileged tests: its processes and sockets must not run beside theirs (a socket count,
+// an exec of a script another test is writing, a timing bound).
+[Collection("privileged")]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class KeepalivedNotifyOracleTests : IDisposable
 {

@@ -14,6 +14,9 @@ namespace KeepAlive.Privileged.Tests.Scripts;
 /// the argv keepalived ran is compared with the argv our config binder and <see cref="NotifyPlanner.Script"/> give
 /// for the same file. Two notify_fault lines keepalived cannot parse check that both sides drop them.
 /// </summary>
+// Serial with the other privileged tests: its processes and sockets must not run beside theirs (a socket count,
+// an exec of a script another test is writing, a timing bound).
+[Collection("privileged")]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class KeepalivedScriptQuotingOracleTests : IDisposable
 {

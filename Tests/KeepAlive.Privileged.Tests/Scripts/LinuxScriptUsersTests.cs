@@ -4,6 +4,9 @@ using KeepAlive.Kernel.Ports;
 namespace KeepAlive.Privileged.Tests.Scripts;
 
 /// <summary>Script user names resolved as keepalived resolves them, checked against this system's `id`.</summary>
+// Serial with the other privileged tests: its processes and sockets must not run beside theirs (a socket count,
+// an exec of a script another test is writing, a timing bound).
+[Collection("privileged")]
 public class LinuxScriptUsersTests
 {
     private readonly LinuxScriptUsers _users = new();

@@ -5,6 +5,9 @@ using KeepAlive.Kernel.Ports;
 namespace KeepAlive.Privileged.Tests.Scripts;
 
 /// <summary>The notify FIFO against a real mkfifo and a reader thread.</summary>
+// Serial with the other privileged tests: its processes and sockets must not run beside theirs (a socket count,
+// an exec of a script another test is writing, a timing bound).
+[Collection("privileged")]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class NotifyFifoWriterTests : IDisposable
 {

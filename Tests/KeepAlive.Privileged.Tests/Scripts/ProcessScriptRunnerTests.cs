@@ -7,6 +7,9 @@ namespace KeepAlive.Privileged.Tests.Scripts;
 
 /// <summary>The script runner against real processes: arguments, statuses, signals, timeouts that kill the whole
 /// process group, output floods, another user, concurrency. Every process checked is one this test started.</summary>
+// Serial with the other privileged tests: its processes and sockets must not run beside theirs (a socket count,
+// an exec of a script another test is writing, a timing bound).
+[Collection("privileged")]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ProcessScriptRunnerTests : IDisposable
 {
@@ -94,11 +97,12 @@ public sealed class ProcessScriptRunnerTests : IDisposable
             wait
             """);
         var watch = Stopwatch.StartNew();
-        var result = await _runner.RunAsync(new ScriptRunRequest([script], TimeSpan.FromMilliseconds(500), KillGrace: TimeSpan.FromMilliseconds(500)));
+        // The timeout leaves the shell time to install its trap and record its child on a loaded machine.
+        var result = await _runner.RunAsync(new ScriptRunRequest([script], TimeSpan.FromMilliseconds(1500), KillGrace: TimeSpan.FromMilliseconds(500)));
         Assert.Equal(ScriptOutcome.Signaled, result.Outcome);
         Assert.Equal(9, result.Signal); // SIGTERM ignored: SIGKILL after the grace
         Assert.True(result.TimedOut);
-        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(4));
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(1900), TimeSpan.FromSeconds(5));
         var child = int.Parse(File.ReadAllText(childFile).Trim(), CultureInfo.InvariantCulture);
         Assert.True(ScriptSandbox.Eventually(() => !ScriptSandbox.Alive(child), TimeSpan.FromSeconds(3)), $"background child {child} survived");
         Assert.True(ScriptSandbox.Eventually(() => ScriptSandbox.MembersOfGroup(result.Pid).Count == 0, TimeSpan.FromSeconds(3)),
@@ -111,7 +115,7 @@ public sealed class ProcessScriptRunnerTests : IDisposable
         Privilege.Require();
         var childFile = _box.PathOf("child");
         var script = _box.Script("hang2.sh", $"/bin/sleep 1000 &\necho $! > {childFile}\n/bin/sleep 1000");
-        var result = await _runner.RunAsync(Request(TimeSpan.FromMilliseconds(500), script));
+        var result = await _runner.RunAsync(Request(TimeSpan.FromMilliseconds(1500), script)); // (time to record its child)
         Assert.Equal(ScriptOutcome.Signaled, result.Outcome);
         Assert.Equal(15, result.Signal);
         var child = int.Parse(File.ReadAllText(childFile).Trim(), CultureInfo.InvariantCulture);

@@ -89,8 +89,8 @@ public sealed class ScriptTrackerOnLinuxTests(Xunit.Abstractions.ITestOutputHelp
     public void The_script_runs_as_the_configured_user_and_its_exit_status_is_the_health()
     {
         Privilege.Require("setpriv");
-        var record = _box.PathOf("uid");
-        var script = _box.Script("whoami.sh", $"id -u > {record}\nid -g >> {record}\nexit $(cat {_box.PathOf("status")} 2>/dev/null || echo 0)");
+        var record = _box.PathOf("uid"); // written aside and renamed: the next check rewrites it while the test reads
+        var script = _box.Script("whoami.sh", $"id -u > {record}.new\nid -g >> {record}.new\nmv -f {record}.new {record}\nexit $(cat {_box.PathOf("status")} 2>/dev/null || echo 0)");
         var config = new VrrpScriptConfig { Name = "as-nobody", Script = new NotifyScript(script, null, null, default), Interval = TimeSpan.FromSeconds(1), User = "nobody" };
         var settings = ScriptTrackerSettings.From(config, new GlobalDefs(), new LinuxScriptUsers(), out var error);
         Assert.True(settings is not null, error);

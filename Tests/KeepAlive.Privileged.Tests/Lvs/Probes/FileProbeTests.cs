@@ -46,7 +46,14 @@ public sealed class FileProbeTests : IDisposable
         var clock = Stopwatch.StartNew();
         change();
         await changed.Task.WaitAsync(Wait);
+        // A Changed of the reading before this one may still have been on its way when this one subscribed: read until
+        // the value shows (bounded), not only once.
         var result = await probe.CheckAsync(CancellationToken.None);
+        while (result.Result.Success != up && clock.Elapsed < Wait)
+        {
+            await Task.Delay(10);
+            result = await probe.CheckAsync(CancellationToken.None);
+        }
         probe.Changed -= OnChanged;
         _output.WriteLine($"{probe.Describe}: {(result.Result.Success ? "UP" : "DOWN")} \"{result.Result.Reason}\" weight={result.DynamicWeight} seen in {clock.Elapsed.TotalMilliseconds:0.0} ms");
         Assert.Equal(up, result.Result.Success);
