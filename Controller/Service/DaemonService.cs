@@ -131,17 +131,21 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
         KeepMemory(log);
     }
 
-    /// <summary>Once the node runs: the start-up's garbage goes back to the system, and the young generation is kept
-    /// small from then on (<see cref="Memory.YoungGenerationKeeper"/>).</summary>
+    /// <summary>Once the node runs: the start-up's garbage goes back to the system, and with the workstation GC (the
+    /// default) the young generation is kept small from then on (<see cref="Memory.YoungGenerationKeeper"/>). Server GC
+    /// (<c>DOTNET_gcServer=1</c>, chosen for fewer, larger collections on hosts with many health checks) sizes its
+    /// budgets by itself and is left to.</summary>
     private void KeepMemory(Serilog.ILogger log)
     {
         var paused = GC.GetTotalPauseDuration();
         var (before, after) = Memory.YoungGenerationKeeper.ReleaseStartupGarbage();
         var pause = GC.GetTotalPauseDuration() - paused;
-        _memory.Start();
+        bool keep = !System.Runtime.GCSettings.IsServerGC;
+        if (keep)
+            _memory.Start();
         log.Say(LogEventLevel.Debug,
             $"Memory: start-up garbage released (working set {before >> 20} -> {after >> 20} MB, pause {pause.TotalMilliseconds:0.0} ms); " +
-            $"gen0 collected every {Memory.YoungGenerationKeeper.DefaultBudgetBytes >> 20} MB allocated");
+            (keep ? $"gen0 collected every {Memory.YoungGenerationKeeper.DefaultBudgetBytes >> 20} MB allocated" : "server GC: its own budgets"));
     }
 
     /// <summary><c>-d</c>: keepalived logs its configuration data once the VRRP side has started (dump_data_vrrp);

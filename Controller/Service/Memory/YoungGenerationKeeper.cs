@@ -5,8 +5,8 @@ namespace KeepAlive.Controller.Service.Memory;
 /// <summary>
 /// Keeps the daemon's young garbage to <see cref="YoungGenerationPolicy.BudgetBytes"/> (sampled every
 /// <see cref="Period"/> on a timer; <see cref="YoungGenerationPolicy"/> says why), and releases the start-up's garbage
-/// once the node runs. Collections of an idle daemon's heap are short (a few hundred microseconds, most of the heap
-/// survives in gen2), and the runtime's own collections still run whenever its budget comes first.
+/// once the node runs. The runtime's own collections still run whenever its budget comes first. Measured at N = 255
+/// instances: one gen0 collection every ~16 s, 2.0–3.7 ms each (docs/footprint.md, session 13).
 /// </summary>
 public sealed class YoungGenerationKeeper : IDisposable
 {

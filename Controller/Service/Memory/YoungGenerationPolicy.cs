@@ -2,7 +2,7 @@ namespace KeepAlive.Controller.Service.Memory;
 
 /// <summary>
 /// When to collect the youngest generation ahead of the runtime's own budget. The workstation GC sizes its gen0 budget
-/// from the CPU's cache (about 4/5 of the L3, halved): 80 MB on a host with a 300 MB L3 (measured here), so an idle
+/// from the CPU's last-level cache: 80 MB on a host with a 300 MB L3 (measured here), so an idle
 /// daemon allocating a few hundred kB per second touches fresh pages for minutes and its RSS depends on the CPU it
 /// runs on. The GC's own knob (<c>DOTNET_GCgen0size</c>) is read from the environment only, not from
 /// runtimeconfig.json (measured), so a daemon started by any init system could not rely on it.

@@ -28,18 +28,13 @@ public sealed class YoungGenerationKeeperTests
         var heap = new FakeHeap();
         using var keeper = new YoungGenerationKeeper(new YoungGenerationPolicy(4 * Mb), heap.Sample, heap.Collect);
         keeper.Tick();
-        heap.Allocated += 3 * Mb;
-        keeper.Tick();
-        Assert.Equal(0, heap.Induced);
-        heap.Allocated += 1 * Mb;
-        keeper.Tick();
-        Assert.Equal(1, heap.Induced);
-        heap.Allocated += 3 * Mb;
-        keeper.Tick();
-        Assert.Equal(1, heap.Induced);
-        heap.Allocated += 2 * Mb;
-        keeper.Tick();
-        Assert.Equal(2, heap.Induced);
+        // MB allocated before each tick -> collections induced so far
+        foreach (var (allocated, induced) in new[] { (3L, 0), (1L, 1), (3L, 1), (2L, 2) })
+        {
+            heap.Allocated += allocated * Mb;
+            keeper.Tick();
+            Assert.Equal(induced, heap.Induced);
+        }
         Assert.Equal(2, keeper.Collections);
     }
 
