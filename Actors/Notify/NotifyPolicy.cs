@@ -59,10 +59,21 @@ public sealed record NotifyDecision(IReadOnlyList<string> FifoLines, IReadOnlyLi
 
 /// <summary>What keepalived remembers per instance for notifications: whether it has notified yet
 /// (<c>notifies_sent</c>) and the state it last mailed about (<c>last_email_state</c>).</summary>
-public readonly record struct InstanceNotifyMemo(bool NotifiesSent, NotifyState? LastEmailed);
+/// <remarks>A class, not a struct: the immutable dictionary over it then runs the framework's shared, precompiled code
+/// for reference types instead of ~45 methods JIT-compiled on the way to the first advert.</remarks>
+public sealed record InstanceNotifyMemo(bool NotifiesSent, NotifyState? LastEmailed)
+{
+    /// <summary>An instance not notified yet.</summary>
+    public static InstanceNotifyMemo None { get; } = new(false, null);
+}
 
-/// <summary>A group's last notified state and the state it last mailed about.</summary>
-public readonly record struct GroupNotifyMemo(NotifyState? State, NotifyState? LastEmailed);
+/// <summary>A group's last notified state and the state it last mailed about (a class: see
+/// <see cref="InstanceNotifyMemo"/>).</summary>
+public sealed record GroupNotifyMemo(NotifyState? State, NotifyState? LastEmailed)
+{
+    /// <summary>A group not notified yet.</summary>
+    public static GroupNotifyMemo None { get; } = new(null, null);
+}
 
 /// <summary>The policy's memory of every instance and group.</summary>
 public sealed record NotifyPolicyState(ImmutableDictionary<string, InstanceNotifyMemo> Instances, ImmutableDictionary<string, GroupNotifyMemo> Groups)
@@ -111,9 +122,9 @@ public static class NotifyPolicy
     private static (NotifyPolicyState, NotifyDecision) OnInstance(NotifyPlan plan, NotifyPolicyState state, NotifyEvent.InstanceEntered e)
     {
         var p = plan.Instance(e.Instance);
-        var memo = state.Instances.GetValueOrDefault(e.Instance);
+        var memo = state.Instances.GetValueOrDefault(e.Instance) ?? InstanceNotifyMemo.None;
         NotifyState? groupState = p.SyncGroup is { } g && !e.ForcedByGroup && e.State != NotifyState.Stop
-            ? state.Groups.GetValueOrDefault(g).State
+            ? (state.Groups.GetValueOrDefault(g) ?? GroupNotifyMemo.None).State
             : null;
         if (NotifyArguments.InstanceReportedState(e.State, p.NotifyDeleted, memo.NotifiesSent, groupState) is not { } reported)
             return (state, NotifyDecision.None);
@@ -142,7 +153,7 @@ public static class NotifyPolicy
         if (entered is not (NotifyState.Master or NotifyState.Backup or NotifyState.Fault or NotifyState.Stop))
             throw new ArgumentOutOfRangeException(nameof(entered), entered, "a sync group enters MASTER, BACKUP, FAULT or STOP");
         var p = plan.Group(name);
-        var memo = state.Groups.GetValueOrDefault(name);
+        var memo = state.Groups.GetValueOrDefault(name) ?? GroupNotifyMemo.None;
         var owner = new NotifyOwner(NotifyTarget.Group, name);
         var scripts = new List<ScriptJob>(2);
         if (p.Scripts.For(entered) is { } script)
@@ -177,7 +188,7 @@ public static class NotifyPolicy
         var names = plan.Groups.Select(g => g.Name).Concat(state.Groups.Keys.Order(StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var name in names)
         {
-            if (state.Groups.GetValueOrDefault(name).State == NotifyState.Stop)
+            if (state.Groups.GetValueOrDefault(name)?.State == NotifyState.Stop)
                 continue;
             (state, var d) = OnGroup(plan, state, name, NotifyState.Stop);
             decision = decision.Then(d);
