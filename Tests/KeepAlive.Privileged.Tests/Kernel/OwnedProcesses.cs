@@ -23,13 +23,7 @@ public sealed class OwnedProcesses : IDisposable
         var name = ("ka-pw-" + tag + tag)[..nameLength];
         Name = name;
         Binary = Path.Combine(Directory, name);
-        // cp writes the copy, not this process: a process forked here meanwhile (between its fork and its exec) would
-        // hold our write descriptor, and running the copy then fails with ETXTBSY.
-        using (var cp = Process.Start("/bin/cp", ["/bin/sleep", Binary]))
-        {
-            if (!cp.WaitForExit(10_000) || cp.ExitCode != 0)
-                throw new InvalidOperationException($"cp /bin/sleep {Binary} failed");
-        }
+        ExecutableCopy.Make("/bin/sleep", Binary);
         Marker = "0.0" + tag[..8].Select(c => (char)('0' + (c % 10))).Aggregate(string.Empty, (s, c) => s + c);
     }
 

@@ -18,19 +18,13 @@ public sealed class ScriptSandbox : IDisposable
 
     public string PathOf(string name) => Path.Combine(Directory, name);
 
-    /// <summary>Writes an executable /bin/sh script. The script's own file is written by a cp(1) process, never opened
-    /// for writing here: a process that another test forks meanwhile inherits this process's open files until it execs,
-    /// and an exec of a file someone holds open for writing fails with ETXTBSY (seen once in CI: CouldNotStart).</summary>
+    /// <summary>Writes an executable /bin/sh script (its file written by <see cref="ExecutableCopy.Make"/>).</summary>
     public string Script(string name, string body)
     {
         var path = PathOf(name);
         var draft = path + ".draft";
         File.WriteAllText(draft, "#!/bin/sh\n" + body + "\n");
-        using (var cp = System.Diagnostics.Process.Start("/bin/cp", [draft, path]))
-        {
-            if (!cp.WaitForExit(10_000) || cp.ExitCode != 0)
-                throw new IOException($"cp {draft} {path} failed");
-        }
+        ExecutableCopy.Make(draft, path);
         File.Delete(draft);
         File.SetUnixFileMode(path, (UnixFileMode)0x1ED); // 0755
         return path;
