@@ -34,13 +34,18 @@ public sealed class InstanceObservations(IPAddress ownAddress)
     /// <summary>The last advert of each router, newest first.</summary>
     public ImmutableArray<PeerAdvert> Peers => _peers.Snapshot();
 
-    /// <summary>A valid advert arrived (before the machine sees it).</summary>
-    public void Heard(AdvertIn advert, long nowMicros, DateTimeOffset wall)
+    /// <summary>A valid advert arrived (before the machine sees it); <paramref name="count"/> > 1: the last of as
+    /// many identical ones (absorbed by the receive side).</summary>
+    public void Heard(AdvertIn advert, long nowMicros, DateTimeOffset wall, long count = 1)
     {
         _lastHeard = _peers.Heard(advert.Source, advert.Priority, advert.IntervalCentiseconds, advert.ChecksumFlavour, advert.TtlOrHopLimit, wall, nowMicros);
-        Both(c => c.AdvertRcvd++);
+        _sinceClear.AdvertRcvd += count;
+        _lifetime.AdvertRcvd += count;
         if (advert.Priority == 0)
-            Both(c => c.PriZeroRcvd++);
+        {
+            _sinceClear.PriZeroRcvd += count;
+            _lifetime.PriZeroRcvd += count;
+        }
     }
 
     /// <summary>One machine step happened: count what it sent and changed, and follow the master.</summary>

@@ -26,6 +26,9 @@ public sealed class VrrpInstanceMemory
 
     /// <summary>The IPsec AH sequence counter (keepalived keeps it across reloads too).</summary>
     internal VrrpAhSequence AhSequence { get; } = new();
+
+    /// <summary>The receive side's shortcut for repeated adverts (one per instance; reset by each incarnation).</summary>
+    internal AdvertInbox? Inbox { get; set; }
 }
 
 /// <summary>
@@ -65,7 +68,10 @@ public sealed partial class VrrpInstanceActor
         var context = new VrrpReceiveContext((byte)s.Version, _setup.Source, unicast ? _setup.Source : _setup.Destination, 255, CheckTtl: !unicast,
             ChecksumFlavour: _setup.ChecksumFlavour, ChecksumPolicy: VrrpChecksumPolicy.Detect, Authentication: _setup.Authentication);
         return new RegisterInstance(s.Vrid, context, new VrrpInstanceReceiveSettings(s.Vrid, (byte)s.Priority,
-            (int)(s.AdvertIntervalMicros / VrrpTimers.MicrosPerCentisecond), _vipBytes), _setup.PeerChecks, _setup.CheckUnicastSource);
+            (int)(s.AdvertIntervalMicros / VrrpTimers.MicrosPerCentisecond), _vipBytes), _setup.PeerChecks, _setup.CheckUnicastSource)
+        {
+            Inbox = _inbox,
+        };
     }
 
     private void OnReconfigure(Reconfigure r)

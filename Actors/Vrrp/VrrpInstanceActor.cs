@@ -187,16 +187,16 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         _masterSet = setup.MasterSet ?? KernelSet.Of(setup.VirtualAddresses);
         _gratuitous = BuildGratuitous(setup, _masterSet);
         _observations = new InstanceObservations(setup.Source);
+        _inbox = _memory.Inbox ??= new AdvertInbox(clock);
+        _inbox.Reset();                                         // nothing a former incarnation published is repeated
         Receive<AdvertIn>(a =>
         {
             long now = _clock();
-            _observations.Heard(a, now, Wall);
-            HeardAh(a);
             // The advert's time is its arrival (the kernel's receive timestamp), not when this thread got to it — up to a
             // limit: after a stall the socket holds adverts of the seconds before, and dating the first one back fully
             // would expire the master-down timer before its successors are read.
             long age = Math.Min(a.Age.Ticks, ArrivalBackdateLimit.Ticks) / TimeSpan.TicksPerMicrosecond;
-            Step(new VrrpInput.AdvertReceived(now - Math.Max(0, age), a.Priority, a.IntervalCentiseconds, a.Source));
+            Hear(a, now - Math.Max(0, age), 1, now);
         });
         Receive<Tick>(OnTick);
         Receive<AdvertChannelOffer>(o =>
@@ -499,8 +499,42 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             Timers.StartSingleTimer(Reacquire.Instance, Reacquire.Instance, ReacquireAfter);
     }
 
+    /// <summary>An advert that arrived at <paramref name="arrival"/> (<paramref name="count"/> > 1: the last of as many
+    /// identical ones absorbed by the <see cref="AdvertInbox"/>). When a repeat of it would change nothing but the
+    /// master-down deadline, repeats are absorbed from now on.</summary>
+    private void Hear(AdvertIn a, long arrival, long count, long now)
+    {
+        _observations.Heard(a, arrival, Wall - TimeSpan.FromTicks(Math.Max(0, now - arrival) * TimeSpan.TicksPerMicrosecond), count);
+        HeardAh(a);
+        var input = new VrrpInput.AdvertReceived(arrival, a.Priority, a.IntervalCentiseconds, a.Source);
+        Step(input);
+        if (a.AhSequence is null && VrrpMachine.RepeatsHarmlessly(_state, input, _setup.Settings))
+            _inbox.Publish(a);
+    }
+
+    /// <summary>The repeats the receive thread absorbed since the last message, handled as the last of them.</summary>
+    private void TakeAbsorbed()
+    {
+        if (_inbox.TryDrain(out var a, out long arrival, out long count))
+            Hear(a, arrival, count, _clock());
+    }
+
+    /// <summary>Absorbed repeats are taken before every message (a master-down tick sees the deadline they moved), and
+    /// again after it: one absorbed while the message was handled, before a step revoked the shortcut, is not left
+    /// waiting for the next message.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        TakeAbsorbed();
+        bool handled = base.AroundReceive(receive, message);
+        TakeAbsorbed();
+        return handled;
+    }
+
+    private readonly AdvertInbox _inbox;
+
     private void Step(VrrpInput input)
     {
+        _inbox.Revoke();                                   // any step may change how a repeat would be handled
         _stepNow = input.Now;
         (_state, var effects) = VrrpMachine.Step(_state, input, _setup.Settings);
         _observations.Stepped(input, _state, effects, Wall);

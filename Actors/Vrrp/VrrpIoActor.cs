@@ -56,12 +56,16 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
         Receive<RegisterInstance>(r =>
         {
             _instances[r.Vrid] = (Sender, r);
+            _registrations.Route(r.Vrid, _spec.Ah ? null : r);
             Sender.Tell(new AdvertChannelOffer(_registrations.Channel));
         });
         Receive<UnregisterInstance>(u =>
         {
             if (_instances.TryGetValue(u.Vrid, out var held) && held.Instance.Equals(u.Instance))
+            {
                 _instances.Remove(u.Vrid);
+                _registrations.Route(u.Vrid, null);
+            }
         });
         Receive<OpenSocket>(_ => Open());
         Receive<Datagram>(d => Route(d.Value));
@@ -155,6 +159,9 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
             if (socket.TryReceive(buffer, Timeout.InfiniteTimeSpan, out var d, out _))
             {
                 failures = 0;
+                // A backup's steady advert from its master: noted for the instance, no message (AdvertInbox).
+                if (_registrations.TryAbsorb(d))
+                    continue;
                 var datagram = new Datagram(d with { Payload = d.Payload.ToArray() });
                 // On the VRRP dispatcher, this thread decodes and routes the advert and its instance steps here.
                 Timing.DedicatedThreadExecutor.RunInline(() => self.Tell(datagram));
@@ -169,10 +176,11 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
     }
 
     private IoStatus Status(IoRegistrations r) =>
-        new(_received, r.Channel.Sent, r.Channel.Failures, new Dictionary<VrrpDiscard, long>(_discards))
+        new(_received + r.Absorbed, r.Channel.Sent, r.Channel.Failures, new Dictionary<VrrpDiscard, long>(_discards))
         {
             DiscardsByVrid = Copy(r.DiscardsByVrid),
             DiscardsByVridSinceClear = Copy(r.DiscardsByVridSinceClear),
+            Absorbed = r.Absorbed,
             Interface = _spec.Interface,
             Family = _spec.Family,
         };
@@ -302,4 +310,36 @@ public sealed class IoRegistrations
 
     /// <summary>An AH socket's last sequence number per sender and VRID (bounded), so a restart opens no replay gap.</summary>
     internal VrrpAhReplayWindow AhReplay { get; } = new();
+
+    /// <summary>The registration per VRID as the receive thread reads it (written by the actor, read without it).</summary>
+    private readonly RegisterInstance?[] _routes = new RegisterInstance?[256];
+    private long _absorbed;
+
+    /// <summary>Adverts the receive thread absorbed into an instance's <see cref="AdvertInbox"/> (valid, received,
+    /// never seen by the actor).</summary>
+    internal long Absorbed => Interlocked.Read(ref _absorbed);
+
+    /// <summary>The actor (un)registered an instance for <paramref name="vrid"/>: null stops the receive thread's
+    /// shortcut for it (an AH socket never takes it: every AH advert moves the replay window).</summary>
+    internal void Route(byte vrid, RegisterInstance? registration) =>
+        Volatile.Write(ref _routes[vrid], registration?.Inbox is null ? null : registration);
+
+    /// <summary>On the receive thread: when <paramref name="d"/> is a valid advert (the same codec and checks as the
+    /// actor's route) that repeats its instance's steady advert, notes it in the instance's inbox and returns true.
+    /// Anything else — an unknown VRID, a discard, a different advert — returns false and goes to the actor, which
+    /// checks, counts and logs it the usual way.</summary>
+    internal bool TryAbsorb(in VrrpDatagram d)
+    {
+        var packet = d.Payload.Span;
+        if (packet.Length < 2 || Volatile.Read(ref _routes[packet[1]]) is not { Inbox: { Open: true } inbox } r)
+            return false;
+        var context = r.Context with { Source = d.Source, Destination = d.Destination, TtlOrHopLimit = d.TtlOrHopLimit, AhVerified = false };
+        if (VrrpCodec.TryDecode(packet, context, out var advert) != VrrpDiscard.None
+            || VrrpInstanceCheck.Check(advert, packet, r.Check, out _) != VrrpDiscard.None
+            || VrrpPeerCheck.Check(d.Source, d.Destination, d.TtlOrHopLimit, r.Peers ?? [], r.CheckUnicastSource) != VrrpDiscard.None
+            || !inbox.TryAbsorb(advert, d.Source, advert.ChecksumFlavour, d.TtlOrHopLimit, d.Age, VrrpInstanceActor.ArrivalBackdateLimit))
+            return false;
+        Interlocked.Increment(ref _absorbed);
+        return true;
+    }
 }

@@ -9,7 +9,12 @@ namespace KeepAlive.Actors.Vrrp;
 /// <param name="Check">The instance checks (interval, addresses).</param>
 /// <param name="Peers">Its unicast peers with their TTL ranges (empty: a multicast instance).</param>
 /// <param name="CheckUnicastSource">check_unicast_src: adverts from other sources are dropped.</param>
-public sealed record RegisterInstance(byte Vrid, VrrpReceiveContext Context, VrrpInstanceReceiveSettings Check, IReadOnlyList<VrrpPeer>? Peers = null, bool CheckUnicastSource = false);
+public sealed record RegisterInstance(byte Vrid, VrrpReceiveContext Context, VrrpInstanceReceiveSettings Check, IReadOnlyList<VrrpPeer>? Peers = null, bool CheckUnicastSource = false)
+{
+    /// <summary>Where the receive thread notes the repeats of the instance's steady advert instead of telling it
+    /// (<see cref="AdvertInbox"/>); null: every advert is told.</summary>
+    public AdvertInbox? Inbox { get; init; }
+}
 
 /// <summary>A valid advert for the instance (the codec and the instance checks passed).</summary>
 /// <param name="Priority">Advertised priority.</param>
@@ -51,6 +56,10 @@ public sealed record IoStatus(long Received, long Sent, long SendFailures, IRead
     /// <summary>The same since the last <see cref="ClearIoStats"/> (keepalived's STATS_CLEAR).</summary>
     public IReadOnlyDictionary<byte, IReadOnlyDictionary<VrrpDiscard, long>> DiscardsByVridSinceClear { get; init; } =
         new Dictionary<byte, IReadOnlyDictionary<VrrpDiscard, long>>();
+
+    /// <summary>Of <see cref="Received"/>, the repeats of an instance's steady advert the receive thread absorbed into
+    /// its <see cref="AdvertInbox"/> instead of telling it.</summary>
+    public long Absorbed { get; init; }
 
     /// <summary>The socket's interface.</summary>
     public string Interface { get; init; } = "";

@@ -64,6 +64,24 @@ public static class VrrpMachine
         return s.State == VrrpState.Backup ? BackupHears(s, a, settings, fx) : MasterHears(s, a, settings, fx);
     }
 
+    /// <summary>
+    /// Whether handling <paramref name="a"/> again, at any later time, in <paramref name="s"/> — the state handling it
+    /// left — would do nothing but push the master-down timer later: a BACKUP that accepted its master's advert (V3-S6)
+    /// by priority, or because it may not preempt, with the interval it already adopted. Not a priority 0 (V3-S5),
+    /// not a lower master accepted only while the preempt-delay window is open (that depends on the time), not while
+    /// resigning. The receive side absorbs such repeats without waking the instance (<see cref="AdvertInbox"/>).
+    /// </summary>
+    public static bool RepeatsHarmlessly(VrrpMachineState s, VrrpInput.AdvertReceived a, VrrpSettings settings)
+    {
+        if (s.State != VrrpState.Backup || s.Resigned || a.Priority == 0 || s.MasterPriority != a.Priority)
+            return false;
+        bool byPriority = a.Priority >= s.EffectivePriority;
+        if (!byPriority && (settings.Preempt || settings.IsOwner || settings.PreemptDelayMicros > 0))
+            return false;
+        long interval = settings.Version == 3 ? VrrpTimers.CentisecondsToMicros(a.IntervalCentiseconds) : s.MasterAdverIntervalMicros;
+        return s.MasterAdverIntervalMicros == interval;
+    }
+
     private static VrrpMachineState BackupHears(VrrpMachineState s, VrrpInput.AdvertReceived a, VrrpSettings settings, List<VrrpEffect> fx)
     {
         // V3-S5: the master is leaving: take over after Skew_Time.

@@ -21,25 +21,6 @@ internal static class TrackerSpecKit
 
     /// <summary>Starts <paramref name="child"/> under a parent that restarts it on any failure, <see cref="Kill"/> included;
     /// the child is named <c>tracker</c>. Returns the child.</summary>
-    public static IActorRef StartRestartable(ActorSystem system, Props child, string parentName)
-    {
-        var parent = system.ActorOf(Props.Create(() => new RestartingParent(child)), parentName);
-        return parent.Ask<IActorRef>(RestartingParent.GetChild.Instance, Wait).GetAwaiter().GetResult();
-    }
-
-    private sealed class RestartingParent : ReceiveActor
-    {
-        public RestartingParent(Props child)
-        {
-            var tracker = Context.ActorOf(child, "tracker");
-            Receive<GetChild>(_ => Sender.Tell(tracker));
-        }
-
-        public sealed record GetChild
-        {
-            public static GetChild Instance { get; } = new();
-        }
-
-        protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Restart);
-    }
+    public static IActorRef StartRestartable(ActorSystem system, Props child, string parentName) =>
+        Restartable.Start(system, child, parentName, "tracker");
 }

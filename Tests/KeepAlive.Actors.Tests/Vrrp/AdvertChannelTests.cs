@@ -66,9 +66,7 @@ public sealed class AdvertChannelTests : TestKit
         var network = new InMemoryVrrpNetwork();
         var listener = network.Attach("lan", 2, B);
         var factory = new InMemoryVrrpSocketFactory(network).Plug("eth0", "lan", 2, A);
-        var parent = Sys.ActorOf(Props.Create(() => new RestartingParent(VrrpIoActor.Props(factory, new VrrpSocketSpec("eth0", System.Net.Sockets.AddressFamily.InterNetwork, true)))));
-        parent.Tell("child", TestActor);
-        var io = await ExpectMsgAsync<IActorRef>();
+        var io = Restartable.Start(Sys, VrrpIoActor.Props(factory, new VrrpSocketSpec("eth0", System.Net.Sockets.AddressFamily.InterNetwork, true)), "parent", "io");
         var register = new RegisterInstance(51, new VrrpReceiveContext(), new VrrpInstanceReceiveSettings());
         io.Tell(register, TestActor);
         var offered = (await ExpectMsgAsync<AdvertChannelOffer>()).Channel;
@@ -85,17 +83,5 @@ public sealed class AdvertChannelTests : TestKit
         Assert.True(listener.TryReceive(new byte[64], TimeSpan.FromSeconds(1), out _, out _));
         var status = await io.Ask<IoStatus>(GetIoStatus.Instance, TimeSpan.FromSeconds(3));
         Assert.True(status.Sent >= 2);
-    }
-
-    /// <summary>Restarts its one child whatever it throws (as the node root does).</summary>
-    private sealed class RestartingParent : ReceiveActor
-    {
-        public RestartingParent(Props child)
-        {
-            var io = Context.ActorOf(child, "io");
-            Receive<string>(_ => Sender.Tell(io));
-        }
-
-        protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Restart);
     }
 }

@@ -23,7 +23,8 @@ public sealed partial class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutpu
     private static readonly InterfaceAddress Vip = new("eth0", IPAddress.Parse("10.0.0.100"), 24);
 
     private Node Start(string name, int octet, int priority, IReadOnlyList<KeepAlive.Actors.Tracking.TrackedBinding>? tracked = null, KernelSet? masterSet = null,
-        IReadOnlySet<AddressKey>? notTracked = null, IActorRef? effectorStandIn = null, int vrid = 51, InterfaceAddress? vip = null, IActorRef? syncGroup = null)
+        IReadOnlySet<AddressKey>? notTracked = null, IActorRef? effectorStandIn = null, int vrid = 51, InterfaceAddress? vip = null, IActorRef? syncGroup = null,
+        bool restartable = false)
     {
         var kernel = new RecordingKernelPort().WithLink("eth0");
         var address = IPAddress.Parse($"10.0.0.{octet}");
@@ -44,7 +45,8 @@ public sealed partial class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutpu
             NotTracked = notTracked ?? new HashSet<AddressKey>(),
         };
         var scheduler = Clock;
-        var instance = Sys.ActorOf(VrrpInstanceActor.Props(setup, new VrrpInstanceLinks(io, effector, syncGroup), () => scheduler.Now.UtcTicks / 10), $"vrrp-{name}");
+        var props = VrrpInstanceActor.Props(setup, new VrrpInstanceLinks(io, effector, syncGroup), () => scheduler.Now.UtcTicks / 10);
+        var instance = restartable ? Restartable.Start(Sys, props, $"parent-{name}", $"vrrp-{name}") : Sys.ActorOf(props, $"vrrp-{name}");
         return new Node(name, kernel, io, effector, instance);
     }
 
@@ -62,10 +64,10 @@ public sealed partial class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutpu
 
     /// <summary>Starts a (150) and b (100), both BACKUP, and lets a's master-down interval (3.414 s; b's is
     /// 3.609 s) run out: a is MASTER and b has heard it.</summary>
-    private (Node A, Node B) ElectAOverB()
+    private (Node A, Node B) ElectAOverB(bool restartableB = false)
     {
         var a = Start("a", 1, 150);
-        var b = Start("b", 2, 100);
+        var b = Start("b", 2, 100, restartable: restartableB);
         AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
         AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
         Clock.Advance(TimeSpan.FromMilliseconds(3_450));

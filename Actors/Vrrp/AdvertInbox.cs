@@ -1,0 +1,117 @@
+using System.Net;
+using KeepAlive.Kernel.Wire.Vrrp;
+
+namespace KeepAlive.Actors.Vrrp;
+
+/// <summary>
+/// The receive side's shortcut into one instance for the advert a backup hears again and again: its master's, every
+/// interval, the same each time. Handling it again in the same state only pushes the master-down deadline later
+/// (<see cref="VrrpMachine.RepeatsHarmlessly"/>), so the receive thread need not wake the instance for it: it notes
+/// the arrival here, and the instance takes what was noted before its next message (the master-down tick included)
+/// as the one advert it stands for, counted as many times as it came. keepalived's backup likewise only moves a timer
+/// per advert; ours no longer sends an Akka message per advert to do that (two mailbox runs on the receive thread).
+/// <para>The instance <see cref="Publish"/>es the advert it just handled when a repeat would be harmless, and
+/// <see cref="Revoke"/>s it before any other step of its machine, so nothing is absorbed across a change of state,
+/// priority, settings or preemption window. An advert that differs in anything the instance looks at (source,
+/// priority, interval, checksum flavour, TTL, AH) is not absorbed and goes the usual way. Thread-safe: the receive
+/// thread absorbs, the instance publishes, revokes and drains; each under one uncontended lock.</para>
+/// </summary>
+public sealed class AdvertInbox(Func<long> clock)
+{
+    private readonly object _gate = new();
+    private AdvertIn? _steady;
+    private IPAddress? _steadySource;
+    private AdvertIn? _pending;
+    private long _absorbed;
+    private long _lastArrival;
+
+    /// <summary>The advert absorbed last stands for this many (0: nothing waits).</summary>
+    public long Waiting
+    {
+        get
+        {
+            lock (_gate)
+                return _absorbed;
+        }
+    }
+
+    /// <summary>True while an advert is published (repeats of it are absorbed).</summary>
+    public bool Open
+    {
+        get
+        {
+            lock (_gate)
+                return _steady is not null;
+        }
+    }
+
+    /// <summary>Repeats of <paramref name="advert"/> (just handled, in a state where a repeat is harmless) are absorbed
+    /// from now on.</summary>
+    public void Publish(AdvertIn advert)
+    {
+        if (advert.AhSequence is not null)
+            return;                                       // AH adverts carry a sequence number: never the same
+        var source = new IPAddress(advert.Source);
+        lock (_gate)
+        {
+            _steady = advert with { Age = TimeSpan.Zero };
+            _steadySource = source;
+        }
+    }
+
+    /// <summary>Nothing is absorbed any more; what was absorbed stays until drained.</summary>
+    public void Revoke()
+    {
+        lock (_gate)
+        {
+            _steady = null;
+            _steadySource = null;
+        }
+    }
+
+    /// <summary>Forgets everything (a new incarnation of the instance starts).</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _steady = null;
+            _steadySource = null;
+            _pending = null;
+            _absorbed = 0;
+        }
+    }
+
+    /// <summary>The receive thread's offer: a valid advert (the codec and the instance checks passed) that reached the
+    /// socket <paramref name="age"/> ago. True: it repeats the published advert and was noted (with its arrival, dated
+    /// back by at most <paramref name="backdateLimit"/>); false: the instance must be told.</summary>
+    public bool TryAbsorb(in VrrpAdvert advert, IPAddress source, VrrpChecksumFlavour checksum, int ttlOrHopLimit, TimeSpan age, TimeSpan backdateLimit)
+    {
+        lock (_gate)
+        {
+            if (_steady is not { } steady || steady.Priority != advert.Priority || steady.IntervalCentiseconds != advert.IntervalCentiseconds
+                || steady.ChecksumFlavour != checksum || steady.TtlOrHopLimit != ttlOrHopLimit || !source.Equals(_steadySource))
+                return false;
+            long back = Math.Clamp(age.Ticks, 0, backdateLimit.Ticks) / TimeSpan.TicksPerMicrosecond;
+            _lastArrival = clock() - back;
+            _pending = steady;
+            _absorbed++;
+            return true;
+        }
+    }
+
+    /// <summary>Takes what was absorbed: the advert, the arrival of its last repeat and how many repeats came.</summary>
+    public bool TryDrain(out AdvertIn advert, out long lastArrivalMicros, out long count)
+    {
+        lock (_gate)
+        {
+            advert = _pending!;
+            lastArrivalMicros = _lastArrival;
+            count = _absorbed;
+            if (count == 0)
+                return false;
+            _pending = null;
+            _absorbed = 0;
+            return true;
+        }
+    }
+}

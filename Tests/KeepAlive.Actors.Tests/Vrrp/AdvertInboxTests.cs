@@ -1,0 +1,141 @@
+using System.Net;
+using KeepAlive.Actors.Vrrp;
+using KeepAlive.Kernel.Wire.Vrrp;
+
+namespace KeepAlive.Actors.Tests.Vrrp;
+
+/// <summary>The receive side's shortcut into an instance: what it absorbs, what it refuses, what a drain gives.</summary>
+public sealed class AdvertInboxTests
+{
+    private static readonly IPAddress Master = IPAddress.Parse("10.0.0.1");
+    private static readonly TimeSpan Limit = TimeSpan.FromMilliseconds(5);
+    private long _now = 1_000_000;
+
+    private AdvertInbox Inbox() => new(() => _now);
+
+    private static AdvertIn Steady(int priority = 150, int interval = 100, VrrpChecksumFlavour flavour = VrrpChecksumFlavour.PseudoHeader, int ttl = 255) =>
+        new(priority, interval, Master.GetAddressBytes(), VrrpAdvertNotes.None, flavour, ttl) { Age = TimeSpan.FromMilliseconds(1) };
+
+    private static VrrpAdvert Wire(int priority = 150, int interval = 100) =>
+        new(3, 51, (byte)priority, 1, VrrpAuthType.None, interval, 0, VrrpChecksumFlavour.PseudoHeader, System.Net.Sockets.AddressFamily.InterNetwork);
+
+    private static bool Offer(AdvertInbox inbox, VrrpAdvert advert, IPAddress? source = null, VrrpChecksumFlavour flavour = VrrpChecksumFlavour.PseudoHeader, int ttl = 255, TimeSpan age = default) =>
+        inbox.TryAbsorb(advert, source ?? Master, flavour, ttl, age, Limit);
+
+    [Fact]
+    public void Nothing_is_absorbed_before_an_advert_is_published()
+    {
+        var inbox = Inbox();
+        Assert.False(inbox.Open);
+        Assert.False(Offer(inbox, Wire()));
+        Assert.False(inbox.TryDrain(out _, out _, out _));
+    }
+
+    [Fact]
+    public void Repeats_of_the_published_advert_are_counted_and_drained_as_the_last_one_with_its_arrival()
+    {
+        var inbox = Inbox();
+        inbox.Publish(Steady());
+        Assert.True(Offer(inbox, Wire()));
+        _now += 1_000_000;
+        Assert.True(Offer(inbox, Wire(), age: TimeSpan.FromMilliseconds(2)));
+
+        Assert.True(inbox.TryDrain(out var advert, out long arrival, out long count));
+        Assert.Equal(2, count);
+        Assert.Equal(_now - 2_000, arrival);                           // dated back to the kernel's receive time
+        Assert.Equal(150, advert.Priority);
+        Assert.Equal(TimeSpan.Zero, advert.Age);
+        Assert.Equal(Master.GetAddressBytes(), advert.Source);
+        Assert.False(inbox.TryDrain(out _, out _, out _));              // taken
+        Assert.True(inbox.Open);                                         // and still absorbing
+    }
+
+    [Fact]
+    public void An_arrival_is_dated_back_at_most_the_limit()
+    {
+        var inbox = Inbox();
+        inbox.Publish(Steady());
+        Assert.True(Offer(inbox, Wire(), age: TimeSpan.FromSeconds(3)));
+        Assert.True(inbox.TryDrain(out _, out long arrival, out _));
+        Assert.Equal(_now - 5_000, arrival);
+    }
+
+    public static TheoryData<string> Differences => new() { "priority", "priority 0", "interval", "source", "checksum flavour", "ttl" };
+
+    [Theory]
+    [MemberData(nameof(Differences))]
+    public void An_advert_that_differs_in_anything_the_instance_looks_at_is_refused(string difference)
+    {
+        var inbox = Inbox();
+        inbox.Publish(Steady());
+        bool absorbed = difference switch
+        {
+            "priority" => Offer(inbox, Wire(priority: 151)),
+            "priority 0" => Offer(inbox, Wire(priority: 0)),
+            "interval" => Offer(inbox, Wire(interval: 200)),
+            "source" => Offer(inbox, Wire(), source: IPAddress.Parse("10.0.0.9")),
+            "checksum flavour" => Offer(inbox, Wire(), flavour: VrrpChecksumFlavour.MessageOnly),
+            _ => Offer(inbox, Wire(), ttl: 254),
+        };
+        Assert.False(absorbed);
+        Assert.Equal(0, inbox.Waiting);
+    }
+
+    [Fact]
+    public void After_a_revoke_nothing_more_is_absorbed_but_what_was_absorbed_is_still_drained()
+    {
+        var inbox = Inbox();
+        inbox.Publish(Steady());
+        Assert.True(Offer(inbox, Wire()));
+        inbox.Revoke();
+        Assert.False(inbox.Open);
+        Assert.False(Offer(inbox, Wire()));
+
+        Assert.True(inbox.TryDrain(out var advert, out _, out long count));
+        Assert.Equal(1, count);
+        Assert.Equal(150, advert.Priority);
+    }
+
+    [Fact]
+    public void A_reset_forgets_the_published_advert_and_what_was_absorbed()
+    {
+        var inbox = Inbox();
+        inbox.Publish(Steady());
+        Assert.True(Offer(inbox, Wire()));
+        inbox.Reset();
+        Assert.False(inbox.TryDrain(out _, out _, out _));
+        Assert.False(Offer(inbox, Wire()));
+    }
+
+    [Fact]
+    public void An_AH_advert_is_never_published()
+    {
+        var inbox = Inbox();
+        inbox.Publish(Steady() with { AhSequence = 7 });
+        Assert.False(inbox.Open);
+        Assert.False(Offer(inbox, Wire()));
+    }
+
+    [Fact]
+    public async Task A_drain_racing_with_absorbs_on_another_thread_loses_no_count()
+    {
+        var inbox = Inbox();
+        inbox.Publish(Steady());
+        const int Total = 200_000;
+        long drained = 0;
+        var absorber = Task.Run(() =>
+        {
+            for (int i = 0; i < Total; i++)
+                Assert.True(Offer(inbox, Wire()));
+        });
+        while (!absorber.IsCompleted)
+        {
+            if (inbox.TryDrain(out _, out _, out long n))
+                drained += n;
+        }
+        await absorber;
+        if (inbox.TryDrain(out _, out _, out long rest))
+            drained += rest;
+        Assert.Equal(Total, drained);
+    }
+}
