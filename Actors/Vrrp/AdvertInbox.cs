@@ -51,13 +51,21 @@ public sealed class AdvertInbox(Func<long> clock)
     {
         if (advert.AhSequence is not null)
             return;                                       // AH adverts carry a sequence number: never the same
-        var source = new IPAddress(advert.Source);
         lock (_gate)
         {
-            _steady = advert with { Age = TimeSpan.Zero };
-            _steadySource = source;
+            // The drained advert is the one published before (the usual case: one per master-down tick): no copy.
+            if (!ReferenceEquals(advert, _published))
+            {
+                _published = advert with { Age = TimeSpan.Zero };
+                _publishedSource = new IPAddress(advert.Source);
+            }
+            _steady = _published;
+            _steadySource = _publishedSource;
         }
     }
+
+    private AdvertIn? _published;
+    private IPAddress? _publishedSource;
 
     /// <summary>Nothing is absorbed any more; what was absorbed stays until drained.</summary>
     public void Revoke()
@@ -76,6 +84,8 @@ public sealed class AdvertInbox(Func<long> clock)
         {
             _steady = null;
             _steadySource = null;
+            _published = null;
+            _publishedSource = null;
             _pending = null;
             _absorbed = 0;
         }

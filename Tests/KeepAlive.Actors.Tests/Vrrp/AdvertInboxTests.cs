@@ -51,6 +51,19 @@ public sealed class AdvertInboxTests
     }
 
     [Fact]
+    public void Publishing_the_drained_advert_again_keeps_absorbing_its_repeats()
+    {
+        var inbox = Inbox();
+        inbox.Publish(Steady());
+        Assert.True(Offer(inbox, Wire()));
+        Assert.True(inbox.TryDrain(out var drained, out _, out _));
+        inbox.Revoke();                                                // the instance steps on it...
+        inbox.Publish(drained);                                        // ...and publishes it again
+        Assert.True(Offer(inbox, Wire()));
+        Assert.False(Offer(inbox, Wire(priority: 100)));
+    }
+
+    [Fact]
     public void An_arrival_is_dated_back_at_most_the_limit()
     {
         var inbox = Inbox();
