@@ -142,7 +142,7 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
         var pause = GC.GetTotalPauseDuration() - paused;
         bool keep = !System.Runtime.GCSettings.IsServerGC;
         if (keep)
-            _memory.Start();
+            _memory.Start(system.Scheduler);
         log.Say(LogEventLevel.Debug,
             $"Memory: start-up garbage released (working set {before >> 20} -> {after >> 20} MB, pause {pause.TotalMilliseconds:0.0} ms); " +
             (keep ? $"gen0 collected every {Memory.YoungGenerationKeeper.DefaultBudgetBytes >> 20} MB allocated" : "server GC: its own budgets"));

@@ -54,15 +54,16 @@ public sealed class YoungGenerationKeeperTests
     }
 
     [Fact]
-    public void The_timer_samples_the_real_process_until_disposed()
+    public void The_daemons_scheduler_samples_the_real_process_until_disposed()
     {
+        using var system = Akka.Actor.ActorSystem.Create("keeper", Akka.Configuration.ConfigurationFactory.ParseString(KeepAlive.Actors.Timing.PreciseSchedulerSetup.AkkaConfig));
         int samples = 0;
         var keeper = new YoungGenerationKeeper(new YoungGenerationPolicy(4 * Mb), () =>
         {
             Interlocked.Increment(ref samples);
             return (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0));
         }, () => { });
-        keeper.Start(TimeSpan.FromMilliseconds(10));
+        keeper.Start(system.Scheduler, TimeSpan.FromMilliseconds(10));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (Volatile.Read(ref samples) < 3 && DateTime.UtcNow < deadline)
             Thread.Sleep(10);
