@@ -207,6 +207,7 @@ public class ComposeLabTests
         var profile = XDocument.Load(DemoLab.PathOf("Controller", "Properties", "PublishProfiles", "FastStart.pubxml"));
         Assert.Equal("true", profile.Descendants("SelfContained").Single().Value);
         Assert.Equal("true", profile.Descendants("PublishReadyToRunComposite").Single().Value);
+        Assert.Equal("false", profile.Descendants("TieredCompilation").Single().Value);   // precompiled code is kept
         Assert.Equal("Release", words[Array.IndexOf(words, "-c") + 1]);
         string output = words[Array.IndexOf(words, "-o") + 1];
         var copy = Assert.Single(instructions.Skip(runtimeStage), i => i.Op == "COPY" && i.Args.StartsWith("--from=build ", StringComparison.Ordinal));
