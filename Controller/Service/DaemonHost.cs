@@ -1,6 +1,5 @@
 using Akka.Hosting;
 using KeepAlive.Actors.Node;
-using KeepAlive.Controller.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
@@ -29,13 +28,8 @@ public static class DaemonHost
         builder.Services.AddSingleton(runtime);
         builder.Services.AddAkka(SystemName, akka =>
         {
+            // The loggers (AkkaSerilogLogger only) and the level are in this HOCON.
             akka.AddHocon(NodeComposition.AkkaConfig(runtime.Options.LogDetail), HoconAddMode.Prepend);
-            akka.ConfigureLoggers(l =>
-            {
-                l.LogLevel = runtime.Options.LogDetail ? Akka.Event.LogLevel.DebugLevel : Akka.Event.LogLevel.InfoLevel;
-                l.ClearLoggers();
-                l.AddLogger<AkkaSerilogLogger>();
-            });
             if (node is not null)
                 akka.WithActors((system, registry) => registry.Register<NodeRootActor>(system.ActorOf(node.RootProps, "node")));
         });

@@ -100,6 +100,11 @@ public sealed class NodeComposition : IDisposable
         PreciseSchedulerSetup.EffectorDispatcherConfig,
         PreciseSchedulerSetup.LogDispatcherConfig,
         $"akka.loglevel = {(detail ? "DEBUG" : "INFO")}",
+        // Akka's log events go to Serilog only. Set here rather than with Akka.Hosting's ConfigureLoggers, whose HOCON
+        // escaping builds two compiled regular expressions at start (Reflection.Emit and an optimised JIT of a 4 kB IL
+        // matcher, before the first advert).
+        $"akka.loggers = [\"{typeof(Logging.AkkaSerilogLogger).AssemblyQualifiedName}\"]",
+        "akka.log-config-on-start = off",
         "akka.stdout-loglevel = OFF",
         "akka.coordinated-shutdown.run-by-clr-shutdown-hook = off",
         "akka.log-dead-letters = off");
