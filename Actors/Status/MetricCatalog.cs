@@ -21,6 +21,7 @@ public static class MetricCatalog
     public static MetricFamily VrrpPriorityZeroReceived { get; } = new("keepalive_vrrp_priority_zero_received_total", "counter", "Priority-0 adverts received (the master leaving).", InstanceLabels);
     public static MetricFamily VrrpDiscards { get; } = new("keepalive_vrrp_discards_total", "counter", "Adverts for the instance's VRID dropped, by reason.", InstanceLabels + ", reason");
     public static MetricFamily SocketReceived { get; } = new("keepalive_vrrp_socket_received_total", "counter", "Datagrams received on a VRRP socket.", "interface, family, mode");
+    public static MetricFamily SocketAbsorbed { get; } = new("keepalive_vrrp_socket_absorbed_total", "counter", "Of the datagrams received, the masters' repeated adverts noted for their backup instances without a message.", "interface, family, mode");
     public static MetricFamily SocketSent { get; } = new("keepalive_vrrp_socket_sent_total", "counter", "Adverts sent on a VRRP socket.", "interface, family, mode");
     public static MetricFamily SocketSendFailures { get; } = new("keepalive_vrrp_socket_send_failures_total", "counter", "Adverts a VRRP socket failed to send.", "interface, family, mode");
     public static MetricFamily SocketDiscards { get; } = new("keepalive_vrrp_socket_discards_total", "counter", "Datagrams a VRRP socket dropped, by reason (unknown VRIDs included).", "interface, family, mode, reason");
@@ -44,7 +45,7 @@ public static class MetricCatalog
     [
         VrrpState, VrrpPriority, VrrpEffectivePriority, VrrpTrackerContribution, VrrpTransitions, VrrpBecameMaster, VrrpReleasedMaster,
         VrrpAdvertsSent, VrrpAdvertsReceived, VrrpPriorityZeroSent, VrrpPriorityZeroReceived, VrrpDiscards,
-        SocketReceived, SocketSent, SocketSendFailures, SocketDiscards, SyncGroupState, KernelOps, KernelOpDuration, TimerLateness,
+        SocketReceived, SocketAbsorbed, SocketSent, SocketSendFailures, SocketDiscards, SyncGroupState, KernelOps, KernelOpDuration, TimerLateness,
         VirtualServerQuorumUp, VirtualServerSorryActive, VirtualServerFailedOps, RealServerHealthy, RealServerWeight, RealServerInPool, Checks, CheckDuration,
         MissingChildren,
     ];

@@ -159,6 +159,7 @@ public sealed class NodeStatusActor : ReceiveActor, IWithTimers
                 return new IoReport(p.ChildName, p.Spec.Interface, p.Spec.Family, p.Spec.Multicast, s.Received, s.Sent, s.SendFailures, s.Discards.ToImmutableSortedDictionary())
                 {
                     Ah = p.Spec.Ah,
+                    Absorbed = s.Absorbed,
                 };
             })
             .ToImmutableArray();

@@ -21,6 +21,10 @@ public sealed record IoReport(string Child, string Interface, AddressFamily Fami
     /// <summary>An IPsec AH socket (IP protocol 51, auth_type AH) rather than a VRRP one (protocol 112).</summary>
     public bool Ah { get; init; }
 
+    /// <summary>Of <see cref="Received"/>, the masters' repeated adverts the receive thread noted for their backup
+    /// instances without a message (<see cref="AdvertInbox"/>).</summary>
+    public long Absorbed { get; init; }
+
     /// <summary>"ah" or "vrrp": the protocol the socket carries, as status and metrics name it.</summary>
     public string Protocol => Ah ? "ah" : "vrrp";
 }

@@ -39,6 +39,7 @@ public static class PrometheusFormatter
                 s([.. Labels(i), ("reason", StatusJsonFormatter.Snake(reason.ToString()))], count);
         });
         w.Family(MetricCatalog.SocketReceived, report.Io, (io, s) => s(Labels(io), io.Received));
+        w.Family(MetricCatalog.SocketAbsorbed, report.Io, (io, s) => s(Labels(io), io.Absorbed));
         w.Family(MetricCatalog.SocketSent, report.Io, (io, s) => s(Labels(io), io.Sent));
         w.Family(MetricCatalog.SocketSendFailures, report.Io, (io, s) => s(Labels(io), io.SendFailures));
         w.Family(MetricCatalog.SocketDiscards, report.Io, (io, s) =>

@@ -47,6 +47,7 @@ public static class StatusJsonFormatter
                 w.WriteBoolean("multicast", io.Multicast);
                 w.WriteString("protocol", io.Protocol);
                 w.WriteNumber("received", io.Received);
+                w.WriteNumber("absorbed", io.Absorbed);
                 w.WriteNumber("sent", io.Sent);
                 w.WriteNumber("send_failures", io.SendFailures);
                 Discards(w, io.Discards);

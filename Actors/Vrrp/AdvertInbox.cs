@@ -20,7 +20,6 @@ public sealed class AdvertInbox(Func<long> clock)
 {
     private readonly object _gate = new();
     private AdvertIn? _steady;
-    private IPAddress? _steadySource;
     private AdvertIn? _pending;
     private long _absorbed;
     private long _lastArrival;
@@ -55,26 +54,18 @@ public sealed class AdvertInbox(Func<long> clock)
         {
             // The drained advert is the one published before (the usual case: one per master-down tick): no copy.
             if (!ReferenceEquals(advert, _published))
-            {
                 _published = advert with { Age = TimeSpan.Zero };
-                _publishedSource = new IPAddress(advert.Source);
-            }
             _steady = _published;
-            _steadySource = _publishedSource;
         }
     }
 
     private AdvertIn? _published;
-    private IPAddress? _publishedSource;
 
     /// <summary>Nothing is absorbed any more; what was absorbed stays until drained.</summary>
     public void Revoke()
     {
         lock (_gate)
-        {
             _steady = null;
-            _steadySource = null;
-        }
     }
 
     /// <summary>Forgets everything (a new incarnation of the instance starts).</summary>
@@ -83,9 +74,7 @@ public sealed class AdvertInbox(Func<long> clock)
         lock (_gate)
         {
             _steady = null;
-            _steadySource = null;
             _published = null;
-            _publishedSource = null;
             _pending = null;
             _absorbed = 0;
         }
@@ -96,10 +85,16 @@ public sealed class AdvertInbox(Func<long> clock)
     /// back by at most <paramref name="backdateLimit"/>); false: the instance must be told.</summary>
     public bool TryAbsorb(in VrrpAdvert advert, IPAddress source, VrrpChecksumFlavour checksum, int ttlOrHopLimit, TimeSpan age, TimeSpan backdateLimit)
     {
+        // The address bytes, as the instance knows its peers: an IPv6 link-local source carries the interface's scope
+        // id, which IPAddress.Equals would compare too.
+        Span<byte> from = stackalloc byte[16];
+        if (!source.TryWriteBytes(from, out int length))
+            return false;
+        from = from[..length];
         lock (_gate)
         {
             if (_steady is not { } steady || steady.Priority != advert.Priority || steady.IntervalCentiseconds != advert.IntervalCentiseconds
-                || steady.ChecksumFlavour != checksum || steady.TtlOrHopLimit != ttlOrHopLimit || !source.Equals(_steadySource))
+                || steady.ChecksumFlavour != checksum || steady.TtlOrHopLimit != ttlOrHopLimit || !from.SequenceEqual(steady.Source))
                 return false;
             long back = Math.Clamp(age.Ticks, 0, backdateLimit.Ticks) / TimeSpan.TicksPerMicrosecond;
             _lastArrival = clock() - back;

@@ -33,7 +33,7 @@ public sealed class NodeStatusActorSpecs : TestKit
             ["io-a"] = io.Ref, ["io-b"] = silent.Ref, [ActorNames.Effector] = effector.Ref,
         }));
         io.ExpectMsg<GetIoStatus>();
-        io.Reply(new IoStatus(7, 3, 0, new Dictionary<KeepAlive.Kernel.Wire.Vrrp.VrrpDiscard, long> { [KeepAlive.Kernel.Wire.Vrrp.VrrpDiscard.UnknownVrid] = 2 }));
+        io.Reply(new IoStatus(7, 3, 0, new Dictionary<KeepAlive.Kernel.Wire.Vrrp.VrrpDiscard, long> { [KeepAlive.Kernel.Wire.Vrrp.VrrpDiscard.UnknownVrid] = 2 }) { Absorbed = 4 });
         io.Reply(new IoStatus(99, 99, 99, new Dictionary<KeepAlive.Kernel.Wire.Vrrp.VrrpDiscard, long>()));   // a second answer is ignored
         silent.ExpectMsg<GetIoStatus>();
         effector.ExpectMsg<GetEffectorStatus>();
@@ -41,7 +41,7 @@ public sealed class NodeStatusActorSpecs : TestKit
         var r = await report;
         Assert.Equal(new[] { "io-b" }, r.Missing.ToArray());
         var s = Assert.Single(r.Io);
-        Assert.Equal(("io-a", 7L, 3L, 2L), (s.Child, s.Received, s.Sent, s.Discards[KeepAlive.Kernel.Wire.Vrrp.VrrpDiscard.UnknownVrid]));
+        Assert.Equal(("io-a", 7L, 4L, 3L, 2L), (s.Child, s.Received, s.Absorbed, s.Sent, s.Discards[KeepAlive.Kernel.Wire.Vrrp.VrrpDiscard.UnknownVrid]));
         Assert.Equal((5L, 1L), (r.Effector!.Applied, r.Effector.Failed));
         Assert.Empty(r.VirtualServers);
     }

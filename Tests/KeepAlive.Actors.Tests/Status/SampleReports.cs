@@ -48,7 +48,7 @@ public static class SampleReports
             At = At,
             Instances = [Instance(name)],
             Io = [new IoReport("io-eth0-v4-multicast", "eth0", AddressFamily.InterNetwork, true, 10, 4, 0,
-                ImmutableSortedDictionary<VrrpDiscard, long>.Empty.Add(VrrpDiscard.UnknownVrid, 3))],
+                ImmutableSortedDictionary<VrrpDiscard, long>.Empty.Add(VrrpDiscard.UnknownVrid, 3)) { Absorbed = 6 }],
             SyncGroups = [new SyncGroupReport("VG_1", VrrpState.Backup, [name])],
             Effector = new EffectorReport(6, 1, ImmutableSortedDictionary<string, int>.Empty.Add(name, 1),
                 ImmutableSortedDictionary<string, HistogramSnapshot>.Empty.Add("add_address", op.Snapshot())),

@@ -56,6 +56,9 @@ public class StatusFormatterTests
         var metrics = PrometheusFormatter.Format(report).Split('\n');
         Assert.Contains("keepalive_vrrp_socket_received_total{interface=\"eth0\",family=\"ipv4\",mode=\"multicast\",protocol=\"vrrp\"} 10", metrics);
         Assert.Contains("keepalive_vrrp_socket_received_total{interface=\"eth0\",family=\"ipv4\",mode=\"multicast\",protocol=\"ah\"} 7", metrics);
+        Assert.Contains("keepalive_vrrp_socket_absorbed_total{interface=\"eth0\",family=\"ipv4\",mode=\"multicast\",protocol=\"vrrp\"} 6", metrics);
+        Assert.Contains("keepalive_vrrp_socket_absorbed_total{interface=\"eth0\",family=\"ipv4\",mode=\"multicast\",protocol=\"ah\"} 0", metrics);
+        Assert.Equal(6, doc.RootElement.GetProperty("sockets")[0].GetProperty("absorbed").GetInt64());
         Assert.Contains("keepalive_vrrp_socket_discards_total{interface=\"eth0\",family=\"ipv4\",mode=\"multicast\",protocol=\"ah\",reason=\"ah_replay\"} 1", metrics);
         const string rs = "virtual_server=\"vs-10.0.0.10-80-tcp\",address=\"10.0.0.21\",port=\"8080\"";
         Assert.Contains("keepalive_lvs_virtual_server_quorum_up{virtual_server=\"vs-10.0.0.10-80-tcp\"} 1", metrics);

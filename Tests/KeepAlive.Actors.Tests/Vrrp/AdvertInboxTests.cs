@@ -64,6 +64,19 @@ public sealed class AdvertInboxTests
     }
 
     [Fact]
+    public void An_IPv6_link_local_master_is_recognised_whatever_the_scope_id_its_datagrams_carry()
+    {
+        // Found against keepalived over IPv6 multicast: the socket's source has the interface's scope id, the
+        // instance's copy has none, and IPAddress.Equals compares both.
+        var linkLocal = IPAddress.Parse("fe80::1");
+        var inbox = Inbox();
+        inbox.Publish(new AdvertIn(150, 100, linkLocal.GetAddressBytes(), VrrpAdvertNotes.None, VrrpChecksumFlavour.PseudoHeader, 255));
+        var wire = Wire() with { Family = System.Net.Sockets.AddressFamily.InterNetworkV6 };
+        Assert.True(Offer(inbox, wire, source: IPAddress.Parse("fe80::1%2")));
+        Assert.False(Offer(inbox, wire, source: IPAddress.Parse("fe80::2%2")));
+    }
+
+    [Fact]
     public void An_arrival_is_dated_back_at_most_the_limit()
     {
         var inbox = Inbox();

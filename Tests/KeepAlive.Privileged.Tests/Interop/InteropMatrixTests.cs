@@ -80,7 +80,8 @@ public sealed class InteropMatrixTests(ITestOutputHelper output) : IDisposable
         var c = new Case(version, ipv6, unicast, pass);
         // Ours always runs in A, keepalived in B.
         using var keepalived = new KeepalivedProcess(Pair.B.Name, Config(c, sideA: false, oursHigher ? 100 : 150));
-        using var ours = new KeepAliveProcess(Pair.A.Name, Config(c, sideA: true, oursHigher ? 150 : 100));
+        using var ours = new KeepAliveProcess(Pair.A.Name, Config(c, sideA: true, oursHigher ? 150 : 100),
+            ["-n", "-l", "-G", "-p", "{dir}/keepalive.pid", "--http", $"127.0.0.1:{StatusPort}"]);
         var (master, backup) = oursHigher ? (Pair.A, Pair.B) : (Pair.B, Pair.A);
         string logs() => $"\n--- ours:\n{ours}\n--- keepalived:\n{string.Join('\n', keepalived.Log.TakeLast(40))}";
 
@@ -88,6 +89,14 @@ public sealed class InteropMatrixTests(ITestOutputHelper output) : IDisposable
         Thread.Sleep(3000);                                   // three adverts: the lower one stays BACKUP
         Assert.True(HasVip(master, c), $"{c}: the master lost the VIP{logs()}");
         Assert.False(HasVip(backup, c), $"{c}: the lower priority took the VIP while the higher is MASTER{logs()}");
+        if (!oursHigher)
+        {
+            // Ours as backup: keepalived's repeated adverts are absorbed by the receive thread, yet all counted.
+            var (received, absorbed, counted) = ReceiveCounters();
+            output.WriteLine($"{c}: ours as backup received {received}, absorbed {absorbed}, counted {counted} by the instance");
+            Assert.True(absorbed >= 2 && absorbed < received, $"{c}: {absorbed} of {received} adverts absorbed{logs()}");
+            Assert.True(counted >= received - 1, $"{c}: the instance counted {counted} of {received}{logs()}");   // one may land between the two reads
+        }
 
         var clock = Stopwatch.StartNew();
         if (oursHigher)
@@ -105,6 +114,22 @@ public sealed class InteropMatrixTests(ITestOutputHelper output) : IDisposable
             Assert.False(HasVip(Pair.A, c), "ours left the VIP behind");
         }
     }
+
+    private const int StatusPort = 9652;
+
+    /// <summary>Our socket's received and absorbed datagrams and the instance's adverts received, from /status.</summary>
+    private (long Received, long Absorbed, long Counted) ReceiveCounters()
+    {
+        var (code, text) = Pair.A.Exec("python3", ["-c", $"import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:{StatusPort}/status', timeout=5).read().decode())"], TimeSpan.FromSeconds(10));
+        Assert.True(code == 0, "GET /status: " + text);
+        using var json = System.Text.Json.JsonDocument.Parse(text);
+        var socket = json.RootElement.GetProperty("sockets").EnumerateArray().Single();
+        var instance = json.RootElement.GetProperty("instances").EnumerateArray().Single();
+        return (socket.GetProperty("received").GetInt64(), socket.GetProperty("absorbed").GetInt64(), AdvertsReceived(instance));
+    }
+
+    private static long AdvertsReceived(System.Text.Json.JsonElement instance) =>
+        instance.GetProperty("stats").GetProperty("advert_rcvd").GetInt64();
 
     private static bool HasVip(NetworkNamespace ns, Case c) =>
         ns.Exec("ip", [c.IPv6 ? "-6" : "-4", "addr", "show"], TimeSpan.FromSeconds(5)).Output.Contains(c.Vip, StringComparison.Ordinal);
