@@ -20,29 +20,14 @@ public sealed class AdvertInbox(Func<long> clock)
 {
     private readonly object _gate = new();
     private AdvertIn? _steady;
+    private AdvertIn? _published;
     private AdvertIn? _pending;
     private long _absorbed;
     private long _lastArrival;
 
-    /// <summary>The advert absorbed last stands for this many (0: nothing waits).</summary>
-    public long Waiting
-    {
-        get
-        {
-            lock (_gate)
-                return _absorbed;
-        }
-    }
-
-    /// <summary>True while an advert is published (repeats of it are absorbed).</summary>
-    public bool Open
-    {
-        get
-        {
-            lock (_gate)
-                return _steady is not null;
-        }
-    }
+    /// <summary>True while an advert is published (repeats of it are absorbed). Read without the lock: the receive
+    /// thread's hint before it decodes a datagram; <see cref="TryAbsorb"/> decides under the lock.</summary>
+    public bool Open => Volatile.Read(ref _steady) is not null;
 
     /// <summary>Repeats of <paramref name="advert"/> (just handled, in a state where a repeat is harmless) are absorbed
     /// from now on.</summary>
@@ -58,8 +43,6 @@ public sealed class AdvertInbox(Func<long> clock)
             _steady = _published;
         }
     }
-
-    private AdvertIn? _published;
 
     /// <summary>Nothing is absorbed any more; what was absorbed stays until drained.</summary>
     public void Revoke()

@@ -210,25 +210,15 @@ public sealed class VrrpIoActor : ReceiveActor, IWithTimers
             return;
         }
         byte vrid = packet[1];
-        var context = target.Registration.Context with
-        {
-            Source = d.Source, Destination = d.Destination, TtlOrHopLimit = d.TtlOrHopLimit, AhVerified = sequence is not null,
-        };
-        var result = VrrpCodec.TryDecode(packet, context, out var advert);
+        var result = IoRegistrations.Check(packet, d, target.Registration, sequence is not null, out var advert, out var notes);
         if (result == VrrpDiscard.None)
         {
-            result = VrrpInstanceCheck.Check(advert, packet, target.Registration.Check, out var notes);
-            if (result == VrrpDiscard.None)
-                result = VrrpPeerCheck.Check(d.Source, d.Destination, d.TtlOrHopLimit, target.Registration.Peers ?? [], target.Registration.CheckUnicastSource);
-            if (result == VrrpDiscard.None)
+            target.Instance.Tell(new AdvertIn(advert.Priority, advert.IntervalCentiseconds, d.Source.GetAddressBytes(), notes, advert.ChecksumFlavour, d.TtlOrHopLimit)
             {
-                target.Instance.Tell(new AdvertIn(advert.Priority, advert.IntervalCentiseconds, d.Source.GetAddressBytes(), notes, advert.ChecksumFlavour, d.TtlOrHopLimit)
-                {
-                    AhSequence = sequence,
-                    Age = d.Age,
-                });
-                return;
-            }
+                AhSequence = sequence,
+                Age = d.Age,
+            });
+            return;
         }
         Discard(result, d.Source, vrid);
     }
@@ -324,19 +314,32 @@ public sealed class IoRegistrations
     internal void Route(byte vrid, RegisterInstance? registration) =>
         Volatile.Write(ref _routes[vrid], registration?.Inbox is null ? null : registration);
 
-    /// <summary>On the receive thread: when <paramref name="d"/> is a valid advert (the same codec and checks as the
-    /// actor's route) that repeats its instance's steady advert, notes it in the instance's inbox and returns true.
-    /// Anything else — an unknown VRID, a discard, a different advert — returns false and goes to the actor, which
-    /// checks, counts and logs it the usual way.</summary>
+    /// <summary>The codec, the instance checks and the peer checks of the VRRP message <paramref name="packet"/> of
+    /// <paramref name="d"/> for the instance <paramref name="registration"/> describes: what the actor's route and the
+    /// receive thread's shortcut both accept.</summary>
+    internal static VrrpDiscard Check(ReadOnlySpan<byte> packet, in VrrpDatagram d, RegisterInstance registration, bool ahVerified,
+        out VrrpAdvert advert, out VrrpAdvertNotes notes)
+    {
+        notes = VrrpAdvertNotes.None;
+        var context = registration.Context with { Source = d.Source, Destination = d.Destination, TtlOrHopLimit = d.TtlOrHopLimit, AhVerified = ahVerified };
+        var result = VrrpCodec.TryDecode(packet, context, out advert);
+        if (result == VrrpDiscard.None)
+            result = VrrpInstanceCheck.Check(advert, packet, registration.Check, out notes);
+        if (result == VrrpDiscard.None)
+            result = VrrpPeerCheck.Check(d.Source, d.Destination, d.TtlOrHopLimit, registration.Peers ?? [], registration.CheckUnicastSource);
+        return result;
+    }
+
+    /// <summary>On the receive thread: when <paramref name="d"/> is a valid advert (<see cref="Check"/>, as the actor's
+    /// route) that repeats its instance's steady advert, notes it in the instance's inbox and returns true. Anything
+    /// else — an unknown VRID, a discard, a different advert — returns false and goes to the actor, which checks,
+    /// counts and logs it the usual way.</summary>
     internal bool TryAbsorb(in VrrpDatagram d)
     {
         var packet = d.Payload.Span;
         if (packet.Length < 2 || Volatile.Read(ref _routes[packet[1]]) is not { Inbox: { Open: true } inbox } r)
             return false;
-        var context = r.Context with { Source = d.Source, Destination = d.Destination, TtlOrHopLimit = d.TtlOrHopLimit, AhVerified = false };
-        if (VrrpCodec.TryDecode(packet, context, out var advert) != VrrpDiscard.None
-            || VrrpInstanceCheck.Check(advert, packet, r.Check, out _) != VrrpDiscard.None
-            || VrrpPeerCheck.Check(d.Source, d.Destination, d.TtlOrHopLimit, r.Peers ?? [], r.CheckUnicastSource) != VrrpDiscard.None
+        if (Check(packet, d, r, ahVerified: false, out var advert, out _) != VrrpDiscard.None
             || !inbox.TryAbsorb(advert, d.Source, advert.ChecksumFlavour, d.TtlOrHopLimit, d.Age, VrrpInstanceActor.ArrivalBackdateLimit))
             return false;
         Interlocked.Increment(ref _absorbed);
