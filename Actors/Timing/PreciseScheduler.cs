@@ -47,6 +47,7 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
     private volatile bool _stopping;
     private int _disposed;
     private long _fired;
+    private long _deferred;
     private long _maxLateTicks;
     private long _lateOverMillisecond;
 
@@ -81,7 +82,8 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
     public PreciseSchedulerStats Stats => new(
         Interlocked.Read(ref _fired),
         TimeSpan.FromSeconds((double)Interlocked.Read(ref _maxLateTicks) / Stopwatch.Frequency),
-        Interlocked.Read(ref _lateOverMillisecond));
+        Interlocked.Read(ref _lateOverMillisecond),
+        Interlocked.Read(ref _deferred));
 
     /// <summary>The lateness of every fired deadline (the timer thread's own view, before any mailbox hop), for the
     /// keepalive_timer_lateness_seconds histogram. Lock-free: one increment per firing.</summary>
@@ -242,6 +244,13 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
             _heap.Dequeue();
             if (entry.IsCancelled)
                 continue;
+            if (entry.Work is IDeferrableWork deferrable && Deferral(deferrable) is > 0 and var later)
+            {
+                entry.Deadline = Saturate(now, later);
+                _heap.Enqueue(entry, (entry.Deadline, _sequence++));
+                Interlocked.Increment(ref _deferred);
+                continue;
+            }
             any = true;
             Record(now - key.Deadline);
             if (!TryRun(entry.Work))
@@ -256,6 +265,28 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
             }
         }
         return any;
+    }
+
+    /// <summary>How much longer deferrable work wants to wait, in timestamp units (0: run it now; so does a throw).</summary>
+    private long Deferral(IDeferrableWork work)
+    {
+        try
+        {
+            var by = work.DeferBy();
+            return by > TimeSpan.Zero ? Math.Max(1, ToTimestampUnits(by)) : 0;
+        }
+        catch (Exception e)
+        {
+            try
+            {
+                Log.Error(e, "PreciseScheduler: deferrable work {0} threw when asked to wait; running it now", work);
+            }
+            catch
+            {
+                // A failing logger must not stop the timer thread either.
+            }
+            return 0;
+        }
     }
 
     private void Record(long lateTicks)
@@ -348,5 +379,6 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
     }
 }
 
-/// <summary>What the timer thread saw: entries fired, the worst lateness, and how many fired more than 1 ms late.</summary>
-public readonly record struct PreciseSchedulerStats(long Fired, TimeSpan MaxLateness, long LateOverOneMillisecond);
+/// <summary>What the timer thread saw: entries fired, the worst lateness, how many fired more than 1 ms late, and how
+/// many times due <see cref="IDeferrableWork"/> chose to wait longer instead of running.</summary>
+public readonly record struct PreciseSchedulerStats(long Fired, TimeSpan MaxLateness, long LateOverOneMillisecond, long Deferred = 0);

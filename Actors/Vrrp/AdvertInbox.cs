@@ -15,6 +15,11 @@ namespace KeepAlive.Actors.Vrrp;
 /// priority, settings or preemption window. An advert that differs in anything the instance looks at (source,
 /// priority, interval, checksum flavour, TTL, AH) is not absorbed and goes the usual way. Thread-safe: the receive
 /// thread absorbs, the instance publishes, revokes and drains; each under one uncontended lock.</para>
+/// <para>The timer thread asks it too (<see cref="TryDefer"/>): when the master-down tick comes due while repeats were
+/// absorbed, the deadline they moved is later, and the tick waits for it instead of waking the instance — as the
+/// instance would have re-armed it. The inbox records that deferral; <see cref="Revoke"/> hands it to the instance, whose
+/// idea of when its tick comes (<see cref="LazyDeadline.Deferred"/>) must never be earlier than the truth, or an
+/// earlier deadline (priority 0 heard: Skew_Time) would wait for the later tick.</para>
 /// </summary>
 public sealed class AdvertInbox(Func<long> clock)
 {
@@ -24,14 +29,18 @@ public sealed class AdvertInbox(Func<long> clock)
     private AdvertIn? _pending;
     private long _absorbed;
     private long _lastArrival;
+    private long _downMicros;
+    private object? _deferredTick;
+    private long _deferredTo;
 
     /// <summary>True while an advert is published (repeats of it are absorbed). Read without the lock: the receive
     /// thread's hint before it decodes a datagram; <see cref="TryAbsorb"/> decides under the lock.</summary>
     public bool Open => Volatile.Read(ref _steady) is not null;
 
     /// <summary>Repeats of <paramref name="advert"/> (just handled, in a state where a repeat is harmless) are absorbed
-    /// from now on.</summary>
-    public void Publish(AdvertIn advert)
+    /// from now on. <paramref name="masterDownMicros"/>: the master-down delay handling it armed, from its arrival (0:
+    /// none, so no tick is ever deferred).</summary>
+    public void Publish(AdvertIn advert, long masterDownMicros)
     {
         if (advert.AhSequence is not null)
             return;                                       // AH adverts carry a sequence number: never the same
@@ -41,14 +50,46 @@ public sealed class AdvertInbox(Func<long> clock)
             if (!ReferenceEquals(advert, _published))
                 _published = advert with { Age = TimeSpan.Zero };
             _steady = _published;
+            _downMicros = Math.Max(0, masterDownMicros);
         }
     }
 
-    /// <summary>Nothing is absorbed any more; what was absorbed stays until drained.</summary>
-    public void Revoke()
+    /// <summary>Nothing is absorbed any more (what was absorbed stays until drained) and no tick is deferred any more.
+    /// Returns the last deferral since the previous call: the tick it moved (as given to <see cref="TryDefer"/>) and
+    /// the clock time it now comes at; (null, 0) when none.</summary>
+    public (object? Tick, long ComesAtMicros) Revoke()
     {
         lock (_gate)
+        {
             _steady = null;
+            var deferral = (_deferredTick, _deferredTo);
+            _deferredTick = null;
+            _deferredTo = 0;
+            return deferral;
+        }
+    }
+
+    /// <summary>The timer thread's question when master-down <paramref name="tick"/> (scheduled
+    /// <paramref name="leadMicros"/> before its deadline) comes due: did absorbed repeats move the deadline so far that
+    /// the tick should wait? True with the wait (the deadline of the last repeat less the lead, from now), recorded for
+    /// <see cref="Revoke"/>; false when nothing was absorbed since the instance last drained, nothing is published, or
+    /// the deadline is within the lead (the instance takes the tick).</summary>
+    public bool TryDefer(object tick, long leadMicros, out long waitMicros)
+    {
+        waitMicros = 0;
+        lock (_gate)
+        {
+            if (_steady is null || _absorbed == 0 || _downMicros == 0)
+                return false;
+            long now = clock();
+            long comesAt = _lastArrival + _downMicros - Math.Max(0, leadMicros);
+            if (comesAt - now <= LazyDeadline.DueSlackMicros)
+                return false;
+            _deferredTick = tick;
+            _deferredTo = comesAt;
+            waitMicros = comesAt - now;
+            return true;
+        }
     }
 
     /// <summary>Forgets everything (a new incarnation of the instance starts).</summary>
@@ -60,6 +101,9 @@ public sealed class AdvertInbox(Func<long> clock)
             _published = null;
             _pending = null;
             _absorbed = 0;
+            _downMicros = 0;
+            _deferredTick = null;
+            _deferredTo = 0;
         }
     }
 

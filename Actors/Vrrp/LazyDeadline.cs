@@ -75,6 +75,16 @@ public sealed class LazyDeadline(long leadMicros = 0)
         _scheduledFor = long.MaxValue;
     }
 
+    /// <summary>The pending tick was moved to <paramref name="comesAt"/> by someone else (the timer thread, for adverts
+    /// the instance has not seen yet: <see cref="AdvertInbox.TryDefer"/>). Only a later time counts; with no tick
+    /// pending there is nothing to move. Afterwards <see cref="Arm"/> schedules a new tick for any deadline the moved
+    /// one would be late for.</summary>
+    public void Deferred(long comesAt)
+    {
+        if (_scheduledFor != long.MaxValue && comesAt > _scheduledFor)
+            _scheduledFor = comesAt;
+    }
+
     /// <summary>The scheduled tick arrived at <paramref name="now"/>.</summary>
     public LazyTickOutcome Fired(long now)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
+using KeepAlive.Actors.Timing;
 using KeepAlive.Actors.Effector;
 using KeepAlive.Kernel.Ports;
 using KeepAlive.Kernel.Wire.Frames;
@@ -259,6 +260,9 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             Step(new VrrpInput.TimerFired(now, t.Timer, t.Generation));
             return;
         }
+        if (_masterDownWake is not { } wake || !ReferenceEquals(t, wake.Tick))
+            return;                                        // a cancelled or replaced wake's tick
+        _masterDownWake = null;
         switch (_masterDown.Fired(now))
         {
             case LazyTickOutcome.Due:
@@ -267,9 +271,43 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 Step(new VrrpInput.TimerFired(now, VrrpTimer.MasterDown, _masterDown.Generation));
                 break;
             case LazyTickOutcome.Rearm:
-                Timers.StartSingleTimer(VrrpTimer.MasterDown, new Tick(VrrpTimer.MasterDown, _masterDown.Generation), Micros(_masterDown.Remaining));
+                ScheduleMasterDown();
                 break;
         }
+    }
+
+    /// <summary>The pending master-down tick (null: none), scheduled with <see cref="_masterDownCancel"/>.</summary>
+    private MasterDownWake? _masterDownWake;
+    private ICancelable? _masterDownCancel;
+
+    /// <summary>The master-down delay the current step armed (0: none): what a repeat of the advert it handled would
+    /// arm again, for <see cref="AdvertInbox.TryDefer"/>.</summary>
+    private long _armedDownMicros;
+
+    /// <summary>Schedules the master-down tick for <see cref="LazyDeadline.Remaining"/>, replacing any pending one. Not
+    /// an IWithTimers timer: the tick must be able to wait on the timer thread for adverts the instance has not seen
+    /// (<see cref="MasterDownWake"/>).</summary>
+    private void ScheduleMasterDown()
+    {
+        CancelMasterDown();
+        var wake = new MasterDownWake(Self, new Tick(VrrpTimer.MasterDown, _masterDown.Generation), _inbox, _setup.MasterDownLeadMicros);
+        var cancel = new Cancelable(Context.System.Scheduler);
+        _masterDownWake = wake;
+        _masterDownCancel = cancel;
+        Context.System.Scheduler.ScheduleDeferrable(Micros(_masterDown.Remaining), wake, cancel);
+    }
+
+    private void CancelMasterDown()
+    {
+        _masterDownCancel?.Cancel();
+        _masterDownCancel = null;
+        _masterDownWake = null;
+    }
+
+    protected override void PostStop()
+    {
+        CancelMasterDown();
+        base.PostStop();
     }
 
     private static TimeSpan Micros(long micros) => TimeSpan.FromTicks(Math.Max(1, micros) * 10);
@@ -509,7 +547,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         var input = new VrrpInput.AdvertReceived(arrival, a.Priority, a.IntervalCentiseconds, a.Source);
         Step(input);
         if (a.AhSequence is null && VrrpMachine.RepeatsHarmlessly(_state, input, _setup.Settings))
-            _inbox.Publish(a);
+            _inbox.Publish(a, _armedDownMicros);
     }
 
     /// <summary>The repeats the receive thread absorbed since the last message, handled as the last of them.</summary>
@@ -534,7 +572,12 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     private void Step(VrrpInput input)
     {
-        _inbox.Revoke();                                   // any step may change how a repeat would be handled
+        // Any step may change how a repeat would be handled. The timer thread may have moved the pending master-down
+        // tick for adverts absorbed meanwhile: from now on the instance decides with the tick's true time.
+        var (deferredTick, comesAt) = _inbox.Revoke();
+        if (deferredTick is not null && ReferenceEquals(deferredTick, _masterDownWake?.Tick))
+            _masterDown.Deferred(comesAt);
+        _armedDownMicros = 0;
         _stepNow = input.Now;
         (_state, var effects) = VrrpMachine.Step(_state, input, _setup.Settings);
         _observations.Stepped(input, _state, effects, Wall);
@@ -559,16 +602,23 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 SendAdvert(send.Priority);
                 break;
             case VrrpEffect.StartTimer { Timer: VrrpTimer.MasterDown } down:
+                _armedDownMicros = down.DelayMicros;
                 if (_masterDown.Arm(_stepNow, down.DelayMicros, down.Generation, _clock()))
-                    Timers.StartSingleTimer(VrrpTimer.MasterDown, new Tick(VrrpTimer.MasterDown, down.Generation), Micros(_masterDown.Remaining));
+                    ScheduleMasterDown();
                 break;
             case VrrpEffect.StartTimer start:
                 Timers.StartSingleTimer(start.Timer, new Tick(start.Timer, start.Generation), Micros(start.DelayMicros));
                 break;
             case VrrpEffect.CancelTimer cancel:
                 if (cancel.Timer == VrrpTimer.MasterDown)
+                {
                     _masterDown.Cancel();
-                Timers.Cancel(cancel.Timer);
+                    CancelMasterDown();
+                }
+                else
+                {
+                    Timers.Cancel(cancel.Timer);
+                }
                 break;
             case VrrpEffect.AcquireAddresses when _headStart is { } head:
                 _headStart = null;

@@ -289,6 +289,78 @@ public sealed class PreciseSchedulerTests : IDisposable
         Assert.Equal(TimeSpan.Zero, _scheduler.Stats.MaxLateness); // virtual time: each fired exactly on time
     }
 
+    private IRunnableScheduler Runnables => (IRunnableScheduler)((IScheduler)_scheduler).Advanced;
+
+    [Fact]
+    public void Due_deferrable_work_waits_as_long_as_it_asks_and_then_runs_once()
+    {
+        var work = new Deferrable([30 * Ms, 5 * Ms]);                   // due at 100 ms: wait 30, then 5 more
+        Runnables.ScheduleOnce(100 * Ms, work);
+        Step(134 * Ms, 1 * Ms);
+        Assert.Equal(2, work.Asked);
+        Assert.Equal(0, work.Ran);
+        _clock.AdvanceAndSettle(1 * Ms);                                 // 135 ms
+        Assert.Equal(3, work.Asked);
+        Assert.Equal(1, work.Ran);
+        Step(200 * Ms, 10 * Ms);
+        Assert.Equal(1, work.Ran);
+        Assert.Equal(2, _scheduler.Stats.Deferred);
+        Assert.Equal(1, _scheduler.Stats.Fired);
+        Assert.Equal(TimeSpan.Zero, _scheduler.Stats.MaxLateness);      // lateness is counted from the last deferral
+    }
+
+    [Fact]
+    public void Deferrable_work_that_throws_when_asked_runs_at_once()
+    {
+        var work = new Deferrable([], fail: true);
+        Runnables.ScheduleOnce(10 * Ms, work);
+        _clock.AdvanceAndSettle(10 * Ms);
+        Assert.Equal(1, work.Ran);
+        Assert.Equal(0, _scheduler.Stats.Deferred);
+    }
+
+    [Fact]
+    public void Cancelled_deferrable_work_is_neither_asked_nor_run_even_while_deferred()
+    {
+        var early = new Deferrable([]);
+        var cancelEarly = new Cancelable((IScheduler)_scheduler);
+        Runnables.ScheduleOnce(10 * Ms, early, cancelEarly);
+        cancelEarly.Cancel();
+        var deferred = new Deferrable([50 * Ms]);
+        var cancelDeferred = new Cancelable((IScheduler)_scheduler);
+        Runnables.ScheduleOnce(10 * Ms, deferred, cancelDeferred);
+        _clock.AdvanceAndSettle(10 * Ms);
+        Assert.Equal(0, early.Asked);
+        Assert.Equal(1, deferred.Asked);
+        cancelDeferred.Cancel();
+        Step(100 * Ms, 10 * Ms);
+        Assert.Equal(0, early.Ran + deferred.Ran);
+        Assert.Equal(1, deferred.Asked);
+    }
+
+    /// <summary>Asks for each wait in turn, then to run; counts both.</summary>
+    private sealed class Deferrable(TimeSpan[] waits, bool fail = false) : IDeferrableWork
+    {
+        private int _asked;
+        private int _ran;
+
+        public int Asked => Volatile.Read(ref _asked);
+
+        public int Ran => Volatile.Read(ref _ran);
+
+        public TimeSpan DeferBy()
+        {
+            int n = Interlocked.Increment(ref _asked) - 1;
+            if (fail)
+                throw new InvalidOperationException("hostile work");
+            return n < waits.Length ? waits[n] : TimeSpan.Zero;
+        }
+
+        public void Run() => Interlocked.Increment(ref _ran);
+
+        public void Execute() => Run();
+    }
+
     private sealed class RecordingTell : ICanTell
     {
         public ConcurrentQueue<(object, IActorRef)> Received { get; } = new();

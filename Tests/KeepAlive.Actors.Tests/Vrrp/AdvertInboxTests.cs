@@ -9,6 +9,8 @@ public sealed class AdvertInboxTests
 {
     private static readonly IPAddress Master = IPAddress.Parse("10.0.0.1");
     private static readonly TimeSpan Limit = TimeSpan.FromMilliseconds(5);
+    private const long Down = 3_609_000;                                  // master-down interval at priority 100, 1 s adverts
+    private const long Lead = 600;
     private long _now = 1_000_000;
 
     private AdvertInbox Inbox() => new(() => _now);
@@ -35,7 +37,7 @@ public sealed class AdvertInboxTests
     public void Repeats_of_the_published_advert_are_counted_and_drained_as_the_last_one_with_its_arrival()
     {
         var inbox = Inbox();
-        inbox.Publish(Steady());
+        inbox.Publish(Steady(), Down);
         Assert.True(Offer(inbox, Wire()));
         _now += 1_000_000;
         Assert.True(Offer(inbox, Wire(), age: TimeSpan.FromMilliseconds(2)));
@@ -54,11 +56,11 @@ public sealed class AdvertInboxTests
     public void Publishing_the_drained_advert_again_keeps_absorbing_its_repeats()
     {
         var inbox = Inbox();
-        inbox.Publish(Steady());
+        inbox.Publish(Steady(), Down);
         Assert.True(Offer(inbox, Wire()));
         Assert.True(inbox.TryDrain(out var drained, out _, out _));
         inbox.Revoke();                                                // the instance steps on it...
-        inbox.Publish(drained);                                        // ...and publishes it again
+        inbox.Publish(drained, Down);                                        // ...and publishes it again
         Assert.True(Offer(inbox, Wire()));
         Assert.False(Offer(inbox, Wire(priority: 100)));
     }
@@ -70,7 +72,7 @@ public sealed class AdvertInboxTests
         // instance's copy has none, and IPAddress.Equals compares both.
         var linkLocal = IPAddress.Parse("fe80::1");
         var inbox = Inbox();
-        inbox.Publish(new AdvertIn(150, 100, linkLocal.GetAddressBytes(), VrrpAdvertNotes.None, VrrpChecksumFlavour.PseudoHeader, 255));
+        inbox.Publish(new AdvertIn(150, 100, linkLocal.GetAddressBytes(), VrrpAdvertNotes.None, VrrpChecksumFlavour.PseudoHeader, 255), Down);
         var wire = Wire() with { Family = System.Net.Sockets.AddressFamily.InterNetworkV6 };
         Assert.True(Offer(inbox, wire, source: IPAddress.Parse("fe80::1%2")));
         Assert.False(Offer(inbox, wire, source: IPAddress.Parse("fe80::2%2")));
@@ -80,7 +82,7 @@ public sealed class AdvertInboxTests
     public void An_arrival_is_dated_back_at_most_the_limit()
     {
         var inbox = Inbox();
-        inbox.Publish(Steady());
+        inbox.Publish(Steady(), Down);
         Assert.True(Offer(inbox, Wire(), age: TimeSpan.FromSeconds(3)));
         Assert.True(inbox.TryDrain(out _, out long arrival, out _));
         Assert.Equal(_now - 5_000, arrival);
@@ -93,7 +95,7 @@ public sealed class AdvertInboxTests
     public void An_advert_that_differs_in_anything_the_instance_looks_at_is_refused(string difference)
     {
         var inbox = Inbox();
-        inbox.Publish(Steady());
+        inbox.Publish(Steady(), Down);
         bool absorbed = difference switch
         {
             "priority" => Offer(inbox, Wire(priority: 151)),
@@ -111,7 +113,7 @@ public sealed class AdvertInboxTests
     public void After_a_revoke_nothing_more_is_absorbed_but_what_was_absorbed_is_still_drained()
     {
         var inbox = Inbox();
-        inbox.Publish(Steady());
+        inbox.Publish(Steady(), Down);
         Assert.True(Offer(inbox, Wire()));
         inbox.Revoke();
         Assert.False(inbox.Open);
@@ -126,7 +128,7 @@ public sealed class AdvertInboxTests
     public void A_reset_forgets_the_published_advert_and_what_was_absorbed()
     {
         var inbox = Inbox();
-        inbox.Publish(Steady());
+        inbox.Publish(Steady(), Down);
         Assert.True(Offer(inbox, Wire()));
         inbox.Reset();
         Assert.False(inbox.TryDrain(out _, out _, out _));
@@ -137,7 +139,7 @@ public sealed class AdvertInboxTests
     public void An_AH_advert_is_never_published()
     {
         var inbox = Inbox();
-        inbox.Publish(Steady() with { AhSequence = 7 });
+        inbox.Publish(Steady() with { AhSequence = 7 }, Down);
         Assert.False(inbox.Open);
         Assert.False(Offer(inbox, Wire()));
     }
@@ -146,7 +148,7 @@ public sealed class AdvertInboxTests
     public async Task A_drain_racing_with_absorbs_on_another_thread_loses_no_count()
     {
         var inbox = Inbox();
-        inbox.Publish(Steady());
+        inbox.Publish(Steady(), Down);
         const int Total = 200_000;
         long drained = 0;
         var absorber = Task.Run(() =>
@@ -163,5 +165,77 @@ public sealed class AdvertInboxTests
         if (inbox.TryDrain(out _, out _, out long rest))
             drained += rest;
         Assert.Equal(Total, drained);
+    }
+
+    [Fact]
+    public void A_due_tick_waits_for_the_deadline_the_absorbed_repeats_moved_and_the_instance_learns_when_it_comes()
+    {
+        var inbox = Inbox();
+        var tick = new object();
+        inbox.Publish(Steady(), Down);
+        long published = _now;
+        Assert.False(inbox.TryDefer(tick, Lead, out _));               // nothing absorbed: the instance's own deadline
+
+        _now += 1_000_000;
+        Assert.True(Offer(inbox, Wire()));
+        _now = published + Down - Lead;                                 // the tick for the published advert comes
+        Assert.True(inbox.TryDefer(tick, Lead, out long wait));
+        Assert.Equal(1_000_000, wait);                                  // one interval later: the repeat's deadline less the lead
+
+        var (moved, comesAt) = inbox.Revoke();
+        Assert.Same(tick, moved);
+        Assert.Equal(published + 1_000_000 + Down - Lead, comesAt);
+        Assert.Equal((null, 0L), inbox.Revoke());                       // handed over once
+    }
+
+    [Fact]
+    public void A_tick_within_the_lead_of_the_moved_deadline_goes_to_the_instance()
+    {
+        var inbox = Inbox();
+        var tick = new object();
+        inbox.Publish(Steady(), Down);
+        Assert.True(Offer(inbox, Wire()));
+        _now += Down - Lead - LazyDeadline.DueSlackMicros;              // the repeat's own deadline is due
+        Assert.False(inbox.TryDefer(tick, Lead, out long wait));
+        Assert.Equal(0, wait);
+        Assert.Equal((null, 0L), inbox.Revoke());
+    }
+
+    public static TheoryData<string> NoDeferral => new() { "drained", "revoked", "reset", "no master-down armed" };
+
+    [Theory]
+    [MemberData(nameof(NoDeferral))]
+    public void No_tick_is_deferred_unless_repeats_wait_undrained_under_a_published_advert(string situation)
+    {
+        var inbox = Inbox();
+        var tick = new object();
+        inbox.Publish(Steady(), situation == "no master-down armed" ? 0 : Down);
+        Assert.True(Offer(inbox, Wire()));
+        switch (situation)
+        {
+            case "drained":
+                Assert.True(inbox.TryDrain(out _, out _, out _));
+                break;
+            case "revoked":
+                inbox.Revoke();
+                break;
+            case "reset":
+                inbox.Reset();
+                break;
+        }
+        _now += 10_000;
+        Assert.False(inbox.TryDefer(tick, Lead, out _));
+        Assert.Equal((null, 0L), inbox.Revoke());
+    }
+
+    [Fact]
+    public void A_reset_forgets_a_deferral()
+    {
+        var inbox = Inbox();
+        inbox.Publish(Steady(), Down);
+        Assert.True(Offer(inbox, Wire()));
+        Assert.True(inbox.TryDefer(new object(), Lead, out _));
+        inbox.Reset();
+        Assert.Equal((null, 0L), inbox.Revoke());
     }
 }

@@ -191,4 +191,26 @@ public sealed class LazyDeadlineTests
         Assert.Equal(LazyTickOutcome.Due, d.Fired(5_000));
         Assert.Equal(0, d.DueIn);
     }
+
+    [Fact]
+    public void A_tick_moved_later_by_the_timer_thread_is_not_relied_on_for_an_earlier_deadline()
+    {
+        var d = new LazyDeadline();
+        Assert.True(d.Arm(0, 360_000, 1));                         // tick at 360 ms
+        d.Deferred(560_000);                                       // the timer thread moved it for absorbed adverts
+        Assert.True(d.Arm(400_000, 61_000, 2));                    // priority 0 heard: 461 ms is before the moved tick
+        Assert.Equal(461_000, 400_000 + d.Remaining);
+    }
+
+    [Fact]
+    public void A_deferral_to_an_earlier_time_or_with_no_tick_pending_changes_nothing()
+    {
+        var d = new LazyDeadline();
+        d.Deferred(100_000);                                       // nothing pending
+        Assert.False(d.TickPending);
+        Assert.True(d.Arm(0, 360_000, 1));
+        d.Deferred(200_000);                                       // earlier than the tick: ignored
+        Assert.False(d.Arm(100_000, 360_000, 2));                  // 460 ms: the tick at 360 ms comes first
+        Assert.True(d.Arm(150_000, 100_000, 3));                   // 250 ms: before it
+    }
 }
