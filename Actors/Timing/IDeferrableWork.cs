@@ -11,8 +11,10 @@ namespace KeepAlive.Actors.Timing;
 /// </summary>
 public interface IDeferrableWork : IRunnable
 {
-    /// <summary>Called on the timer thread when the entry is due and not cancelled, before <see cref="IRunnable.Run"/>.
-    /// A positive result: wait that long and ask again. Zero or negative: run now. Must be short and must not block;
-    /// an exception counts as "run now".</summary>
+    /// <summary>Called on the timer thread when the entry is due and not cancelled, before <see cref="IRunnable.Run"/>,
+    /// and possibly earlier (up to <see cref="PreciseScheduler.EarlyAskWindow"/> before it is due, when the thread is
+    /// awake anyway). A positive result: wait that long from now — never less than until the entry's own deadline — and
+    /// ask again. Zero or negative: run now if due, else at the deadline as scheduled. Must be short and must not block;
+    /// an exception counts as zero.</summary>
     TimeSpan DeferBy();
 }

@@ -27,6 +27,11 @@ namespace KeepAlive.Actors.Timing;
 /// scheduling afterwards throws <see cref="SchedulerException"/>.
 /// </para>
 /// <para>
+/// <see cref="IDeferrableWork"/> is asked before it runs whether it waits longer, and before the thread sleeps it is
+/// asked early when due within <see cref="EarlyAskWindow"/>, so work whose moment keeps moving (a backup's master-down
+/// ticks) is moved in batches instead of waking the thread once per entry.
+/// </para>
+/// <para>
 /// Difference from Akka's scheduler: a scheduled Tell is delivered as the plain message (Akka's internal
 /// ScheduledTellMsg wrapper is not public), so such messages count for ReceiveTimeout, exactly as under
 /// Akka.TestKit's TestScheduler. IWithTimers messages are unaffected.
@@ -48,6 +53,8 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
     private int _disposed;
     private long _fired;
     private long _deferred;
+    private readonly List<(Entry Entry, (long Deadline, long Sequence) Key)> _keep = new();
+    private long _wake;
     private long _maxLateTicks;
     private long _lateOverMillisecond;
 
@@ -176,6 +183,7 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
                 Drain();
                 if (FireDue())
                     continue;
+                AskEarly();
                 long next = _heap.TryPeek(out _, out var first) ? first.Deadline : long.MaxValue;
                 Interlocked.Exchange(ref _sleepingUntil, next);
                 if (!_incoming.IsEmpty || _stopping)
@@ -184,6 +192,7 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
                     continue;
                 }
                 _waiter.WaitUntil(next);
+                _wake++;
                 Volatile.Write(ref _sleepingUntil, Awake);
             }
             catch (Exception e)
@@ -244,7 +253,7 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
             _heap.Dequeue();
             if (entry.IsCancelled)
                 continue;
-            if (entry.Work is IDeferrableWork deferrable && Deferral(deferrable) is > 0 and var later)
+            if (entry.Work is IDeferrableWork deferrable && Deferral(entry, deferrable) is > 0 and var later)
             {
                 entry.Deadline = Saturate(now, later);
                 _heap.Enqueue(entry, (entry.Deadline, _sequence++));
@@ -267,9 +276,41 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
         return any;
     }
 
-    /// <summary>How much longer deferrable work wants to wait, in timestamp units (0: run it now; so does a throw).</summary>
-    private long Deferral(IDeferrableWork work)
+    /// <summary>How far ahead of its deadline deferrable work is asked, when the thread is awake anyway: the
+    /// master-down ticks of a backup's instances come due at scattered times, and each would otherwise wake the
+    /// thread once per master-down interval only to be deferred.</summary>
+    public static readonly TimeSpan EarlyAskWindow = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Before the thread sleeps: asks the deferrable work due within <see cref="EarlyAskWindow"/> whether
+    /// it waits longer. What asks to wait moves to its new deadline (never earlier than its own); everything else —
+    /// work that would run now, other work — stays where it was.</summary>
+    private void AskEarly()
     {
+        long now = _waiter.GetTimestamp();
+        long horizon = Saturate(now, ToTimestampUnits(EarlyAskWindow));
+        while (_heap.TryPeek(out var entry, out var key) && key.Deadline <= horizon)
+        {
+            _heap.Dequeue();
+            if (entry.IsCancelled)
+                continue;
+            if (entry.Work is IDeferrableWork deferrable && entry.AskedInWake != _wake && Deferral(entry, deferrable) is > 0 and var later)
+            {
+                entry.Deadline = Math.Max(key.Deadline, Saturate(now, later));
+                _keep.Add((entry, (entry.Deadline, _sequence++)));
+                Interlocked.Increment(ref _deferred);
+                continue;
+            }
+            _keep.Add((entry, key));
+        }
+        foreach (var (entry, key) in _keep)
+            _heap.Enqueue(entry, key);
+        _keep.Clear();
+    }
+
+    /// <summary>How much longer deferrable work wants to wait, in timestamp units (0: run it now; so does a throw).</summary>
+    private long Deferral(Entry entry, IDeferrableWork work)
+    {
+        entry.AskedInWake = _wake;                    // asked at most once early per wake-up of the thread
         try
         {
             var by = work.DeferBy();
@@ -358,6 +399,9 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
         public long Deadline { get; set; } = deadline;
         public long Interval { get; } = interval;
         public bool IsCancelled => cancelable?.IsCancellationRequested ?? false;
+
+        /// <summary>The thread's wake-up in which deferrable work was last asked (see AskEarly).</summary>
+        public long AskedInWake { get; set; } = -1;
     }
 
     private sealed class TellWork(ICanTell receiver, object message, IActorRef sender) : IRunnable

@@ -291,15 +291,18 @@ public sealed class PreciseSchedulerTests : IDisposable
 
     private IRunnableScheduler Runnables => (IRunnableScheduler)((IScheduler)_scheduler).Advanced;
 
+    // Deadlines of deferrable work here are a second away, beyond PreciseScheduler.EarlyAskWindow of the moment they
+    // are scheduled (the thread, woken by the scheduling, would ask them early).
+
     [Fact]
     public void Due_deferrable_work_waits_as_long_as_it_asks_and_then_runs_once()
     {
-        var work = new Deferrable([30 * Ms, 5 * Ms]);                   // due at 100 ms: wait 30, then 5 more
-        Runnables.ScheduleOnce(100 * Ms, work);
-        Step(134 * Ms, 1 * Ms);
-        Assert.Equal(2, work.Asked);
+        var work = new Deferrable([30 * Ms, 5 * Ms]);                   // due at 1000 ms: wait 30, then 5 more
+        Runnables.ScheduleOnce(1000 * Ms, work);
+        Step(1034 * Ms, 1 * Ms);
+        Assert.Equal(2, work.Asked);                                     // never twice in one wake-up
         Assert.Equal(0, work.Ran);
-        _clock.AdvanceAndSettle(1 * Ms);                                 // 135 ms
+        _clock.AdvanceAndSettle(1 * Ms);                                 // 1035 ms
         Assert.Equal(3, work.Asked);
         Assert.Equal(1, work.Ran);
         Step(200 * Ms, 10 * Ms);
@@ -310,11 +313,13 @@ public sealed class PreciseSchedulerTests : IDisposable
     }
 
     [Fact]
-    public void Deferrable_work_that_throws_when_asked_runs_at_once()
+    public void Deferrable_work_that_throws_when_asked_runs_at_its_deadline()
     {
         var work = new Deferrable([], fail: true);
-        Runnables.ScheduleOnce(10 * Ms, work);
-        _clock.AdvanceAndSettle(10 * Ms);
+        Runnables.ScheduleOnce(1000 * Ms, work);
+        Step(999 * Ms, 111 * Ms);
+        Assert.Equal(0, work.Ran);
+        _clock.AdvanceAndSettle(1 * Ms);
         Assert.Equal(1, work.Ran);
         Assert.Equal(0, _scheduler.Stats.Deferred);
     }
@@ -324,18 +329,61 @@ public sealed class PreciseSchedulerTests : IDisposable
     {
         var early = new Deferrable([]);
         var cancelEarly = new Cancelable((IScheduler)_scheduler);
-        Runnables.ScheduleOnce(10 * Ms, early, cancelEarly);
+        Runnables.ScheduleOnce(1000 * Ms, early, cancelEarly);
         cancelEarly.Cancel();
         var deferred = new Deferrable([50 * Ms]);
         var cancelDeferred = new Cancelable((IScheduler)_scheduler);
-        Runnables.ScheduleOnce(10 * Ms, deferred, cancelDeferred);
-        _clock.AdvanceAndSettle(10 * Ms);
+        Runnables.ScheduleOnce(1000 * Ms, deferred, cancelDeferred);
+        Step(1000 * Ms, 100 * Ms);
         Assert.Equal(0, early.Asked);
         Assert.Equal(1, deferred.Asked);
         cancelDeferred.Cancel();
         Step(100 * Ms, 10 * Ms);
         Assert.Equal(0, early.Ran + deferred.Ran);
         Assert.Equal(1, deferred.Asked);
+    }
+
+    [Fact]
+    public void Deferrable_work_due_soon_is_asked_early_while_the_thread_is_awake_and_moves_without_a_wake_of_its_own()
+    {
+        var first = new Deferrable([TimeSpan.FromSeconds(10)]);
+        var soon = new Deferrable([TimeSpan.FromSeconds(10)]);                // due 80 ms after first: inside the window
+        var later = new Deferrable([TimeSpan.FromSeconds(10)]);               // due 150 ms after first: outside it
+        Runnables.ScheduleOnce(1000 * Ms, first);
+        Runnables.ScheduleOnce(1080 * Ms, soon);
+        Runnables.ScheduleOnce(1150 * Ms, later);
+        Step(1000 * Ms, 100 * Ms);
+        Assert.Equal(1, first.Asked);
+        Assert.Equal(1, soon.Asked);                                           // asked at 1000 ms, 80 ms early
+        Assert.Equal(0, later.Asked);
+        Step(200 * Ms, 10 * Ms);                                               // 1200 ms: later was due at 1150
+        Assert.Equal(1, soon.Asked);                                           // it moved 10 s on: not asked at 1080 ms
+        Assert.Equal(1, later.Asked);
+        Assert.Equal(0, first.Ran + soon.Ran + later.Ran);
+        Assert.Equal(3, _scheduler.Stats.Deferred);
+    }
+
+    [Fact]
+    public void Work_asked_early_that_would_run_now_or_asks_for_less_than_its_deadline_still_runs_at_its_deadline()
+    {
+        var runs = new Deferrable([]);                                         // would run now
+        var shortWait = new Deferrable([5 * Ms]);                              // asked 80 ms early: 5 ms is before its deadline
+        var plain = 0;
+        Runnables.ScheduleOnce(1000 * Ms, new Deferrable([]));                // wakes the thread at 1000 ms
+        Runnables.ScheduleOnce(1080 * Ms, runs);
+        Runnables.ScheduleOnce(1080 * Ms, shortWait);
+        Actions.ScheduleOnce(1050 * Ms, () => Interlocked.Increment(ref plain));
+        Step(1000 * Ms, 100 * Ms);
+        Assert.Equal(1, runs.Asked);
+        Assert.Equal(1, shortWait.Asked);
+        Assert.Equal(0, plain);                                                // other work is never run early
+        _clock.AdvanceAndSettle(50 * Ms);
+        Assert.Equal(1, plain);
+        _clock.AdvanceAndSettle(29 * Ms);                                      // 1079 ms
+        Assert.Equal(0, runs.Ran + shortWait.Ran);
+        _clock.AdvanceAndSettle(1 * Ms);                                       // 1080 ms
+        Assert.Equal(1, runs.Ran);
+        Assert.Equal(1, shortWait.Ran);                                        // its wait ended before its deadline
     }
 
     /// <summary>Asks for each wait in turn, then to run; counts both.</summary>
