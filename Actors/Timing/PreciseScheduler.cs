@@ -42,6 +42,8 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
     private const long Awake = long.MinValue;
     private readonly ConcurrentQueue<Entry> _incoming = new();
     private readonly PriorityQueue<Entry, (long Deadline, long Sequence)> _heap = new();
+    /// <summary>Deferrable work apart, so asking it early never disturbs the other entries.</summary>
+    private readonly PriorityQueue<Entry, (long Deadline, long Sequence)> _deferrables = new();
     private readonly Thread _thread;
     private readonly TimeSpan _shutdownTimeout;
     private readonly long _origin;
@@ -184,7 +186,7 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
                 if (FireDue())
                     continue;
                 AskEarly();
-                long next = _heap.TryPeek(out _, out var first) ? first.Deadline : long.MaxValue;
+                long next = First(out _, out var first) is null ? long.MaxValue : first.Deadline;
                 Interlocked.Exchange(ref _sleepingUntil, next);
                 if (!_incoming.IsEmpty || _stopping)
                 {
@@ -223,24 +225,46 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
         while (_incoming.TryDequeue(out var entry))
         {
             if (!entry.IsCancelled)
-                _heap.Enqueue(entry, (entry.Deadline, _sequence++));
+                HeapOf(entry).Enqueue(entry, (entry.Deadline, _sequence++));
         }
-        if (_heap.Count >= _sweepAt)
+        if (_heap.Count + _deferrables.Count >= _sweepAt)
             Sweep();
+    }
+
+    private PriorityQueue<Entry, (long Deadline, long Sequence)> HeapOf(Entry entry) => entry.Deferrable is null ? _heap : _deferrables;
+
+    /// <summary>The heap whose first entry comes first (ties in scheduling order), with that entry; null when both are
+    /// empty.</summary>
+    private PriorityQueue<Entry, (long Deadline, long Sequence)>? First(out Entry entry, out (long Deadline, long Sequence) key)
+    {
+        bool plain = _heap.TryPeek(out var p, out var pk);
+        bool deferrable = _deferrables.TryPeek(out var d, out var dk);
+        if (plain && (!deferrable || pk.CompareTo(dk) <= 0))
+        {
+            (entry, key) = (p!, pk);
+            return _heap;
+        }
+        (entry, key) = (d!, dk);
+        return deferrable ? _deferrables : null;
     }
 
     /// <summary>Drops cancelled entries (a keyed timer restarted on every advert leaves one behind each time).</summary>
     private void Sweep()
     {
-        var live = new List<(Entry, (long, long))>(_heap.Count);
-        foreach (var item in _heap.UnorderedItems)
+        int count = 0;
+        foreach (var heap in new[] { _heap, _deferrables })
         {
-            if (!item.Element.IsCancelled)
-                live.Add(item);
+            var live = new List<(Entry, (long, long))>(heap.Count);
+            foreach (var item in heap.UnorderedItems)
+            {
+                if (!item.Element.IsCancelled)
+                    live.Add(item);
+            }
+            heap.Clear();
+            heap.EnqueueRange(live);
+            count += live.Count;
         }
-        _heap.Clear();
-        _heap.EnqueueRange(live);
-        _sweepAt = Math.Max(1024, live.Count * 2);
+        _sweepAt = Math.Max(1024, count * 2);
     }
 
     /// <summary>Runs every entry due now; true when any ran (the caller then re-reads the queue and the clock).</summary>
@@ -248,15 +272,15 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
     {
         bool any = false;
         long now = _waiter.GetTimestamp();
-        while (_heap.TryPeek(out var entry, out var key) && key.Deadline <= now)
+        while (First(out var entry, out var key) is { } heap && key.Deadline <= now)
         {
-            _heap.Dequeue();
+            heap.Dequeue();
             if (entry.IsCancelled)
                 continue;
-            if (entry.Work is IDeferrableWork deferrable && Deferral(entry, deferrable) is > 0 and var later)
+            if (entry.Deferrable is { } deferrable && Deferral(entry, deferrable) is > 0 and var later)
             {
                 entry.Deadline = Saturate(now, later);
-                _heap.Enqueue(entry, (entry.Deadline, _sequence++));
+                heap.Enqueue(entry, (entry.Deadline, _sequence++));
                 Interlocked.Increment(ref _deferred);
                 continue;
             }
@@ -270,7 +294,7 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
                 if (next <= now)
                     next += ((now - next) / entry.Interval + 1) * entry.Interval;
                 entry.Deadline = next;
-                _heap.Enqueue(entry, (next, _sequence++));
+                heap.Enqueue(entry, (next, _sequence++));
             }
         }
         return any;
@@ -288,12 +312,12 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
     {
         long now = _waiter.GetTimestamp();
         long horizon = Saturate(now, ToTimestampUnits(EarlyAskWindow));
-        while (_heap.TryPeek(out var entry, out var key) && key.Deadline <= horizon)
+        while (_deferrables.TryPeek(out var entry, out var key) && key.Deadline <= horizon)
         {
-            _heap.Dequeue();
+            _deferrables.Dequeue();
             if (entry.IsCancelled)
                 continue;
-            if (entry.Work is IDeferrableWork deferrable && entry.AskedInWake != _wake && Deferral(entry, deferrable) is > 0 and var later)
+            if (entry.AskedInWake != _wake && Deferral(entry, entry.Deferrable!) is > 0 and var later)
             {
                 entry.Deadline = Math.Max(key.Deadline, Saturate(now, later));
                 _keep.Add((entry, (entry.Deadline, _sequence++)));
@@ -303,7 +327,7 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
             _keep.Add((entry, key));
         }
         foreach (var (entry, key) in _keep)
-            _heap.Enqueue(entry, key);
+            _deferrables.Enqueue(entry, key);
         _keep.Clear();
     }
 
@@ -376,9 +400,10 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
             return;
         }
         var outstanding = new List<(Entry Entry, long Sequence)>();
-        foreach (var (entry, key) in _heap.UnorderedItems)
+        foreach (var (entry, key) in _heap.UnorderedItems.Concat(_deferrables.UnorderedItems))
             outstanding.Add((entry, key.Sequence));
         _heap.Clear();
+        _deferrables.Clear();
         outstanding.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         foreach (var (entry, _) in outstanding)
         {
@@ -399,6 +424,9 @@ public sealed class PreciseScheduler : SchedulerBase, IDateTimeOffsetNowTimeProv
         public long Deadline { get; set; } = deadline;
         public long Interval { get; } = interval;
         public bool IsCancelled => cancelable?.IsCancellationRequested ?? false;
+
+        /// <summary>The work as <see cref="IDeferrableWork"/>, or null.</summary>
+        public IDeferrableWork? Deferrable { get; } = work as IDeferrableWork;
 
         /// <summary>The thread's wake-up in which deferrable work was last asked (see AskEarly).</summary>
         public long AskedInWake { get; set; } = -1;

@@ -386,8 +386,20 @@ public sealed class PreciseSchedulerTests : IDisposable
         Assert.Equal(1, shortWait.Ran);                                        // its wait ended before its deadline
     }
 
+    [Fact]
+    public void Deferrable_and_other_work_due_together_run_in_deadline_then_scheduling_order()
+    {
+        var order = new ConcurrentQueue<string>();
+        Actions.ScheduleOnce(1000 * Ms, () => order.Enqueue("plain 1"));
+        Runnables.ScheduleOnce(1000 * Ms, new Deferrable([], onRun: () => order.Enqueue("deferrable")));
+        Actions.ScheduleOnce(1000 * Ms, () => order.Enqueue("plain 2"));
+        Runnables.ScheduleOnce(999 * Ms, new Deferrable([], onRun: () => order.Enqueue("deferrable, earlier")));
+        Step(1000 * Ms, 100 * Ms);
+        Assert.Equal(["deferrable, earlier", "plain 1", "deferrable", "plain 2"], order);
+    }
+
     /// <summary>Asks for each wait in turn, then to run; counts both.</summary>
-    private sealed class Deferrable(TimeSpan[] waits, bool fail = false) : IDeferrableWork
+    private sealed class Deferrable(TimeSpan[] waits, bool fail = false, Action? onRun = null) : IDeferrableWork
     {
         private int _asked;
         private int _ran;
@@ -404,7 +416,11 @@ public sealed class PreciseSchedulerTests : IDisposable
             return n < waits.Length ? waits[n] : TimeSpan.Zero;
         }
 
-        public void Run() => Interlocked.Increment(ref _ran);
+        public void Run()
+        {
+            Interlocked.Increment(ref _ran);
+            onRun?.Invoke();
+        }
 
         public void Execute() => Run();
     }
