@@ -144,6 +144,7 @@ public static class StatusJsonFormatter
             w.WriteNumber(name, value);
         w.WriteEndObject();
         w.WriteNumber("transitions", i.Transitions);
+        w.WriteNumber("adverts_paced", i.AdvertsPaced);
         w.WriteEndObject();
     }
 

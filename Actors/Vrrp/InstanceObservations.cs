@@ -22,6 +22,9 @@ public sealed class InstanceObservations(IPAddress ownAddress)
     /// <summary>The last transition, if any.</summary>
     public TransitionRecord? LastTransition { get; private set; }
 
+    /// <summary>Adverts sent by the timer thread (<see cref="SentRepeats"/>) since the instance started.</summary>
+    public long Paced { get; private set; }
+
     /// <summary>Who is MASTER as far as we know.</summary>
     public IPAddress? MasterAddress { get; private set; }
 
@@ -46,6 +49,14 @@ public sealed class InstanceObservations(IPAddress ownAddress)
             _sinceClear.PriZeroRcvd += count;
             _lifetime.PriZeroRcvd += count;
         }
+    }
+
+    /// <summary>Adverts the timer thread sent for the instance (<see cref="AdvertPacer"/>): never priority 0.</summary>
+    public void SentRepeats(long count)
+    {
+        Paced += count;
+        _sinceClear.AdvertSent += count;
+        _lifetime.AdvertSent += count;
     }
 
     /// <summary>One machine step happened: count what it sent and changed, and follow the master.</summary>

@@ -97,6 +97,10 @@ public sealed record InstanceReport
     /// <summary>Transitions since the actor started.</summary>
     public long Transitions { get; init; }
 
+    /// <summary>Adverts the timer thread sent for this MASTER without waking the instance (<see cref="AdvertPacer"/>),
+    /// since the instance started: included in the sent counts; shows the shortcut at work.</summary>
+    public long AdvertsPaced { get; init; }
+
     /// <summary>One of its own fault sources fails.</summary>
     public bool Faulted { get; init; }
 

@@ -61,6 +61,7 @@ public sealed partial class VrrpInstanceActor
             Stats = _observations.Stats,
             Totals = _observations.Totals,
             Transitions = _transitions,
+            AdvertsPaced = _observations.Paced,
             Faulted = _state.Faulted,
             ConfigFault = _setup.ConfigFault,
             InSyncGroup = s.InSyncGroup,

@@ -257,7 +257,8 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         long now = _clock();
         if (t.Timer != VrrpTimer.MasterDown)
         {
-            Step(new VrrpInput.TimerFired(now, t.Timer, t.Generation));
+            if (t.Timer != VrrpTimer.Advert || IsAdvertTick(t))
+                Step(new VrrpInput.TimerFired(now, t.Timer, t.Generation));
             return;
         }
         if (_masterDownWake is not { } wake || !ReferenceEquals(t, wake.Tick))
@@ -307,6 +308,8 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         CancelMasterDown();
+        CancelAdvert();
+        _pacer.Revoke();
         base.PostStop();
     }
 
@@ -559,12 +562,14 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     /// <summary>Absorbed repeats are taken before every message (a master-down tick sees the deadline they moved), and
     /// again after it: one absorbed while the message was handled, before a step revoked the shortcut, is not left
-    /// waiting for the next message.</summary>
+    /// waiting for the next message. The timer thread's steady adverts stop for the message and resume after it.</summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
         TakeAbsorbed();
+        HoldPacer();
         bool handled = base.AroundReceive(receive, message);
         TakeAbsorbed();
+        ReleasePacer();
         return handled;
     }
 
@@ -606,6 +611,9 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 if (_masterDown.Arm(_stepNow, down.DelayMicros, down.Generation, _clock()))
                     ScheduleMasterDown();
                 break;
+            case VrrpEffect.StartTimer { Timer: VrrpTimer.Advert } advert:
+                ScheduleAdvert(advert);
+                break;
             case VrrpEffect.StartTimer start:
                 Timers.StartSingleTimer(start.Timer, new Tick(start.Timer, start.Generation), Micros(start.DelayMicros));
                 break;
@@ -614,6 +622,10 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
                 {
                     _masterDown.Cancel();
                     CancelMasterDown();
+                }
+                else if (cancel.Timer == VrrpTimer.Advert)
+                {
+                    CancelAdvert();
                 }
                 else
                 {
@@ -666,7 +678,14 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void SendAdvert(int priority)
+    private void SendAdvert(int priority) => EncodeAdverts(priority, _emit ??= Emit);
+
+    private AdvertSink? _emit;
+
+    /// <summary>Encodes the advert at <paramref name="priority"/> and hands each datagram to <paramref name="sink"/>:
+    /// one to the multicast group, or one per unicast peer; with AH, the AH datagram is sent at once. False when it
+    /// cannot be encoded (logged).</summary>
+    private bool EncodeAdverts(int priority, AdvertSink sink)
     {
         var s = _setup.Settings;
         var spec = new VrrpAdvertSpec((byte)s.Version, s.Vrid, (byte)priority, (int)(s.AdvertIntervalMicros / VrrpTimers.MicrosPerCentisecond),
@@ -674,18 +693,18 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         if (!VrrpCodec.TryEncode(_advert, spec, _vipBytes, _setup.Source, _setup.Destination, out int n, out var error))
         {
             _log.Error("{Instance}: cannot encode an advert: {Error}", _setup.Name, error);
-            return;
+            return false;
         }
         var message = _advert.AsSpan(0, n);
         if (UsesAh)
         {
             SendAh(message);
-            return;
+            return true;
         }
         if (_setup.UnicastPeers.Count == 0)
         {
-            Emit(message, _setup.Source, _setup.Destination);
-            return;
+            sink(message, _setup.Source, _setup.Destination);
+            return true;
         }
         var bytes = message.ToArray();                         // the buffer is encoded again per v3 peer below
         foreach (var peer in _setup.UnicastPeers)
@@ -693,10 +712,11 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
             // The IPv4/IPv6 pseudo-header checksum covers the destination: one encoding per peer (v3).
             if (s.Version == 3 && !peer.Equals(_setup.Destination)
                 && VrrpCodec.TryEncode(_advert, spec, _vipBytes, _setup.Source, peer, out int m, out _))
-                Emit(_advert.AsSpan(0, m), _setup.Source, peer);
+                sink(_advert.AsSpan(0, m), _setup.Source, peer);
             else
-                Emit(bytes, _setup.Source, peer);
+                sink(bytes, _setup.Source, peer);
         }
+        return true;
     }
 
     /// <summary>Sends one advert through the I/O actor's channel (or, until it answered the registration, through the

@@ -82,6 +82,15 @@ public static class VrrpMachine
         return s.MasterAdverIntervalMicros == interval;
     }
 
+    /// <summary>
+    /// True when the advert timer's next expiry would do nothing but send an advert at the current priority and restart
+    /// the timer (V3-S8): a MASTER, not resigning, that has not answered a lower-priority advert since its last periodic
+    /// one (the expiry clears that). The timer thread may then send the same advert without waking the instance
+    /// (<see cref="AdvertPacer"/>); the machine's own timer generation stays valid meanwhile.
+    /// </summary>
+    public static bool AdvertRepeatsHarmlessly(VrrpMachineState s) =>
+        s.State == VrrpState.Master && !s.Resigned && !s.AnsweredLowerPriority && s.Timers.Advert != 0;
+
     private static VrrpMachineState BackupHears(VrrpMachineState s, VrrpInput.AdvertReceived a, VrrpSettings settings, List<VrrpEffect> fx)
     {
         // V3-S5: the master is leaving: take over after Skew_Time.

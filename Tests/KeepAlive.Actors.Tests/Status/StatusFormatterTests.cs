@@ -16,7 +16,7 @@ public class StatusFormatterTests
         var i = doc.RootElement.GetProperty("instances")[0];
         Assert.Equal(
             ["name", "vrid", "family", "interface", "state", "priority", "effective_priority", "trackers", "master_address", "last_transition",
-             "peers", "explanation", "discards", "stats", "transitions"],
+             "peers", "explanation", "discards", "stats", "transitions", "adverts_paced"],
             i.EnumerateObject().Select(p => p.Name));
         Assert.Equal(("BACKUP", 100, 80, "10.0.0.2"), (i.GetProperty("state").GetString(), i.GetProperty("priority").GetInt32(), i.GetProperty("effective_priority").GetInt32(), i.GetProperty("master_address").GetString()));
         var t = i.GetProperty("trackers")[0];

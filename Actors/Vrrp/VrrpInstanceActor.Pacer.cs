@@ -1,0 +1,74 @@
+using System.Net;
+using Akka.Actor;
+
+namespace KeepAlive.Actors.Vrrp;
+
+/// <summary>A MASTER's steady adverts leave from the timer thread (<see cref="AdvertPacer"/>, <see cref="AdvertWake"/>).</summary>
+public sealed partial class VrrpInstanceActor
+{
+    private readonly AdvertPacer _pacer = new();
+    private AdvertWake? _advertWake;
+    private (int Priority, VrrpInstanceSetup Setup, AdvertChannel Channel, AdvertPacer.Frame[] Frames)? _pacerFrames;
+
+    /// <summary>The advert timer: repeating every advert interval at a fixed rate, sending through the pacer while an
+    /// advert is published, else telling this instance once (then it is a one-shot timer like any other).</summary>
+    private void ScheduleAdvert(VrrpEffect.StartTimer start)
+    {
+        CancelAdvert();
+        var cancel = new Cancelable(Context.System.Scheduler);
+        var wake = new AdvertWake(Self, new Tick(VrrpTimer.Advert, start.Generation), _pacer, cancel);
+        _advertWake = wake;
+        Context.System.Scheduler.Advanced.ScheduleRepeatedly(Micros(start.DelayMicros), Micros(_setup.Settings.AdvertIntervalMicros), wake.Due, cancel);
+    }
+
+    private void CancelAdvert()
+    {
+        _advertWake?.Cancelable.Cancel();
+        _advertWake = null;
+    }
+
+    /// <summary>True for the pending advert timer's tick (it then stops being pending); false for a stale one.</summary>
+    private bool IsAdvertTick(Tick t)
+    {
+        if (_advertWake is not { } wake || !ReferenceEquals(t, wake.Tick))
+            return false;
+        _advertWake = null;
+        return true;
+    }
+
+    /// <summary>Before a message: nothing leaves from the timer thread while the instance runs; what did is counted.</summary>
+    private void HoldPacer()
+    {
+        _pacer.Revoke();
+        TakePaced();
+    }
+
+    private void TakePaced()
+    {
+        if (_pacer.TakeSent() is > 0 and var sent)
+            _observations.SentRepeats(sent);
+    }
+
+    /// <summary>After a message: when the next advert would be the same as the last and nothing else, the timer thread
+    /// sends it. Not with AH (each advert has its own sequence number), not while an advert is held for addresses
+    /// being added, not before the I/O actor offered its channel.</summary>
+    private void ReleasePacer()
+    {
+        TakePaced();
+        if (!VrrpMachine.AdvertRepeatsHarmlessly(_state) || _advertWake is null || _channel is not { } channel
+            || UsesAh || _holdingAdvert)
+            return;
+        int priority = _state.EffectivePriority;
+        if (_pacerFrames is not { } cached || cached.Priority != priority || !ReferenceEquals(cached.Setup, _setup) || !ReferenceEquals(cached.Channel, channel))
+        {
+            var frames = new List<AdvertPacer.Frame>();
+            if (!EncodeAdverts(priority, (payload, source, destination) => frames.Add(new AdvertPacer.Frame(payload.ToArray(), source, destination))))
+                return;
+            cached = (priority, _setup, channel, frames.ToArray());
+            _pacerFrames = cached;
+        }
+        _pacer.Publish(channel, cached.Frames);
+    }
+
+    private delegate void AdvertSink(ReadOnlySpan<byte> payload, IPAddress source, IPAddress destination);
+}
