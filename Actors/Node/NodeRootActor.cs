@@ -41,6 +41,10 @@ public sealed record NodeSetup
     /// time leave it 0.</summary>
     public long MasterDownLeadMicros { get; init; }
 
+    /// <summary>The grid the instances' periodic advert deadlines are rounded up to (<see cref="Vrrp.VrrpInstanceSetup.AdvertGridMicros"/>):
+    /// the service sets it; specs on virtual time leave it 0.</summary>
+    public long AdvertGridMicros { get; init; }
+
     /// <summary>Props of the node's notifier (notify scripts, FIFOs, mail) for this plan; null: none.</summary>
     public Func<NodePlan, Props?>? NotifierProps { get; init; }
 
@@ -412,7 +416,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
         // Only scripts that have a tracker here can give the first result the instance waits for.
         var startAfter = plan.Trackers.Where(t => t.Kind == TrackerKind.Script && _children.ContainsKey(t.ChildName) && t.Subscribers.Contains(instance.ChildName))
             .Select(t => t.Key).ToList();
-        var setup = instance.Setup with { StartAfter = startAfter, MasterDownLeadMicros = _setup.MasterDownLeadMicros };
+        var setup = instance.Setup with { StartAfter = startAfter, MasterDownLeadMicros = _setup.MasterDownLeadMicros, AdvertGridMicros = _setup.AdvertGridMicros };
         Spawn(instance.ChildName, OnVrrpDispatcher(VrrpInstanceActor.Props(setup, Links(instance), _setup.Clock)));
     }
 

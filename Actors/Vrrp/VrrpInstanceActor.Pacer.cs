@@ -18,7 +18,23 @@ public sealed partial class VrrpInstanceActor
         var cancel = new Cancelable(Context.System.Scheduler);
         var wake = new AdvertWake(Self, new Tick(VrrpTimer.Advert, start.Generation), _pacer, cancel);
         _advertWake = wake;
-        Context.System.Scheduler.Advanced.ScheduleRepeatedly(Micros(start.DelayMicros), Micros(_setup.Settings.AdvertIntervalMicros), wake.Due, cancel);
+        long now = _clock();
+        Context.System.Scheduler.Advanced.ScheduleRepeatedly(Micros(ScheduleAdvertFor(now, start.DelayMicros, _setup.AdvertGridMicros) - now),
+            Micros(_setup.Settings.AdvertIntervalMicros), wake.Due, cancel);
+    }
+
+    /// <summary>When the advert timer started at <paramref name="now"/> for <paramref name="delayMicros"/> first fires:
+    /// the deadline rounded up to <paramref name="gridMicros"/> (0: not rounded). A fixed-rate timer keeps the phase it
+    /// starts with, and instances that became MASTER together are handled one after another, microseconds apart: on
+    /// a shared grid their periodic adverts leave in one wake-up of the timer thread, not one each. Only the periodic
+    /// adverts move (by less than the grid, once); a new master's first advert is sent at once.</summary>
+    public static long ScheduleAdvertFor(long now, long delayMicros, long gridMicros)
+    {
+        long due = now + Math.Max(0, delayMicros);
+        if (gridMicros <= 0)
+            return due;
+        long rest = (due % gridMicros + gridMicros) % gridMicros;
+        return rest == 0 ? due : due - rest + gridMicros;
     }
 
     private void CancelAdvert()

@@ -73,6 +73,11 @@ public sealed record VrrpInstanceSetup
     /// <summary>How long before the master-down deadline its tick is scheduled, the rest waited out on the CPU
     /// (<see cref="LazyDeadline"/>); 0 (specs on virtual time): the tick is scheduled for the deadline.</summary>
     public long MasterDownLeadMicros { get; init; }
+
+    /// <summary>The grid a MASTER's periodic advert deadlines are rounded up to, so the node's instances send theirs in
+    /// one wake-up of the timer thread (<see cref="VrrpInstanceActor.ScheduleAdvertFor"/>); 0 (specs on virtual time,
+    /// which step whole intervals): none.</summary>
+    public long AdvertGridMicros { get; init; }
 }
 
 /// <summary>Sent to the instance by trackers, the sync group and the node. <paramref name="HeadStart"/>: with a Force

@@ -55,6 +55,8 @@ public sealed class NodeComposition : IDisposable
             EffectorDispatcher = PreciseSchedulerSetup.EffectorDispatcher,
             // A sleeping thread wakes 0.1–1 ms after its timer here (the lateness metric); a takeover should not add it.
             MasterDownLeadMicros = 600,
+            // The instances' periodic adverts share a 2 ms grid: one wake-up of the timer thread sends many.
+            AdvertGridMicros = 2_000,
             RehearseTakeover = true,
             TrackerProps = TrackerPropsFactory.For(config.Globals, trackerPorts, problem: problem),
             NotifierProps = nodePlan => NotifierActor.Props(
