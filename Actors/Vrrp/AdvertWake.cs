@@ -9,7 +9,7 @@ namespace KeepAlive.Actors.Vrrp;
 /// exactly as with a one-shot timer. The instance recognises the tick by reference (a cancelled or replaced wake's
 /// tick is ignored).
 /// </summary>
-internal sealed class AdvertWake(IActorRef instance, object tick, AdvertPacer pacer, ICancelable cancelable)
+public sealed class AdvertWake(IActorRef instance, object tick, AdvertPacer pacer, ICancelable cancelable)
 {
     private int _told;
 
@@ -19,15 +19,29 @@ internal sealed class AdvertWake(IActorRef instance, object tick, AdvertPacer pa
     /// <summary>Stops the repetition.</summary>
     public ICancelable Cancelable { get; } = cancelable;
 
-    /// <summary>One due advert interval.</summary>
+    /// <summary>One due advert interval. Never throws: a repeating entry whose work throws is not repeated, and the
+    /// instance would fall silent — a pacer that fails hands the advert to the instance instead.</summary>
     public void Due()
     {
-        if (Volatile.Read(ref _told) != 0 || pacer.TrySend())
+        if (Volatile.Read(ref _told) != 0 || TrySend())
             return;
         if (Interlocked.Exchange(ref _told, 1) != 0)
             return;
         Cancelable.Cancel();
         instance.Tell(Tick, instance);
+    }
+
+    private bool TrySend()
+    {
+        try
+        {
+            return pacer.TrySend();
+        }
+        catch (Exception)
+        {
+            pacer.Revoke();
+            return false;
+        }
     }
 
     public override string ToString() => $"advert timer of {instance.Path.Name}";
