@@ -68,11 +68,15 @@ public sealed partial class VrrpInstanceActorSpecs
         a.Instance.Tell(new InstanceCommand(VrrpInputKind.Shutdown));
         AwaitAssert(() => Assert.Equal(0, AdvertPayloadsFrom(1)[^1].Span[2]));
         int afterGoodbye = AdvertPayloadsFrom(1).Count;
-        Clock.Advance(TimeSpan.FromSeconds(3));
-        Thread.Sleep(100);
+        AwaitAssert(() => Assert.Contains(Report(b).Peers, p => p.Priority == 0));    // b heard the goodbye
+        for (int i = 0; i < 30; i++)
+        {
+            Clock.Advance(TimeSpan.FromMilliseconds(100));
+            Thread.Sleep(10);
+        }
         Assert.Equal(afterGoodbye, AdvertPayloadsFrom(1).Count);
 
-        // b took over and paces its own adverts; stopping its actor outright stops them too.
+        // b took over (skew time after the goodbye) and paces its own adverts; stopping its actor outright stops them.
         AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b).State));
         Seconds(3, b);
         Assert.True(Report(b).AdvertsPaced > 0);
