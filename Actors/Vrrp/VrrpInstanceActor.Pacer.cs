@@ -52,15 +52,11 @@ public sealed partial class VrrpInstanceActor
         return true;
     }
 
-    /// <summary>Before a message: nothing leaves from the timer thread while the instance runs; what did is counted.</summary>
+    /// <summary>Before a message: nothing leaves from the timer thread while the instance runs; what did is counted
+    /// (nothing more can be until <see cref="ReleasePacer"/> publishes again).</summary>
     private void HoldPacer()
     {
         _pacer.Revoke();
-        TakePaced();
-    }
-
-    private void TakePaced()
-    {
         if (_pacer.TakeSent() is > 0 and var sent)
             _observations.SentRepeats(sent);
     }
@@ -70,7 +66,6 @@ public sealed partial class VrrpInstanceActor
     /// being added, not before the I/O actor offered its channel.</summary>
     private void ReleasePacer()
     {
-        TakePaced();
         if (!VrrpMachine.AdvertRepeatsHarmlessly(_state) || _advertWake is null || _channel is not { } channel
             || UsesAh || _holdingAdvert)
             return;
