@@ -2,6 +2,11 @@ using KeepAlive.Controller;
 using KeepAlive.Controller.Genhash;
 
 // Composition root: the keepalived-compatible command line, and genhash (as `genhash` or after -T/--genhash).
+// First of all, before the runtime sets up its signal handling: a signal inherited ignored (SIGINT and SIGQUIT in a
+// shell's background job, SIGHUP under nohup) would stay ignored despite the daemon's handlers. keepalived handles
+// them whatever it inherited (measured: `kill -INT` stops it as a background job, SIGHUP reloads it under nohup).
+if (OperatingSystem.IsLinux())
+    KeepAlive.Kernel.Linux.SignalDispositions.ResetIgnored(KeepAlive.Controller.Daemon.SignalNames.Handled());
 try
 {
     var argv0 = GenhashEntry.ReadArgv0();

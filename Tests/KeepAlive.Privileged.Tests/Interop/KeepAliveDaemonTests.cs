@@ -118,6 +118,37 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         Assert.False(File.Exists(Path.Combine(daemon.Directory, "k.pid")), "the pid file was left behind");
     }
 
+    /// <summary>
+    /// A shell starts a background job with SIGINT and SIGQUIT ignored, nohup starts it with SIGHUP ignored, and exec
+    /// keeps that; keepalived installs its handlers whatever it inherited. Started the same way (env --ignore-signal),
+    /// the daemon must still reload on SIGHUP and stop on SIGINT; SIGQUIT it ignores, as keepalived does.
+    /// </summary>
+    [SkippableFact]
+    public void Signals_inherited_ignored_still_reload_and_stop_and_sigquit_is_ignored()
+    {
+        Privilege.Require("ip", "dotnet", "env");
+        const string vip = "10.7.6.100";
+        using var ns = Namespace("dm-ignored", "10.7.6.1");
+        // "--ignore-signal=…" go to env(1) before the daemon's command (coreutils ≥ 9.0).
+        using var daemon = new KeepAliveProcess(ns.Name, Config(vip), ["-n", "-l", "-G", "-p", "{dir}/k.pid"],
+            "--ignore-signal=INT", "--ignore-signal=QUIT", "--ignore-signal=HUP");
+        Assert.True(daemon.WaitFor("keepalive: running ", Start), "the daemon did not start:\n" + daemon);
+        Assert.True(Poll.Until(() => HasAddress(ns.Name, vip), TimeSpan.FromSeconds(10)), "the VIP never came:\n" + daemon);
+        var ignored = File.ReadAllLines($"/proc/{daemon.Pid}/status").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        ulong mask = ulong.Parse(ignored.Split('\t')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        Assert.True((mask & 0b111) == 0, $"SIGHUP, SIGINT or SIGQUIT still ignored by disposition: {ignored}");
+
+        daemon.Signal("QUIT");
+        daemon.Signal("HUP");
+        Assert.True(daemon.WaitFor("applying it (ApplyConfig to the node)", TimeSpan.FromSeconds(15)), "SIGHUP did not reload:\n" + daemon);
+        Assert.False(daemon.HasExited, "SIGQUIT ended the daemon:\n" + daemon);
+
+        daemon.Signal("INT");
+        Assert.True(daemon.WaitForExit(TimeSpan.FromSeconds(30)), "no exit on SIGINT:\n" + daemon);
+        Assert.Equal(0, daemon.ExitCode);
+        Assert.False(HasAddress(ns.Name, vip), "the VIP was left behind");
+    }
+
     [SkippableFact]
     public void Detaches_without_n_refuses_a_second_start_and_reports_a_refused_configuration()
     {
