@@ -15,6 +15,7 @@ internal static class Errno
     public const int EMSGSIZE = 90;
     public const int EAFNOSUPPORT = 97;
     public const int ETIMEDOUT = 110;
+    public const int ECANCELED = 125;
 
     /// <summary>The result for a syscall that just failed: errno from the P/Invoke (SetLastError) and its text.</summary>
     public static KernelResult LastFailure(string doing) => Failure(Marshal.GetLastPInvokeError(), doing);

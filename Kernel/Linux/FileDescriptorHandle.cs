@@ -72,16 +72,19 @@ internal static class FdPoll
         return left <= 0 ? 0 : (int)Math.Min(int.MaxValue, (left * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
     }
 
-    /// <summary>Ok when <paramref name="fd"/> is readable; ETIMEDOUT at the deadline; the errno of a failed poll
-    /// (EINTR is retried).</summary>
-    public static unsafe KernelResult WaitReadable(int fd, long deadline, string doing)
+    /// <summary>Ok when <paramref name="fd"/> is readable; ETIMEDOUT at the deadline; ECANCELED as soon as
+    /// <paramref name="stopFd"/> (an eventfd, or -1 for none) is readable; the errno of a failed poll (EINTR is
+    /// retried).</summary>
+    public static unsafe KernelResult WaitReadable(int fd, long deadline, string doing, int stopFd = -1)
     {
+        var fds = stackalloc pollfd[2];
         while (true)
         {
-            var pfd = default(pollfd);
-            pfd.fd = fd;
-            pfd.events = LibC.POLLIN;
-            int ready = LibC.poll(&pfd, 1, Milliseconds(deadline));
+            fds[0] = new pollfd { fd = fd, events = LibC.POLLIN };
+            fds[1] = new pollfd { fd = stopFd, events = LibC.POLLIN };
+            int ready = stopFd < 0 ? LibC.poll(fds, 1, Milliseconds(deadline)) : LibC.poll(fds, 2, Milliseconds(deadline));
+            if (ready > 0 && stopFd >= 0 && fds[1].revents != 0)
+                return Errno.Failure(Errno.ECANCELED, $"{doing}: stopped");
             if (ready > 0)
                 return KernelResult.Ok;
             if (ready == 0)

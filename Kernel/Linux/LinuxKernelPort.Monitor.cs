@@ -10,6 +10,10 @@ public sealed partial class LinuxKernelPort
     private const int ENOBUFS = 105;
 
     private readonly NetlinkSocket _monitorSocket;
+
+    /// <summary>Signalled to end the monitor's wait (an eventfd; invalid if eventfd failed, and the monitor then
+    /// wakes once a second to notice a stop).</summary>
+    private readonly FileDescriptorHandle _monitorStop = new(Tmds.Linux.LibC.eventfd(0, Tmds.Linux.LibC.EFD_CLOEXEC | Tmds.Linux.LibC.EFD_NONBLOCK));
     private readonly List<Action<KernelEvent>> _subscribers = new();
     private Thread? _monitor;
     private volatile bool _stopping;
@@ -34,12 +38,16 @@ public sealed partial class LinuxKernelPort
     private void MonitorLoop()
     {
         var names = new Dictionary<int, string>();
+        // The thread wakes only for events: StopMonitor signals the eventfd. Without one, a timeout lets it notice the
+        // stop, at a context switch a second.
+        var wait = _monitorStop.IsInvalid ? TimeSpan.FromSeconds(1) : Timeout.InfiniteTimeSpan;
+        var stop = _monitorStop.IsInvalid ? null : _monitorStop;
         while (!_stopping)
         {
             var events = new List<KernelEvent>();
-            // The timeout only lets the thread notice StopMonitor; each wake-up costs a context switch, so once a second
-            // (StopMonitor waits up to 2 s).
-            var r = _monitorSocket.ReceiveEvents(TimeSpan.FromSeconds(1), m => Translate(m, names, events));
+            var r = _monitorSocket.ReceiveEvents(wait, m => Translate(m, names, events), stop);
+            if (r.Errno == Errno.ECANCELED)
+                return;
             if (r.Errno == ENOBUFS)
             {
                 LostEventBursts++;
@@ -104,10 +112,12 @@ public sealed partial class LinuxKernelPort
     private void StopMonitor()
     {
         _stopping = true;
+        EventFdSignal.Signal(_monitorStop);
         Thread? monitor;
         lock (_subscribers)
             monitor = _monitor;
         monitor?.Join(TimeSpan.FromSeconds(2));
+        _monitorStop.Dispose();
     }
 
     private sealed class Subscription(LinuxKernelPort port, Action<KernelEvent> handler) : IDisposable

@@ -239,17 +239,24 @@ public sealed class NetlinkSocket : IDisposable
         }
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for one datagram of an event socket and hands each message to
-    /// <paramref name="onMessage"/>. ENOBUFS (events were lost) comes back as that errno: re-read the state.</summary>
-    public KernelResult ReceiveEvents(TimeSpan timeout, NetlinkReplyHandler onMessage)
+    /// <summary>Waits up to <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: no limit) for one datagram
+    /// of an event socket and hands each message to <paramref name="onMessage"/>. ENOBUFS (events were lost) comes back
+    /// as that errno: re-read the state.</summary>
+    public KernelResult ReceiveEvents(TimeSpan timeout, NetlinkReplyHandler onMessage) => ReceiveEvents(timeout, onMessage, null);
+
+    /// <summary>As <see cref="ReceiveEvents(TimeSpan, NetlinkReplyHandler)"/>, and ECANCELED as soon as
+    /// <paramref name="stop"/> (an eventfd) is signalled.</summary>
+    internal KernelResult ReceiveEvents(TimeSpan timeout, NetlinkReplyHandler onMessage, FileDescriptorHandle? stop)
     {
-        bool added = false;
+        bool added = false, stopAdded = false;
         try
         {
             if (!TryAcquire(ref added, out int fd, out var closed))
                 return closed;
-            long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-            var received = ReceiveOnce(fd, deadline, out int length, "receive netlink events");
+            int stopFd = -1;
+            if (stop is not null && !stop.TryAcquire(ref stopAdded, out stopFd))
+                return Errno.Failure(Errno.ECANCELED, "receive netlink events: stopped");
+            var received = ReceiveOnce(fd, FdPoll.Deadline(timeout), out int length, "receive netlink events", stopFd);
             if (!received.IsOk)
                 return received;
             var reader = new NetlinkMessageReader(_receive.AsSpan(0, length));
@@ -261,6 +268,8 @@ public sealed class NetlinkSocket : IDisposable
         {
             if (added)
                 _fd.DangerousRelease();
+            if (stopAdded)
+                stop!.DangerousRelease();
         }
     }
 
@@ -284,14 +293,14 @@ public sealed class NetlinkSocket : IDisposable
         }
     }
 
-    private unsafe KernelResult ReceiveOnce(int fd, long deadline, out int length, string doing)
+    private unsafe KernelResult ReceiveOnce(int fd, long deadline, out int length, string doing, int stopFd = -1)
     {
         length = 0;
         fixed (byte* buffer = _receive)
         {
             while (true)
             {
-                var ready = FdPoll.WaitReadable(fd, deadline, doing);
+                var ready = FdPoll.WaitReadable(fd, deadline, doing, stopFd);
                 if (!ready.IsOk)
                     return ready.Errno == Errno.ETIMEDOUT ? Errno.Failure(Errno.ETIMEDOUT, $"{doing}: no answer from the kernel") : ready;
                 long n = LibC.recv(fd, buffer, _receive.Length, LibC.MSG_TRUNC);

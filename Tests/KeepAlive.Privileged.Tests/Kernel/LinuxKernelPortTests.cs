@@ -210,6 +210,53 @@ public sealed class LinuxKernelPortTests(ITestOutputHelper output) : IDisposable
         Assert.True(ok);
     }
 
+    /// <summary>The event thread wakes for events only (it used to time out once a second to notice a stop): with
+    /// nothing changing in the namespace it stays asleep, and Dispose still ends it (an eventfd wakes it).</summary>
+    [SkippableFact]
+    public void The_event_thread_sleeps_until_an_event_and_dispose_ends_it()
+    {
+        Privilege.Require("ip");
+        var before = MonitorThreads();
+        var port = Port();
+        using var subscription = port.Subscribe(_ => { });
+        Assert.True(WaitFor(() => MonitorThreads().Except(before).Any(), []), "no netlink-monitor thread");
+        int tid = MonitorThreads().Except(before).Single();
+        Thread.Sleep(2000);                                                    // the new link's own events settle
+        long woken = VoluntarySwitches(tid);
+        Thread.Sleep(3500);
+        long wakes = VoluntarySwitches(tid) - woken;
+        output.WriteLine($"netlink-monitor {tid}: {wakes} wake-up(s) in 3.5 s without changes");
+        Assert.True(wakes < 3, $"{wakes} wake-ups in 3.5 s with nothing changing");
+
+        var clock = Stopwatch.StartNew();
+        _port!.Dispose();
+        _port = null;
+        output.WriteLine($"Dispose: {clock.Elapsed.TotalMilliseconds:0.0} ms");
+        // (The kernel reaps the thread just after the runtime's Join returns.)
+        Assert.True(Poll.Until(() => !Directory.Exists($"/proc/self/task/{tid}"), TimeSpan.FromSeconds(3)), "the event thread outlived Dispose");
+    }
+
+    private static List<int> MonitorThreads() =>
+        Directory.GetDirectories("/proc/self/task")
+            .Select(d => (Tid: int.Parse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture), Comm: ReadOrEmpty(Path.Combine(d, "comm")).Trim()))
+            .Where(t => t.Comm == "netlink-monitor").Select(t => t.Tid).ToList();
+
+    private static long VoluntarySwitches(int tid) =>
+        long.Parse(ReadOrEmpty($"/proc/self/task/{tid}/status").Split('\n').Single(l => l.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
+            .Split(':')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
     [SkippableFact]
     public void After_a_burst_of_10000_address_events_into_a_tiny_buffer_the_view_converges_to_the_kernel()
     {
