@@ -41,6 +41,10 @@ public sealed record NodeSetup
     /// time leave it 0.</summary>
     public long MasterDownLeadMicros { get; init; }
 
+    /// <summary>Where the instances' priority-0 adverts wait for the node's stop (<see cref="Vrrp.GoodbyeRoster"/>); null:
+    /// each instance sends its own when it resigns.</summary>
+    public Vrrp.GoodbyeRoster? Goodbyes { get; init; }
+
     /// <summary>The grid the instances' periodic advert deadlines are rounded up to (<see cref="Vrrp.VrrpInstanceSetup.AdvertGridMicros"/>):
     /// the service sets it; specs on virtual time leave it 0.</summary>
     public long AdvertGridMicros { get; init; }
@@ -416,7 +420,7 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
         // Only scripts that have a tracker here can give the first result the instance waits for.
         var startAfter = plan.Trackers.Where(t => t.Kind == TrackerKind.Script && _children.ContainsKey(t.ChildName) && t.Subscribers.Contains(instance.ChildName))
             .Select(t => t.Key).ToList();
-        var setup = instance.Setup with { StartAfter = startAfter, MasterDownLeadMicros = _setup.MasterDownLeadMicros, AdvertGridMicros = _setup.AdvertGridMicros };
+        var setup = instance.Setup with { StartAfter = startAfter, MasterDownLeadMicros = _setup.MasterDownLeadMicros, AdvertGridMicros = _setup.AdvertGridMicros, Goodbyes = _setup.Goodbyes };
         Spawn(instance.ChildName, OnVrrpDispatcher(VrrpInstanceActor.Props(setup, Links(instance), _setup.Clock)));
     }
 

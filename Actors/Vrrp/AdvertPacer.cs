@@ -16,8 +16,10 @@ public sealed class AdvertPacer
 {
     private readonly object _gate = new();
     private Frame[]? _frames;
+    private Frame[]? _goodbye;
     private AdvertChannel? _channel;
     private long _sent;
+    private bool _saidGoodbye;
 
     /// <summary>One encoded advert and where it goes (a unicast instance sends one per peer).</summary>
     public sealed record Frame(byte[] Payload, IPAddress Source, IPAddress Destination);
@@ -25,15 +27,52 @@ public sealed class AdvertPacer
     /// <summary>True while an advert is published. A hint, read without the lock.</summary>
     public bool Published => Volatile.Read(ref _frames) is not null;
 
-    /// <summary>From now on the advert timer sends <paramref name="frames"/> through <paramref name="channel"/>.</summary>
-    public void Publish(AdvertChannel channel, Frame[] frames)
+    /// <summary>From now on the advert timer sends <paramref name="frames"/> through <paramref name="channel"/>;
+    /// <paramref name="goodbye"/>, the same advert at priority 0, is what <see cref="TrySayGoodbye"/> sends instead.
+    /// Nothing is published once the goodbye has been said.</summary>
+    public void Publish(AdvertChannel channel, Frame[] frames, Frame[]? goodbye = null)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(frames);
         lock (_gate)
         {
+            if (_saidGoodbye)
+                return;
             _channel = channel;
             _frames = frames.Length == 0 ? null : frames;
+            _goodbye = goodbye is { Length: > 0 } ? goodbye : null;
+        }
+    }
+
+    /// <summary>True once <see cref="TrySayGoodbye"/> sent the priority-0 advert: the instance must resign, without
+    /// sending it again, before it handles anything else.</summary>
+    public bool SaidGoodbye
+    {
+        get
+        {
+            lock (_gate)
+                return _saidGoodbye;
+        }
+    }
+
+    /// <summary>The node is stopping (any thread): when an advert is published — the instance is a steady MASTER
+    /// between two messages — revokes it and sends its priority-0 advert; true when every frame of that was sent. False
+    /// when nothing is published (the instance is handling a message, or is not a steady MASTER) or a send failed: the
+    /// instance then sends its priority 0 itself when it resigns.</summary>
+    public bool TrySayGoodbye()
+    {
+        lock (_gate)
+        {
+            if (_saidGoodbye || _frames is null || _goodbye is not { } goodbye || _channel is not { } channel)
+                return false;
+            _frames = null;
+            foreach (var frame in goodbye)
+            {
+                if (!channel.Send(frame.Payload, frame.Source, frame.Destination).IsOk)
+                    return false;
+            }
+            _saidGoodbye = true;
+            return true;
         }
     }
 

@@ -8,7 +8,10 @@ public sealed partial class VrrpInstanceActor
 {
     private readonly AdvertPacer _pacer = new();
     private AdvertWake? _advertWake;
-    private (int Priority, VrrpInstanceSetup Setup, AdvertChannel Channel, AdvertPacer.Frame[] Frames)? _pacerFrames;
+    private (int Priority, VrrpInstanceSetup Setup, AdvertChannel Channel, AdvertPacer.Frame[] Frames, AdvertPacer.Frame[]? Goodbye)? _pacerFrames;
+
+    /// <summary>True while the instance resigns after the node's stop sent its priority 0 (<see cref="GoodbyeRoster"/>).</summary>
+    private bool _goodbyeOnWire;
 
     /// <summary>The advert timer: repeating every advert interval at a fixed rate, sending through the pacer while an
     /// advert is published, else telling this instance once (then it is a one-shot timer like any other).</summary>
@@ -59,6 +62,23 @@ public sealed partial class VrrpInstanceActor
         _pacer.Revoke();
         if (_pacer.TakeSent() is > 0 and var sent)
             _observations.SentRepeats(sent);
+        if (!_state.Resigned && _pacer.SaidGoodbye)
+            ResignAfterGoodbye();
+    }
+
+    /// <summary>The node's stop sent this MASTER's priority 0 from its pacer: before anything else the instance resigns,
+    /// as it would on <see cref="ResignInstance"/>, without sending it again.</summary>
+    private void ResignAfterGoodbye()
+    {
+        _goodbyeOnWire = true;
+        try
+        {
+            Step(new VrrpInput.Resign(_clock()));
+        }
+        finally
+        {
+            _goodbyeOnWire = false;
+        }
     }
 
     /// <summary>After a message: when the next advert would be the same as the last and nothing else, the timer thread
@@ -72,13 +92,23 @@ public sealed partial class VrrpInstanceActor
         int priority = _state.EffectivePriority;
         if (_pacerFrames is not { } cached || cached.Priority != priority || !ReferenceEquals(cached.Setup, _setup) || !ReferenceEquals(cached.Channel, channel))
         {
-            var frames = new List<AdvertPacer.Frame>();
-            if (!EncodeAdverts(priority, (payload, source, destination) => frames.Add(new AdvertPacer.Frame(payload.ToArray(), source, destination))))
+            var frames = Frames(priority);
+            if (frames is null)
                 return;
-            cached = (priority, _setup, channel, frames.ToArray());
+            // The priority-0 advert the node's stop sends (GoodbyeRoster), when there is a roster to send it.
+            cached = (priority, _setup, channel, frames, _setup.Goodbyes is null ? null : Frames(0));
             _pacerFrames = cached;
         }
-        _pacer.Publish(channel, cached.Frames);
+        _pacer.Publish(channel, cached.Frames, cached.Goodbye);
+    }
+
+    /// <summary>The advert at <paramref name="priority"/>, one frame per destination; null when it cannot be encoded.</summary>
+    private AdvertPacer.Frame[]? Frames(int priority)
+    {
+        var frames = new List<AdvertPacer.Frame>();
+        return EncodeAdverts(priority, (payload, source, destination) => frames.Add(new AdvertPacer.Frame(payload.ToArray(), source, destination)))
+            ? frames.ToArray()
+            : null;
     }
 
     private delegate void AdvertSink(ReadOnlySpan<byte> payload, IPAddress source, IPAddress destination);

@@ -83,6 +83,11 @@ public sealed partial class VrrpInstanceActor
         int oldPriority = _state.EffectivePriority;
 
         _setup = r.Setup with { StartAfter = old.StartAfter };
+        if (!ReferenceEquals(old.Goodbyes, _setup.Goodbyes))
+        {
+            old.Goodbyes?.Remove(_pacer);
+            _setup.Goodbyes?.Add(_pacer);
+        }
         _links = r.Links;
         _io = r.Links.Io;
         _syncGroup = r.Links.SyncGroup;

@@ -67,6 +67,10 @@ public sealed record VrrpInstanceSetup
     /// <summary>The tracked objects (interfaces, scripts, files, processes) with this instance's weights.</summary>
     public IReadOnlyList<Tracking.TrackedBinding> Tracked { get; init; } = [];
 
+    /// <summary>Where this instance's priority-0 advert waits for the node's stop (<see cref="GoodbyeRoster"/>); null:
+    /// it sends it when it resigns.</summary>
+    public GoodbyeRoster? Goodbyes { get; init; }
+
     /// <summary>Logs nothing (the node's rehearsal instance: <see cref="Node.ActorPathRehearsal"/>).</summary>
     public bool Quiet { get; init; }
 
@@ -315,6 +319,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         CancelMasterDown();
         CancelAdvert();
         _pacer.Revoke();
+        _setup.Goodbyes?.Remove(_pacer);
         base.PostStop();
     }
 
@@ -335,6 +340,7 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        _setup.Goodbyes?.Add(_pacer);
         _syncGroup?.Tell(new Sync.JoinSyncGroup(_setup.Name));
         _io.Tell(Registration());
         foreach (var other in _masterSet.Addresses.Where(a => a.Interface != _setup.Interface))
@@ -601,6 +607,8 @@ public sealed partial class VrrpInstanceActor : ReceiveActor, IWithTimers
         PerformAh(effect);
         switch (effect)
         {
+            case VrrpEffect.SendAdvert { Priority: 0 } when _goodbyeOnWire:
+                break;                                             // the node's stop sent it already (GoodbyeRoster)
             case VrrpEffect.SendAdvert { AfterAcquisition: true } send when _acquireOp != 0:
                 HoldAdvert(send.Priority);
                 break;

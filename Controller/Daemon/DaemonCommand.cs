@@ -107,7 +107,7 @@ public static class DaemonCommand
                         options.DryRun ? null : IpvsOwnershipFile.PathFor(options.PidFile)));
             }
             var runtime = new DaemonRuntime(options, log, notifier, new LoggingSignalDumps(log), () => ConfigLoad.For(options, env), node is not null,
-                status => Ready(options, status, stdout, log)) { Config = config.Config };
+                status => Ready(options, status, stdout, log)) { Config = config.Config, Goodbyes = node?.Setup.Goodbyes };
             using var host = DaemonHost.Build(runtime, (Serilog.Core.Logger)log, node);
             host.Run();
             log.Say(LogEventLevel.Information, "Stopped KeepAlive");

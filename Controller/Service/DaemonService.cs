@@ -30,6 +30,10 @@ public sealed record DaemonRuntime(
 {
     /// <summary>The configuration the node starts with (the dump files describe the running configuration).</summary>
     public KeepAlive.Config.Model.KeepAliveConfig? Config { get; init; }
+
+    /// <summary>The node's <see cref="KeepAlive.Actors.Vrrp.GoodbyeRoster"/>: the stop sends every steady MASTER's
+    /// priority 0 from it first.</summary>
+    public KeepAlive.Actors.Vrrp.GoodbyeRoster? Goodbyes { get; init; }
 }
 
 /// <summary>
@@ -230,6 +234,8 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
             if (_nodeStop is null && !_node.IsNobody() && !runtime.Options.DontReleaseVrrp)
             {
                 var instances = _instances;
+                // Every steady MASTER's priority 0 at once; the others send theirs as they resign.
+                runtime.Goodbyes?.SayGoodbye();
                 DedicatedThreadExecutor.RunInline(() =>
                 {
                     foreach (var instance in instances)

@@ -57,6 +57,8 @@ public sealed class NodeComposition : IDisposable
             MasterDownLeadMicros = 600,
             // The instances' periodic adverts share a 2 ms grid: one wake-up of the timer thread sends many.
             AdvertGridMicros = 2_000,
+            // On SIGTERM every steady MASTER's priority 0 leaves at once, before the instances resign.
+            Goodbyes = new KeepAlive.Actors.Vrrp.GoodbyeRoster(),
             RehearseTakeover = true,
             TrackerProps = TrackerPropsFactory.For(config.Globals, trackerPorts, problem: problem),
             NotifierProps = nodePlan => NotifierActor.Props(

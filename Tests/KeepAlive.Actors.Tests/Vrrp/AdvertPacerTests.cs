@@ -81,4 +81,52 @@ public sealed class AdvertPacerTests
         Assert.False(pacer.Published);
         Assert.False(pacer.TrySend());
     }
+
+    [Fact]
+    public void The_goodbye_replaces_a_published_advert_once_and_nothing_is_published_or_sent_after_it()
+    {
+        var pacer = new AdvertPacer();
+        var channel = Channel();
+        pacer.Publish(channel, [Frame(100)], [Frame(0)]);
+        Assert.False(pacer.SaidGoodbye);
+
+        Assert.True(pacer.TrySayGoodbye());
+        Assert.True(pacer.SaidGoodbye);
+        Assert.Equal(0, Assert.Single(_network.Sent).Payload.Span[2]);
+        Assert.Equal(0, pacer.TakeSent());                                   // not a paced repeat
+        Assert.False(pacer.TrySayGoodbye());
+        Assert.False(pacer.TrySend());
+
+        pacer.Publish(channel, [Frame(100)], [Frame(0)]);                    // too late: the instance resigns next
+        Assert.False(pacer.Published);
+        Assert.False(pacer.TrySend());
+        Assert.Single(_network.Sent);
+    }
+
+    [Fact]
+    public void No_goodbye_without_a_published_advert_or_without_its_priority_0()
+    {
+        var pacer = new AdvertPacer();
+        Assert.False(pacer.TrySayGoodbye());
+        pacer.Publish(Channel(), [Frame(100)], [Frame(0)]);
+        pacer.Revoke();                                                      // the instance is handling a message
+        Assert.False(pacer.TrySayGoodbye());
+        pacer.Publish(Channel(), [Frame(100)]);                              // no roster: no priority 0 kept
+        Assert.False(pacer.TrySayGoodbye());
+        Assert.True(pacer.Published);
+        Assert.False(pacer.SaidGoodbye);
+        Assert.Empty(_network.Sent);
+    }
+
+    [Fact]
+    public void A_goodbye_that_cannot_be_sent_leaves_the_priority_0_to_the_instance()
+    {
+        var pacer = new AdvertPacer();
+        var channel = new AdvertChannel();                                   // no socket attached: ENOTCONN
+        pacer.Publish(channel, [Frame(100)], [Frame(0)]);
+        Assert.False(pacer.TrySayGoodbye());
+        Assert.False(pacer.SaidGoodbye);
+        Assert.False(pacer.Published);                                       // revoked: the instance resigns and sends
+        Assert.Equal(1, channel.Failures);
+    }
 }

@@ -90,6 +90,65 @@ public sealed partial class VrrpInstanceActorSpecs
     }
 
     [Fact]
+    public void The_node_s_stop_sends_a_steady_master_s_priority_0_from_the_roster_once_and_nothing_leaves_after_it()
+    {
+        var roster = new GoodbyeRoster();
+        var (a, b) = ElectAOverB(goodbyes: roster);
+        Assert.Equal(1, roster.Count);
+        Seconds(3, a, b);
+        Assert.True(Report(a).AdvertsPaced > 0);
+        int before = AdvertPayloadsFrom(1).Count;
+
+        Assert.Equal(1, roster.SayGoodbye());                               // sent on this thread, not the instance's
+        Assert.Equal(before + 1, AdvertPayloadsFrom(1).Count);
+        Assert.Equal(0, AdvertPayloadsFrom(1)[^1].Span[2]);
+        Assert.Equal(0, roster.SayGoodbye());                               // once
+
+        // Whatever comes next, the instance resigns first: a priority change sends nothing, nor does the stop's resign.
+        a.Instance.Tell(new InstanceCommand(VrrpInputKind.Priority, 140));
+        a.Instance.Tell(ResignInstance.Instance);
+        AwaitAssert(() => Assert.Contains(Report(b).Peers, p => p.Priority == 0));
+        for (int i = 0; i < 30; i++)
+        {
+            Clock.Advance(TimeSpan.FromMilliseconds(100));
+            Thread.Sleep(10);
+        }
+        Assert.Equal(before + 1, AdvertPayloadsFrom(1).Count);
+        Assert.Equal(1, Report(a).Stats.PriZeroSent);
+        AwaitAssert(() => Assert.Equal(VrrpState.Master, Status(b).State));
+
+        Watch(a.Instance);
+        Sys.Stop(a.Instance);
+        ExpectTerminated(a.Instance);
+        Assert.Equal(0, roster.Count);
+    }
+
+    [Fact]
+    public void A_master_handling_a_message_or_a_backup_has_no_priority_0_on_the_roster_and_resigns_as_before()
+    {
+        var roster = new GoodbyeRoster();
+        var (a, b) = ElectAOverB(goodbyes: roster);
+        var c = Start("c", 3, 90, goodbyes: roster);                        // a BACKUP on the roster
+        AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(c).State));
+        Assert.Equal(2, roster.Count);
+        Seconds(2, a, b);
+        int before = AdvertPayloadsFrom(1).Count;
+
+        // a's pacer is revoked while a handles a message (as when the stop comes in the middle of one).
+        a.Instance.Tell(new InstanceCommand(VrrpInputKind.Priority, 140));
+        AwaitAssert(() => Assert.Equal(140, Status(a).EffectivePriority));
+        Seconds(1, a, b);
+        Assert.Equal(140, AdvertPayloadsFrom(1)[^1].Span[2]);
+        before = AdvertPayloadsFrom(1).Count;
+        a.Instance.Tell(ResignInstance.Instance);                           // the instance's own priority 0
+        AwaitAssert(() => Assert.Equal(before + 1, AdvertPayloadsFrom(1).Count));
+        Assert.Equal(0, AdvertPayloadsFrom(1)[^1].Span[2]);
+        Assert.Equal(0, roster.SayGoodbye());                               // resigned: nothing published
+        Assert.Empty(AdvertPayloadsFrom(3));                                // c never sent anything
+        Assert.Equal(before + 1, AdvertPayloadsFrom(1).Count);
+    }
+
+    [Fact]
     public void A_pacing_master_still_answers_a_lower_priority_master_at_once_and_then_paces_again()
     {
         var (a, _) = ElectAOverB();

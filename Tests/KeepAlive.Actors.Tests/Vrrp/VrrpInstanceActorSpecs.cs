@@ -24,7 +24,7 @@ public sealed partial class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutpu
 
     private Node Start(string name, int octet, int priority, IReadOnlyList<KeepAlive.Actors.Tracking.TrackedBinding>? tracked = null, KernelSet? masterSet = null,
         IReadOnlySet<AddressKey>? notTracked = null, IActorRef? effectorStandIn = null, int vrid = 51, InterfaceAddress? vip = null, IActorRef? syncGroup = null,
-        bool restartable = false)
+        bool restartable = false, GoodbyeRoster? goodbyes = null)
     {
         var kernel = new RecordingKernelPort().WithLink("eth0");
         var address = IPAddress.Parse($"10.0.0.{octet}");
@@ -43,6 +43,7 @@ public sealed partial class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutpu
             Tracked = tracked ?? [],
             MasterSet = masterSet,
             NotTracked = notTracked ?? new HashSet<AddressKey>(),
+            Goodbyes = goodbyes,
         };
         var scheduler = Clock;
         var props = VrrpInstanceActor.Props(setup, new VrrpInstanceLinks(io, effector, syncGroup), () => scheduler.Now.UtcTicks / 10);
@@ -64,9 +65,9 @@ public sealed partial class VrrpInstanceActorSpecs(Xunit.Abstractions.ITestOutpu
 
     /// <summary>Starts a (150) and b (100), both BACKUP, and lets a's master-down interval (3.414 s; b's is
     /// 3.609 s) run out: a is MASTER and b has heard it.</summary>
-    private (Node A, Node B) ElectAOverB(bool restartableB = false)
+    private (Node A, Node B) ElectAOverB(bool restartableB = false, GoodbyeRoster? goodbyes = null)
     {
-        var a = Start("a", 1, 150);
+        var a = Start("a", 1, 150, goodbyes: goodbyes);
         var b = Start("b", 2, 100, restartable: restartableB);
         AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(a).State));
         AwaitAssert(() => Assert.Equal(VrrpState.Backup, Status(b).State));
