@@ -68,9 +68,12 @@ public sealed class SyncGroupActor : ReceiveActor
 
     private sealed record PendingHeadStart(IActorRef Holder, HeadStart HeadStart);
     private long _lastOp;
+    private readonly bool _quiet;
 
-    public SyncGroupActor(string name, IReadOnlyCollection<string> members, IActorRef? notifier, SyncGroupMembers known, IActorRef? effector = null)
+    public SyncGroupActor(string name, IReadOnlyCollection<string> members, IActorRef? notifier, SyncGroupMembers known, IActorRef? effector = null,
+        bool quiet = false)
     {
+        _quiet = quiet;
         _members = known.Refs;
         _known = known;
         _name = name;
@@ -106,11 +109,12 @@ public sealed class SyncGroupActor : ReceiveActor
         Receive<GetSyncGroupStatus>(_ => Sender.Tell(new SyncGroupStatus(_name, _state.State, _state.Members)));
     }
 
-    /// <summary>The group; without <paramref name="effector"/> its members acquire their addresses on their own.</summary>
-    public static Props Props(string name, IReadOnlyCollection<string> members, IActorRef? notifier = null, IActorRef? effector = null)
+    /// <summary>The group; without <paramref name="effector"/> its members acquire their addresses on their own.
+    /// <paramref name="quiet"/>: its state changes are not logged (the node's rehearsal group).</summary>
+    public static Props Props(string name, IReadOnlyCollection<string> members, IActorRef? notifier = null, IActorRef? effector = null, bool quiet = false)
     {
         var known = new SyncGroupMembers();
-        return Akka.Actor.Props.Create(() => new SyncGroupActor(name, members, notifier, known, effector));
+        return Akka.Actor.Props.Create(() => new SyncGroupActor(name, members, notifier, known, effector, quiet));
     }
 
     /// <summary>keepalived announces every group's starting state (BACKUP) to its notify scripts and FIFO.</summary>
@@ -229,7 +233,8 @@ public sealed class SyncGroupActor : ReceiveActor
         {
             // The members first (a takeover waits for them); the group's log line and notifies after, as keepalived's
             // vrrp_sync_master sends them once every member has moved.
-            _log.Info("{Line} ({Trigger} from {Member})", KeepalivedLogText.Syncing(_name, _state.State) ?? $"VRRP_Group({_name}) {_state.State}", input.GetType().Name, input.Member);
+            if (!_quiet)
+                _log.Info("{Line} ({Trigger} from {Member})", KeepalivedLogText.Syncing(_name, _state.State) ?? $"VRRP_Group({_name}) {_state.State}", input.GetType().Name, input.Member);
             var change = new SyncGroupStateChanged(_name, before, _state.State);
             Context.System.EventStream.Publish(change);
             _notifier?.Tell(change);
