@@ -39,7 +39,8 @@ public sealed class GoodbyeRoster
             _pacers.Remove(pacer);
     }
 
-    /// <summary>Sends the priority-0 advert of every instance that is a steady MASTER now; returns how many did.</summary>
+    /// <summary>Sends the priority-0 advert of every instance that is a steady MASTER now; returns how many did. Never
+    /// throws (it runs on the signal's thread): a pacer that fails leaves its priority 0 to its instance.</summary>
     public int SayGoodbye()
     {
         AdvertPacer[] pacers;
@@ -48,8 +49,15 @@ public sealed class GoodbyeRoster
         int said = 0;
         foreach (var pacer in pacers)
         {
-            if (pacer.TrySayGoodbye())
-                said++;
+            try
+            {
+                if (pacer.TrySayGoodbye())
+                    said++;
+            }
+            catch (Exception)
+            {
+                // Not said: the instance resigns and sends its own.
+            }
         }
         return said;
     }

@@ -44,4 +44,34 @@ public sealed class GoodbyeRosterTests
         Assert.Equal(0, roster.SayGoodbye());
         Assert.Single(_network.Sent);
     }
+
+    [Fact]
+    public void A_pacer_whose_socket_throws_is_skipped_and_the_others_still_say_goodbye()
+    {
+        var us = IPAddress.Parse("10.0.0.1");
+        var broken = new AdvertChannel();
+        broken.Attach(new ThrowingSocket());
+        var failing = new AdvertPacer();
+        failing.Publish(broken, [new([3 << 4 | 1, 9, 100, 1], us, Group)], [new([3 << 4 | 1, 9, 0, 1], us, Group)]);
+        var roster = new GoodbyeRoster();
+        roster.Add(failing);
+        roster.Add(Pacer(1, published: true));
+
+        Assert.Equal(1, roster.SayGoodbye());
+        Assert.False(failing.SaidGoodbye);                                   // its instance resigns and sends its own
+        Assert.Equal(1, Assert.Single(_network.Sent).Payload.Span[1]);
+    }
+
+    private sealed class ThrowingSocket : KeepAlive.Kernel.Ports.IVrrpSocket
+    {
+        public KeepAlive.Kernel.Ports.KernelResult Send(ReadOnlySpan<byte> payload, IPAddress source, IPAddress destination) =>
+            throw new InvalidOperationException("a socket bug");
+
+        public bool TryReceive(Memory<byte> buffer, TimeSpan timeout, out KeepAlive.Kernel.Ports.VrrpDatagram datagram, out KeepAlive.Kernel.Ports.KernelResult error) =>
+            throw new InvalidOperationException("not used");
+
+        public void Dispose()
+        {
+        }
+    }
 }
