@@ -6,7 +6,7 @@ using KeepAlive.Controller.Genhash;
 // shell's background job, SIGHUP under nohup) would stay ignored despite the daemon's handlers. keepalived handles
 // them whatever it inherited (measured: `kill -INT` stops it as a background job, SIGHUP reloads it under nohup).
 if (OperatingSystem.IsLinux())
-    KeepAlive.Kernel.Linux.SignalDispositions.ResetIgnored(KeepAlive.Controller.Daemon.SignalNames.Handled());
+    KeepAlive.Kernel.Linux.SignalDispositions.ResetIgnored(SignalNumbers.Handled());
 try
 {
     var argv0 = GenhashEntry.ReadArgv0();

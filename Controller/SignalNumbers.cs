@@ -16,5 +16,9 @@ public static class SignalNumbers
 
     public static IReadOnlyDictionary<string, int> All => Numbers;
 
+    /// <summary>Every signal the daemon handles: those above, SIGINT (stop, as SIGTERM) and SIGQUIT (ignored, as
+    /// keepalived ignores it; see Service.SignalPathWarmUp).</summary>
+    public static int[] Handled() => [.. Numbers.Values, 2, 3];
+
     public static bool TryGet(string name, out int number) => Numbers.TryGetValue(name, out number);
 }

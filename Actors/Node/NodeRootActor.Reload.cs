@@ -150,7 +150,7 @@ public sealed partial class NodeRootActor
         {
             var action = reload.Children.First(c => c.Kind == ChildKind.Instance && c.Child == instance.ChildName).Action;
             if (action == ReloadAction.Reconfigure)
-                _children[instance.ChildName].Tell(new Reconfigure(instance.Setup with { MasterDownLeadMicros = _setup.MasterDownLeadMicros, AdvertGridMicros = _setup.AdvertGridMicros, Goodbyes = _setup.Goodbyes }, Links(instance)));
+                _children[instance.ChildName].Tell(new Reconfigure(WithNodeSettings(instance.Setup), Links(instance)));
             else if (action == ReloadAction.Start)
                 SpawnInstance(instance, plan);
         }

@@ -420,9 +420,14 @@ public sealed partial class NodeRootActor : ReceiveActor, IWithUnboundedStash, I
         // Only scripts that have a tracker here can give the first result the instance waits for.
         var startAfter = plan.Trackers.Where(t => t.Kind == TrackerKind.Script && _children.ContainsKey(t.ChildName) && t.Subscribers.Contains(instance.ChildName))
             .Select(t => t.Key).ToList();
-        var setup = instance.Setup with { StartAfter = startAfter, MasterDownLeadMicros = _setup.MasterDownLeadMicros, AdvertGridMicros = _setup.AdvertGridMicros, Goodbyes = _setup.Goodbyes };
+        var setup = WithNodeSettings(instance.Setup) with { StartAfter = startAfter };
         Spawn(instance.ChildName, OnVrrpDispatcher(VrrpInstanceActor.Props(setup, Links(instance), _setup.Clock)));
     }
+
+    /// <summary>An instance's setup with what the node sets for all of its instances (timer lead, advert grid, the
+    /// stop's roster), at spawn and at reload alike.</summary>
+    private VrrpInstanceSetup WithNodeSettings(VrrpInstanceSetup setup) =>
+        setup with { MasterDownLeadMicros = _setup.MasterDownLeadMicros, AdvertGridMicros = _setup.AdvertGridMicros, Goodbyes = _setup.Goodbyes };
 
     private Props OnVrrpDispatcher(Props props) => _setup.VrrpDispatcher is { } d ? props.WithDispatcher(d) : props;
 

@@ -45,15 +45,10 @@ public sealed class AdvertPacer
     }
 
     /// <summary>True once <see cref="TrySayGoodbye"/> sent the priority-0 advert: the instance must resign, without
-    /// sending it again, before it handles anything else.</summary>
-    public bool SaidGoodbye
-    {
-        get
-        {
-            lock (_gate)
-                return _saidGoodbye;
-        }
-    }
+    /// sending it again, before it handles anything else. Read without the lock (the instance reads it on every message,
+    /// right after <see cref="Revoke"/>, which orders it after any goodbye that could still be said): it never turns
+    /// false again.</summary>
+    public bool SaidGoodbye => Volatile.Read(ref _saidGoodbye);
 
     /// <summary>The node is stopping (any thread): when an advert is published — the instance is a steady MASTER
     /// between two messages — revokes it and sends its priority-0 advert; true when every frame of that was sent. False
@@ -71,7 +66,7 @@ public sealed class AdvertPacer
                 if (!channel.Send(frame.Payload, frame.Source, frame.Destination).IsOk)
                     return false;
             }
-            _saidGoodbye = true;
+            Volatile.Write(ref _saidGoodbye, true);
             return true;
         }
     }

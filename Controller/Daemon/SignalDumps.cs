@@ -36,11 +36,6 @@ public sealed class LoggingSignalDumps(Serilog.ILogger log) : ISignalDumps
 /// <summary>The signal number of each dump function (glibc's SIGRTMIN 34 and SIGRTMAX 64, as <c>--signum</c>).</summary>
 public static class SignalNames
 {
-    /// <summary>Every signal the daemon handles: SIGHUP (reload), SIGINT and SIGTERM (stop), SIGQUIT (ignored, as
-    /// keepalived ignores it; see SignalPathWarmUp) and the dump signals.</summary>
-    public static int[] Handled() =>
-        [1, 2, 3, 15, .. Enum.GetValues<SignalFunction>().Select(NumberOf).Distinct()];
-
     public static int NumberOf(SignalFunction function) => function switch
     {
         SignalFunction.Data => 10,
