@@ -12,10 +12,11 @@ public sealed partial class RawVrrpSocket
     private const int IPv4ProtocolOffset = 9;
     private const int IPv4SourceOffset = 12;
     private const int IPv4DestinationOffset = 16;
-    private const int ReceiveControlWords = 32; // 256 bytes: pktinfo + hop limit with room to spare
 
     private AddressCache _sources;
     private AddressCache _destinations;
+    private ReceiveBatch? _batch;
+    private long _receiveCalls;
 
     /// <summary>Again: nothing for the caller yet (EAGAIN, EINTR, or a datagram a unicast-mode socket ignores), so
     /// the wait goes on until the deadline.</summary>
@@ -23,8 +24,10 @@ public sealed partial class RawVrrpSocket
 
     /// <summary>
     /// Waits up to <paramref name="timeout"/> (poll on the fd; <see cref="Timeout.InfiniteTimeSpan"/> waits for
-    /// ever in a blocking recvmsg, which <see cref="Dispose"/> ends) for one datagram and puts the VRRP message, without any IP header, at the start of
-    /// <paramref name="buffer"/>. False with ETIMEDOUT when nothing came; false with another errno for a closed
+    /// ever in a blocking recvmmsg, which <see cref="Dispose"/> ends) for one datagram and puts the VRRP message,
+    /// without any IP header, at the start of <paramref name="buffer"/>. Datagrams queued together are read by one
+    /// system call and handed out by the next calls without another (<see cref="ReceiveBatch"/>), so one thread at a
+    /// time receives on a socket. False with ETIMEDOUT when nothing came; false with another errno for a closed
     /// socket, a datagram larger than the buffer (EMSGSIZE) or a malformed IPv4 header (EBADMSG).
     /// </summary>
     public bool TryReceive(Memory<byte> buffer, TimeSpan timeout, out VrrpDatagram datagram, out KernelResult error)
@@ -60,17 +63,25 @@ public sealed partial class RawVrrpSocket
         {
             if (_closing)
                 return Closed(out error);
+            if (_batch is { Pending: > 0 } batch)
+            {
+                // A datagram the last recvmmsg read: no system call.
+                var taken = Family == AddressFamily.InterNetwork
+                    ? TakeIPv4(batch, buffer, out datagram, out error)
+                    : TakeIPv6(batch, buffer, out datagram, out error);
+                if (taken != Outcome.Again)
+                    return taken == Outcome.Received;
+                continue;
+            }
             if (deadline == long.MaxValue)
             {
-                // No deadline: one blocking recvmsg per datagram instead of poll + recvmsg (the fd is blocking; Dispose
-                // shuts the socket down, which ends the wait with 0 bytes).
-                var blocking = Family == AddressFamily.InterNetwork
-                    ? ReceiveIPv4(fd, buffer, 0, out datagram, out error)
-                    : ReceiveIPv6(fd, buffer, 0, out datagram, out error);
+                // No deadline: a blocking recvmmsg that returns once one datagram came, with whatever else is queued,
+                // instead of poll + recvmsg (the fd is blocking; Dispose shuts the socket down, which ends the wait).
+                var blocking = Fill(fd, buffer.Length, LibC.MSG_WAITFORONE, out error);
                 if (_closing)
                     return Closed(out error);
-                if (blocking != Outcome.Again)
-                    return blocking == Outcome.Received;
+                if (blocking == Outcome.Failed)
+                    return false;
                 continue;
             }
             var pfd = default(pollfd);
@@ -99,13 +110,28 @@ public sealed partial class RawVrrpSocket
             }
             if (_closing)
                 return Closed(out error);
-            var outcome = Family == AddressFamily.InterNetwork
-                ? ReceiveIPv4(fd, buffer, LibC.MSG_DONTWAIT, out datagram, out error)
-                : ReceiveIPv6(fd, buffer, LibC.MSG_DONTWAIT, out datagram, out error);
-            if (outcome != Outcome.Again)
-                return outcome == Outcome.Received;
+            if (Fill(fd, buffer.Length, LibC.MSG_DONTWAIT, out error) == Outcome.Failed)
+                return false;
         }
     }
+
+    /// <summary>One recvmmsg into the socket's batch (made, or made larger, for a caller's buffer of
+    /// <paramref name="capacity"/> bytes). Received: at least one datagram is pending; Again: EAGAIN or EINTR.</summary>
+    private Outcome Fill(int fd, int capacity, int flags, out KernelResult error)
+    {
+        if (_batch is null || _batch.Capacity < capacity)
+            _batch = new ReceiveBatch(capacity, splitHeader: Family == AddressFamily.InterNetwork);
+        int read = _batch.Fill(fd, flags);
+        if (read < 0)
+            return FailedRecv($"recvmmsg on {this}", out error);
+        Interlocked.Increment(ref _receiveCalls);
+        error = KernelResult.Ok;
+        return read > 0 ? Outcome.Received : Outcome.Again;
+    }
+
+    /// <summary>System calls that read datagrams (each recvmmsg reads all that were queued, up to
+    /// <see cref="ReceiveBatch.MaxSlots"/>): a diagnostic of how well bursts are batched.</summary>
+    public long ReceiveCalls => Interlocked.Read(ref _receiveCalls);
 
     private bool Closed(out KernelResult error)
     {

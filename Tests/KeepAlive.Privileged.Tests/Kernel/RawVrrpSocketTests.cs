@@ -193,6 +193,87 @@ public sealed class RawVrrpSocketTests : IClassFixture<VethPairFixture>
         Assert.Equal(0, allocatedAfterWarmUp); // same peer, same group: the cached IPAddress objects are handed out again
     }
 
+    [SkippableTheory]
+    [InlineData(AddressFamily.InterNetwork, false)]
+    [InlineData(AddressFamily.InterNetwork, true)]
+    [InlineData(AddressFamily.InterNetworkV6, false)]
+    [InlineData(AddressFamily.InterNetworkV6, true)]
+    public void A_queued_burst_is_read_by_one_system_call_per_sixteen_and_handed_out_in_order(AddressFamily family, bool waitForEver)
+    {
+        // A backup of many instances hears its master's adverts in bursts: 40 queued datagrams are 3 recvmmsg calls
+        // (16 + 16 + 8), each datagram still whole, in order, with its own source, destination and TTL / hop limit.
+        var pair = Pair();
+        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, family, VrrpSocketOptions.Multicast);
+        var b = OpenIn(pair.InB, VethNamespacePair.InterfaceB, family, VrrpSocketOptions.Multicast);
+        using var disposeB = b;
+        using var guard = new Timer(_ => b.Dispose(), null, Wait, Timeout.InfiniteTimeSpan); // never hang the suite
+        bool v4 = family == AddressFamily.InterNetwork;
+        var advert = v4 ? (byte[])GoldenVrrp.V2IPv4.Clone() : (byte[])GoldenVrrp.V3IPv6.Clone();
+        var source = v4 ? VethNamespacePair.IPv4A : pair.InA(() => LinuxInterfaces.LinkLocalIPv6(VethNamespacePair.InterfaceA))!;
+        var group = v4 ? RawVrrpSocket.IPv4Group : RawVrrpSocket.IPv6Group;
+        const int burst = 40;
+        for (int i = 0; i < burst; i++)
+        {
+            advert[2] = (byte)(i + 1); // priority carries the sequence number
+            Assert.Equal(KernelResult.Ok, a.Send(advert, source, group));
+        }
+        long callsBefore = b.ReceiveCalls;
+
+        var buffer = new byte[2048];
+        for (int i = 0; i < burst; i++)
+        {
+            Assert.True(b.TryReceive(buffer, waitForEver ? Timeout.InfiniteTimeSpan : Wait, out var got, out var error), $"datagram {i}: {error}");
+            Assert.Equal(i + 1, got.Payload.Span[2]);
+            advert[2] = (byte)(i + 1);
+            Assert.Equal(WithoutChecksum(advert), WithoutChecksum(got.Payload.ToArray())); // IPv6: the kernel fills it
+            Assert.Equal(255, got.TtlOrHopLimit);
+            Assert.Equal(source.GetAddressBytes(), got.Source.GetAddressBytes());
+            Assert.Equal(group, got.Destination);
+            Assert.Equal(pair.IndexB, got.InterfaceIndex);
+        }
+
+        Assert.Equal(3, b.ReceiveCalls - callsBefore);
+        Assert.False(b.TryReceive(buffer, TimeSpan.FromMilliseconds(100), out _, out var none), "more than was sent: " + none);
+    }
+
+    [SkippableTheory]
+    [InlineData(AddressFamily.InterNetwork)]
+    [InlineData(AddressFamily.InterNetworkV6)]
+    public void A_unicast_socket_skips_group_adverts_inside_a_burst_and_hands_out_the_unicast_ones_in_order(AddressFamily family)
+    {
+        var pair = Pair();
+        using var a = OpenIn(pair.InA, VethNamespacePair.InterfaceA, family, VrrpSocketOptions.Multicast);
+        using var joined = OpenIn(pair.InB, VethNamespacePair.InterfaceB, family, VrrpSocketOptions.Multicast);
+        using var unicast = OpenIn(pair.InB, VethNamespacePair.InterfaceB, family, VrrpSocketOptions.Unicast);
+        bool v4 = family == AddressFamily.InterNetwork;
+        var advert = v4 ? (byte[])GoldenVrrp.V2IPv4.Clone() : (byte[])GoldenVrrp.V3IPv6.Clone();
+        var (source, peer, group) = v4
+            ? (VethNamespacePair.IPv4A, VethNamespacePair.IPv4B, RawVrrpSocket.IPv4Group)
+            : (VethNamespacePair.IPv6A, VethNamespacePair.IPv6B, RawVrrpSocket.IPv6Group);
+        var groupSource = v4 ? source : new IPAddress(VethNamespacePair.LinkLocalA.GetAddressBytes(), pair.IndexA);
+        for (int i = 1; i <= 6; i++)
+        {
+            advert[2] = (byte)i; // odd: to the group, even: to the peer
+            Assert.Equal(KernelResult.Ok, i % 2 == 1 ? a.Send(advert, groupSource, group) : a.Send(advert, source, peer));
+        }
+
+        var buffer = new byte[2048];
+        foreach (int expected in new[] { 2, 4, 6 })
+        {
+            Assert.True(unicast.TryReceive(buffer, Wait, out var got, out var error), error.ToString());
+            Assert.Equal(expected, got.Payload.Span[2]);
+            Assert.Equal(peer, got.Destination);
+        }
+        Assert.False(unicast.TryReceive(buffer, TimeSpan.FromMilliseconds(100), out _, out var none), "a group advert got through: " + none);
+    }
+
+    private static byte[] WithoutChecksum(byte[] vrrp)
+    {
+        var copy = (byte[])vrrp.Clone();
+        copy[6] = copy[7] = 0;
+        return copy;
+    }
+
     private VethNamespacePair Pair(params string[] moreTools)
     {
         Privilege.Require(["ip", .. moreTools]);
