@@ -17,6 +17,7 @@ public sealed partial class RawVrrpSocket
     private AddressCache _destinations;
     private ReceiveBatch? _batch;
     private long _receiveCalls;
+    private bool _inBurst;
 
     /// <summary>Again: nothing for the caller yet (EAGAIN, EINTR, or a datagram a unicast-mode socket ignores), so
     /// the wait goes on until the deadline.</summary>
@@ -77,7 +78,16 @@ public sealed partial class RawVrrpSocket
             {
                 // No deadline: a blocking recvmmsg that returns once one datagram came, with whatever else is queued,
                 // instead of poll + recvmsg (the fd is blocking; Dispose shuts the socket down, which ends the wait).
+                // Inside a burst, let the rest of it queue up first (ReceiveCoalescing).
+                if (_inBurst && _coalescingNanos > 0)
+                {
+                    var pause = TimingNative.Timespec.FromNanoseconds(_coalescingNanos);
+                    TimingNative.clock_nanosleep(TimingNative.CLOCK_MONOTONIC, 0, &pause, null);
+                }
+                long waitFrom = Stopwatch.GetTimestamp();
                 var blocking = Fill(fd, buffer.Length, LibC.MSG_WAITFORONE, out error);
+                _inBurst = blocking == Outcome.Received
+                    && ReceiveCoalescing.InBurst(_batch!.Pending, Stopwatch.GetElapsedTime(waitFrom));
                 if (_closing)
                     return Closed(out error);
                 if (blocking == Outcome.Failed)

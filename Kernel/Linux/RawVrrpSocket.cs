@@ -34,11 +34,14 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
     private const int TrafficClassCs6 = 0xc0;
 
     private readonly FileDescriptorHandle _fd;
+    private readonly long _coalescingNanos;
     private volatile bool _closing;
 
-    private RawVrrpSocket(FileDescriptorHandle fd, string interfaceName, int interfaceIndex, AddressFamily family, bool joinedGroup)
+    private RawVrrpSocket(FileDescriptorHandle fd, string interfaceName, int interfaceIndex, AddressFamily family, bool joinedGroup,
+        TimeSpan coalescing = default)
     {
         _fd = fd;
+        _coalescingNanos = Math.Max(0, coalescing.Ticks) * 100;
         JoinedGroup = joinedGroup;
         InterfaceName = interfaceName;
         InterfaceIndex = interfaceIndex;
@@ -92,7 +95,7 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
             return new(null, configured with { Message = $"{configured.Message} (interface {interfaceName})" });
         }
         WarmUpSend(family);
-        return new(new RawVrrpSocket(handle, interfaceName, index, family, options.JoinMulticastGroup), KernelResult.Ok);
+        return new(new RawVrrpSocket(handle, interfaceName, index, family, options.JoinMulticastGroup, options.CoalescingWindow), KernelResult.Ok);
     }
 
     /// <summary>

@@ -41,6 +41,7 @@ internal sealed unsafe partial class ReceiveBatch
     private readonly bool _splitHeader;
     private int _count;
     private int _next;
+    private int _dirty;
 
     /// <summary>A batch whose slots hold at least <paramref name="capacity"/> data bytes each; with
     /// <paramref name="splitHeader"/> (IPv4) the first <see cref="HeaderBytes"/> of each datagram go to a buffer of
@@ -65,6 +66,8 @@ internal sealed unsafe partial class ReceiveBatch
         _controls = at; at += controls;
         _headers = at; at += headers;
         _data = at;
+        for (int i = 0; i < Slots; i++)
+            Prepare(i);
     }
 
     /// <summary>Data bytes each slot holds (after the split IPv4 header, if any).</summary>
@@ -83,10 +86,12 @@ internal sealed unsafe partial class ReceiveBatch
     {
         if (Pending > 0)
             throw new InvalidOperationException("the batch still holds datagrams");
-        _count = _next = 0;
-        for (int i = 0; i < Slots; i++)
+        // The kernel writes back lengths and flags only in the slots it filled: those of the last call are reset.
+        for (int i = 0; i < _dirty; i++)
             Prepare(i);
+        _count = _next = 0;
         int read = recvmmsg(fd, _messages, (uint)Slots, flags, null);
+        _dirty = read > 0 ? read : 1;              // a failed call may have touched the first one
         if (read > 0)
             _count = read;
         return read;
