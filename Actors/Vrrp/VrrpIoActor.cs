@@ -339,37 +339,13 @@ public sealed class IoRegistrations
         var packet = d.Payload.Span;
         if (packet.Length < 2 || Volatile.Read(ref _routes[packet[1]]) is not { Inbox: { Open: true } inbox } r)
             return false;
-        byte vrid = packet[1];
-        VrrpAdvert advert;
-        if (_passed[vrid] is { } known && known.Repeats(r, packet, d))
-        {
-            advert = known.Advert;                        // the same bytes from the same place passed these checks
-        }
-        else
-        {
-            if (Check(packet, d, r, ahVerified: false, out advert, out _) != VrrpDiscard.None)
-                return false;
-            _passed[vrid] = new PassedAdvert(r, packet.ToArray(), d.Source, d.Destination, d.TtlOrHopLimit, advert);
-        }
+        if (Check(packet, d, r, ahVerified: false, out var advert, out _) != VrrpDiscard.None)
+            return false;
         if (!inbox.TryAbsorb(advert, d.Source, advert.ChecksumFlavour, d.TtlOrHopLimit, d.Age, VrrpInstanceActor.ArrivalBackdateLimit))
             return false;
         Interlocked.Increment(ref _absorbed);
         return true;
     }
 
-    /// <summary>Per VRID, the last datagram that passed <see cref="Check"/> on the receive thread's shortcut (read and
-    /// written by that thread only): the checks are a function of the bytes, the addresses, the TTL and the
-    /// registration alone, so the same datagram again — what a backup hears every interval — need not be decoded
-    /// and checked again. A new registration (<see cref="Route"/>) is a different reference and checks afresh.</summary>
-    private readonly PassedAdvert?[] _passed = new PassedAdvert?[256];
 
-    private sealed record PassedAdvert(RegisterInstance Registration, byte[] Bytes, System.Net.IPAddress Source,
-        System.Net.IPAddress Destination, int TtlOrHopLimit, VrrpAdvert Advert)
-    {
-        public bool Repeats(RegisterInstance registration, ReadOnlySpan<byte> packet, in VrrpDatagram d) =>
-            ReferenceEquals(registration, Registration) && d.TtlOrHopLimit == TtlOrHopLimit && packet.SequenceEqual(Bytes)
-            && Same(d.Source, Source) && Same(d.Destination, Destination);
-
-        private static bool Same(System.Net.IPAddress a, System.Net.IPAddress b) => ReferenceEquals(a, b) || a.Equals(b);
-    }
 }

@@ -6,9 +6,10 @@ using KeepAlive.Kernel.Wire.Vrrp;
 namespace KeepAlive.Actors.Tests.Vrrp;
 
 /// <summary>
-/// The receive thread's shortcut (<see cref="IoRegistrations.TryAbsorb"/>) remembers the last datagram per VRID that
-/// passed the checks and does not check the same one again: whatever differs — a byte, the destination, the TTL, the
-/// registration — is checked afresh, so nothing the checks refuse is ever absorbed because of what came before.
+/// The receive thread's shortcut (<see cref="IoRegistrations.TryAbsorb"/>) absorbs the instance's steady advert again
+/// and again, and nothing the checks refuse — a changed byte, another destination or TTL, what a new registration no
+/// longer accepts, random bytes — however often the valid advert came before. (A memo of the last datagram that passed
+/// was tried on this shortcut in session 17: 35 instead of 55 ns per advert, no change in the lab; not kept.)
 /// </summary>
 public sealed class IoRegistrationsTests
 {
