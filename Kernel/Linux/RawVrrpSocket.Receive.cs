@@ -18,7 +18,6 @@ public sealed partial class RawVrrpSocket
     private ReceiveBatch? _batch;
     private long _receiveCalls;
     private bool _inBurst;
-    private ReceiveCoalescing _coalescing;
 
     /// <summary>Again: nothing for the caller yet (EAGAIN, EINTR, or a datagram a unicast-mode socket ignores), so
     /// the wait goes on until the deadline.</summary>
@@ -87,7 +86,8 @@ public sealed partial class RawVrrpSocket
                 }
                 long waitFrom = Stopwatch.GetTimestamp();
                 var blocking = Fill(fd, buffer.Length, LibC.MSG_WAITFORONE, out error);
-                _inBurst = _coalescing.AfterRead(blocking == Outcome.Received ? _batch!.Pending : 0, Stopwatch.GetElapsedTime(waitFrom));
+                _inBurst = blocking == Outcome.Received
+                    && ReceiveCoalescing.InBurst(_batch!.Pending, Stopwatch.GetElapsedTime(waitFrom));
                 if (_closing)
                     return Closed(out error);
                 if (blocking == Outcome.Failed)
