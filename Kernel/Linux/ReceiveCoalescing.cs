@@ -12,8 +12,10 @@ namespace KeepAlive.Kernel.Linux;
 /// </summary>
 public static class ReceiveCoalescing
 {
-    /// <summary>The wait before the next read inside a burst: long enough for a burst of adverts to queue up, short
-    /// against every VRRP timer (the shortest, a v3 Skew_Time at priority 254 and 10 ms adverts, is 0.4 ms).</summary>
+    /// <summary>The wait before the next read inside a burst: long enough for much of a burst of adverts to queue up,
+    /// short against VRRP's timers (at a 1 s advert interval the shortest, Skew_Time at priority 255, is 3.9 ms), which
+    /// count from each datagram's arrival anyway. At most this much later is a reaction to what was read (a master
+    /// stepping down for a higher priority) taken inside a burst.</summary>
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromMicroseconds(100);
 
     /// <summary>Datagrams that come closer together than this are one burst.</summary>
