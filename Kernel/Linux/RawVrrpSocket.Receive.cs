@@ -87,7 +87,7 @@ public sealed partial class RawVrrpSocket
                 long waitFrom = Stopwatch.GetTimestamp();
                 var blocking = Fill(fd, buffer.Length, LibC.MSG_WAITFORONE, out error);
                 _inBurst = blocking == Outcome.Received
-                    && ReceiveCoalescing.InBurst(_batch!.Pending, Stopwatch.GetElapsedTime(waitFrom));
+                    && ReceiveCoalescing.InBurst(_batch!.Pending, Stopwatch.GetElapsedTime(waitFrom), NewestAge(_batch), _coalescingNanos);
                 if (_closing)
                     return Closed(out error);
                 if (blocking == Outcome.Failed)
@@ -137,6 +137,20 @@ public sealed partial class RawVrrpSocket
         Interlocked.Increment(ref _receiveCalls);
         error = KernelResult.Ok;
         return read > 0 ? Outcome.Received : Outcome.Again;
+    }
+
+    /// <summary>How long ago the newest datagram of the batch reached the socket (zero when unknown).</summary>
+    private static unsafe TimeSpan NewestAge(ReceiveBatch batch)
+    {
+        var msg = batch.Newest;
+        if (msg == null)
+            return TimeSpan.Zero;
+        for (var c = LibC.CMSG_FIRSTHDR(msg); c != null; c = LibC.CMSG_NXTHDR(msg, c))
+        {
+            if (IsArrivalTime(c))
+                return AgeSince((timespec*)LibC.CMSG_DATA(c));
+        }
+        return TimeSpan.Zero;
     }
 
     /// <summary>System calls that read datagrams (each recvmmsg reads all that were queued, up to

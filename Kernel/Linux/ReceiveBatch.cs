@@ -117,6 +117,10 @@ internal sealed unsafe partial class ReceiveBatch
         return true;
     }
 
+    /// <summary>The recvmsg header of the last datagram the last <see cref="Fill"/> read (its control messages carry
+    /// its arrival time); null when it read none.</summary>
+    public msghdr* Newest => _count > 0 ? &_messages[_count - 1].Header : null;
+
     /// <summary>Forgets what is pending (the socket is closing).</summary>
     public void Clear() => _count = _next = 0;
 

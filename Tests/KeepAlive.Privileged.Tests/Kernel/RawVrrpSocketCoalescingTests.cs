@@ -88,6 +88,37 @@ public sealed class RawVrrpSocketCoalescingTests : IClassFixture<VethPairFixture
     }
 
     [SkippableFact]
+    public void A_read_whose_newest_datagram_waited_over_half_the_window_ends_the_burst()
+    {
+        // A 40 ms window. Two adverts together (a burst: the receive sleeps), one 5 ms later (read when the window ends,
+        // 35 ms old: the burst is over), one 40 ms after that: read at once. Had the receive slept again after the
+        // third, the fourth would have waited ~35 ms in the socket.
+        var (a, b) = Open(TimeSpan.FromMilliseconds(40));
+        using var disposeA = a;
+        using var disposeB = b;
+        using var guard = new Timer(_ => b.Dispose(), null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
+        var sender = new Thread(() =>
+        {
+            Thread.Sleep(50);
+            a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group);
+            a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group);
+            Thread.Sleep(5);
+            a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group);
+            Thread.Sleep(40);
+            a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group);
+        }) { IsBackground = true };
+        sender.Start();
+
+        var buffer = new byte[2048];
+        var got = new VrrpDatagram[4];
+        for (int i = 0; i < got.Length; i++)
+            Assert.True(b.TryReceive(buffer, Timeout.InfiniteTimeSpan, out got[i], out var error), $"datagram {i}: {error}");
+        sender.Join();
+
+        Assert.True(got[3].Age < TimeSpan.FromMilliseconds(20), $"the last datagram waited {got[3].Age.TotalMilliseconds:F1} ms in the socket");
+    }
+
+    [SkippableFact]
     public void Dispose_during_the_window_ends_the_receive_with_EBADF()
     {
         var (a, b) = Open(TimeSpan.FromMilliseconds(300));
