@@ -339,13 +339,10 @@ public sealed class IoRegistrations
         var packet = d.Payload.Span;
         if (packet.Length < 2 || Volatile.Read(ref _routes[packet[1]]) is not { Inbox: { Open: true } inbox } r)
             return false;
-        if (Check(packet, d, r, ahVerified: false, out var advert, out _) != VrrpDiscard.None)
-            return false;
-        if (!inbox.TryAbsorb(advert, d.Source, advert.ChecksumFlavour, d.TtlOrHopLimit, d.Age, VrrpInstanceActor.ArrivalBackdateLimit))
+        if (Check(packet, d, r, ahVerified: false, out var advert, out _) != VrrpDiscard.None
+            || !inbox.TryAbsorb(advert, d.Source, advert.ChecksumFlavour, d.TtlOrHopLimit, d.Age, VrrpInstanceActor.ArrivalBackdateLimit))
             return false;
         Interlocked.Increment(ref _absorbed);
         return true;
     }
-
-
 }

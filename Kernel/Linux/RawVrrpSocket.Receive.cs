@@ -79,15 +79,15 @@ public sealed partial class RawVrrpSocket
                 // No deadline: a blocking recvmmsg that returns once one datagram came, with whatever else is queued,
                 // instead of poll + recvmsg (the fd is blocking; Dispose shuts the socket down, which ends the wait).
                 // Inside a burst, let the rest of it queue up first (ReceiveCoalescing).
-                if (_inBurst && _coalescingNanos > 0)
+                if (_inBurst)
                 {
-                    var pause = TimingNative.Timespec.FromNanoseconds(_coalescingNanos);
+                    var pause = TimingNative.Timespec.FromNanoseconds(_coalescing.Ticks * 100);
                     TimingNative.clock_nanosleep(TimingNative.CLOCK_MONOTONIC, 0, &pause, null);
                 }
                 long waitFrom = Stopwatch.GetTimestamp();
                 var blocking = Fill(fd, buffer.Length, LibC.MSG_WAITFORONE, out error);
-                _inBurst = blocking == Outcome.Received
-                    && ReceiveCoalescing.InBurst(_batch!.Pending, Stopwatch.GetElapsedTime(waitFrom), NewestAge(_batch), _coalescingNanos);
+                _inBurst = _coalescing > TimeSpan.Zero && blocking == Outcome.Received
+                    && ReceiveCoalescing.InBurst(_batch!.Pending, Stopwatch.GetElapsedTime(waitFrom), NewestAge(_batch), _coalescing);
                 if (_closing)
                     return Closed(out error);
                 if (blocking == Outcome.Failed)

@@ -34,14 +34,14 @@ public sealed partial class RawVrrpSocket : IVrrpSocket
     private const int TrafficClassCs6 = 0xc0;
 
     private readonly FileDescriptorHandle _fd;
-    private readonly long _coalescingNanos;
+    private readonly TimeSpan _coalescing;
     private volatile bool _closing;
 
     private RawVrrpSocket(FileDescriptorHandle fd, string interfaceName, int interfaceIndex, AddressFamily family, bool joinedGroup,
         TimeSpan coalescing = default)
     {
         _fd = fd;
-        _coalescingNanos = Math.Max(0, coalescing.Ticks) * 100;
+        _coalescing = coalescing > TimeSpan.Zero ? coalescing : TimeSpan.Zero;
         JoinedGroup = joinedGroup;
         InterfaceName = interfaceName;
         InterfaceIndex = interfaceIndex;

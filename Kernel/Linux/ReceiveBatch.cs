@@ -121,9 +121,6 @@ internal sealed unsafe partial class ReceiveBatch
     /// its arrival time); null when it read none.</summary>
     public msghdr* Newest => _count > 0 ? &_messages[_count - 1].Header : null;
 
-    /// <summary>Forgets what is pending (the socket is closing).</summary>
-    public void Clear() => _count = _next = 0;
-
     private void Prepare(int slot)
     {
         var iov = _iov + slot * 2;

@@ -27,7 +27,7 @@ public static class ReceiveCoalescing
     /// returned had been waiting more than half the window, which says the burst is over (its arrival time, from the
     /// kernel's timestamp). <paramref name="read"/>: what the last read returned (≤ 0: nothing, an error);
     /// <paramref name="waited"/>: how long it waited for the first; <paramref name="newestAge"/>: how long before the
-    /// read the newest one arrived (zero: unknown); <paramref name="windowNanos"/>: the window.</summary>
-    public static bool InBurst(int read, TimeSpan waited, TimeSpan newestAge, long windowNanos) =>
-        (read >= 2 || (read == 1 && waited < BurstGap)) && newestAge.Ticks * 100 <= windowNanos / 2;
+    /// read the newest one arrived (zero: unknown); <paramref name="window"/>: the window.</summary>
+    public static bool InBurst(int read, TimeSpan waited, TimeSpan newestAge, TimeSpan window) =>
+        (read >= 2 || (read == 1 && waited < BurstGap)) && newestAge <= window / 2;
 }

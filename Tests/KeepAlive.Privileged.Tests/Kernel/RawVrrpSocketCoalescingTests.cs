@@ -30,9 +30,10 @@ public sealed class RawVrrpSocketCoalescingTests : IClassFixture<VethPairFixture
         var (a, b) = Open(TimeSpan.FromMilliseconds(50));
         using var disposeA = a;
         using var disposeB = b;
-        using var guard = new Timer(_ => b.Dispose(), null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
+        using var guard = NeverHang(b);
         const int burst = 20;
-        var sender = new Thread(() =>
+        long callsBefore = b.ReceiveCalls;
+        var sender = Background(() =>
         {
             Thread.Sleep(50);                                             // the receiver waits first
             var advert = (byte[])GoldenVrrp.V2IPv4.Clone();
@@ -44,9 +45,7 @@ public sealed class RawVrrpSocketCoalescingTests : IClassFixture<VethPairFixture
                 while (Stopwatch.GetTimestamp() < next)
                     Thread.SpinWait(10);
             }
-        }) { IsBackground = true };
-        long callsBefore = b.ReceiveCalls;
-        sender.Start();
+        });
 
         var buffer = new byte[2048];
         for (int i = 0; i < burst; i++)
@@ -69,15 +68,14 @@ public sealed class RawVrrpSocketCoalescingTests : IClassFixture<VethPairFixture
         var (a, b) = Open(TimeSpan.FromMilliseconds(200));
         using var disposeA = a;
         using var disposeB = b;
-        using var guard = new Timer(_ => b.Dispose(), null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
-        var sender = new Thread(() =>
+        using var guard = NeverHang(b);
+        var sender = Background(() =>
         {
             Thread.Sleep(50);
-            a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group);
+            SendGolden(a);
             Thread.Sleep(20);
-            a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group);
-        }) { IsBackground = true };
-        sender.Start();
+            SendGolden(a);
+        });
 
         var buffer = new byte[2048];
         Assert.True(b.TryReceive(buffer, Timeout.InfiniteTimeSpan, out _, out var error), error.ToString());
@@ -96,18 +94,17 @@ public sealed class RawVrrpSocketCoalescingTests : IClassFixture<VethPairFixture
         var (a, b) = Open(TimeSpan.FromMilliseconds(40));
         using var disposeA = a;
         using var disposeB = b;
-        using var guard = new Timer(_ => b.Dispose(), null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
-        var sender = new Thread(() =>
+        using var guard = NeverHang(b);
+        var sender = Background(() =>
         {
             Thread.Sleep(50);
-            a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group);
-            a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group);
+            SendGolden(a);
+            SendGolden(a);
             Thread.Sleep(5);
-            a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group);
+            SendGolden(a);
             Thread.Sleep(40);
-            a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group);
-        }) { IsBackground = true };
-        sender.Start();
+            SendGolden(a);
+        });
 
         var buffer = new byte[2048];
         var got = new VrrpDatagram[4];
@@ -123,9 +120,8 @@ public sealed class RawVrrpSocketCoalescingTests : IClassFixture<VethPairFixture
     {
         var (a, b) = Open(TimeSpan.FromMilliseconds(300));
         using var disposeA = a;
-        var advert = GoldenVrrp.V2IPv4;
-        Assert.Equal(KernelResult.Ok, a.Send(advert, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group));
-        Assert.Equal(KernelResult.Ok, a.Send(advert, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group));
+        Assert.Equal(KernelResult.Ok, SendGolden(a));
+        Assert.Equal(KernelResult.Ok, SendGolden(a));
         var buffer = new byte[2048];
         Assert.True(b.TryReceive(buffer, Timeout.InfiniteTimeSpan, out _, out var error), error.ToString());
         Assert.True(b.TryReceive(buffer, Timeout.InfiniteTimeSpan, out _, out error), error.ToString()); // a burst of two
@@ -137,6 +133,19 @@ public sealed class RawVrrpSocketCoalescingTests : IClassFixture<VethPairFixture
         Assert.Equal(9, error.Errno); // EBADF, once the window is over
         Assert.InRange(wait.Elapsed, TimeSpan.FromMilliseconds(40), TimeSpan.FromSeconds(5));
     }
+
+    private static KernelResult SendGolden(RawVrrpSocket a) => a.Send(GoldenVrrp.V2IPv4, VethNamespacePair.IPv4A, RawVrrpSocket.IPv4Group);
+
+    /// <summary>The sender's script on a background thread, started.</summary>
+    private static Thread Background(Action script)
+    {
+        var thread = new Thread(() => script()) { IsBackground = true };
+        thread.Start();
+        return thread;
+    }
+
+    /// <summary>Disposes <paramref name="b"/> after 10 s, which ends a receive that would otherwise wait for ever.</summary>
+    private static Timer NeverHang(RawVrrpSocket b) => new(_ => b.Dispose(), null, TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan);
 
     private (RawVrrpSocket A, RawVrrpSocket B) Open(TimeSpan window)
     {

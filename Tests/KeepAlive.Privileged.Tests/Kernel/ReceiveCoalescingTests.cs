@@ -5,7 +5,7 @@ namespace KeepAlive.Privileged.Tests.Kernel;
 /// <summary><see cref="ReceiveCoalescing.InBurst"/>: pure, needs no privilege.</summary>
 public sealed class ReceiveCoalescingTests
 {
-    private const long Window = 100_000; // ns
+    private static readonly TimeSpan Window = TimeSpan.FromMicroseconds(100);
 
     [Theory]
     [InlineData(1, 125_000, 0, false)]     // a lone datagram after a long wait: the next read does not wait
