@@ -8,19 +8,22 @@
 #                   Without root it says so and runs the configuration test below instead.
 # ./demo.sh FILE    The keepalived-compatible configuration test (-t) of FILE, with the model as JSON.
 #
-# KEEPALIVE_DLL=path/keepalive.dll skips the build and runs that build instead (the tests use their own).
+# KEEPALIVE_DLL=path/keepalive.dll skips the build and runs that build instead (the tests use their own);
+# KEEPALIVE_EXE=path/keepalive runs that executable instead (the native build: dotnet publish ... -p:PublishProfile=Native).
 set -euo pipefail
 cd "$(dirname "$0")"
 REPO=$(pwd)
 DLL=${KEEPALIVE_DLL:-$REPO/Controller/bin/Release/net10.0/linux-x64/keepalive.dll}
 
+if [[ -n "${KEEPALIVE_EXE:-}" ]]; then KA=("$KEEPALIVE_EXE"); else KA=(dotnet "$DLL"); fi
+
 build() {
-  if [[ -z "${KEEPALIVE_DLL:-}" ]]; then
+  if [[ -z "${KEEPALIVE_DLL:-}${KEEPALIVE_EXE:-}" ]]; then
     echo "building KeepAlive (dotnet build Controller -c Release)..."
     dotnet build Controller -c Release -v quiet -nologo >/dev/null
   fi
 }
-keepalive() { dotnet "$DLL" "$@"; }
+keepalive() { "${KA[@]}" "$@"; }
 
 # --- the configuration test (what demo.sh did before the live demo; the fallback without root) -----------------
 check() {
@@ -164,7 +167,7 @@ holds() { [[ $(vip_count "$1") -eq $2 ]]; }
 master_is() { local other=lb2; [[ $1 == lb2 ]] && other=lb1; holds "$1" "$NVIPS" && holds "$other" 0; }
 
 start_node() { # NODE CONF: our daemon in its namespace, in a session of its own (a ^C reaches only demo.sh)
-  setsid ip netns exec "$(node_ns "$1")" dotnet "$DLL" -n -l -D -p "$TMP/$1.pid" -f "$REPO/demo/$2" </dev/null >>"$TMP/$1.log" 2>&1 &
+  setsid ip netns exec "$(node_ns "$1")" "${KA[@]}" -n -l -D -p "$TMP/$1.pid" -f "$REPO/demo/$2" </dev/null >>"$TMP/$1.log" 2>&1 &
   DAEMON[$1]=$!
   STARTED+=("$!")
 }
@@ -211,9 +214,9 @@ say "     lb1 $LB_IFACE $LB1_ADDR/$PREFIX_LEN ($LB1_MAC), lb2 $LB_IFACE $LB2_ADD
 
 # The bound configurations (our own --dump-json, on each node, with its interfaces): intervals, priorities and VIPs
 # for the narrative and the timings.
-ip netns exec "$NS_LB1" dotnet "$DLL" --dump-json -f demo/node1.conf >"$TMP/node1.json" 2>"$TMP/node1.err" & m1=$!
+ip netns exec "$NS_LB1" "${KA[@]}" --dump-json -f demo/node1.conf >"$TMP/node1.json" 2>"$TMP/node1.err" & m1=$!
 STARTED+=("$m1")
-ip netns exec "$NS_LB2" dotnet "$DLL" --dump-json -f demo/node2.conf >"$TMP/node2.json" 2>"$TMP/node2.err" & m2=$!
+ip netns exec "$NS_LB2" "${KA[@]}" --dump-json -f demo/node2.conf >"$TMP/node2.json" 2>"$TMP/node2.err" & m2=$!
 STARTED+=("$m2")
 wait "$m1" || fail "demo/node1.conf does not load: $(cat "$TMP/node1.err")"
 wait "$m2" || fail "demo/node2.conf does not load: $(cat "$TMP/node2.err")"

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace KeepAlive.Config.Diagnostics;
@@ -10,7 +11,7 @@ internal static class DescriptorCatalog
         new(code, severity, keepalived, format, title);
 
     /// <summary>The descriptors declared as public static fields of <paramref name="catalogue"/>.</summary>
-    public static ImmutableArray<DiagnosticDescriptor> FieldsOf(Type catalogue) => catalogue
+    public static ImmutableArray<DiagnosticDescriptor> FieldsOf([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] Type catalogue) => catalogue
         .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
         .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)

@@ -3,17 +3,21 @@ using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using KeepAlive.Config.Syntax;
 
 namespace KeepAlive.Config.Model;
 
 /// <summary>The bound model as JSON (<c>--dump-json</c>): addresses as text, times in seconds, origins as
-/// <c>file:line:col</c>, enums by name.</summary>
+/// <c>file:line:col</c>, enums by name in snake case. The metadata is source-generated (<see cref="ConfigJsonContext"/>),
+/// so the dump needs no reflection or run-time code generation and works the same in the native (ahead-of-time
+/// compiled) build.</summary>
 public static class ConfigJson
 {
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
-    public static string Serialize(KeepAliveConfig config) => JsonSerializer.Serialize(config, Options);
+    public static string Serialize(KeepAliveConfig config) =>
+        JsonSerializer.Serialize(config, (JsonTypeInfo<KeepAliveConfig>)Options.GetTypeInfo(typeof(KeepAliveConfig)));
 
     private static JsonSerializerOptions CreateOptions()
     {
@@ -24,13 +28,23 @@ public static class ConfigJson
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             IncludeFields = true,
+            TypeInfoResolver = ConfigJsonContext.Default,
         };
         o.Converters.Add(new FamilyConverter());
-        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         o.Converters.Add(new AddressConverter());
         o.Converters.Add(new SecondsConverter());
         o.Converters.Add(new OriginConverter());
-        o.MakeReadOnly(populateMissingResolver: true);
+        // One converter per enum of the model (a generic converter per type needs no run-time code generation); a
+        // test compares the dump with a reflection-based one, so an enum added without its line here shows up there.
+        o.Converters.Add(new JsonStringEnumConverter<BroadcastMode>(JsonNamingPolicy.SnakeCaseLower));
+        o.Converters.Add(new JsonStringEnumConverter<AddressScope>(JsonNamingPolicy.SnakeCaseLower));
+        o.Converters.Add(new JsonStringEnumConverter<InitialState>(JsonNamingPolicy.SnakeCaseLower));
+        o.Converters.Add(new JsonStringEnumConverter<AuthType>(JsonNamingPolicy.SnakeCaseLower));
+        o.Converters.Add(new JsonStringEnumConverter<ForwardingMethod>(JsonNamingPolicy.SnakeCaseLower));
+        o.Converters.Add(new JsonStringEnumConverter<TunnelType>(JsonNamingPolicy.SnakeCaseLower));
+        o.Converters.Add(new JsonStringEnumConverter<TunnelChecksum>(JsonNamingPolicy.SnakeCaseLower));
+        o.Converters.Add(new JsonStringEnumConverter<LvsProtocol>(JsonNamingPolicy.SnakeCaseLower));
+        o.MakeReadOnly();
         return o;
     }
 
@@ -74,3 +88,8 @@ public static class ConfigJson
             writer.WriteStringValue(value.Span.File is null ? string.Empty : value.Span.ToString());
     }
 }
+
+/// <summary>Compile-time JSON metadata of the model (fields included: tuples are written as <c>item1</c>, <c>item2</c>).</summary>
+[JsonSourceGenerationOptions(IncludeFields = true)]
+[JsonSerializable(typeof(KeepAliveConfig))]
+internal sealed partial class ConfigJsonContext : JsonSerializerContext;

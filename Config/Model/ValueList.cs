@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Collections.Immutable;
-using System.Text.Json.Serialization;
 
 namespace KeepAlive.Config.Model;
 
@@ -8,7 +7,6 @@ namespace KeepAlive.Config.Model;
 /// An immutable list with value equality, so records holding lists compare by content (the reload diff decides
 /// "changed" by record equality; ImmutableArray alone compares by reference).
 /// </summary>
-[JsonConverter(typeof(ValueListJsonConverterFactory))]
 [System.Runtime.CompilerServices.CollectionBuilder(typeof(ValueList), nameof(ValueList.Create))]
 public readonly struct ValueList<T> : IEquatable<ValueList<T>>, IReadOnlyList<T>
 {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace KeepAlive.Controller.Daemon;
@@ -13,8 +14,13 @@ public static class SelfCommand
     {
         var process = Environment.ProcessPath ?? throw new InvalidOperationException("the path of this executable is unknown");
         var prefix = new List<string> { process };
-        if (Path.GetFileNameWithoutExtension(process) == "dotnet" && Assembly.GetEntryAssembly()?.Location is { Length: > 0 } dll)
+        if (Path.GetFileNameWithoutExtension(process) == "dotnet" && EntryAssemblyPath() is { Length: > 0 } dll)
             prefix.Add(dll);
         return [.. prefix, .. args];
     }
+
+    /// <summary>The entry assembly's file, for the <c>dotnet</c> host; the native build is its own executable and never
+    /// runs under that host (its assemblies have no file: Location is empty there).</summary>
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "Only read under the dotnet host, where assemblies are files.")]
+    private static string? EntryAssemblyPath() => Assembly.GetEntryAssembly()?.Location;
 }

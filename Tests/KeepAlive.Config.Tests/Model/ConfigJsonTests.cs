@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using KeepAlive.Config.Model;
 using KeepAlive.Config.Sources;
 using KeepAlive.Config.Tests.Coverage;
@@ -26,6 +28,25 @@ public class ConfigJsonTests
     {
         foreach (var c in KeywordCases.All)
             JsonDocument.Parse(ConfigJson.Serialize(TestConfig.Load(c.Config).Config)).Dispose();
+    }
+
+    /// <summary>The dump's metadata is generated at compile time (the native build has no reflection-based JSON); it
+    /// writes what reflection-based serialization with the same settings writes, byte for byte. An enum added to the
+    /// model without its converter in <see cref="ConfigJson"/> would be written as a number there and as a name here.</summary>
+    [Fact]
+    public void SourceGeneratedDump_EqualsTheReflectionBasedOne()
+    {
+        var reference = new JsonSerializerOptions(ConfigJson.Options) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+        foreach (var perEnum in reference.Converters.Where(c => c.GetType().IsGenericType && c.GetType().GetGenericTypeDefinition() == typeof(JsonStringEnumConverter<>)).ToList())
+            reference.Converters.Remove(perEnum);
+        reference.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        var configs = Seeds().Select(s => TextDecoding.Decode(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Seeds", (string)s[0]))))
+            .Concat(KeywordCases.All.Select(c => c.Config))
+            .Select(text => TestConfig.Load(text).Config)
+            .ToList();
+        Assert.True(configs.Count > 100, $"only {configs.Count} configurations");
+        foreach (var config in configs)
+            Assert.Equal(JsonSerializer.Serialize(config, reference), ConfigJson.Serialize(config));
     }
 
     [Fact]

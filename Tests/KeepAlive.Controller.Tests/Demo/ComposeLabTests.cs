@@ -169,7 +169,7 @@ public class ComposeLabTests
     }
 
     [Fact]
-    public void Compose_builds_the_Dockerfile_that_publishes_the_Controller_self_contained_ReadyToRun_on_the_runtime_deps_image()
+    public void Compose_builds_the_Dockerfile_that_publishes_the_Controller_native_on_the_runtime_deps_image()
     {
         var instructions = new List<(string Op, string Args)>();
         foreach (var line in Regex.Replace(File.ReadAllText(DemoLab.PathOf("docker", "Dockerfile")), @"\\\r?\n", " ").Split('\n'))
@@ -193,21 +193,28 @@ public class ComposeLabTests
         Assert.Equal("mcr.microsoft.com/dotnet/runtime-deps:10.0", from[1]);
         int runtimeStage = instructions.FindIndex(i => i.Op == "FROM" && i.Args == from[1]);
 
-        // The build stage publishes the Controller project, ReadyToRun, into a directory the runtime stage copies.
+        // The build stage publishes the Controller project into a directory the runtime stage copies ...
         var publish = Assert.Single(instructions.Take(runtimeStage), i => i.Op == "RUN" && i.Args.Contains("dotnet publish", StringComparison.Ordinal));
         var words = publish.Args.Split(' ');
         string project = words[Array.IndexOf(words, "publish") + 1];
         Assert.Equal(DemoLab.PathOf("Controller", "KeepAlive.Controller.csproj"), Path.GetFullPath(Path.Combine(DemoLab.RepositoryRoot, project)));
-        Assert.Contains("-p:PublishReadyToRun=true", words);
-        // ... with the FastStart profile (self-contained, composite ReadyToRun), which the restore used too and the
-        // build stage copies.
-        Assert.Contains("-p:PublishProfile=FastStart", words);
+        // ... with the Native profile (Native AOT, self-contained, the framework trimmed; the build .ci/run tests a second
+        // time), which the restore used too and the build stage copies, on a build stage that has clang to link it.
+        Assert.Contains("-p:PublishProfile=Native", words);
         var restore = Assert.Single(instructions.Take(runtimeStage), i => i.Op == "RUN" && i.Args.Contains("dotnet restore", StringComparison.Ordinal));
-        Assert.Contains("-p:PublishProfile=FastStart", restore.Args.Split(' '));
-        var profile = XDocument.Load(DemoLab.PathOf("Controller", "Properties", "PublishProfiles", "FastStart.pubxml"));
+        Assert.Contains("-p:PublishProfile=Native", restore.Args.Split(' '));
+        var profile = XDocument.Load(DemoLab.PathOf("Controller", "Properties", "PublishProfiles", "Native.pubxml"));
+        string assemblyName = XDocument.Load(DemoLab.PathOf("Controller", "KeepAlive.Controller.csproj")).Descendants("AssemblyName").Single().Value;
+        Assert.Equal("true", profile.Descendants("PublishAot").Single().Value);
         Assert.Equal("true", profile.Descendants("SelfContained").Single().Value);
-        Assert.Equal("true", profile.Descendants("PublishReadyToRunComposite").Single().Value);
-        Assert.Equal("false", profile.Descendants("TieredCompilation").Single().Value);   // precompiled code is kept
+        Assert.Equal("full", profile.Descendants("TrimMode").Single().Value);
+        var roots = profile.Descendants("TrimmerRootAssembly").Select(r => r.Attribute("Include")!.Value).ToList();
+        Assert.Contains("Akka", roots);   // found by type name from HOCON: kept whole
+        Assert.Contains(assemblyName, roots);   // our Akka logger is named in HOCON too
+        var descriptor = profile.Descendants("TrimmerRootDescriptor").Single().Attribute("Include")!.Value
+            .Replace("$(MSBuildThisFileDirectory)", string.Empty, StringComparison.Ordinal);
+        Assert.True(File.Exists(DemoLab.PathOf("Controller", "Properties", "PublishProfiles", descriptor)), descriptor);
+        Assert.Contains(instructions.Take(runtimeStage), i => i.Op == "RUN" && Regex.IsMatch(i.Args, @"apt-get install .*\bclang\b"));
         Assert.Equal("Release", words[Array.IndexOf(words, "-c") + 1]);
         string output = words[Array.IndexOf(words, "-o") + 1];
         var copy = Assert.Single(instructions.Skip(runtimeStage), i => i.Op == "COPY" && i.Args.StartsWith("--from=build ", StringComparison.Ordinal));
@@ -217,10 +224,8 @@ public class ComposeLabTests
 
         // The runtime stage has iproute2 and runs the published keepalive.
         Assert.Contains(instructions.Skip(runtimeStage), i => i.Op == "RUN" && Regex.IsMatch(i.Args, @"apt-get install .*\biproute2\b"));
-        string assembly = XDocument.Load(DemoLab.PathOf("Controller", "KeepAlive.Controller.csproj"))
-            .Descendants("AssemblyName").Single().Value;
         var entry = Assert.Single(instructions, i => i.Op == "ENTRYPOINT").Args;
-        Assert.Equal($"[\"{installed.TrimEnd('/')}/{assembly}\"]", entry); // the self-contained apphost
+        Assert.Equal($"[\"{installed.TrimEnd('/')}/{assemblyName}\"]", entry); // the native executable
 
         // The build stage copies every project the Controller needs (its ProjectReference closure), and what it
         // copies exists and is let through Dockerfile.dockerignore.

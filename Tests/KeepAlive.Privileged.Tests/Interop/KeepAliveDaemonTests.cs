@@ -214,8 +214,8 @@ public sealed class KeepAliveDaemonTests(ITestOutputHelper output)
         using var ns = Namespace("dm-x", "10.7.5.1");
         var dir = Directory.CreateTempSubdirectory("ka-dm-s-").FullName;
         File.WriteAllText(Path.Combine(dir, "keepalived.conf"), Config(vip));
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { KeepAliveProcess.Executable, "-n", "-l", "-G", "-s", ns.Name, "-p", Path.Combine(dir, "k.pid"), "-f", Path.Combine(dir, "keepalived.conf") })
+        var psi = new ProcessStartInfo(KeepAliveProcess.Command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in KeepAliveProcess.Command.Skip(1).Concat(["-n", "-l", "-G", "-s", ns.Name, "-p", Path.Combine(dir, "k.pid"), "-f", Path.Combine(dir, "keepalived.conf")]))
             psi.ArgumentList.Add(a);
         var log = new List<string>();
         using var daemon = Process.Start(psi)!;

@@ -11,7 +11,7 @@ public sealed class KeepAliveProcess : IDisposable
     /// not our start-up on a loaded machine.</summary>
     public KeepAliveProcess(string namespaceName, string config)
     {
-        _process = new NamespacedProcess(namespaceName, "ka-self-", ["dotnet", Executable, "-n", "-l", "-G", "-p", "{dir}/keepalive.pid", "-f", "{dir}/keepalived.conf"], ("keepalived.conf", config));
+        _process = new NamespacedProcess(namespaceName, "ka-self-", [.. Command, "-n", "-l", "-G", "-p", "{dir}/keepalive.pid", "-f", "{dir}/keepalived.conf"], ("keepalived.conf", config));
         _process.WaitFor("keepalive: running ", StartBound);
     }
 
@@ -22,7 +22,7 @@ public sealed class KeepAliveProcess : IDisposable
     /// added; <c>{dir}</c> in an option stands for its temporary directory.</summary>
     public KeepAliveProcess(string namespaceName, string config, IEnumerable<string> options, params string[] environment) =>
         _process = new NamespacedProcess(namespaceName, "ka-self-",
-            ["env", .. environment, "dotnet", Executable, .. options, "-f", "{dir}/keepalived.conf"], ("keepalived.conf", config));
+            ["env", .. environment, .. Command, .. options, "-f", "{dir}/keepalived.conf"], ("keepalived.conf", config));
 
     /// <summary>Its temporary directory (configuration, pid file...).</summary>
     public string Directory => _process.Directory;
@@ -37,6 +37,14 @@ public sealed class KeepAliveProcess : IDisposable
 
     /// <summary>Sends a signal (kill(1) name) to the process.</summary>
     public void Signal(string signal) => _process.Signal(signal);
+
+    /// <summary>How the tests run keepalive: <c>dotnet keepalive.dll</c> (<see cref="Executable"/>), or the executable named by
+    /// the environment variable <c>KEEPALIVE_EXE</c>: .ci/run sets it to the native (ahead-of-time compiled) build for a
+    /// second pass of the end-to-end tests, so the published program is tested as well as the test build.</summary>
+    public static IReadOnlyList<string> Command =>
+        Environment.GetEnvironmentVariable("KEEPALIVE_EXE") is { Length: > 0 } exe
+            ? File.Exists(exe) ? [Path.GetFullPath(exe)] : throw new InvalidOperationException($"KEEPALIVE_EXE={exe} does not exist")
+            : ["dotnet", Executable];
 
     /// <summary>keepalive.dll of the same configuration (Debug/Release) as this test assembly, found from the
     /// repository root (the directory holding KeepAlive.sln); the test project builds it first.</summary>

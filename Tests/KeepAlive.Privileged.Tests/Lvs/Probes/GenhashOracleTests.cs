@@ -42,7 +42,7 @@ public sealed class GenhashOracleTests(ITestOutputHelper output) : ProbeLabTests
     }
 
     private (int Code, string Output) Ours(params string[] args) =>
-        Lab.Namespace.Exec("dotnet", new[] { KeepAliveProcess.Executable, "--genhash" }.Concat(args), TimeSpan.FromSeconds(30));
+        Lab.Namespace.Exec(KeepAliveProcess.Command[0], KeepAliveProcess.Command.Skip(1).Append("--genhash").Concat(args), TimeSpan.FromSeconds(30));
 
     private (int Code, string Output) Theirs(params string[] args) =>
         Lab.Namespace.Exec("genhash", args, TimeSpan.FromSeconds(30));
@@ -133,7 +133,7 @@ public sealed class GenhashOracleTests(ITestOutputHelper output) : ProbeLabTests
         try
         {
             var link = Path.Combine(dir, "genhash");
-            File.CreateSymbolicLink(link, Path.Combine(Path.GetDirectoryName(KeepAliveProcess.Executable)!, "keepalive"));
+            File.CreateSymbolicLink(link, KeepAliveProcess.Command is [var exe] ? exe : Path.Combine(Path.GetDirectoryName(KeepAliveProcess.Executable)!, "keepalive"));
             string[] args = ["-s", "127.0.0.1", "-p", server.Endpoint.Port.ToString(), "-u", "/plain"];
             var ours = Lab.Namespace.Exec(link, args, TimeSpan.FromSeconds(30));
             Assert.Equal(Theirs(args).Output, ours.Output);

@@ -68,9 +68,11 @@ public sealed partial class IpvsVmDaemonRun : IAsyncLifetime
         try
         {
             await IpvsVm.RequireAsync();
-            await PrepareShareAsync();
-            var app = Path.GetDirectoryName(KeepAliveProcess.Executable)!;
-            var boot = IpvsVm.BootAsync(_share, app, Limit, DotnetRoot());
+            // The executable the other daemon tests run: the native one (KEEPALIVE_EXE) needs no .NET in the VM.
+            var native = KeepAliveProcess.Command is [var exe] ? exe : null;
+            var app = Path.GetDirectoryName(native ?? KeepAliveProcess.Executable)!;
+            await PrepareShareAsync(native is null ? "/mnt/dotnet/dotnet /mnt/app/keepalive.dll" : "/mnt/app/" + Path.GetFileName(native));
+            var boot = IpvsVm.BootAsync(_share, app, Limit, native is null ? DotnetRoot() : null);
             var dryRun = DryRunAsync();
             VmRun run;
             try
@@ -102,13 +104,14 @@ public sealed partial class IpvsVmDaemonRun : IAsyncLifetime
 
     private string SharePath(string name) => Path.Combine(_share, name);
 
-    private async Task PrepareShareAsync()
+    /// <summary>The share's files; <paramref name="command"/> is how run.sh starts the daemon inside the VM.</summary>
+    private async Task PrepareShareAsync(string command)
     {
         await File.WriteAllTextAsync(SharePath("keepalived.conf"), IpvsVmDaemonScenario.Config + "\n");
         await File.WriteAllTextAsync(SharePath("expected-up.txt"), IpvsVmDaemonScenario.Up + "\n");
         await File.WriteAllTextAsync(SharePath("expected-down.txt"), IpvsVmDaemonScenario.Down + "\n");
         var script = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Lvs", "Vm", "daemon-run.sh"));
-        await File.WriteAllTextAsync(SharePath("run.sh"), $"KA_START_LIMIT={(int)StartLimit.TotalSeconds}\n{script}");
+        await File.WriteAllTextAsync(SharePath("run.sh"), $"KA_START_LIMIT={(int)StartLimit.TotalSeconds}\nKA_CMD=\"{command}\"\n{script}");
     }
 
     /// <summary>The host's dry run, while the VM boots and its daemon starts (the VM waits for dry-run.done before it

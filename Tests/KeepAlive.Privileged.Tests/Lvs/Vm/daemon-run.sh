@@ -1,5 +1,6 @@
 # run.sh of the daemon's VM run (IpvsVmDaemonRun copies it into the share; busybox sh inside the VM). Our daemon
-# (framework-dependent build at /mnt/app, .NET at /mnt/dotnet) runs keepalived.conf against busybox nc backends on a
+# (KA_CMD, set by IpvsVmDaemonRun: the framework-dependent build at /mnt/app on .NET at /mnt/dotnet, or the native
+# executable at /mnt/app) runs keepalived.conf against busybox nc backends on a
 # dummy link; each table the test expects (expected-*.txt, lines without trailing blanks) is awaited, bounded, then
 # dumped to dumps.txt. Backends: ports 8001 ("a", the one that goes down and comes back) and 8002 ("b"), listening
 # on every address. Markers "ka-vm: STEP UPTIME" on the serial port time each step.
@@ -39,7 +40,7 @@ backend 8002
 : > dumps.txt
 
 mark daemon-start
-/mnt/dotnet/dotnet /mnt/app/keepalive.dll -n -l -D -p /tmp/keepalive.pid -f keepalived.conf > daemon.log 2>&1 &
+$KA_CMD -n -l -D -p /tmp/keepalive.pid -f keepalived.conf > daemon.log 2>&1 &
 daemon=$!
 ok=1
 await expected-up.txt "${KA_START_LIMIT:-180}" || ok=0
