@@ -137,7 +137,7 @@ public sealed class DaemonService(DaemonRuntime runtime, ActorRegistry registry,
 
     /// <summary>Once the node runs: the start-up's garbage goes back to the system, and with the workstation GC (the
     /// default) the young generation is kept small from then on (<see cref="Memory.YoungGenerationKeeper"/>). Server GC
-    /// (<c>DOTNET_gcServer=1</c>, chosen for fewer, larger collections on hosts with many health checks) sizes its
+    /// (<c>DOTNET_gcServer=1</c>, or the native executable published with <c>ServerGarbageCollection</c>, chosen for fewer, larger collections on hosts with many health checks) sizes its
     /// budgets by itself and is left to.</summary>
     private void KeepMemory(Serilog.ILogger log)
     {

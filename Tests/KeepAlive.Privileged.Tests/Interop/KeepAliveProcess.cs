@@ -38,9 +38,9 @@ public sealed class KeepAliveProcess : IDisposable
     /// <summary>Sends a signal (kill(1) name) to the process.</summary>
     public void Signal(string signal) => _process.Signal(signal);
 
-    /// <summary>How the tests run keepalive: <c>dotnet keepalive.dll</c> (<see cref="Executable"/>), or the executable named by
-    /// the environment variable <c>KEEPALIVE_EXE</c>: .ci/run sets it to the native (ahead-of-time compiled) build for a
-    /// second pass of the end-to-end tests, so the published program is tested as well as the test build.</summary>
+    /// <summary>How the tests run keepalive: the executable named by the environment variable <c>KEEPALIVE_EXE</c> — test.sh,
+    /// as root, sets it to the native (ahead-of-time compiled) executable it publishes first, the program hosts run —, or
+    /// else <c>dotnet keepalive.dll</c> (<see cref="Executable"/>), the test build.</summary>
     public static IReadOnlyList<string> Command =>
         Environment.GetEnvironmentVariable("KEEPALIVE_EXE") is { Length: > 0 } exe
             ? File.Exists(exe) ? [Path.GetFullPath(exe)] : throw new InvalidOperationException($"KEEPALIVE_EXE={exe} does not exist")
