@@ -22,6 +22,9 @@ trap 'rm -rf "$native"' EXIT
 echo "test.sh: publishing the native executable (Native AOT, about 2 min)..."
 # Its own artifacts directory: the AOT build's feature switches must not reach the JIT build the other tests use.
 dotnet publish Controller -c Release -p:PublishProfile=Native --artifacts-path "$native/artifacts" -o "$native/app" -v quiet -nologo
-KEEPALIVE_EXE="$native/app/keepalive" dotnet test KeepAlive.sln -c Release --logger "trx" --results-directory "$results"
+# Both passes run whatever the first one found; the script fails if either did.
+status=0
+KEEPALIVE_EXE="$native/app/keepalive" dotnet test KeepAlive.sln -c Release --logger "trx" --results-directory "$results" || status=$?
 dotnet test Tests/KeepAlive.Privileged.Tests -c Release --no-build --logger "trx;LogFilePrefix=dotnet-host" --results-directory "$results" \
-  --filter "FullyQualifiedName~.KeepAliveDaemonTests|FullyQualifiedName~.KeepAliveServiceTests"
+  --filter "FullyQualifiedName~.KeepAliveDaemonTests|FullyQualifiedName~.KeepAliveServiceTests" || status=$?
+exit "$status"
