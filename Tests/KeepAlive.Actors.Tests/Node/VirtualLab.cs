@@ -83,6 +83,7 @@ public sealed class VirtualLab(ActorSystem system, ManualDeadlineWaiter clock, i
         {
             Config = loaded,
             VrrpDispatcher = KeepAlive.Actors.Timing.PreciseSchedulerSetup.VrrpDispatcher,     // as the service runs them
+            EffectorDispatcher = KeepAlive.Actors.Timing.PreciseSchedulerSetup.EffectorDispatcher,
             NotifierProps = fifo is null ? null : nodePlan => KeepAlive.Actors.Notify.NotifierActor.Props(
                 KeepAlive.Actors.Notify.NotifyPlanner.From(loaded, new("lab", "root"), out _),
                 new KeepAlive.Actors.Notify.NotifierPorts(
@@ -91,7 +92,7 @@ public sealed class VirtualLab(ActorSystem system, ManualDeadlineWaiter clock, i
                     new KeepAlive.Actors.Tests.Notify.RecordingMailSender(),
                     new KeepAlive.Actors.Tests.Notify.FakeScriptUsers(new() { ["root"] = (0, 0) }, [], new(0, 0)))),
             NotifyPlanFor = fifo is null ? null : c => KeepAlive.Actors.Notify.NotifyPlanner.From(c, new("lab", "root"), out _),
-            Kernel = kernel,
+            Kernel = SlowKernelPort.FromEnvironment(kernel),
             Sockets = sockets,
             Clock = () => clock.GetTimestamp() * 1_000_000 / Stopwatch.Frequency,
         });
@@ -130,6 +131,29 @@ public sealed class VirtualLab(ActorSystem system, ManualDeadlineWaiter clock, i
             clock.AdvanceAndSettle(step);
             _networkTime.Advance(step);
             Thread.Sleep(2);
+            SettleEffectors();
+        }
+    }
+
+    /// <summary>Real time a step waits at most for each live node's effector (a blocked one, e.g. a gated IPVS port, is
+    /// left behind after it).</summary>
+    public static readonly TimeSpan EffectorSettle = TimeSpan.FromSeconds(1);
+
+    /// <summary>Waits until every live node's effector has carried out what it was asked before now. A real kernel
+    /// answers in microseconds, far within a step, but a loaded host (CI) may run the effector's thread behind the
+    /// clock by more than a second of virtual time; an Identify queues behind those requests.</summary>
+    private void SettleEffectors()
+    {
+        foreach (var node in _nodes.Where(n => n.Alive))
+        {
+            try
+            {
+                system.ActorSelection(node.Root.Path / ActorNames.Effector)
+                    .Ask<ActorIdentity>(new Identify(null), EffectorSettle).GetAwaiter().GetResult();
+            }
+            catch (AskTimeoutException)
+            {
+            }
         }
     }
 

@@ -20,6 +20,6 @@ public sealed class ManualClockCollection
     public static string Install(ManualDeadlineWaiter clock)
     {
         PreciseSchedulerSetup.WaiterFactory = () => clock;
-        return PreciseSchedulerSetup.AkkaConfig + "\n" + PreciseSchedulerSetup.VrrpDispatcherConfig;
+        return PreciseSchedulerSetup.AkkaConfig + "\n" + PreciseSchedulerSetup.VrrpDispatcherConfig + "\n" + PreciseSchedulerSetup.EffectorDispatcherConfig;
     }
 }
